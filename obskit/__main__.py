@@ -1,0 +1,3 @@
+from obskit.cli import main
+
+main()

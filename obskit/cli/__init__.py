@@ -1,0 +1,86 @@
+"""The `obskit` command line. Thin: parse arguments, call the library, render, exit with a code.
+
+Exit codes: 0 ok, 1 findings or lint errors, 2 usage or input error, 3 a backend failed,
+4 internal error (a bug; rerun with --debug and report it).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from obskit import __version__
+from obskit.cli import config_cmd, doctor_cmd
+from obskit.cli.output import error
+from obskit.cli.state import state
+from obskit.errors import EXIT_USAGE, ObskitError
+
+EXIT_INTERNAL = 4
+
+EPILOG = (
+    "Exit codes: 0 ok · 1 findings or lint errors · 2 usage or input error · "
+    "3 a backend failed · 4 internal error (rerun with --debug)."
+)
+
+app = typer.Typer(
+    name="obskit",
+    help="Observability as code and incident investigation for microservices on Kubernetes.",
+    epilog=EPILOG,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    rich_markup_mode="rich",
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"obskit {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def root(
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", "-c", help="Config file (default: ./obskit.yaml when present, or $OBSKIT_CONFIG).",
+                     envvar=None, dir_okay=False),
+    ] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    state.config_path = config
+    state.debug = debug
+
+
+app.add_typer(config_cmd.app, name="config")
+app.command("doctor", epilog=EPILOG)(doctor_cmd.doctor)
+
+
+def main() -> None:
+    """Console-script entry point: maps errors to exit codes, tracebacks only with --debug."""
+    try:
+        app()
+    except ObskitError as exc:
+        if state.debug or "--debug" in sys.argv:
+            raise
+        error(exc.message, exc.hint)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        error("interrupted")
+        sys.exit(130)
+    except SystemExit:
+        raise
+    except Exception as exc:
+        if state.debug or "--debug" in sys.argv:
+            raise
+        error(f"internal error: {type(exc).__name__}: {exc}", "rerun with --debug and report the traceback")
+        sys.exit(EXIT_INTERNAL)
+
+
+__all__ = ["app", "main", "EXIT_USAGE"]

@@ -1,0 +1,181 @@
+"""`obskit doctor`: is every configured backend reachable, and which version answers?
+
+Backends are probed concurrently, each with its own timeout; local tools are looked up on PATH.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass
+
+from obskit.config import Config
+from obskit.transport import describe_failure, get_json, http_client
+
+DEFAULT_TIMEOUT = 5.0
+
+
+@dataclass
+class Probe:
+    name: str
+    kind: str  # "backend" or "tool"
+    target: str  # URL, context or binary path
+    ok: bool
+    version: str = ""
+    detail: str = ""
+    elapsed_ms: int = 0
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def _timed(name: str, target: str, fn: Callable[[], tuple[str, str]], timeout: float) -> Probe:
+    start = time.monotonic()
+    try:
+        version, detail = fn()
+        ok = True
+    except Exception as exc:  # every failure becomes a reason, never a traceback
+        version, detail, ok = "", describe_failure(exc, timeout), False
+    elapsed = int((time.monotonic() - start) * 1000)
+    return Probe(name, "backend", target, ok, version, detail, elapsed)
+
+
+def _prometheus(config: Config, timeout: float) -> Callable[[], tuple[str, str]]:
+    cfg = config.prometheus
+
+    def run() -> tuple[str, str]:
+        with http_client(cfg.url or "", auth=cfg.auth, tls=cfg.tls, timeout=timeout) as client:
+            data = get_json(client, "/api/v1/status/buildinfo")
+        return str(data.get("data", {}).get("version", "?")), "buildinfo answered"
+
+    return run
+
+
+def _elasticsearch(url: str, config: Config, timeout: float) -> Callable[[], tuple[str, str]]:
+    cfg = config.elasticsearch
+
+    def run() -> tuple[str, str]:
+        with http_client(url, auth=cfg.auth, tls=cfg.tls, timeout=timeout) as client:
+            data = get_json(client, "/")
+        version = data.get("version", {})
+        flavour = version.get("distribution") or "elasticsearch"
+        return str(version.get("number", "?")), f"{flavour}, cluster {data.get('cluster_name', '?')}"
+
+    return run
+
+
+def _jaeger(config: Config, timeout: float) -> Callable[[], tuple[str, str]]:
+    cfg = config.jaeger
+
+    def run() -> tuple[str, str]:
+        with http_client(cfg.url or "", tls=cfg.tls, timeout=timeout) as client:
+            if cfg.api in ("auto", "v3"):
+                response = client.get("/api/v3/services")
+                if response.status_code == 200 or cfg.api == "v3":
+                    response.raise_for_status()
+                    services = response.json().get("services") or []
+                    return "api_v3", f"{len(services)} services"
+            data = get_json(client, "/api/services")
+            return "legacy api", f"{len(data.get('data') or [])} services"
+
+    return run
+
+
+def _grafana(config: Config, timeout: float) -> Callable[[], tuple[str, str]]:
+    cfg = config.grafana
+
+    def run() -> tuple[str, str]:
+        with http_client(cfg.url or "", token=cfg.token, tls=cfg.tls, timeout=timeout) as client:
+            data = get_json(client, "/api/health")
+        return str(data.get("version", "?")), f"database {data.get('database', '?')}"
+
+    return run
+
+
+def _kubernetes(config: Config, timeout: float) -> Callable[[], tuple[str, str]]:
+    cfg = config.kubernetes
+
+    def run() -> tuple[str, str]:
+        from kubernetes import client as kclient
+        from kubernetes import config as kconfig
+
+        api_client = kconfig.new_client_from_config(
+            config_file=str(cfg.kubeconfig) if cfg and cfg.kubeconfig else None,
+            context=cfg.context if cfg else None,
+        )
+        with api_client:
+            info = kclient.VersionApi(api_client).get_code(_request_timeout=timeout)
+        return str(info.git_version), f"platform {info.platform}"
+
+    return run
+
+
+def _kube_target(config: Config) -> str:
+    cfg = config.kubernetes
+    return f"context {cfg.context}" if cfg and cfg.context else "current context"
+
+
+def _tool_version(binary: str, pattern: str = r"version (\S+)") -> Probe:
+    path = shutil.which(binary)
+    if path is None:
+        return Probe(binary, "tool", "", False, detail="not found on PATH")
+    try:
+        out = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=10)
+        text = out.stdout + out.stderr
+    except (OSError, subprocess.SubprocessError) as exc:
+        return Probe(binary, "tool", path, False, detail=str(exc))
+    match = re.search(pattern, text)
+    return Probe(binary, "tool", path, True, version=match.group(1) if match else "?")
+
+
+def _helm_sdk() -> Probe:
+    try:
+        import helm_python
+
+        return Probe("helm-sdk", "tool", "helm-python-sdk", True, version=helm_python.helm_sdk_version(),
+                     detail=f"helm-python-sdk {helm_python.__version__}")
+    except Exception as exc:  # the SDK loads a native library: report, do not crash
+        return Probe("helm-sdk", "tool", "helm-python-sdk", False, detail=f"{type(exc).__name__}: {exc}")
+
+
+def run_doctor(config: Config, timeout: float = DEFAULT_TIMEOUT, tools: bool = True) -> list[Probe]:
+    """Probe every configured backend concurrently; return one Probe per backend and tool."""
+    jobs: list[tuple[str, str, Callable[[], tuple[str, str]]]] = []
+    if config.prometheus.url:
+        jobs.append(("prometheus", config.prometheus.url, _prometheus(config, timeout)))
+    for url in config.elasticsearch.urls:
+        jobs.append(("elasticsearch", url, _elasticsearch(url, config, timeout)))
+    if config.jaeger.url:
+        jobs.append(("jaeger", config.jaeger.url, _jaeger(config, timeout)))
+    if config.grafana.url:
+        jobs.append(("grafana", config.grafana.url, _grafana(config, timeout)))
+    if config.kubernetes is not None:
+        jobs.append(("kubernetes", _kube_target(config), _kubernetes(config, timeout)))
+
+    probes: list[Probe] = []
+    # not a with-block: a hung client library must not hold the report beyond its timeout
+    pool = ThreadPoolExecutor(max_workers=max(1, len(jobs) + 3))
+    futures = [pool.submit(_timed, name, target, fn, timeout) for name, target, fn in jobs]
+    tool_futures = []
+    if tools:
+        tool_futures = [pool.submit(_tool_version, "promtool"), pool.submit(_tool_version, "amtool"),
+                        pool.submit(_helm_sdk)]
+    deadline = time.monotonic() + timeout + 2
+    for (name, target, _), future in zip(jobs, futures, strict=True):
+        try:
+            probes.append(future.result(timeout=max(0.1, deadline - time.monotonic())))
+        except Exception:
+            probes.append(Probe(name, "backend", target, False, detail=f"timeout after {timeout:g} s"))
+    probes.extend(future.result() for future in tool_futures)
+    pool.shutdown(wait=False, cancel_futures=True)
+    return probes
+
+
+def backends_ok(probes: list[Probe]) -> bool:
+    return all(p.ok for p in probes if p.kind == "backend")
+
+
