@@ -1,0 +1,109 @@
+"""Telemetry conventions as data: metric naming profiles and log field maps (YAML beside this file).
+
+Policy as data: adding a profile is adding a YAML file under metrics/ or fields/.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from obskit.errors import InputError
+
+HERE = Path(__file__).parent
+
+
+class MetricProfile(BaseModel):
+    """How one instrumentation convention names RED metrics."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    description: str
+    service_labels: list[str]  # tried in order; the first with series for the service wins
+    requests_metric: str  # counter (or histogram _count) of requests
+    latency_bucket_metric: str  # histogram _bucket series
+    latency_unit_seconds: float  # multiply bucket `le` by this to get seconds
+    error_label: str
+    error_regex: str
+    extra_matchers: dict[str, str] = {}
+
+
+class SaturationProfile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    description: str
+    pod_selector_label: str
+    cpu_throttled_periods: str
+    cpu_periods: str
+    memory_working_set: str
+    memory_limit: str
+    memory_limit_matchers: dict[str, str] = {}
+    restarts: str
+    last_terminated_reason: str
+
+
+class FieldMap(BaseModel):
+    """Log document field names for one shipping convention."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    timestamp: str
+    service: str
+    level: str
+    message: str
+    trace_id: str
+    span_id: str
+    namespace: str
+    pod: str
+
+
+def _load(path: Path, model: type[BaseModel]) -> BaseModel:
+    try:
+        return model.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except (ValidationError, yaml.YAMLError) as exc:
+        raise InputError(f"{path}: invalid {model.__name__}: {exc}") from None
+
+
+@cache
+def metric_profiles() -> dict[str, MetricProfile]:
+    """RED naming profiles by name, in detection order (file name order)."""
+    profiles = {}
+    for path in sorted((HERE / "metrics").glob("*.yaml")):
+        if path.stem == "kubernetes":
+            continue
+        profile = _load(path, MetricProfile)
+        profiles[profile.name] = profile  # type: ignore[attr-defined]
+    return profiles  # type: ignore[return-value]
+
+
+@cache
+def saturation_profile() -> SaturationProfile:
+    return _load(HERE / "metrics" / "kubernetes.yaml", SaturationProfile)  # type: ignore[return-value]
+
+
+def metric_profile(name: str) -> MetricProfile:
+    profiles = metric_profiles()
+    if name not in profiles:
+        raise InputError(f"unknown metric naming profile {name!r}; known: {', '.join(profiles)}")
+    return profiles[name]
+
+
+def field_map(name: str = "ecs", overrides: dict[str, str] | None = None) -> FieldMap:
+    """The named field map with per-field overrides applied (config: elasticsearch.field_map/fields)."""
+    path = HERE / "fields" / f"{name}.yaml"
+    if not path.is_file():
+        known = ", ".join(sorted(p.stem for p in (HERE / "fields").glob("*.yaml")))
+        raise InputError(f"elasticsearch.field_map: unknown field map {name!r}; known: {known}")
+    base: FieldMap = _load(path, FieldMap)  # type: ignore[assignment]
+    if overrides:
+        unknown = set(overrides) - set(FieldMap.model_fields)
+        if unknown:
+            raise InputError(f"elasticsearch.fields: unknown field(s) {', '.join(sorted(unknown))}")
+        base = base.model_copy(update=overrides)
+    return base

@@ -1,0 +1,46 @@
+"""Logs signal: server-side counts by interval and level, and a bounded sample of records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from obskit.sources.window import Window
+
+LEVELS = ("error", "warn", "info", "debug")  # normalised level names
+
+
+@dataclass
+class LogCount:
+    ts: float  # bucket start, epoch seconds
+    level: str  # one of LEVELS ("fatal"/"critical" fold into error, "warning" into warn)
+    count: int
+
+
+@dataclass
+class LogRecord:
+    ts: float
+    service: str
+    level: str
+    message: str
+    trace_id: str | None = None
+    span_id: str | None = None
+    attributes: dict[str, str] = field(default_factory=dict)
+
+
+class LogsSource(Protocol):
+    name: str  # "elasticsearch" or "local"
+
+    def counts(self, service: str, window: Window, levels: tuple[str, ...] = ("error", "warn")) -> list[LogCount]:
+        """Counts per window.step bucket and level, computed by the backend (aggregation/GROUP BY)."""
+        ...
+
+    def sample(
+        self, service: str, window: Window, levels: tuple[str, ...] = ("error", "warn"), limit: int = 2000
+    ) -> list[LogRecord]:
+        """At most `limit` records in the window, newest first."""
+        ...
+
+    def query_text(self, service: str, levels: tuple[str, ...] = ("error", "warn")) -> str | None:
+        """The backend query (Lucene/KQL or SQL) a person can paste into Explore/Kibana."""
+        ...

@@ -1,0 +1,33 @@
+"""The time window every source query is about: [start, end) in epoch seconds (UTC), with a step."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+
+@dataclass(frozen=True)
+class Window:
+    start: float  # epoch seconds, UTC
+    end: float
+    step: float = 60.0  # bucket width for series and counts, seconds
+
+    def __post_init__(self) -> None:
+        if self.end <= self.start:
+            raise ValueError(f"window end {self.end} is not after start {self.start}")
+        if self.step <= 0:
+            raise ValueError("window step must be positive")
+
+    @property
+    def seconds(self) -> float:
+        return self.end - self.start
+
+    def shifted(self, seconds: float) -> Window:
+        return Window(self.start + seconds, self.end + seconds, self.step)
+
+    def iso(self) -> tuple[str, str]:
+        fmt = "%Y-%m-%dT%H:%M:%SZ"
+        return (
+            datetime.fromtimestamp(self.start, UTC).strftime(fmt),
+            datetime.fromtimestamp(self.end, UTC).strftime(fmt),
+        )
