@@ -3,6 +3,8 @@
 # headless Chromium. Only when a binary is missing; apt-get, non-interactive.
 set -euo pipefail
 need=()
+# Debian splits venv/ensurepip out of python3; `make test` creates a virtual environment
+python3 -c "import ensurepip, venv" >/dev/null 2>&1 || need+=(python3-venv)
 command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 command -v prometheus-alertmanager >/dev/null 2>&1 && command -v amtool >/dev/null 2>&1 || need+=(prometheus-alertmanager)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
