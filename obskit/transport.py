@@ -75,8 +75,14 @@ def describe_failure(exc: BaseException, timeout: float | None = None) -> str:
     """Say in plain words why a request failed: connection refused, TLS, timeout, DNS, ..."""
     if isinstance(exc, httpx.HTTPStatusError):
         return describe_status(exc.response.status_code)
-    if isinstance(exc, httpx.TimeoutException):
+    if isinstance(exc, httpx.TimeoutException) or "timed out" in str(exc).lower():
         return f"timeout after {timeout:g} s" if timeout else "timeout"
+    status = getattr(exc, "status", None)  # kubernetes ApiException and similar client errors
+    if isinstance(status, int) and status >= 400:
+        return describe_status(status)
+    reason = getattr(exc, "reason", None)  # urllib3 MaxRetryError wraps the real cause
+    if isinstance(reason, BaseException):
+        return describe_failure(reason, timeout)
     root = _root_cause(exc)
     if isinstance(root, ssl.SSLError) or "CERTIFICATE_VERIFY_FAILED" in str(exc) or "SSL" in str(exc):
         detail = getattr(root, "reason", None) or type(root).__name__
