@@ -175,3 +175,8 @@ def load_all(paths: Iterable[Path], windows_dirs: list[Path] | None = None) -> l
         if ruleset is not None:
             sets.append(ruleset)
     return sets
+
+
+def windows_dirs(paths: Iterable[Path]) -> list[Path]:
+    """Project burn-rate catalogues: ``<dir>/windows`` for every directory given (e.g. ``alerts/windows``)."""
+    return [p / "windows" for p in paths if p.is_dir() and (p / "windows").is_dir()]

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from obskit.alerts.duration import parse_duration
 from obskit.alerts.model import Alert, Group, Origin, Record
-from obskit.alerts.slospec import SLO, _WINDOW_RE
+from obskit.alerts.slospec import _WINDOW_RE, SLO
 from obskit.alerts.windows import BurnWindow, WindowCatalog, catalog_for
 
 DEFAULT_SEVERITY = {"page": "critical", "ticket": "warning"}

@@ -128,8 +128,8 @@ def _latency_queries(reader: _Reader, key: tuple[Any, ...], raw: Any) -> tuple[s
     try:
         le = Decimal(threshold)
     except InvalidOperation:
-        raise reader.fail((*key, "threshold"), f"threshold must be a number (a histogram le bound), got {threshold!r}") \
-            from None
+        message = f"threshold must be a number (a histogram le bound), got {threshold!r}"
+        raise reader.fail((*key, "threshold"), message) from None
     if le <= 0:
         raise reader.fail((*key, "threshold"), "threshold must be positive")
     selector = reader.text((*key, "selector"), spec.get("selector"), "sli.latency.selector", required=False).strip()
