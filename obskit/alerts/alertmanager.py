@@ -47,7 +47,7 @@ def _secret(where: str, file_value: str | None, env_value: str | None, out: Aler
     if env_value:
         if env_value not in env:
             raise InputError(f"{where}.{name}_env: environment variable {env_value} is not set")
-        filename = re.sub(r"[^a-zA-Z0-9_.-]+", "-", f"{where.split('.')[0]}-{name}")
+        filename = re.sub(r"[^a-zA-Z0-9_.-]+", "-", f"{where.replace('.', '-')}-{name}")
         out.secrets[filename] = env[env_value]
         return f"{routing.secrets_dir.rstrip('/')}/{filename}"
     if required:
