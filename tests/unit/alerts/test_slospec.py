@@ -136,3 +136,20 @@ def test_missing_catalogue_is_an_input_error() -> None:
 ])
 def test_exact_numbers(value: Decimal | Fraction, text: str) -> None:
     assert exact(value) == text
+
+
+def test_project_catalogue_replaces_the_builtin_one(tmp_path) -> None:
+    (tmp_path / "strict-30d.yaml").write_text(
+        "kind: BurnRateWindows\nname: strict-30d\nperiod: 30d\n"
+        "page:\n  quick: {error_budget_percent: 1, long: 1h, short: 5m}\n"
+        "  slow: {error_budget_percent: 5, long: 6h, short: 30m}\n"
+        "ticket:\n  quick: {error_budget_percent: 10, long: 1d, short: 2h}\n"
+        "  slow: {error_budget_percent: 10, long: 3d, short: 6h}\n")
+    catalog = catalog_for("30d", [tmp_path])
+    assert catalog.name == "strict-30d" and catalog.window("page", "quick").factor == Fraction("7.2")
+
+
+def test_bad_catalogue_names_file_and_field(tmp_path) -> None:
+    (tmp_path / "bad.yaml").write_text("kind: BurnRateWindows\nperiod: 30d\npage: {}\nticket: {}\n")
+    with pytest.raises(InputError, match=r"bad.yaml:3:7: page.quick needs error_budget_percent, long and short"):
+        catalog_for("30d", [tmp_path])
