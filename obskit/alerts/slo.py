@@ -139,8 +139,11 @@ def alert_rules(slo: SLO, catalog: WindowCatalog) -> Group | None:
 def generate(slos: list[SLO], windows_dirs: list[Path] | None = None) -> list[Group]:
     """All rule groups for the SLOs, in spec order: SLI, metadata and alert groups per SLO."""
     groups: list[Group] = []
+    catalogs: dict[str, WindowCatalog] = {}
     for slo in slos:
-        catalog = catalog_for(slo.period, windows_dirs)
+        if slo.period not in catalogs:
+            catalogs[slo.period] = catalog_for(slo.period, windows_dirs)
+        catalog = catalogs[slo.period]
         groups.append(sli_rules(slo, catalog))
         groups.append(meta_rules(slo, catalog))
         alerts = alert_rules(slo, catalog)

@@ -17,6 +17,7 @@ from obskit.alerts.model import Origin
 from obskit.errors import InputError
 
 Key = tuple[Any, ...]
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present; same marks
 
 
 @dataclass
@@ -87,8 +88,8 @@ def _walk(doc: YamlDoc, node: yaml.Node, path: Key) -> None:
 def parse_yaml(text: str, path: str) -> YamlDoc:
     """Parse one YAML document; malformed YAML raises InputError naming file:line:column."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=_LOADER)
+        data = yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         loc = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else path

@@ -60,7 +60,11 @@ def lint(rulesets: list[RuleSet], options: LintOptions) -> LintReport:
                 report.backend_errors.append(f"{check_cls.id}: {exc.message}")
                 ctx.prometheus = None  # one clear failure, not one per rule
                 break
-    report.problems = sort_problems(report.problems)
+    # an SLO query written once feeds seven SLI rules: report each problem once
+    unique: dict[tuple, Problem] = {}
+    for problem in report.problems:
+        unique.setdefault((problem.check, problem.file, problem.line, problem.column, problem.message), problem)
+    report.problems = sort_problems(unique.values())
     return report
 
 
