@@ -25,7 +25,8 @@ class Origin:
 def _caller_origin() -> Origin | None:
     """The first stack frame outside this module: the line of a ``*.rules.py`` that built the object."""
     frame = sys._getframe(1)
-    while frame is not None and frame.f_code.co_filename == __file__:
+    # skip this module and the dataclass-generated __init__ (compiled from "<string>")
+    while frame is not None and (frame.f_code.co_filename == __file__ or frame.f_code.co_filename.startswith("<")):
         frame = frame.f_back
     if frame is None:
         return None

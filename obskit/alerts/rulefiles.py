@@ -6,12 +6,13 @@ written at, so lint diagnostics and promtool errors point at the user's file.
 
 from __future__ import annotations
 
+import re
 import runpy
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from obskit.alerts.model import Alert, Group, Record, RuleSet
+from obskit.alerts.model import Alert, Group, Origin, Record, RuleSet
 from obskit.alerts.yamlsource import YamlDoc, load_yaml
 from obskit.errors import InputError
 
@@ -141,7 +142,28 @@ def load_rules_py(path: Path) -> RuleSet:
     groups = namespace.get("groups")
     if not isinstance(groups, list) or not all(isinstance(g, Group) for g in groups):
         raise InputError(f"{path}: expected a module-level `groups` list of obskit.alerts.model.Group")
-    return RuleSet(str(path), "rules-py", groups, path.read_text(encoding="utf-8").splitlines())
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for group in groups:
+        for rule in group.rules:
+            _locate_keywords(rule, lines, str(path))
+    return RuleSet(str(path), "rules-py", groups, lines)
+
+
+_KEYWORDS = {"name": "name", "expr": "expr", "for_": "for"}
+
+
+def _locate_keywords(rule: Alert | Record, lines: list[str], path: str) -> None:
+    """Point a rule's fields at their `expr=` / `name=` lines inside the `Alert(...)` call that built it."""
+    if rule.origin is None or rule.origin.file != path or not rule.origin.line:
+        return
+    for number in range(rule.origin.line, min(len(lines), rule.origin.line + 40) + 1):
+        text = lines[number - 1]
+        if number > rule.origin.line and ("Alert(" in text or "Record(" in text):
+            break
+        for keyword, field_name in _KEYWORDS.items():
+            match = re.search(rf"\b{keyword}\s*=\s*", text)
+            if match and field_name not in rule.fields:
+                rule.fields[field_name] = Origin(path, number, match.end() + 1, text)
 
 
 def load_source(path: Path, windows_dirs: list[Path] | None = None) -> RuleSet | None:

@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 
 import promql_parser
 
-from obskit.alerts.model import Alert, Group, Record, RuleSet
+from obskit.alerts.model import Alert, Group, Origin, Record, RuleSet
 from obskit.lint import Problem, Severity
 
 Rule = Alert | Record
@@ -46,6 +46,10 @@ class Check:
         key = getattr(rule, "key", None)
         if offset is not None and field_name == "expr" and key is not None and ruleset.doc is not None:
             origin = ruleset.doc.position((*key, "expr"), offset)
+        elif offset is not None and field_name == "expr" and ruleset.kind == "rules-py" and origin.column:
+            text = origin.text or ""
+            quoted = text[origin.column - 1:origin.column] in ("'", '"')
+            origin = Origin(origin.file, origin.line, origin.column + offset + (1 if quoted else 0), origin.text)
         kind = "alert" if isinstance(rule, Alert) else "record" if isinstance(rule, Record) else "group"
         return Problem(check=self.id, severity=severity or self.severity, message=message, file=origin.file,
                        line=origin.line, column=origin.column, context=f"{kind} {rule.name}",
