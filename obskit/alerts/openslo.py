@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from obskit.alerts.slospec import SLO, _check_queries, _percent, _Reader
+from obskit.alerts.slospec import SLO, SpecReader, check_queries, parse_percent
 from obskit.alerts.yamlsource import YamlDoc
 
 TOP = {"apiVersion", "kind", "metadata", "spec"}
@@ -30,7 +30,7 @@ def _camel(name: str) -> str:
     return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^a-zA-Z0-9]+", name) if part)
 
 
-def _query(r: _Reader, key: tuple[Any, ...], raw: Any, what: str) -> str:
+def _query(r: SpecReader, key: tuple[Any, ...], raw: Any, what: str) -> str:
     source = r.mapping(key, raw, SOURCE, what)
     ms_key = (*key, "metricSource")
     ms = r.mapping(ms_key, source.get("metricSource"), METRIC_SOURCE, f"{what}.metricSource")
@@ -43,7 +43,7 @@ def _query(r: _Reader, key: tuple[Any, ...], raw: Any, what: str) -> str:
 
 
 def parse_openslo(doc: YamlDoc) -> list[SLO]:
-    r = _Reader(doc)
+    r = SpecReader(doc)
     top = r.mapping((), doc.data, TOP, "the OpenSLO document")
     if top.get("apiVersion") != "openslo/v1":
         raise r.fail(("apiVersion",), f"apiVersion {top.get('apiVersion')!r}: only openslo/v1 is supported")
@@ -71,9 +71,9 @@ def parse_openslo(doc: YamlDoc) -> list[SLO]:
     if ("target" in obj) == ("targetPercent" in obj):
         raise r.fail(obj_key, "an objective needs exactly one of target (ratio) or targetPercent")
     if "target" in obj:
-        objective = _percent(r, (*obj_key, "target"), obj["target"], ratio=True)
+        objective = parse_percent(r, (*obj_key, "target"), obj["target"], ratio=True)
     else:
-        objective = _percent(r, (*obj_key, "targetPercent"), obj["targetPercent"])
+        objective = parse_percent(r, (*obj_key, "targetPercent"), obj["targetPercent"])
     ind_key = ("spec", "indicator")
     if "indicator" not in spec:
         raise r.fail(("spec",), "spec.indicator is required (indicatorRef is not supported; inline the SLI)")
@@ -86,10 +86,10 @@ def parse_openslo(doc: YamlDoc) -> list[SLO]:
     total = _query(r, (*rm_key, "total"), ratio["total"], "total")
     if "bad" in ratio:
         error, qkey = _query(r, (*rm_key, "bad"), ratio["bad"], "bad"), (*rm_key, "bad")
-        _check_queries(r, qkey, error, total)
+        check_queries(r, qkey, error, total)
     else:
         good, qkey = _query(r, (*rm_key, "good"), ratio["good"], "good"), (*rm_key, "good")
-        _check_queries(r, qkey, good, total)
+        check_queries(r, qkey, good, total)
         error = f"({total}) - ({good})"
     return [SLO(service=service, name=name, objective=objective, error_query=error, total_query=total,
                 period=period, description=r.text(("spec", "description"), spec.get("description"), "description",

@@ -14,6 +14,7 @@ from obskit.lint import Problem, Severity
 
 def lint_options(config: object | None, prometheus_url: str | None = None,
                  disable: list[str] | None = None) -> LintOptions:
+    config = getattr(config, "config", config)  # a LoadedConfig or a Config
     settings = getattr(getattr(config, "alerts", None), "lint", None)
     options = LintOptions(prometheus_url=prometheus_url)
     if settings is not None:

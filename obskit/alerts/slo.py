@@ -20,7 +20,7 @@ from pathlib import Path
 
 from obskit.alerts.duration import parse_duration
 from obskit.alerts.model import Alert, Group, Origin, Record
-from obskit.alerts.slospec import _WINDOW_RE, SLO
+from obskit.alerts.slospec import SLO, WINDOW_PATTERN
 from obskit.alerts.windows import BurnWindow, WindowCatalog, catalog_for
 
 DEFAULT_SEVERITY = {"page": "critical", "ticket": "warning"}
@@ -40,7 +40,7 @@ def exact(value: Decimal | Fraction | int) -> str:
 
 
 def fill_window(query: str, window: str) -> str:
-    return _WINDOW_RE.sub(window, query)
+    return WINDOW_PATTERN.sub(window, query)
 
 
 def _selector(ids: dict[str, str]) -> str:

@@ -20,7 +20,7 @@ from obskit.alerts.yamlsource import YamlDoc
 from obskit.errors import InputError
 
 WINDOW = "{{.window}}"
-_WINDOW_RE = re.compile(r"\{\{\s*\.window\s*\}\}")
+WINDOW_PATTERN = re.compile(r"\{\{\s*\.window\s*\}\}")
 _METRIC_RE = re.compile(r"^[a-zA-Z_:][a-zA-Z0-9_:]*$")
 _NAME_RE = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_.-]*$")
 
@@ -56,7 +56,7 @@ class SLO:
         return f"{self.service}-{self.name}"
 
 
-class _Reader:
+class SpecReader:
     """Strict access to a YAML mapping with file:line errors."""
 
     def __init__(self, doc: YamlDoc) -> None:
@@ -94,7 +94,7 @@ class _Reader:
         return {str(k): "" if v is None else str(v) for k, v in value.items()}
 
 
-def _percent(reader: _Reader, key: tuple[Any, ...], value: Any, ratio: bool = False) -> Decimal:
+def parse_percent(reader: SpecReader, key: tuple[Any, ...], value: Any, ratio: bool = False) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise reader.fail(key, "objective must be a number")
     try:
@@ -109,16 +109,16 @@ def _percent(reader: _Reader, key: tuple[Any, ...], value: Any, ratio: bool = Fa
     return number.normalize()
 
 
-def _check_queries(reader: _Reader, key: tuple[Any, ...], error: str, total: str) -> None:
+def check_queries(reader: SpecReader, key: tuple[Any, ...], error: str, total: str) -> None:
     for name, query in (("error query", error), ("total query", total)):
-        if not _WINDOW_RE.search(query):
+        if not WINDOW_PATTERN.search(query):
             raise reader.fail(key, f"the {name} has no {WINDOW} placeholder; obskit fills it with each "
                               "alert window (5m, 1h, ...), e.g. rate(http_requests_total[{{.window}}])")
     if " ".join(error.split()) == " ".join(total.split()):
         raise reader.fail(key, "the error query equals the total query: the SLI would always be 100 % errors")
 
 
-def _latency_queries(reader: _Reader, key: tuple[Any, ...], raw: Any) -> tuple[str, str]:
+def _latency_queries(reader: SpecReader, key: tuple[Any, ...], raw: Any) -> tuple[str, str]:
     spec = reader.mapping(key, raw, {"metric", "threshold", "selector"}, "sli.latency")
     metric = reader.text((*key, "metric"), spec.get("metric"), "sli.latency.metric")
     if not _METRIC_RE.match(metric):
@@ -149,7 +149,7 @@ SLOTH_ALERT = {"disable", "labels", "annotations"}
 
 
 def parse_sloth(doc: YamlDoc) -> list[SLO]:
-    r = _Reader(doc)
+    r = SpecReader(doc)
     top = r.mapping((), doc.data, SLOTH_TOP, "the Sloth spec")
     service = r.text(("service",), top.get("service"), "service")
     if not _NAME_RE.match(service):
@@ -170,7 +170,7 @@ def parse_sloth(doc: YamlDoc) -> list[SLO]:
         names.add(name)
         if "objective" not in spec:
             raise r.fail(key, "objective is required (a percentage such as 99.9)")
-        objective = _percent(r, (*key, "objective"), spec["objective"])
+        objective = parse_percent(r, (*key, "objective"), spec["objective"])
         sli_key = (*key, "sli")
         sli = r.mapping(sli_key, spec.get("sli"), SLOTH_SLI, "sli")
         if len(sli) != 1:
@@ -188,7 +188,7 @@ def parse_sloth(doc: YamlDoc) -> list[SLO]:
             error = r.text((*ev_key, "error_query"), events.get("error_query"), "sli.events.error_query")
             total = r.text((*ev_key, "total_query"), events.get("total_query"), "sli.events.total_query")
             qkey = (*ev_key, "error_query")
-            _check_queries(r, qkey, error, total)
+            check_queries(r, qkey, error, total)
         al_key = (*key, "alerting")
         alerting = r.mapping(al_key, spec.get("alerting"), SLOTH_ALERTING, "alerting")
         slo = SLO(service=service, name=name, objective=objective, error_query=error.strip(),

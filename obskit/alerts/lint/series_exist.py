@@ -8,19 +8,21 @@ Series written by the rules being checked (recording rules, ALERTS) are skipped.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from obskit.alerts.lint.base import Check, LintContext, parse, selectors
-from obskit.alerts.lint.online import LOOKBACK_SECONDS
+from obskit.alerts.lint.online import LOOKBACK_SECONDS, PrometheusFacts
 from obskit.alerts.model import Record, RuleSet
 from obskit.lint import Problem, Severity
 
 SKIP = {"ALERTS", "ALERTS_FOR_STATE"}
 
 
-def _matcher_text(m: object) -> str:
+def _matcher_text(m: Any) -> str:
+    """A promql_parser label matcher back to PromQL text, value escaped."""
     op = {"MatchOp.Equal": "=", "MatchOp.NotEqual": "!=", "MatchOp.Re": "=~", "MatchOp.NotRe": "!~"}
-    value = m.value.replace("\\", "\\\\").replace('"', '\\"')  # type: ignore[attr-defined]
-    return f'{m.name}{op.get(str(m.op), "=")}"{value}"'  # type: ignore[attr-defined]
+    value = m.value.replace("\\", "\\\\").replace('"', '\\"')
+    return f'{m.name}{op.get(str(m.op), "=")}"{value}"'
 
 
 class SeriesExist(Check):
@@ -48,18 +50,18 @@ class SeriesExist(Check):
                 yield self.problem(ruleset, rule, self._why(facts, name, matchers, full), "expr",
                                    offset if offset >= 0 else None)
 
-    def _why(self, facts: object, name: str, matchers: list, full: str) -> str:
-        seen = facts.series(name, LOOKBACK_SECONDS)  # type: ignore[attr-defined]
+    def _why(self, facts: PrometheusFacts, name: str, matchers: list[Any], full: str) -> str:
+        seen = facts.series(name, LOOKBACK_SECONDS)
         if not seen:
             return f"metric {name} does not exist in Prometheus (no series in the last 7 days); check the name " \
                    "and that its exporter is scraped"
         for m in matchers:
             rest = [x for x in matchers if x is not m]
             sel = name + "{" + ",".join(_matcher_text(x) for x in rest) + "}"
-            if facts.series(sel, LOOKBACK_SECONDS):  # type: ignore[attr-defined]
+            if facts.series(sel, LOOKBACK_SECONDS):
                 values = sorted({s.get(m.name, "") for s in seen if m.name in s})[:5]
                 present = f"values present: {', '.join(values)}" if values else f"no series has label {m.name}"
                 return f"{name} exists but no series matches {_matcher_text(m)} ({present})"
-        if facts.series(full, LOOKBACK_SECONDS):  # type: ignore[attr-defined]
+        if facts.series(full, LOOKBACK_SECONDS):
             return f"{full} had series in the last 7 days but none now: the target stopped exporting it or is down"
         return f"no series match {full}, though {name} exists; the matchers together exclude every series"

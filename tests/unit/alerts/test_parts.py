@@ -37,3 +37,16 @@ def test_findings_give_exit_1_through_the_registry(tmp_path: Path) -> None:
 def test_missing_alerts_directory_is_not_an_error(tmp_path: Path) -> None:
     result = lint_part(CheckOptions(root=tmp_path))
     assert result.exit_code == 0 and "nothing to check" in result.summary
+
+
+def test_config_policy_reaches_the_linter(tmp_path: Path) -> None:
+    from obskit.alerts.parts import lint_options
+    from obskit.config import load_config
+
+    (tmp_path / "obskit.yaml").write_text("alerts:\n  lint:\n    severities: [page]\n    disable: [alert/for]\n"
+                                          "    scrape_interval: 15s\n")
+    loaded = load_config(tmp_path / "obskit.yaml", env={})
+    for config in (loaded, loaded.config):
+        options = lint_options(config, disable=["alert/name"])
+        assert options.severities == ("page",) and options.scrape_interval == "15s"
+        assert options.disable == {"alert/for", "alert/name"}
