@@ -18,7 +18,7 @@ from pathlib import Path
 
 from obskit.alerts.emit import dump_yaml, rules_document
 from obskit.alerts.rulefiles import classify, discover, load_source
-from obskit.alerts.yamlsource import load_yaml
+from obskit.alerts.yamlsource import load_yaml, load_yaml_all
 from obskit.errors import BackendError, InputError
 
 PROMTOOL_TIMEOUT = 300
@@ -45,7 +45,7 @@ def find_tests(paths: list[Path]) -> list[Path]:
     """promtool test files (YAML with ``rule_files``/``tests``) under the paths."""
     found = []
     for path in discover(paths):
-        if path.suffix in (".yaml", ".yml") and classify(load_yaml(path)) == "promtool-test":
+        if path.suffix in (".yaml", ".yml") and classify(load_yaml_all(path)[0]) == "promtool-test":
             found.append(path)
     return found
 

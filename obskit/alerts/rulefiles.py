@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from obskit.alerts.model import Alert, Group, Origin, Record, RuleSet
-from obskit.alerts.yamlsource import YamlDoc, load_yaml
+from obskit.alerts.yamlsource import YamlDoc, load_yaml_all
 from obskit.errors import InputError
 
 RULE_KEYS = {"alert", "record", "expr", "for", "keep_firing_for", "labels", "annotations"}
@@ -172,7 +172,10 @@ def load_source(path: Path, windows_dirs: list[Path] | None = None) -> RuleSet |
         return load_rules_py(path)
     if path.suffix not in (".yaml", ".yml"):
         raise InputError(f"{path}: not a rule source (expected *.yaml, *.yml or *.rules.py)")
-    doc = load_yaml(path)
+    docs = load_yaml_all(path)
+    if len(docs) > 1:
+        return _load_openslo_stream(path, docs, windows_dirs)
+    doc = docs[0]
     kind = classify(doc)
     if kind == "rules-yaml":
         return RuleSet(str(path), kind, groups_from_yaml(doc), doc.lines, doc)
@@ -188,6 +191,27 @@ def load_source(path: Path, windows_dirs: list[Path] | None = None) -> RuleSet |
         return None
     raise InputError(f"{path}:1:1: not a rule file: expected `groups:`, a PrometheusRule, "
                      "a Sloth prometheus/v1 spec or an OpenSLO v1 SLO")
+
+
+def _load_openslo_stream(path: Path, docs: list[YamlDoc], windows_dirs: list[Path] | None) -> RuleSet:
+    """A multi-document OpenSLO file: every ``kind: SLO`` becomes rules; ``kind: Service`` carries none."""
+    from obskit.alerts.slo import generate
+    from obskit.alerts.slospec import parse_spec
+
+    slos = []
+    for doc in docs:
+        data = doc.data if isinstance(doc.data, dict) else {}
+        o = doc.origin(())
+        if classify(doc) != "openslo":
+            raise InputError(f"{o.file}:{o.line}:{o.column}: multi-document files are read for OpenSLO only; "
+                             "put rule files and Sloth specs in one document per file")
+        if data.get("kind") == "Service":
+            continue
+        if data.get("kind") != "SLO":
+            raise InputError(f"{o.file}:{o.line}:{o.column}: OpenSLO kind {data.get('kind')!r} is not supported "
+                             "(supported: SLO with an inline indicator, and Service)")
+        slos.extend(parse_spec(doc))
+    return RuleSet(str(path), "slo", generate(slos, windows_dirs=windows_dirs), docs[0].lines)
 
 
 def load_all(paths: Iterable[Path], windows_dirs: list[Path] | None = None) -> list[RuleSet]:

@@ -31,15 +31,15 @@ class YamlDoc:
     def origin(self, key: Key, *, of_key: bool = False) -> Origin:
         """Origin of a value (or of its key); walks up to the nearest known parent."""
         probe = tuple(key)
-        while probe:
+        while True:
             if of_key and probe in self.keys:
                 line, col = self.keys[probe]
                 return self._with_text(line, col)
-            node = self.values.get(probe)
-            if node is not None:
+            if probe in self.values:
                 return self.position(probe, 0)
+            if not probe:
+                return Origin(self.path, 1, 1, self.lines[0] if self.lines else None)
             probe = probe[:-1]
-        return Origin(self.path, 1, 1, self.lines[0] if self.lines else None)
 
     def position(self, key: Key, offset: int) -> Origin:
         """File position of character ``offset`` inside the scalar value at ``key``."""
@@ -101,11 +101,38 @@ def parse_yaml(text: str, path: str) -> YamlDoc:
     return doc
 
 
-def load_yaml(path: Path) -> YamlDoc:
+def parse_yaml_all(text: str, path: str) -> list[YamlDoc]:
+    """Every document of a multi-document stream (``---``), positions relative to the whole file."""
     try:
-        text = path.read_text(encoding="utf-8")
+        nodes = list(yaml.compose_all(text, Loader=_LOADER))
+        datas = list(yaml.load_all(text, Loader=_LOADER))  # noqa: S506 - a safe loader
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        loc = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else path
+        problem = getattr(exc, "problem", None) or "not valid YAML"
+        raise InputError(f"{loc}: invalid YAML: {problem}") from None
+    lines = text.splitlines()
+    docs = []
+    for node, data in zip(nodes, datas, strict=True):
+        doc = YamlDoc(path=path, data=data, lines=lines)
+        if node is not None:
+            _walk(doc, node, ())
+        docs.append(doc)
+    return docs or [YamlDoc(path=path, data=None, lines=lines)]
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror}") from None
     except UnicodeDecodeError:
         raise InputError(f"{path}: not UTF-8 text") from None
-    return parse_yaml(text, str(path))
+
+
+def load_yaml(path: Path) -> YamlDoc:
+    return parse_yaml(_read(path), str(path))
+
+
+def load_yaml_all(path: Path) -> list[YamlDoc]:
+    return parse_yaml_all(_read(path), str(path))

@@ -153,3 +153,40 @@ def test_bad_catalogue_names_file_and_field(tmp_path) -> None:
     (tmp_path / "bad.yaml").write_text("kind: BurnRateWindows\nperiod: 30d\npage: {}\nticket: {}\n")
     with pytest.raises(InputError, match=r"bad.yaml:3:7: page.quick needs error_budget_percent, long and short"):
         catalog_for("30d", [tmp_path])
+
+
+OPENSLO_STREAM = """\
+apiVersion: openslo/v1
+kind: Service
+metadata: {name: checkout}
+spec: {description: the shop's checkout}
+---
+apiVersion: openslo/v1
+kind: SLO
+metadata: {name: avail}
+spec:
+  service: checkout
+  timeWindow: [{duration: 30d, isRolling: true}]
+  objectives: [{targetPercent: 99.5}]
+  indicator:
+    spec:
+      ratioMetric:
+        bad: {metricSource: {type: Prometheus, spec: {query: 'sum(rate(e[{{.window}}]))'}}}
+        total: {metricSource: {type: Prometheus, spec: {query: 'sum(rate(t[{{.window}}]))'}}}
+"""
+
+
+def test_openslo_multi_document_file(tmp_path) -> None:
+    from obskit.alerts.rulefiles import load_source
+
+    path = tmp_path / "checkout.openslo.yaml"
+    path.write_text(OPENSLO_STREAM)
+    ruleset = load_source(path)
+    assert ruleset is not None and ruleset.kind == "slo"
+    assert [g.name for g in ruleset.groups][0] == "sloth-slo-sli-recordings-checkout-avail"
+    path.write_text(OPENSLO_STREAM + "---\napiVersion: openslo/v1\nkind: AlertPolicy\nmetadata: {name: x}\n")
+    with pytest.raises(InputError, match=r"checkout.openslo.yaml:19:1: OpenSLO kind 'AlertPolicy' is not supported"):
+        load_source(path)
+    path.write_text(OPENSLO_STREAM + "---\ngroups: []\n")
+    with pytest.raises(InputError, match="multi-document files are read for OpenSLO only"):
+        load_source(path)
