@@ -43,7 +43,10 @@ class PartResult:
 Part = Callable[[CheckOptions], PartResult]
 
 # (name, import path "module:function"); imported lazily so one part's dependencies never slow another
-PARTS: list[tuple[str, str]] = []
+PARTS: list[tuple[str, str]] = [
+    ("alerts", "obskit.alerts.parts:lint_part"),
+    ("alerts-test", "obskit.alerts.parts:test_part"),
+]
 
 
 def load_part(spec: str) -> Part:

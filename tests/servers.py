@@ -91,8 +91,13 @@ def prometheus(
     rule_files: list[Path] | None = None,
     scrape_interval: str = "15s",
     extra_args: list[str] | None = None,
+    scrape_configs: list[dict] | None = None,
 ) -> Iterator[Server]:
-    """A real Prometheus on a free port; backfilled first when openmetrics text is given."""
+    """A real Prometheus on a free port; backfilled first when openmetrics text is given.
+
+    ``scrape_configs`` (Prometheus config entries) make it scrape real targets, e.g. a loopback exporter:
+    only scraped metrics get metadata (/api/v1/metadata); backfilled blocks carry none.
+    """
     workdir.mkdir(parents=True, exist_ok=True)
     data = workdir / "data"
     if openmetrics:
@@ -100,7 +105,7 @@ def prometheus(
     config = {
         "global": {"scrape_interval": scrape_interval, "evaluation_interval": scrape_interval},
         "rule_files": [str(p) for p in rule_files or []],
-        "scrape_configs": [],
+        "scrape_configs": scrape_configs or [],
     }
     config_file = workdir / "prometheus.yml"
     config_file.write_text(yaml.safe_dump(config))

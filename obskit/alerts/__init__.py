@@ -1,0 +1,1 @@
+"""Alerts and SLOs as code: rule model, SLO -> burn-rate rules, lint, emit, promtool tests, Alertmanager config."""

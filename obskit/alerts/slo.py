@@ -1,0 +1,152 @@
+"""SLO -> Prometheus rules: SLI recordings per window, metadata recordings, and page/ticket burn-rate alerts.
+
+The output follows Sloth's generated rules (names, labels, groups) so existing dashboards and
+Alertmanager routes keep working: ``slo:sli_error:ratio_rate<window>``, ``slo:objective:ratio``,
+``slo:error_budget:ratio``, ``slo:time_period:days``, ``slo:current_burn_rate:ratio``,
+``slo:period_burn_rate:ratio``, ``slo:period_error_budget_remaining:ratio``, ``sloth_slo_info``, labels
+``sloth_id``, ``sloth_service``, ``sloth_slo``, ``sloth_window`` and ``sloth_severity`` (page|ticket).
+
+Unlike Sloth, every number is exact: the objective is a Decimal, burn-rate factors are Fractions from
+the window catalogue and are printed as exact decimals, or as ``a / b`` when no finite decimal exists
+(14/15 for the 28d ticket window). Alerts also get ``severity`` (page -> critical, ticket -> warning)
+unless the spec sets one.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+
+from obskit.alerts.duration import parse_duration
+from obskit.alerts.model import Alert, Group, Origin, Record
+from obskit.alerts.slospec import SLO, WINDOW_PATTERN
+from obskit.alerts.windows import BurnWindow, WindowCatalog, catalog_for
+
+DEFAULT_SEVERITY = {"page": "critical", "ticket": "warning"}
+
+
+def exact(value: Decimal | Fraction | int) -> str:
+    """An exact PromQL number: ``0.001``, ``14.4``, ``30``; ``(14 / 15)`` when no finite decimal exists."""
+    frac = Fraction(value)
+    den = frac.denominator
+    for p in (2, 5):
+        while den % p == 0:
+            den //= p
+    if den != 1:
+        return f"({frac.numerator} / {frac.denominator})"
+    text = format((Decimal(frac.numerator) / Decimal(frac.denominator)).normalize(), "f")
+    return text
+
+
+def fill_window(query: str, window: str) -> str:
+    return WINDOW_PATTERN.sub(window, query)
+
+
+def _selector(ids: dict[str, str]) -> str:
+    return "{" + ", ".join(f'{k}="{v}"' for k, v in ids.items()) + "}"
+
+
+def _escape(value: str) -> str:
+    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+
+
+def sli_rules(slo: SLO, catalog: WindowCatalog) -> Group:
+    ids = {"sloth_id": slo.id, "sloth_service": slo.service, "sloth_slo": slo.name}
+    base = {**slo.labels, **ids}
+    rules: list[Alert | Record] = []
+    for window in catalog.durations():
+        expr = f"({fill_window(slo.error_query, window)})\n/\n({fill_window(slo.total_query, window)})\n"
+        rules.append(Record(f"slo:sli_error:ratio_rate{window}", expr, {**base, "sloth_window": window},
+                            origin=slo.origin, fields=_query_fields(slo)))
+    sel = _selector({k: _escape(v) for k, v in ids.items()})
+    period = catalog.period
+    expr = (f"sum_over_time(slo:sli_error:ratio_rate{catalog.durations()[0]}{sel}[{period}])\n"
+            f"/ ignoring (sloth_window)\n"
+            f"count_over_time(slo:sli_error:ratio_rate{catalog.durations()[0]}{sel}[{period}])\n")
+    rules.append(Record(f"slo:sli_error:ratio_rate{period}", expr, {**base, "sloth_window": period},
+                        origin=slo.origin))
+    return Group(f"sloth-slo-sli-recordings-{slo.id}", rules, origin=slo.origin)
+
+
+def _query_fields(slo: SLO) -> dict[str, Origin]:
+    return {"expr": slo.query_origin} if slo.query_origin else {}
+
+
+def meta_rules(slo: SLO, catalog: WindowCatalog) -> Group:
+    ids = {"sloth_id": slo.id, "sloth_service": slo.service, "sloth_slo": slo.name}
+    base = {**slo.labels, **ids}
+    sel = _selector({k: _escape(v) for k, v in ids.items()})
+    ratio = slo.objective / 100
+    budget = 1 - ratio
+    days = Fraction(parse_duration(catalog.period), 86400)
+    on = "/ on(sloth_id, sloth_slo, sloth_service) group_left\n"
+    first = catalog.durations()[0]
+    rules: list[Alert | Record] = [
+        Record("slo:objective:ratio", f"vector({exact(ratio)})", dict(base)),
+        Record("slo:error_budget:ratio", f"vector({exact(budget)})", dict(base)),
+        Record("slo:time_period:days", f"vector({exact(days)})", dict(base)),
+        Record("slo:current_burn_rate:ratio",
+               f"slo:sli_error:ratio_rate{first}{sel}\n{on}slo:error_budget:ratio{sel}\n", dict(base)),
+        Record("slo:period_burn_rate:ratio",
+               f"slo:sli_error:ratio_rate{catalog.period}{sel}\n{on}slo:error_budget:ratio{sel}\n", dict(base)),
+        Record("slo:period_error_budget_remaining:ratio", f"1 - slo:period_burn_rate:ratio{sel}", dict(base)),
+        Record("sloth_slo_info", "vector(1)", {
+            **base, "sloth_mode": "obskit", "sloth_objective": exact(slo.objective), "sloth_spec": slo.spec,
+            "sloth_period": catalog.period, "sloth_windows": catalog.name,
+        }),
+    ]
+    for rule in rules:
+        rule.origin = slo.origin
+    return Group(f"sloth-slo-meta-recordings-{slo.id}", rules, origin=slo.origin)
+
+
+def _condition(sel: str, window: BurnWindow, budget: str) -> str:
+    factor = exact(window.factor)
+    parts = [f"max(slo:sli_error:ratio_rate{w}{sel} > ({factor} * {budget})) without (sloth_window)"
+             for w in (window.short, window.long)]
+    return f"(\n    {parts[0]}\n    and\n    {parts[1]}\n)"
+
+
+def alert_rules(slo: SLO, catalog: WindowCatalog) -> Group | None:
+    if not slo.alert_name:
+        return None
+    ids = {"sloth_id": slo.id, "sloth_service": slo.service, "sloth_slo": slo.name}
+    sel = _selector({k: _escape(v) for k, v in ids.items()})
+    budget = exact(1 - slo.objective / 100)
+    rules: list[Alert | Record] = []
+    for severity in ("page", "ticket"):
+        spec = getattr(slo, f"{severity}")
+        if not spec.enabled:
+            continue
+        quick, slow = catalog.window(severity, "quick"), catalog.window(severity, "slow")
+        expr = f"{_condition(sel, quick, budget)}\nor\n{_condition(sel, slow, budget)}\n"
+        labels = {"severity": DEFAULT_SEVERITY[severity], **slo.alert_labels, **spec.labels,
+                  "sloth_severity": severity}
+        annotations = {
+            "title": f"({severity}) {{{{$labels.sloth_service}}}} {{{{$labels.sloth_slo}}}} SLO error budget "
+                     "burn rate is too fast.",
+            "summary": "{{$labels.sloth_service}} {{$labels.sloth_slo}} SLO error budget burn rate is over expected.",
+            "description": f"The {{{{$labels.sloth_slo}}}} SLO ({exact(slo.objective)} % over {catalog.period}) of "
+                           "{{$labels.sloth_service}} is burning its error budget too fast: error ratio "
+                           "{{ $value | humanizePercentage }}.",
+            **slo.alert_annotations, **spec.annotations,
+        }
+        rules.append(Alert(slo.alert_name, expr, labels=labels, annotations=annotations, origin=slo.origin))
+    return Group(f"sloth-slo-alerts-{slo.id}", rules, origin=slo.origin) if rules else None
+
+
+def generate(slos: list[SLO], windows_dirs: list[Path] | None = None) -> list[Group]:
+    """All rule groups for the SLOs, in spec order: SLI, metadata and alert groups per SLO."""
+    groups: list[Group] = []
+    catalogs: dict[str, WindowCatalog] = {}
+    for slo in slos:
+        if slo.period not in catalogs:
+            catalogs[slo.period] = catalog_for(slo.period, windows_dirs)
+        catalog = catalogs[slo.period]
+        groups.append(sli_rules(slo, catalog))
+        groups.append(meta_rules(slo, catalog))
+        alerts = alert_rules(slo, catalog)
+        if alerts is not None:
+            groups.append(alerts)
+    return groups
