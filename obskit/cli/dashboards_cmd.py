@@ -143,6 +143,8 @@ def push(
         emit_json(plan.to_dict())
     else:
         write(plan.render_text())
+    if plan.errors:
+        raise typer.Exit(EXIT_BACKEND)
 
 
 @app.command("import")

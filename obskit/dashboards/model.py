@@ -34,7 +34,7 @@ class Dashboard:
     """One dashboard: its classic JSON form and the file it came from."""
 
     file: Path  # source file, as given or discovered (relative when discovered under a relative root)
-    name: str  # output stem: foo.dashboard.py -> foo; generator entries and JSON files -> uid or stem
+    name: str  # output stem: foo.dashboard.py -> foo; generator entries -> uid; JSON files -> stem
     data: dict[str, Any]
     kind: str  # "fsdk", "grafanalib", "dict" or "json"
     folder: str = GENERAL_FOLDER  # Grafana folder: the sub-directory of dashboards/, else General
