@@ -164,5 +164,6 @@ def import_(
     except DashboardFileError as exc:
         raise InputError(str(exc.error)) from None
     target = out or file.with_name(file.stem + ".dashboard.py")
+    target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(to_python(dash.data, source=file.name), encoding="utf-8")
     write(f"wrote {target} ({json.dumps(dash.title)}, {len(dash.data.get('panels') or [])} top-level panels)\n")

@@ -96,8 +96,10 @@ def to_data(value: Any) -> dict[str, Any]:
 
 
 def kind_of(value: Any) -> str:
+    from grafana_foundation_sdk.cog.builder import Builder
+
     module = type(value).__module__
-    if module.startswith("grafana_foundation_sdk"):
+    if module.startswith("grafana_foundation_sdk") or isinstance(value, Builder):
         return "fsdk"
     if module.startswith("grafanalib"):
         return "grafanalib"

@@ -18,7 +18,7 @@ from grafana_foundation_sdk.models.common import DataSourceRef
 from grafana_foundation_sdk.models.dashboard import DashboardLinkType
 
 from obskit.conventions import MetricProfile, field_map, metric_profile, saturation_profile
-from obskit.dashboards.builders.query import RawQuery
+from obskit.dashboards.builders.raw import RawQuery
 from obskit.dashboards.promql import quote
 
 DEFAULT_PROFILE = "otel-semconv"  # used when a service names no profile (auto-detection needs Prometheus)
