@@ -152,12 +152,16 @@ def _exec_module(file: Path) -> Any:
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
+    folder = str(file.resolve().parent)
+    sys.path.insert(0, folder)  # so a dashboard file can import helpers next to it
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)  # FSDK warns on the classic Dashboard
             spec.loader.exec_module(module)
     finally:
         sys.modules.pop(name, None)
+        if sys.path and sys.path[0] == folder:
+            sys.path.pop(0)
     return module
 
 

@@ -107,3 +107,10 @@ def test_configmap_size_limits(tmp_path: Path) -> None:
         assert "1 MiB" in str(exc)
     else:
         raise AssertionError("a ConfigMap over 1 MiB must be refused")
+
+
+def test_dashboard_file_can_import_a_helper_next_to_it(tmp_path: Path) -> None:
+    write(tmp_path, {"shared_panels.py": "TITLE = 'From helper'\n",
+                     "x.dashboard.py": "from shared_panels import TITLE\ndashboard = {'uid': 'x', 'title': TITLE}\n"})
+    result = load([tmp_path / "x.dashboard.py"])
+    assert result.errors == [] and result.dashboards[0].title == "From helper"
