@@ -42,7 +42,8 @@ def _report_load_errors(errors: list) -> None:
 @app.command()
 def build(
     paths: Paths = None,
-    out: Annotated[Path | None, typer.Option("--out", help="Output directory (default: dashboards/build).")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Output directory "
+                                             "(default: dashboards/generated).")] = None,
     fmt: Annotated[BuildFormat, typer.Option("--format", help="json (dashboard files) or configmap "
                                              "(one Grafana-sidecar ConfigMap per dashboard).")] = BuildFormat.json,
 ) -> None:

@@ -25,7 +25,7 @@ from typing import Any
 
 DASHBOARD_SUFFIX = ".dashboard.py"
 DEFAULT_DIR = "dashboards"
-BUILD_DIR = "build"  # committed build output lives in dashboards/build/ and is skipped as input
+BUILD_DIR = "generated"  # committed build output lives in dashboards/generated/ and is skipped as input
 GENERAL_FOLDER = "General"
 
 

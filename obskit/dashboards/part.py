@@ -39,7 +39,7 @@ def prometheus_client(url: str, config: object | None) -> object:
 
 
 def lint_paths(paths: list[Path], options: LintOptions) -> LintRun:
-    """Load and lint; a single directory also has its committed build output (<dir>/build) checked."""
+    """Load and lint; a single directory also has its committed build output (<dir>/generated) checked."""
     loaded = load(paths)
     if options.build_dir is None and len(paths) == 1 and paths[0].is_dir():
         options.build_dir = paths[0] / BUILD_DIR

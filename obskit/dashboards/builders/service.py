@@ -12,9 +12,16 @@ import re
 import warnings
 from urllib.parse import quote as url_quote
 
+from grafana_foundation_sdk.builders import common as fcommon
 from grafana_foundation_sdk.builders import dashboard as db
 from grafana_foundation_sdk.builders import elasticsearch, logs, prometheus, table, timeseries
-from grafana_foundation_sdk.models.common import DataSourceRef
+from grafana_foundation_sdk.models.common import (
+    DataSourceRef,
+    LegendDisplayMode,
+    LegendPlacement,
+    SortOrder,
+    TooltipDisplayMode,
+)
 from grafana_foundation_sdk.models.dashboard import DashboardLinkType
 
 from obskit.conventions import MetricProfile, field_map, metric_profile, saturation_profile
@@ -25,6 +32,17 @@ DEFAULT_PROFILE = "otel-semconv"  # used when a service names no profile (auto-d
 PROM = DataSourceRef(type_val="prometheus", uid="${datasource}")
 LOGS = DataSourceRef(type_val="elasticsearch", uid="${logs_datasource}")
 TRACES = DataSourceRef(type_val="jaeger", uid="${traces_datasource}")
+
+
+def legend() -> fcommon.VizLegendOptions:
+    return fcommon.VizLegendOptions().show_legend(True).display_mode(LegendDisplayMode.LIST).placement(
+        LegendPlacement.BOTTOM)
+
+
+def tooltip() -> fcommon.VizTooltipOptions:
+    return fcommon.VizTooltipOptions().mode(TooltipDisplayMode.MULTI).sort(SortOrder.DESCENDING)
+
+
 LUCENE_SPECIAL = re.compile(r'([+\-=&|><!(){}\[\]^"~*?:\\/])')
 
 
@@ -83,9 +101,10 @@ class _Queries:
 
 
 def _ts(pid: int, title: str, unit: str, targets: list[tuple[str, str]], w: int = 8) -> timeseries.Panel:
-    panel = timeseries.Panel().id(pid).title(title).datasource(PROM).unit(unit).height(8).span(w)
-    for ref, (expr, legend) in zip("ABCDEFGH", targets, strict=False):
-        panel = panel.with_target(prometheus.Dataquery().expr(expr).legend_format(legend).ref_id(ref))
+    panel = (timeseries.Panel().id(pid).title(title).datasource(PROM).unit(unit).height(8).span(w)
+             .legend(legend()).tooltip(tooltip()))
+    for ref, (expr, legend_text) in zip("ABCDEFGH", targets, strict=False):
+        panel = panel.with_target(prometheus.Dataquery().expr(expr).legend_format(legend_text).ref_id(ref))
     return panel
 
 

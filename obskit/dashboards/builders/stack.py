@@ -10,11 +10,29 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass
 
+from grafana_foundation_sdk.builders import common as fcommon
 from grafana_foundation_sdk.builders import dashboard as db
 from grafana_foundation_sdk.builders import prometheus, timeseries
-from grafana_foundation_sdk.models.common import DataSourceRef
+from grafana_foundation_sdk.models.common import (
+    DataSourceRef,
+    LegendDisplayMode,
+    LegendPlacement,
+    SortOrder,
+    TooltipDisplayMode,
+)
 
 PROM = DataSourceRef(type_val="prometheus", uid="${datasource}")
+
+
+def legend() -> fcommon.VizLegendOptions:
+    return fcommon.VizLegendOptions().show_legend(True).display_mode(LegendDisplayMode.LIST).placement(
+        LegendPlacement.BOTTOM)
+
+
+def tooltip() -> fcommon.VizTooltipOptions:
+    return fcommon.VizTooltipOptions().mode(TooltipDisplayMode.MULTI).sort(SortOrder.DESCENDING)
+
+
 J = 'job=~"$job"'
 RI = "[$__rate_interval]"
 
@@ -104,6 +122,7 @@ def stack_dashboard(key: str) -> db.Dashboard:
     )
     for pid, graph in enumerate(comp.graphs, start=1):
         panel = (timeseries.Panel().id(pid).title(graph.title).datasource(PROM).unit(graph.unit).height(8).span(12)
+                 .legend(legend()).tooltip(tooltip())
                  .with_target(prometheus.Dataquery().expr(graph.expr).legend_format(graph.legend).ref_id("A")))
         dash = dash.with_panel(panel)
     return dash

@@ -1,4 +1,4 @@
-"""build/stale: committed build output (dashboards/build/) equals a fresh build of the sources."""
+"""build/stale: committed build output (dashboards/generated/) equals a fresh build of the sources."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ FIX = "run `obskit dashboards build` and commit the result"
 
 class StaleBuildCheck(Check):
     id = "build/stale"
-    description = "committed build output in dashboards/build/ matches a fresh build"
+    description = "committed build output in dashboards/generated/ matches a fresh build"
 
     def check(self, ctx: LintContext) -> Iterator[Problem]:
         build_dir = ctx.options.build_dir

@@ -62,6 +62,7 @@ def test_service_name_is_escaped_everywhere() -> None:
 
 
 def test_repo_dashboards_build_and_check_clean(repo_root: Path) -> None:
+    assert (repo_root / "dashboards/generated/stack/prometheus.json").is_file()  # committed build output
     run = lint_paths([repo_root / "dashboards"], LintOptions())
     assert run.loaded.errors == []
     titles = {d.title for d in run.loaded.dashboards}
@@ -74,9 +75,9 @@ def test_stale_build_output_is_an_error(repo_root: Path, tmp_path: Path) -> None
     tree = tmp_path / "dashboards"
     shutil.copytree(repo_root / "dashboards", tree, ignore=shutil.ignore_patterns("__pycache__"))
     assert lint_paths([tree], LintOptions()).problems == []
-    (tree / "build/stack/jaeger.json").write_text("{}\n")
-    (tree / "build/stack/removed.json").write_text("{}\n")
-    (tree / "build/stack/fluentd.json").unlink()
+    (tree / "generated/stack/jaeger.json").write_text("{}\n")
+    (tree / "generated/stack/removed.json").write_text("{}\n")
+    (tree / "generated/stack/fluentd.json").unlink()
     problems = lint_paths([tree], LintOptions()).problems
     assert sorted((Path(p.file).name, p.message.split(";")[0].split(" ")[-1]) for p in problems) == [
         ("fluentd.dashboard.py", "missing"), ("jaeger.dashboard.py", "build)"),

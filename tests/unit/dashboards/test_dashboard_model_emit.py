@@ -30,7 +30,7 @@ def write(root: Path, files: dict[str, str]) -> None:
 def test_loads_every_input_kind(tmp_path: Path) -> None:
     write(tmp_path, {"a.dashboard.py": FSDK_FILE, "team/gen.py": DICT_GENERATOR,
                      "c.json": json.dumps({"uid": "json-one", "title": "JSON"}),
-                     "helper.py": "X = 1\n", "build/old.json": "{not json"})
+                     "helper.py": "X = 1\n", "generated/old.json": "{not json"})
     result = load([tmp_path])
     assert result.errors == []
     assert [(d.name, d.kind, d.folder) for d in result.dashboards] == [
