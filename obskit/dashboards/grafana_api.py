@@ -184,7 +184,7 @@ def _prune(session: _Session, plan: PushPlan, managed: dict[str, str | None], ke
             continue  # never prune the General folder, nor a folder that does not exist yet
         try:
             found = session.call(f"search folder {title!r}", session.api.search.search_dashboards,
-                                 type_="dash-db", folder_uids=[fuid])
+                                 type_="dash-db", folder_uids=[fuid], limit=5000)
         except BackendError as exc:
             plan.errors.append(exc.message)
             continue

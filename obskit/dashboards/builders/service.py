@@ -120,14 +120,19 @@ def lucene_phrase(value: str) -> str:
     return '"' + LUCENE_SPECIAL.sub(r"\\\1", value) + '"'
 
 
-def service_dashboard(name: str, profile: str | None = None, *, uid: str | None = None,
-                      title: str | None = None, field_map_name: str = "ecs") -> db.Dashboard:
-    """The FSDK builder of a service dashboard; call ``.build()`` or hand it to obskit as is."""
+def service_dashboard(name: str, profile: str | None = None, *, namespace: str | None = None,
+                      uid: str | None = None, title: str | None = None, field_map_name: str = "ecs") -> db.Dashboard:
+    """The FSDK builder of a service dashboard; call ``.build()`` or hand it to obskit as is.
+
+    ``profile`` names a metric naming profile (default otel-semconv); ``namespace`` limits the
+    namespace variable to that Kubernetes namespace.
+    """
     if not name:
         raise ValueError("service name must not be empty")
     prof = metric_profile(profile or DEFAULT_PROFILE)
     q = _Queries(name, prof)
     fields = field_map(field_map_name)
+    ns_scope = f"namespace={quote(namespace)}, " if namespace else ""
     logs_query = (f"{fields.service}:{lucene_phrase(name)} AND "
                   f"{fields.level}:(warn OR warning OR error OR fatal OR critical)")
     with warnings.catch_warnings():
@@ -143,7 +148,7 @@ def service_dashboard(name: str, profile: str | None = None, *, uid: str | None 
         .with_variable(db.DatasourceVariable("traces_datasource").label("Traces").type("jaeger"))
         .with_variable(
             db.QueryVariable("namespace").label("Namespace").datasource(PROM)
-            .query(f"label_values({q.sat.restarts}{{{q.sat.pod_selector_label}={quote(name)}}}, namespace)")
+            .query(f"label_values({q.sat.restarts}{{{ns_scope}{q.sat.pod_selector_label}={quote(name)}}}, namespace)")
             .include_all(True).all_value(".*").multi(True)
         )
         .link(_explore_link("Explore metrics", "${datasource}", {"refId": "A", "expr": q.rate()}))

@@ -28,4 +28,4 @@ def services_from_config(config_file: Path) -> list[ServiceConfig]:
 
 
 def service_dashboards(services: list[ServiceConfig]) -> list[db.Dashboard]:
-    return [service_dashboard(s.name, s.profile) for s in services]
+    return [service_dashboard(s.name, s.profile, namespace=s.namespace) for s in services]

@@ -1,3 +1,6 @@
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from obskit.dashboards import promql
 from obskit.dashboards.lint.promql_syntax import PromqlSyntaxCheck
 from obskit.dashboards.lint.rate_window import RateWindowCheck
@@ -47,3 +50,13 @@ def test_selectors_and_quote() -> None:
     assert [s.promql() for s in promql.selectors(tree)] == ['a{job="x",ns="obskit_variable"}', "b{}"]
     assert promql.selectors(tree)[0].concrete().promql() == 'a{job="x"}'
     assert promql.quote('a"b\\c') == '"a\\"b\\\\c"'
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=40))
+def test_quote_round_trips_through_the_parser(value: str) -> None:
+    """Any service name placed in a matcher stays one string value: no PromQL injection."""
+    tree = promql.parse(f"up{{job={promql.quote(value)}}}")
+    [selector] = promql.selectors(tree)
+    if "$" not in value:  # `$x` is a Grafana variable reference, substituted before parsing
+        assert selector.matchers == (("job", "=", value),)

@@ -57,6 +57,9 @@ def test_service_name_is_escaped_everywhere() -> None:
     assert run_checks(LintContext([dash], LintOptions(disabled={"dashboard/uid"}))) == []
     assert lucene_phrase('x"y:z') == '"x\\"y\\:z"'
     assert data["uid"] == "svc-a-b-c"
+    scoped = to_data(service_dashboard("api", namespace='prod"x'))
+    [ns_var] = [v for v in scoped["templating"]["list"] if v["name"] == "namespace"]
+    assert 'namespace="prod\\"x", container="api"' in ns_var["query"]
     for link in data["links"]:
         assert '"' not in link["url"] and " " not in link["url"]
 
