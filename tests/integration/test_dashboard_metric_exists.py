@@ -11,6 +11,7 @@ from pathlib import Path
 
 from obskit.dashboards.lint import LintContext, LintOptions
 from obskit.dashboards.lint.metric_exists import MetricExistsCheck
+from obskit.lint import Severity
 from tests.dashboard_factory import as_json_dashboard, dashboard_data, panel
 
 
@@ -29,6 +30,7 @@ QUERIES = {
     "Wrong value": 'http_requests_total{job="payments"}',
     "Missing label": 'http_requests_total{region="eu"}',
     "Variable": 'http_requests_total{job=~"$job", code="500"}',
+    "No 503s": 'http_requests_total{job="checkout", code=~"503"}',
 }
 
 
@@ -45,7 +47,9 @@ def test_metric_exists_says_why(start_prometheus) -> None:
     assert ctx.backend_errors == []
     by_panel = {p.context: p.message for p in problems}
     assert set(by_panel) == {'panel "Never seen" (id 2)', 'panel "Wrong value" (id 3)',
-                             'panel "Missing label" (id 4)'}
+                             'panel "Missing label" (id 4)', 'panel "No 503s" (id 6)'}
+    [no_503] = [p for p in problems if p.context == 'panel "No 503s" (id 6)']
+    assert no_503.severity is Severity.warning and 'series with code=~"503" (seen values: 200, 500)' in no_503.message
     assert by_panel['panel "Never seen" (id 2)'].endswith("metric never_seen_total was never seen")
     assert 'no http_requests_total series with job="payments" (seen values: checkout)' in \
         by_panel['panel "Wrong value" (id 3)']
@@ -69,5 +73,14 @@ def test_cli_check_online_json(start_prometheus, tmp_path: Path, repo_root: Path
                             capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60)
     assert result.returncode == 1, result.stderr
     problems = json.loads(result.stdout)
-    assert sorted(p["context"] for p in problems if p["check"] == "promql/metric-exists") == [
+    assert sorted(p["context"] for p in problems if p["severity"] == "error") == [
         'panel "Missing label" (id 4)', 'panel "Never seen" (id 2)', 'panel "Wrong value" (id 3)']
+
+
+def test_problem_points_at_the_query_line(start_prometheus) -> None:
+    server = start_prometheus(openmetrics=openmetrics())
+    dash = dashboard()
+    problems = list(MetricExistsCheck().check(LintContext([dash], LintOptions(prometheus_url=server.url))))
+    for problem in problems:
+        assert "never_seen_total" in problem.source_line or "payments" in problem.source_line \
+            or "region" in problem.source_line or "503" in problem.source_line

@@ -17,7 +17,7 @@ from obskit.dashboards import promql
 from obskit.dashboards.lint.base import Check, LintContext
 from obskit.dashboards.lint.promql_syntax import prometheus_queries
 from obskit.errors import BackendError
-from obskit.lint import Problem
+from obskit.lint import Problem, Severity
 from obskit.transport import describe_failure
 
 MAX_VALUES_SHOWN = 5
@@ -101,8 +101,14 @@ class MetricExistsCheck(Check):
                         if lookup.has_series(concrete.promql()):
                             continue
                         reason = lookup.explain(concrete)
+                        severity = None
+                        exact = promql.Selector(concrete.metric, tuple(m for m in concrete.matchers if m[1] == "="))
+                        if exact != concrete and lookup.has_series(exact.promql()):
+                            # only regex/negative matchers select nothing: often normal (no 5xx in a week)
+                            severity = Severity.warning
+                            reason += " (may be normal, e.g. no errors in that time)"
                         yield self.problem(dash, f"query {target.get('refId', '?')}: {concrete.promql()} has no "
                                            f"series in the last {ctx.options.lookback_days} d: {reason}",
-                                           panel=panel, needle=selector.metric or expr)
+                                           panel=panel, needle=expr, severity=severity)
         except BackendError as exc:
             ctx.backend_errors.append(f"{self.id}: {exc.message}")
