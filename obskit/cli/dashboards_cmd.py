@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -32,6 +35,24 @@ def _paths(paths: list[Path] | None) -> list[Path]:
         if not path.exists():
             raise InputError(f"{path}: no such file or directory", hint="give dashboard files or directories")
     return chosen
+
+
+@contextmanager
+def _progress_bar(label: str) -> Iterator[Callable[[int, int], None] | None]:
+    """A Rich progress bar on stderr when it is a terminal; nothing otherwise (CI logs stay clean)."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(label, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
 
 
 def _report_load_errors(errors: list) -> None:
@@ -139,7 +160,9 @@ def push(
     if not cfg.grafana.url:
         raise InputError("no Grafana URL: pass --grafana or set grafana.url / OBSKIT_GRAFANA_URL")
     target = GrafanaTarget(str(cfg.grafana.url), cfg.grafana.token, cfg.grafana.org, cfg.grafana.tls)
-    plan = push_dashboards(target, loaded.dashboards, folder=folder, dry_run=dry_run, prune=prune, message=message)
+    with _progress_bar("pushing dashboards") as progress:
+        plan = push_dashboards(target, loaded.dashboards, folder=folder, dry_run=dry_run, prune=prune,
+                               message=message, progress=progress)
     if fmt is Format.json:
         emit_json(plan.to_dict())
     else:

@@ -146,12 +146,19 @@ class _Session:
 
 
 def push_dashboards(target: GrafanaTarget, dashboards: list[Dashboard], *, folder: str | None = None,
-                    dry_run: bool = False, prune: bool = False, message: str = "pushed by obskit") -> PushPlan:
-    """Upsert every dashboard by uid; with ``prune``, delete others in the folders pushed to."""
+                    dry_run: bool = False, prune: bool = False, message: str = "pushed by obskit",
+                    progress: Callable[[int, int], None] | None = None) -> PushPlan:
+    """Upsert every dashboard by uid; with ``prune``, delete others in the folders pushed to.
+
+    ``progress(done, total)`` is called after each dashboard (the CLI draws a progress bar).
+    """
     session = _Session(connect(target), target.url)
     plan = PushPlan(dry_run)
     managed: dict[str, str | None] = {}
-    for dash in sorted(dashboards, key=lambda d: (d.folder, d.title)):
+    ordered = sorted(dashboards, key=lambda d: (d.folder, d.title))
+    for done, dash in enumerate(ordered, start=1):
+        if progress is not None and done > 1:
+            progress(done - 1, len(ordered))
         title = folder or dash.folder
         try:
             fuid = session.folder_uid(title, create=not dry_run)
@@ -172,6 +179,8 @@ def push_dashboards(target: GrafanaTarget, dashboards: list[Dashboard], *, folde
         except BackendError as exc:
             plan.changes.append(Change(dash.uid, dash.title, title, "failed"))
             plan.errors.append(exc.message)
+    if progress is not None:
+        progress(len(ordered), len(ordered))
     if prune:
         _prune(session, plan, managed, {d.uid for d in dashboards}, dry_run)
     return plan

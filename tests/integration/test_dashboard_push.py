@@ -26,7 +26,10 @@ def dash(uid: str, title: str, folder: str = "stack", extra: str = "") -> Dashbo
 def test_push_creates_folders_upserts_and_reports_unchanged() -> None:
     with grafana(TOKEN) as (url, state):
         target = GrafanaTarget(url, Secret(TOKEN, "test"))
-        plan = push_dashboards(target, [dash("a", "A"), dash("b", "B", "General")], message="ci run 7")
+        calls: list[tuple[int, int]] = []
+        plan = push_dashboards(target, [dash("a", "A"), dash("b", "B", "General")], message="ci run 7",
+                               progress=lambda done, total: calls.append((done, total)))
+        assert calls == [(1, 2), (2, 2)]
         assert [(c.uid, c.folder, c.action) for c in plan.changes] == [("b", "General", "new"), ("a", "stack", "new")]
         assert state.folders == {"obskit-stack": "stack"}
         saved = [r for r in state.requests if r[:2] == ("POST", "/api/dashboards/db")]
