@@ -82,7 +82,7 @@ def build(
         raise InputError(str(exc)) from None
     for item in outs:
         if item.warning:
-            error(item.warning.replace("error:", "warning:"))
+            write(f"warning: {item.warning}\n", stderr=True)
     written = write_files(outs, out_dir)
     write(f"built {len(written)} {fmt.value} file(s) in {out_dir}\n")
     _report_load_errors(loaded.errors)
