@@ -29,12 +29,13 @@ def write(root: Path, files: dict[str, str]) -> None:
 
 def test_loads_every_input_kind(tmp_path: Path) -> None:
     write(tmp_path, {"a.dashboard.py": FSDK_FILE, "team/gen.py": DICT_GENERATOR,
+                     "model.dashboard.py": FSDK_FILE.replace('"fsdk-one")', '"fsdk-model").build()'),
                      "c.json": json.dumps({"uid": "json-one", "title": "JSON"}),
                      "helper.py": "X = 1\n", "generated/old.json": "{not json"})
     result = load([tmp_path])
     assert result.errors == []
     assert [(d.name, d.kind, d.folder) for d in result.dashboards] == [
-        ("a", "fsdk", "General"), ("c", "json", "General"), ("gen-0", "dict", "team"),
+        ("a", "fsdk", "General"), ("c", "json", "General"), ("model", "fsdk", "General"), ("gen-0", "dict", "team"),
         ("gen-1", "dict", "team"), ("gen-2", "dict", "team")]
     assert result.dashboards[0].data["title"] == "FSDK" and result.dashboards[0].data["schemaVersion"] == 42
 
