@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import warnings
+from functools import cache
 from urllib.parse import quote as url_quote
 
 from grafana_foundation_sdk.builders import common as fcommon
@@ -24,7 +25,7 @@ from grafana_foundation_sdk.models.common import (
 )
 from grafana_foundation_sdk.models.dashboard import DashboardLinkType
 
-from obskit.conventions import MetricProfile, field_map, metric_profile, saturation_profile
+from obskit.conventions import FieldMap, MetricProfile, field_map, metric_profile, saturation_profile
 from obskit.dashboards.builders.raw import RawQuery
 from obskit.dashboards.promql import quote
 
@@ -44,6 +45,12 @@ def tooltip() -> fcommon.VizTooltipOptions:
 
 
 LUCENE_SPECIAL = re.compile(r'([+\-=&|><!(){}\[\]^"~*?:\\/])')
+
+
+@cache
+def _fields(name: str) -> FieldMap:
+    """The log field map, parsed once (conventions.field_map reads its YAML on every call)."""
+    return field_map(name)
 
 
 def service_uid(name: str) -> str:
@@ -131,7 +138,7 @@ def service_dashboard(name: str, profile: str | None = None, *, namespace: str |
         raise ValueError("service name must not be empty")
     prof = metric_profile(profile or DEFAULT_PROFILE)
     q = _Queries(name, prof)
-    fields = field_map(field_map_name)
+    fields = _fields(field_map_name)
     ns_scope = f"namespace={quote(namespace)}, " if namespace else ""
     logs_query = (f"{fields.service}:{lucene_phrase(name)} AND "
                   f"{fields.level}:(warn OR warning OR error OR fatal OR critical)")
