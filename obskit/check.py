@@ -44,6 +44,7 @@ Part = Callable[[CheckOptions], PartResult]
 
 # (name, import path "module:function"); imported lazily so one part's dependencies never slow another
 PARTS: list[tuple[str, str]] = [
+    ("dashboards", "obskit.dashboards.part:run_part"),
     ("alerts", "obskit.alerts.parts:lint_part"),
     ("alerts-test", "obskit.alerts.parts:test_part"),
 ]

@@ -1,0 +1,5 @@
+"""Stack health: fluentd (built by obskit.dashboards.builders.stack; edit the component there or replace this)."""
+
+from obskit.dashboards.builders import stack_dashboard
+
+dashboard = stack_dashboard("fluentd")

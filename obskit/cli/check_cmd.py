@@ -1,0 +1,65 @@
+"""`obskit check`: run every registered part (dashboards, alerts, ...) over the as-code tree; one exit code."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from obskit.check import PARTS, CheckOptions, overall_exit_code, run_check
+from obskit.cli import state as cli_state
+from obskit.cli.lint_output import LintFormat, github_annotation, render_problems, write
+from obskit.lint import sort_problems
+
+HELP = ("Check the as-code tree (dashboards/, alerts/, ...) the way CI should: every part loads, lints and "
+        "builds clean. Exit codes: 0 ok; 1 lint errors; 2 input error (a file cannot be loaded); "
+        "3 a backend (Prometheus, promtool) failed.")
+
+
+def check(
+    root: Annotated[Path, typer.Argument(help="The repository root holding dashboards/ and alerts/.")] = Path("."),
+    prometheus: Annotated[str | None, typer.Option("--prometheus", help="Prometheus URL: enables online checks "
+                                                   "(default: prometheus.url from config).")] = None,
+    fmt: Annotated[LintFormat, typer.Option("--format", help="text, json or github (annotations).")] =
+    LintFormat.text,
+    only: Annotated[list[str] | None, typer.Option("--only", help="Run only this part (repeatable): "
+                                                   "the names listed by --list.")] = None,
+    list_parts: Annotated[bool, typer.Option("--list", help="List the parts and exit.")] = False,
+) -> None:
+    if list_parts:
+        write("".join(f"{name}\n" for name, _ in PARTS))
+        raise typer.Exit(0)
+    known = [name for name, _ in PARTS]
+    for name in only or []:
+        if name not in known:
+            from obskit.errors import InputError
+
+            raise InputError(f"--only: unknown part {name!r}; known: {', '.join(known)}")
+    loaded = cli_state.config({"prometheus.url": prometheus} if prometheus else None)
+    url = str(loaded.config.prometheus.url) if loaded.config.prometheus.url else None
+    options = CheckOptions(root=root, prometheus_url=url, config=loaded.config)
+    results = run_check(options, only=only)
+    code = overall_exit_code(results)
+    problems = sort_problems(p for r in results for p in r.problems)
+    verdict = "ok" if code == 0 else f"failed (exit {code})"
+    if fmt is LintFormat.json:
+        data = {
+            "exit_code": code,
+            "parts": [{"name": r.name, "summary": r.summary, "exit_code": r.exit_code,
+                       "problems": [p.to_dict() for p in sort_problems(r.problems)],
+                       "input_errors": r.input_errors, "backend_errors": r.backend_errors} for r in results],
+        }
+        write(json.dumps(data, indent=2, sort_keys=True) + "\n")
+        raise typer.Exit(code)
+    out = [render_problems(problems, fmt)]
+    for r in results:
+        for err in r.input_errors:
+            out.append(github_annotation("error", err) + "\n" if fmt is LintFormat.github else f"{err}\n")
+        for err in r.backend_errors:
+            out.append(github_annotation("warning", err) + "\n" if fmt is LintFormat.github else f"backend: {err}\n")
+    parts = "; ".join(f"{r.name}: {r.summary}" for r in results) or "no parts ran"
+    out.append(f"obskit check: {verdict} — {parts}\n")
+    write("".join(out))
+    raise typer.Exit(code)

@@ -1,0 +1,193 @@
+"""`obskit dashboards`: build, check, push and import Grafana dashboards kept as code."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from obskit.cli import state as cli_state
+from obskit.cli.lint_output import LintFormat, render_problems, write
+from obskit.cli.output import Format, emit_json, error
+from obskit.errors import EXIT_BACKEND, EXIT_FINDINGS, EXIT_USAGE, InputError
+
+EXITS = "Exit codes: 0 ok; 1 lint errors; 2 input error (a file failed to load); 3 a backend failed."
+app = typer.Typer(help="Dashboards as code: build JSON or ConfigMaps, lint, push to Grafana, import JSON to "
+                  "Python. " + EXITS, no_args_is_help=True)
+
+Paths = Annotated[list[Path] | None, typer.Argument(help="Files or directories (default: ./dashboards).")]
+
+
+class BuildFormat(StrEnum):
+    json = "json"
+    configmap = "configmap"
+
+
+def _paths(paths: list[Path] | None) -> list[Path]:
+    chosen = paths or [Path("dashboards")]
+    for path in chosen:
+        if not path.exists():
+            raise InputError(f"{path}: no such file or directory", hint="give dashboard files or directories")
+    return chosen
+
+
+@contextmanager
+def _progress_bar(label: str) -> Iterator[Callable[[int, int], None] | None]:
+    """A Rich progress bar on stderr when it is a terminal; nothing otherwise (CI logs stay clean)."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(label, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+def _report_load_errors(errors: list) -> None:
+    for err in errors:
+        error(str(err))
+
+
+@app.command()
+def build(
+    paths: Paths = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Output directory "
+                                             "(default: dashboards/generated).")] = None,
+    fmt: Annotated[BuildFormat, typer.Option("--format", help="json (dashboard files) or configmap "
+                                             "(one Grafana-sidecar ConfigMap per dashboard).")] = BuildFormat.json,
+) -> None:
+    """Build every dashboard into deterministic files (sorted keys, indent 2, trailing newline)."""
+    from obskit.dashboards.emit import outputs
+    from obskit.dashboards.emit import write as write_files
+    from obskit.dashboards.model import BUILD_DIR, load
+
+    chosen = _paths(paths)
+    loaded = load(chosen)
+    out_dir = out or (chosen[0] / BUILD_DIR if chosen[0].is_dir() else Path("dashboards") / BUILD_DIR)
+    try:
+        outs = outputs(loaded.dashboards, fmt.value)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+    for item in outs:
+        if item.warning:
+            write(f"warning: {item.warning}\n", stderr=True)
+    written = write_files(outs, out_dir)
+    write(f"built {len(written)} {fmt.value} file(s) in {out_dir}\n")
+    _report_load_errors(loaded.errors)
+    if loaded.errors:
+        raise typer.Exit(EXIT_USAGE)
+
+
+@app.command()
+def check(
+    paths: Paths = None,
+    prometheus: Annotated[str | None, typer.Option("--prometheus", help="Prometheus URL: enables the online "
+                                                   "promql/metric-exists check (default: config).")] = None,
+    fmt: Annotated[LintFormat, typer.Option("--format", help="text, json or github.")] = LintFormat.text,
+    scrape_interval: Annotated[int, typer.Option("--scrape-interval", help="Scrape interval in seconds; "
+                                                 "rate windows must be at least twice it.")] = 15,
+    datasource: Annotated[list[str] | None, typer.Option("--datasource", help="A datasource uid that exists "
+                                                         "(repeatable).")] = None,
+    disable: Annotated[list[str] | None, typer.Option("--disable", help="Turn a check off by id (repeatable), "
+                                                      "e.g. dashboard/variables.")] = None,
+) -> None:
+    """Lint dashboards: uids, titles, panel ids, layout, datasources, variables, PromQL, stale build output."""
+    from obskit.dashboards.lint import LintOptions
+    from obskit.dashboards.part import lint_paths, prometheus_client
+
+    chosen = _paths(paths)
+    loaded_config = cli_state.config({"prometheus.url": prometheus} if prometheus else None)
+    url = str(loaded_config.config.prometheus.url) if loaded_config.config.prometheus.url else None
+    options = LintOptions(scrape_interval_seconds=scrape_interval, known_datasources=set(datasource or []),
+                          prometheus_url=url, disabled=set(disable or []))
+    if url:
+        options.prometheus_client = prometheus_client(url, loaded_config.config)
+    run = lint_paths(chosen, options)
+    write(render_problems(run.problems, fmt))
+    _report_load_errors(run.loaded.errors)
+    for err in run.backend_errors:
+        error(err)
+    if fmt is LintFormat.text:
+        write(run.summary() + "\n", stderr=True)
+    from obskit.lint import has_errors
+
+    if run.loaded.errors:
+        raise typer.Exit(EXIT_USAGE)
+    if has_errors(run.problems):
+        raise typer.Exit(EXIT_FINDINGS)
+    if run.backend_errors:
+        raise typer.Exit(EXIT_BACKEND)
+
+
+@app.command()
+def push(
+    paths: Paths = None,
+    grafana: Annotated[str | None, typer.Option("--grafana", help="Grafana URL (default: grafana.url from "
+                                                "config; the token comes from grafana.token).")] = None,
+    folder: Annotated[str | None, typer.Option("--folder", help="Put every dashboard in this folder "
+                                               "(default: the sub-directory name, e.g. stack/).")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only list new/changed/unchanged.")] = False,
+    prune: Annotated[bool, typer.Option("--prune", help="Delete dashboards in managed folders that are no "
+                                        "longer in code (needs --yes).")] = False,
+    yes: Annotated[bool, typer.Option("--yes", help="Confirm --prune deletions.")] = False,
+    message: Annotated[str, typer.Option("--message", help="Version message stored in Grafana.")] =
+    "pushed by obskit",
+    fmt: Annotated[Format, typer.Option("--format", help="text or json.")] = Format.text,
+) -> None:
+    """Upsert dashboards into Grafana by uid (creating folders), optionally pruning removed ones."""
+    from obskit.dashboards.grafana_api import GrafanaTarget, push_dashboards
+    from obskit.dashboards.model import load
+
+    if prune and not yes and not dry_run:
+        raise InputError("--prune deletes dashboards; add --yes to confirm (or use --dry-run to preview)")
+    loaded = load(_paths(paths))
+    if loaded.errors:
+        _report_load_errors(loaded.errors)
+        raise typer.Exit(EXIT_USAGE)
+    cfg = cli_state.config({"grafana.url": grafana} if grafana else None).config
+    if not cfg.grafana.url:
+        raise InputError("no Grafana URL: pass --grafana or set grafana.url / OBSKIT_GRAFANA_URL")
+    target = GrafanaTarget(str(cfg.grafana.url), cfg.grafana.token, cfg.grafana.org, cfg.grafana.tls)
+    with _progress_bar("pushing dashboards") as progress:
+        plan = push_dashboards(target, loaded.dashboards, folder=folder, dry_run=dry_run, prune=prune,
+                               message=message, progress=progress)
+    if fmt is Format.json:
+        emit_json(plan.to_dict())
+    else:
+        write(plan.render_text())
+    if plan.errors:
+        raise typer.Exit(EXIT_BACKEND)
+
+
+@app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(help="A Grafana dashboard JSON file (or an API export).")],
+    out: Annotated[Path | None, typer.Option("--out", help="Where to write the Python (default: "
+                                             "<name>.dashboard.py next to the JSON).")] = None,
+) -> None:
+    """Write readable Python (grafana-foundation-sdk builders) that builds back to the same dashboard."""
+    from obskit.dashboards.importer import to_python
+    from obskit.dashboards.model import DashboardFileError, load_file
+
+    if not file.is_file():
+        raise InputError(f"{file}: no such file")
+    try:
+        dash = load_file(file)[0]
+    except DashboardFileError as exc:
+        raise InputError(str(exc.error)) from None
+    target = out or file.with_name(file.stem + ".dashboard.py")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(to_python(dash.data, source=file.name), encoding="utf-8")
+    write(f"wrote {target} ({json.dumps(dash.title)}, {len(dash.data.get('panels') or [])} top-level panels)\n")

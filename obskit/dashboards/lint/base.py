@@ -1,0 +1,54 @@
+"""What every dashboard check shares: the context it runs in and how it words a problem."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+from obskit.dashboards.model import Dashboard, panel_label
+from obskit.lint import Problem, Severity
+
+
+@dataclass
+class LintOptions:
+    scrape_interval_seconds: int = 15  # rate windows must be >= 2x this
+    known_datasources: set[str] = field(default_factory=set)  # literal datasource uids that exist
+    prometheus_url: str | None = None  # enables online checks
+    prometheus_client: Any = None  # an httpx.Client for Prometheus (built from config), optional
+    lookback_days: int = 7  # metric-exists: a selector must have series within this window
+    build_dir: Path | None = None  # committed build output to compare (stale check)
+    complete: bool = True  # the whole tree was loaded (extra build files are then stale too)
+    disabled: set[str] = field(default_factory=set)
+
+
+@dataclass
+class LintContext:
+    dashboards: list[Dashboard]
+    options: LintOptions = field(default_factory=LintOptions)
+    backend_errors: list[str] = field(default_factory=list)  # an online check could not run
+
+
+class Check:
+    """One lint check: subclasses set id/severity/description and implement ``check``."""
+
+    id: ClassVar[str]
+    severity: ClassVar[Severity] = Severity.error
+    online: ClassVar[bool] = False
+    description: ClassVar[str] = ""
+
+    def check(self, ctx: LintContext) -> Iterator[Problem]:
+        raise NotImplementedError
+
+    def problem(self, dash: Dashboard, message: str, *, panel: dict[str, Any] | None = None,
+                needle: str | None = None, severity: Severity | None = None) -> Problem:
+        """A problem located at ``needle`` (else the panel title, else the uid) in the source file."""
+        line = col = source = None
+        for candidate in (needle, panel.get("title") if panel else None, dash.uid):
+            if isinstance(candidate, str) and candidate:
+                line, col, source = dash.line_of(candidate)
+                if line:
+                    break
+        context = panel_label(panel) if panel is not None else f'dashboard "{dash.title}"'
+        return Problem(self.id, severity or self.severity, message, str(dash.file), line, col, context, source)
