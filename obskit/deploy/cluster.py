@@ -98,7 +98,8 @@ class KubeCluster:
         """Server-side apply (force: obskit owns the fields it sets; CRDs are too big for client-side)."""
         name = body["metadata"]["name"]
         self._call(f"apply CRD {name}", self.extensions.patch_custom_resource_definition, name, body,
-                   field_manager=FIELD_MANAGER, force=True, _content_type="application/apply-patch+yaml")
+                   field_manager=FIELD_MANAGER, force=True, _content_type="application/apply-patch+yaml",
+                   _preload_content=False)
 
     def helm_releases(self, release: str, namespace: str) -> list[ReleaseRecord]:
         """Revisions of a release from Helm's storage Secrets (labels owner=helm, name, status, version)."""
@@ -139,11 +140,12 @@ class KubeCluster:
 
     def proxy_get(self, namespace: str, service: str, port: int | str, path: str) -> str:
         """GET through the API server's service proxy (no port-forward, no ingress needed)."""
-        data = self._call(
+        # raw body: the client would otherwise turn a JSON answer into a Python repr string
+        response = self._call(
             f"proxy {namespace}/{service}:{port}{path}",
             self.core.connect_get_namespaced_service_proxy_with_path,
-            f"{service}:{port}", namespace, path.lstrip("/"))
-        return data if isinstance(data, str) else json.dumps(data)
+            f"{service}:{port}", namespace, path.lstrip("/"), _preload_content=False)
+        return bytes(response.data).decode("utf-8", errors="replace")
 
     def custom_object(self, group: str, version: str, namespace: str, plural: str, name: str) -> dict[str, Any] | None:
         try:

@@ -65,7 +65,7 @@ def _rules(cluster: KubeCluster, ns: str, names: dict[str, str], groups: list[st
 
 
 def _targets(cluster: KubeCluster, ns: str, names: dict[str, str]) -> list[Probe]:
-    data = _json(cluster.proxy_get(ns, names["prometheus"], 9090, "/api/v1/targets?state=active")) or {}
+    data = _json(cluster.proxy_get(ns, names["prometheus"], 9090, "/api/v1/targets")) or {}
     targets = (data.get("data") or {}).get("activeTargets") or []
     probes = []
     for component in ("fluentd", "jaeger"):
