@@ -43,7 +43,9 @@ class PartResult:
 Part = Callable[[CheckOptions], PartResult]
 
 # (name, import path "module:function"); imported lazily so one part's dependencies never slow another
-PARTS: list[tuple[str, str]] = []
+PARTS: list[tuple[str, str]] = [
+    ("deploy", "obskit.deploy.check_part:run"),
+]
 
 
 def load_part(spec: str) -> Part:
