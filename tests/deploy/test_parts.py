@@ -8,7 +8,7 @@ from pathlib import Path
 import helm_python as helm
 import yaml
 
-from obskit.check import CheckOptions, PARTS
+from obskit.check import PARTS, CheckOptions
 from obskit.deploy import check_part, crds, deployment
 from obskit.deploy.preflight import operators_spec
 from tests.deploy.conftest import FIXTURES
