@@ -89,7 +89,7 @@ def deploy(options: StackOptions, stack: StackRendering, *, context: str | None,
     request = plan.DeployRequest(
         release=options.release, namespace=options.namespace, chart_dir=stack.bundle.chart_dir,
         values=stack.user_values, names=names, rule_groups=rule_groups(stack),
-        needs_storage=options.profile != "dev",
+        needs_storage=stack.profile.persistent,
         grafana_admin_secret=stack.rendering.values["obskit"].get("grafanaAdminSecret", "obskit-grafana-admin"),
         timeout=timeout)
     source = crd_source(stack.bundle.chart_dir, preflight.operators_spec(), work_dir / "crds")

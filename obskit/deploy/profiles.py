@@ -20,6 +20,7 @@ class Profile:
     description: str
     values: dict[str, Any]
     containers: list[str] = field(default_factory=list)
+    persistent: bool = True  # creates PersistentVolumeClaims (preflight then needs a default StorageClass)
 
 
 def profile_names() -> list[str]:
@@ -40,6 +41,7 @@ def load_profile(name: str) -> Profile:
         description=str(data.get("description", "")),
         values=dict(data.get("values") or {}),
         containers=list(data.get("containers") or []),
+        persistent=bool(data.get("persistent", True)),
     )
 
 

@@ -183,6 +183,7 @@ def test_dev_profile_is_single_node_without_pvcs() -> None:
     assert node_sets[0]["podTemplate"]["spec"]["volumes"] == [{"name": "elasticsearch-data", "emptyDir": {}}]
     assert "storageSpec" not in dev["kube-prometheus-stack"]["prometheus"]["prometheusSpec"]
     assert dev["kube-prometheus-stack"]["grafana"]["persistence"]["enabled"] is False
+    assert load_profile("dev").persistent is False and load_profile("prod").persistent is True
     prod = load_profile("prod").values
     assert prod["kube-prometheus-stack"]["prometheus"]["prometheusSpec"]["retention"] == "15d"
     assert prod["eck-elasticsearch"]["nodeSets"][0]["count"] == 3
