@@ -189,20 +189,21 @@ def status_cmd(namespace: Namespace = "observability", release: Release = "obski
                fmt: FormatOpt = Format.text) -> None:
     """Release status, revision history and a readiness probe of every part."""
     result = deployment.status(release, namespace, context)
-    info = result["release"].get("info") or {}
+    summary = result["release"]
     if fmt == Format.json:
-        emit_json({"release": release, "namespace": namespace, "status": info.get("status"),
-                   "revision": result["release"].get("version"),
-                   "history": [{"revision": h.get("version"), "status": (h.get("info") or {}).get("status"),
-                                "description": (h.get("info") or {}).get("description")} for h in result["history"]],
+        emit_json({"release": release, "namespace": namespace, "status": summary.get("status"),
+                   "revision": summary.get("revision"),
+                   "history": [{"revision": h.get("revision"), "status": h.get("status"),
+                                "chart": f"{h.get('chart_name')}-{h.get('chart_version')}",
+                                "deployed_at": h.get("deployed_at")} for h in result["history"]],
                    "probes": [{"name": p.name, "ok": p.ok, "detail": p.detail} for p in result["probes"]]})
         return
-    history = Table(title=f"{namespace}/{release}: {info.get('status')} (revision {result['release'].get('version')})")
-    for col in ("revision", "status", "description"):
+    history = Table(title=f"{namespace}/{release}: {summary.get('status')} (revision {summary.get('revision')})")
+    for col in ("revision", "status", "chart", "deployed at"):
         history.add_column(col)
     for h in result["history"]:
-        hi = h.get("info") or {}
-        history.add_row(str(h.get("version")), str(hi.get("status")), str(hi.get("description", "")))
+        history.add_row(str(h.get("revision")), str(h.get("status")), f"{h.get('chart_name')}-{h.get('chart_version')}",
+                        str(h.get("deployed_at")))
     probes = Table(title="Readiness")
     for col in ("probe", "ok", "detail"):
         probes.add_column(col)

@@ -37,6 +37,7 @@ class DeployRequest:
     timeout: int = 900
     readiness_attempts: int = 30
     readiness_interval: float = 10.0
+    operators: list[dict[str, Any]] | None = None  # None: obskit/deploy/operators.yaml
 
 
 @dataclass
@@ -107,9 +108,10 @@ def execute(request: DeployRequest, cluster: KubeCluster, releases: ReleaseActio
         return outcome
 
     # Phase 2: operators (their own releases; a failure stops before the stack).
-    for op in spec["operators"]:
+    for op in spec["operators"] if request.operators is None else request.operators:
         report("operator", "running", f"{op['namespace']}/{op['release']} {op['chart']} {op['version']}")
         try:
+            cluster.ensure_namespace(op["namespace"])
             installed = bool(cluster.helm_releases(op["release"], op["namespace"]))
             rev = releases.upgrade_or_install(op["chart"], op["release"], op["namespace"], dict(op["values"]),
                                               installed=installed, repo_url=op["repository"], version=op["version"],
@@ -155,7 +157,7 @@ def _roll_back(request: DeployRequest, releases: ReleaseActions, previous: int |
             releases.rollback(request.release, request.namespace, previous)
             outcome.left.append(f"stack rolled back to revision {previous}")
         else:
-            releases.uninstall(request.release, request.namespace)
+            releases.uninstall(request.release, request.namespace, missing_ok=True)
             outcome.left.append("stack release removed (first install failed); PVCs and CRDs kept")
     except ObskitError as exc:
         outcome.left.append(f"ROLLBACK FAILED: {exc.message}; inspect with `obskit deploy status`")

@@ -86,7 +86,7 @@ def test_values_file_with_bad_yaml_names_the_line(tmp_path: Path) -> None:
 def test_values_files_override_the_profile(tmp_path: Path) -> None:
     override = tmp_path / "v.yaml"
     override.write_text("obskit:\n  dashboards:\n    folder: payments\n")
-    stack = render_stack(sample_options("dev", values_files=[override]), tmp_path / "w")
+    stack = render_stack(sample_options("dev", values_files=[override]), tmp_path / "w", validate=False)
     folders = {m.body["metadata"]["annotations"]["grafana_folder"]
                for m in stack.rendering.manifests if m.name.startswith("obskit-dashboard")}
     assert folders == {"payments"}
@@ -102,7 +102,7 @@ def test_rendered_output_matches_golden(profile: str, rendered) -> None:  # type
 
 
 def test_render_is_deterministic(tmp_path: Path) -> None:
-    first = chart.dump(render_stack(sample_options("prod"), tmp_path / "a").rendering.manifests)
-    second = chart.dump(render_stack(sample_options("prod"), tmp_path / "b").rendering.manifests)
+    first = chart.dump(render_stack(sample_options("prod"), tmp_path / "a", validate=False).rendering.manifests)
+    second = chart.dump(render_stack(sample_options("prod"), tmp_path / "b", validate=False).rendering.manifests)
     assert first == second
     assert first.endswith("\n")

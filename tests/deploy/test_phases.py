@@ -42,7 +42,7 @@ class RecordingReleases:
     def rollback(self, release: str, namespace: str, revision: int | None) -> None:
         self.calls.append(("rollback", release, namespace, revision))
 
-    def uninstall(self, release: str, namespace: str) -> None:
+    def uninstall(self, release: str, namespace: str, *, missing_ok: bool = False) -> None:
         self.calls.append(("uninstall", release, namespace))
 
 

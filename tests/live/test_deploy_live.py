@@ -49,7 +49,7 @@ def test_deploy_status_rollback_uninstall(context: str, tmp_path: Path) -> None:
                                 timeout=1200)
     assert outcome.ok, (outcome.phases, outcome.left)
     status = deployment.status("obskit", NAMESPACE, context)
-    assert status["release"]["info"]["status"] == "deployed"
+    assert status["release"]["status"] == "deployed"
     assert all(p.ok for p in status["probes"]), status["probes"]
     outcome = deployment.deploy(options, stack, context=context, work_dir=tmp_path, report=lambda *_: None,
                                 timeout=1200)  # upgrade path
