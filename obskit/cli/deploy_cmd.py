@@ -5,17 +5,19 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
 from obskit.cli.output import Format, emit_json, show
-from obskit.deploy import chart, deployment
-from obskit.deploy.plan import PHASES, DeployOutcome
 from obskit.deploy.profiles import profile_names
-from obskit.deploy.stack import StackOptions, StackRendering, render_stack
 from obskit.errors import EXIT_CODES_HELP, BackendError, FindingsError
+
+if TYPE_CHECKING:  # the Helm SDK and the kubernetes client load only when a deploy command runs
+    from obskit.deploy import deployment
+    from obskit.deploy.plan import DeployOutcome
+    from obskit.deploy.stack import StackOptions, StackRendering
 
 app = typer.Typer(
     help="Install the wired observability stack (Prometheus, Alertmanager, Grafana, Fluentd, Elasticsearch, "
@@ -56,6 +58,9 @@ def deploy(
     """Deploy (or with --dry-run: render and check) the stack."""
     if ctx.invoked_subcommand:
         return
+    from obskit.deploy import deployment
+    from obskit.deploy.stack import StackOptions, render_stack
+
     options = StackOptions(profile=profile, values_files=list(values or []), release=release, namespace=namespace,
                            dashboards_dir=dashboards_dir, rules_dir=rules_dir, alertmanager_file=alertmanager_config)
     with tempfile.TemporaryDirectory(prefix="obskit-deploy-") as tmp:
@@ -78,6 +83,8 @@ def deploy(
 
 def _previous(output_dir: Path | None, release: str, namespace: str, context: str | None,
               dry_run: bool) -> tuple[str, str]:
+    from obskit.deploy import deployment
+
     if output_dir is not None and (output_dir / "manifests.yaml").is_file():
         return str(output_dir / "manifests.yaml"), (output_dir / "manifests.yaml").read_text()
     if dry_run:
@@ -89,6 +96,8 @@ def _previous(output_dir: Path | None, release: str, namespace: str, context: st
 def _normalise(manifest: str) -> str:
     import yaml
 
+    from obskit.deploy import chart
+
     docs = [d for d in yaml.safe_load_all(manifest) if isinstance(d, dict)]
     ms = [chart.Manifest("", str(d.get("apiVersion")), str(d.get("kind")), d["metadata"]["name"],
                          str(d["metadata"].get("namespace", "")), d) for d in docs]
@@ -97,6 +106,8 @@ def _normalise(manifest: str) -> str:
 
 def _report_rendering(stack: StackRendering, options: StackOptions, dry_run: bool, fmt: Format,
                       previous: tuple[str, str] | None) -> None:
+    from obskit.deploy import chart, deployment
+
     deps = stack.rendering.dependencies
     current = chart.dump(stack.rendering.manifests)
     diff_text = deployment.diff(previous[1], current, previous[0]) if previous else None
@@ -144,6 +155,9 @@ def _report_rendering(stack: StackRendering, options: StackOptions, dry_run: boo
 
 def _run_deploy(options: StackOptions, stack: StackRendering, context: str | None, work: Path, timeout: int,
                 fmt: Format) -> DeployOutcome:
+    from obskit.deploy import deployment
+    from obskit.deploy.plan import PHASES
+
     titles = dict(PHASES)
 
     def report(phase: str, state: str, detail: str) -> None:
@@ -188,6 +202,8 @@ def _outcome_json(outcome: DeployOutcome, eps: list[deployment.Endpoint]) -> dic
 def status_cmd(namespace: Namespace = "observability", release: Release = "obskit", context: Context = None,
                fmt: FormatOpt = Format.text) -> None:
     """Release status, revision history and a readiness probe of every part."""
+    from obskit.deploy import deployment
+
     result = deployment.status(release, namespace, context)
     summary = result["release"]
     if fmt == Format.json:
@@ -216,6 +232,8 @@ def status_cmd(namespace: Namespace = "observability", release: Release = "obski
 def rollback_cmd(revision: Annotated[int | None, typer.Argument(help="Revision (default: the previous one).")] = None,
                  namespace: Namespace = "observability", release: Release = "obskit", context: Context = None) -> None:
     """Roll the stack release back (a new revision; CRDs and the operator are untouched)."""
+    from obskit.deploy import deployment
+
     deployment.rollback(release, namespace, revision, context)
     show(f"rolled {namespace}/{release} back to {'the previous revision' if revision is None else revision}")
 
@@ -232,5 +250,7 @@ def uninstall_cmd(
 
         raise InputError("--purge deletes PersistentVolumeClaims (all stored metrics, logs, traces) and CRDs",
                          hint="add --yes to confirm")
+    from obskit.deploy import deployment
+
     for line in deployment.uninstall(release, namespace, context, purge=purge):
         show(line)

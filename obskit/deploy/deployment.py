@@ -84,6 +84,7 @@ def ensure_dependencies(stack: StackRendering) -> None:
 def deploy(options: StackOptions, stack: StackRendering, *, context: str | None, work_dir: Path,
            report: plan.Reporter, timeout: int) -> plan.DeployOutcome:
     cluster = KubeCluster.connect(context)
+    cluster.server_version()  # unreachable cluster: fail before downloading anything
     ensure_dependencies(stack)
     names = dict(stack.rendering.values["obskit"]["names"])
     request = plan.DeployRequest(
