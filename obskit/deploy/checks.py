@@ -123,12 +123,37 @@ def fluentd_buffer(manifests: list[Manifest]) -> list[str]:
     return ["ConfigMap/obskit-fluentd-output not rendered"]
 
 
+def name_consistency(values: dict[str, Any]) -> list[str]:
+    """obskit.names (used by our templates) must match the names the subcharts will create."""
+    names = (values.get("obskit") or {}).get("names") or {}
+    expected = {
+        "prometheus": (lookup(values, "kube-prometheus-stack.fullnameOverride"), "{}-prometheus"),
+        "alertmanager": (lookup(values, "kube-prometheus-stack.fullnameOverride"), "{}-alertmanager"),
+        "grafana": (lookup(values, "kube-prometheus-stack.grafana.fullnameOverride"), "{}"),
+        "elasticsearch": (lookup(values, "eck-elasticsearch.fullnameOverride"), "{}"),
+        "jaeger": (lookup(values, "jaeger.fullnameOverride"), "{}"),
+        "fluentd": (lookup(values, "fluentd.fullnameOverride"), "{}"),
+    }
+    problems = []
+    for key, (override, pattern) in expected.items():
+        if override and names.get(key) != pattern.format(override):
+            problems.append(f"obskit.names.{key} is {names.get(key)!r} but the subchart creates "
+                            f"{pattern.format(override)!r}; set both together")
+    es = names.get("elasticsearch")
+    for path in ("kube-prometheus-stack.grafana.envValueFrom.ELASTIC_PASSWORD.secretKeyRef.name",):
+        if es and lookup(values, path) not in (None, f"{es}-es-elastic-user"):
+            problems.append(f"{path} should be {es}-es-elastic-user (the ECK Secret of obskit.names.elasticsearch)")
+    return problems
+
+
 def all_problems(rendering: Rendering, release: str, profile: Profile) -> list[str]:
     ms = rendering.manifests
-    return (default_datasources(ms) + rule_release_labels(ms, release) + dashboard_configmaps(ms)
-            + secret_literals(ms) + fluentd_buffer(ms) + elasticsearch_heap(rendering.values)
-            + (profile_container_resources(profile, rendering.values) + container_resources(ms)
-               if profile.containers else []))
+    values = rendering.values
+    problems = default_datasources(ms) + rule_release_labels(ms, release) + dashboard_configmaps(ms)
+    problems += name_consistency(values) + secret_literals(ms) + fluentd_buffer(ms) + elasticsearch_heap(values)
+    if profile.containers:
+        problems += profile_container_resources(profile, values) + container_resources(ms)
+    return problems
 
 
 def quantity_bytes(quantity: str) -> int:

@@ -106,3 +106,23 @@ def test_render_is_deterministic(tmp_path: Path) -> None:
     second = chart.dump(render_stack(sample_options("prod"), tmp_path / "b", validate=False).rendering.manifests)
     assert first == second
     assert first.endswith("\n")
+
+
+def test_packaged_dependencies_are_rendered_too(tmp_path: Path) -> None:
+    """With a dependency's packaged chart under charts/ (what `helm dependency build` leaves), the dry
+    run renders it as well; here a stand-in chart named and versioned like the pinned fluentd."""
+    work = tmp_path / "obskit-stack"
+    shutil.copytree(chart.CHART_DIR, work)
+    sub = tmp_path / "fluentd"
+    (sub / "templates").mkdir(parents=True)
+    (sub / "Chart.yaml").write_text("apiVersion: v2\nname: fluentd\nversion: 0.5.0\nappVersion: v1.16.2\n")
+    (sub / "templates" / "cm.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Values.fullnameOverride }}-main\n"
+        "data:\n  kind: {{ .Values.kind | quote }}\n")
+    helm.package(sub, destination=work / "charts")
+    rendering = chart.render(load_profile("dev").values, chart_dir=work)
+    assert rendering.rendered_dependencies == ["fluentd"]
+    assert [d.name for d in rendering.dependencies if d.present] == ["fluentd"]
+    main = next(m for m in rendering.manifests if m.name == "obskit-fluentd-main")
+    assert main.body["data"] == {"kind": "DaemonSet"}  # our values reach the subchart
+    assert chart.chart_app_versions(work) == {"fluentd": "v1.16.2"}

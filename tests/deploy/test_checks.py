@@ -223,3 +223,24 @@ def test_bad_build_output_is_named(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"r\.yaml: expected a Prometheus rule file"):
         render_stack(sample_options("dev", rules_dir=rules), tmp_path / "w")
     assert (FIXTURES / "rules").is_dir()
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_names_used_by_our_templates_match_the_subcharts(profile: str, rendered) -> None:  # type: ignore[no-untyped-def]
+    values = rendered(profile).rendering.values
+    assert checks.name_consistency(values) == []
+    drifted = copy.deepcopy(values)
+    drifted["jaeger"]["fullnameOverride"] = "tracing"
+    drifted["eck-elasticsearch"]["fullnameOverride"] = "logs"
+    problems = checks.name_consistency(drifted)
+    assert problems[0] == ("obskit.names.elasticsearch is 'obskit-es' but the subchart creates 'logs'; "
+                           "set both together")
+    assert any("obskit.names.jaeger" in p for p in problems)
+
+
+def test_a_values_file_that_breaks_the_wiring_is_reported(tmp_path: Path) -> None:
+    bad = tmp_path / "v.yaml"
+    bad.write_text("jaeger:\n  fullnameOverride: tracing\n")
+    stack = render_stack(sample_options("dev", values_files=[bad]), tmp_path / "w", validate=False)
+    assert stack.problems == ["obskit.names.jaeger is 'obskit-jaeger' but the subchart creates 'tracing'; "
+                              "set both together"]
