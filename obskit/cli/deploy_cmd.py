@@ -45,9 +45,9 @@ def deploy(
                                                     file_okay=False)] = None,
     show_diff: Annotated[bool, typer.Option("--diff", help="Show a diff against the last --output-dir rendering, "
                                             "or the deployed release.")] = False,
-    dashboards_dir: Annotated[Path | None, typer.Option(help="Built dashboard JSON files [default: build/dashboards].",
+    dashboards_dir: Annotated[Path | None, typer.Option(help="Built dashboard JSON files (default: build/dashboards).",
                                                         file_okay=False)] = None,
-    rules_dir: Annotated[Path | None, typer.Option(help="Built rule files [default: build/alerts].",
+    rules_dir: Annotated[Path | None, typer.Option(help="Built rule files (default: build/alerts).",
                                                    file_okay=False)] = None,
     alertmanager_config: Annotated[Path | None, typer.Option(help="Alertmanager config from the alerts build.",
                                                              dir_okay=False)] = None,
@@ -198,7 +198,7 @@ def _outcome_json(outcome: DeployOutcome, eps: list[deployment.Endpoint]) -> dic
     }
 
 
-@app.command("status")
+@app.command("status", epilog=EXIT_CODES_HELP)
 def status_cmd(namespace: Namespace = "observability", release: Release = "obskit", context: Context = None,
                fmt: FormatOpt = Format.text) -> None:
     """Release status, revision history and a readiness probe of every part."""
@@ -228,7 +228,7 @@ def status_cmd(namespace: Namespace = "observability", release: Release = "obski
     show(history, probes)
 
 
-@app.command("rollback")
+@app.command("rollback", epilog=EXIT_CODES_HELP)
 def rollback_cmd(revision: Annotated[int | None, typer.Argument(help="Revision (default: the previous one).")] = None,
                  namespace: Namespace = "observability", release: Release = "obskit", context: Context = None) -> None:
     """Roll the stack release back (a new revision; CRDs and the operator are untouched)."""
@@ -238,7 +238,7 @@ def rollback_cmd(revision: Annotated[int | None, typer.Argument(help="Revision (
     show(f"rolled {namespace}/{release} back to {'the previous revision' if revision is None else revision}")
 
 
-@app.command("uninstall")
+@app.command("uninstall", epilog=EXIT_CODES_HELP)
 def uninstall_cmd(
     namespace: Namespace = "observability", release: Release = "obskit", context: Context = None,
     purge: Annotated[bool, typer.Option("--purge", help="Also delete PersistentVolumeClaims and CRDs.")] = False,
