@@ -47,6 +47,7 @@ PARTS: list[tuple[str, str]] = [
     ("dashboards", "obskit.dashboards.part:run_part"),
     ("alerts", "obskit.alerts.parts:lint_part"),
     ("alerts-test", "obskit.alerts.parts:test_part"),
+    ("deploy", "obskit.deploy.check_part:run"),
 ]
 
 

@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from obskit import __version__
-from obskit.cli import alerts_cmd, check_cmd, config_cmd, dashboards_cmd, doctor_cmd
+from obskit.cli import alerts_cmd, check_cmd, config_cmd, dashboards_cmd, deploy_cmd, doctor_cmd
 from obskit.cli.output import error
 from obskit.cli.state import state
 from obskit.errors import EXIT_USAGE, ObskitError
@@ -60,6 +60,7 @@ def root(
 
 app.add_typer(config_cmd.app, name="config")
 app.add_typer(alerts_cmd.app, name="alerts")
+app.add_typer(deploy_cmd.app, name="deploy")
 app.command("doctor", epilog=EPILOG)(doctor_cmd.doctor)
 app.add_typer(dashboards_cmd.app, name="dashboards")
 app.command("check", help=check_cmd.HELP, epilog=EPILOG)(check_cmd.check)

@@ -1,0 +1,19 @@
+{{/* Labels every obskit glue object carries. */}}
+{{- define "obskit.labels" -}}
+app.kubernetes.io/name: obskit-stack
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: obskit
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
+{{- end -}}
+
+{{/* Cluster-local service host: <name>.<namespace>.svc */}}
+{{- define "obskit.svc" -}}
+{{ .name }}.{{ .ctx.Release.Namespace }}.svc
+{{- end -}}
+
+{{/* A Kubernetes object name from a bundled file name: lower case, [a-z0-9-], at most 63 chars. */}}
+{{- define "obskit.fileObjectName" -}}
+{{- $base := base .path | trimSuffix (ext .path) | lower | replace "_" "-" | replace "." "-" -}}
+{{- printf "%s-%s" .prefix (regexReplaceAll "[^a-z0-9-]" $base "-") | trunc 63 | trimSuffix "-" -}}
+{{- end -}}

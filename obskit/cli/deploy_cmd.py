@@ -1,0 +1,256 @@
+"""`obskit deploy`: render, check and install the observability stack (Helm v4 SDK), plus status,
+rollback and uninstall. Thin: options in, obskit.deploy.deployment does the work, Rich/JSON out."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.table import Table
+
+from obskit.cli.output import Format, emit_json, show
+from obskit.deploy.profiles import profile_names
+from obskit.errors import EXIT_CODES_HELP, BackendError, FindingsError
+
+if TYPE_CHECKING:  # the Helm SDK and the kubernetes client load only when a deploy command runs
+    from obskit.deploy import deployment
+    from obskit.deploy.plan import DeployOutcome
+    from obskit.deploy.stack import StackOptions, StackRendering
+
+app = typer.Typer(
+    help="Install the wired observability stack (Prometheus, Alertmanager, Grafana, Fluentd, Elasticsearch, "
+         "Jaeger) with Helm; --dry-run renders and checks everything offline.",
+    invoke_without_command=True, no_args_is_help=False, epilog=EXIT_CODES_HELP,
+)
+
+Namespace = Annotated[str, typer.Option("--namespace", "-n", help="Namespace of the stack.")]
+Release = Annotated[str, typer.Option("--release", help="Helm release name of the stack.")]
+Context = Annotated[str | None, typer.Option("--context", help="Kube context (default: the current one).",
+                                             envvar="OBSKIT_KUBE_CONTEXT")]
+FormatOpt = Annotated[Format, typer.Option("--format", help="Output format.")]
+
+
+@app.callback()
+def deploy(
+    ctx: typer.Context,
+    profile: Annotated[str, typer.Option("--profile", help=f"Profile: {' | '.join(profile_names())}.")] = "dev",
+    values: Annotated[list[Path] | None, typer.Option("--values", "-f", help="Extra values file (repeatable).",
+                                                      dir_okay=False)] = None,
+    namespace: Namespace = "observability",
+    release: Release = "obskit",
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Render and check offline; change nothing.")] = False,
+    output_dir: Annotated[Path | None, typer.Option("--output-dir", help="Write the rendered manifests here.",
+                                                    file_okay=False)] = None,
+    show_diff: Annotated[bool, typer.Option("--diff", help="Show a diff against the last --output-dir rendering, "
+                                            "or the deployed release.")] = False,
+    dashboards_dir: Annotated[Path | None, typer.Option(help="Built dashboard JSON files (default: build/dashboards).",
+                                                        file_okay=False)] = None,
+    rules_dir: Annotated[Path | None, typer.Option(help="Built rule files (default: build/alerts).",
+                                                   file_okay=False)] = None,
+    alertmanager_config: Annotated[Path | None, typer.Option(help="Alertmanager config from the alerts build.",
+                                                             dir_okay=False)] = None,
+    context: Context = None,
+    timeout: Annotated[int, typer.Option(help="Seconds Helm waits for the stack to become ready.")] = 900,
+    fmt: FormatOpt = Format.text,
+) -> None:
+    """Deploy (or with --dry-run: render and check) the stack."""
+    if ctx.invoked_subcommand:
+        return
+    from obskit.deploy import deployment
+    from obskit.deploy.stack import StackOptions, render_stack
+
+    options = StackOptions(profile=profile, values_files=list(values or []), release=release, namespace=namespace,
+                           dashboards_dir=dashboards_dir, rules_dir=rules_dir, alertmanager_file=alertmanager_config)
+    with tempfile.TemporaryDirectory(prefix="obskit-deploy-") as tmp:
+        work = Path(tmp)
+        stack = render_stack(options, work)
+        previous = _previous(output_dir, release, namespace, context, dry_run) if show_diff else None
+        if output_dir is not None:
+            deployment.write_output(stack, output_dir)
+        _report_rendering(stack, options, dry_run, fmt, previous)
+        if stack.problems or stack.violations:
+            raise FindingsError(f"{len(stack.problems) + len(stack.violations)} problem(s) in the rendered stack; "
+                                "nothing was deployed")
+        if dry_run:
+            return
+        outcome = _run_deploy(options, stack, context, work, timeout, fmt)
+    if not outcome.ok:
+        raise BackendError("deploy failed: " + "; ".join(p.detail for p in outcome.phases if not p.ok),
+                           hint="see the summary above for what was rolled back and what was left")
+
+
+def _previous(output_dir: Path | None, release: str, namespace: str, context: str | None,
+              dry_run: bool) -> tuple[str, str]:
+    from obskit.deploy import deployment
+
+    if output_dir is not None and (output_dir / "manifests.yaml").is_file():
+        return str(output_dir / "manifests.yaml"), (output_dir / "manifests.yaml").read_text()
+    if dry_run:
+        return "(nothing to compare: no earlier --output-dir rendering)", ""
+    manifest = deployment.deployed_manifest(release, namespace, context)
+    return f"release {namespace}/{release}", _normalise(manifest or "")
+
+
+def _normalise(manifest: str) -> str:
+    import yaml
+
+    from obskit.deploy import chart
+
+    docs = [d for d in yaml.safe_load_all(manifest) if isinstance(d, dict)]
+    ms = [chart.Manifest("", str(d.get("apiVersion")), str(d.get("kind")), d["metadata"]["name"],
+                         str(d["metadata"].get("namespace", "")), d) for d in docs]
+    return chart.dump(sorted(ms, key=lambda m: (m.kind, m.namespace, m.name)))
+
+
+def _report_rendering(stack: StackRendering, options: StackOptions, dry_run: bool, fmt: Format,
+                      previous: tuple[str, str] | None) -> None:
+    from obskit.deploy import chart, deployment
+
+    deps = stack.rendering.dependencies
+    current = chart.dump(stack.rendering.manifests)
+    diff_text = deployment.diff(previous[1], current, previous[0]) if previous else None
+    if fmt == Format.json:
+        emit_json({
+            "profile": options.profile, "release": options.release, "namespace": options.namespace,
+            "dry_run": dry_run,
+            "objects": [{"kind": m.kind, "name": m.name, "template": m.template} for m in stack.rendering.manifests],
+            "dependencies": [{"name": d.name, "version": d.version, "repository": d.repository,
+                              "packaged": d.present} for d in deps],
+            "operator_charts": deployment.operator_charts(),
+            "bundled": {"dashboards": stack.bundle.dashboards, "rule_files": stack.bundle.rule_files,
+                        "alertmanager_config": stack.bundle.alertmanager},
+            "notes": stack.bundle.notes,
+            "problems": stack.problems,
+            "violations": [{"object": v.object, "kubernetes": v.kubernetes_version, "message": v.message}
+                           for v in stack.violations],
+            **({"diff": diff_text} if diff_text is not None else {}),
+        })
+        return
+    objects = Table(title=f"Rendered obskit-stack ({options.profile}, {options.namespace}/{options.release})")
+    for col in ("kind", "name", "template"):
+        objects.add_column(col)
+    for m in stack.rendering.manifests:
+        objects.add_row(m.kind, m.name, m.template.split("/", 1)[-1])
+    dep_table = Table(title="Dependencies" + (" a deploy would fetch (Chart.lock)" if dry_run else ""))
+    for col in ("chart", "version", "repository", "status"):
+        dep_table.add_column(col)
+    for d in deps:
+        dep_table.add_row(d.name, d.version, d.repository, "packaged, rendered" if d.present else "fetched at deploy")
+    for op in deployment.operator_charts():
+        dep_table.add_row(op["chart"], op["version"], op["repository"], op["phase"])
+    lines = [f"bundled: {len(stack.bundle.dashboards)} dashboards, {len(stack.bundle.rule_files)} rule files"
+             + (", Alertmanager config" if stack.bundle.alertmanager else "")]
+    lines += [f"note: {n}" for n in stack.bundle.notes]
+    lines += [f"problem: {p}" for p in stack.problems]
+    lines += [f"invalid: {v.object} (Kubernetes {v.kubernetes_version}): {v.message}" for v in stack.violations]
+    if not stack.problems and not stack.violations:
+        lines.append("checks: ok (kubernetes-validate strict 1.30–1.37, datasources, rule labels, dashboards, "
+                     "secrets, resources, Fluentd buffer)")
+    show(objects, dep_table, "\n".join(lines))
+    if diff_text is not None:
+        show(diff_text or f"no changes against {previous[0] if previous else ''}")
+
+
+def _run_deploy(options: StackOptions, stack: StackRendering, context: str | None, work: Path, timeout: int,
+                fmt: Format) -> DeployOutcome:
+    from obskit.deploy import deployment
+    from obskit.deploy.plan import PHASES
+
+    titles = dict(PHASES)
+
+    def report(phase: str, state: str, detail: str) -> None:
+        if fmt == Format.json:
+            return
+        mark = {"running": "…", "ok": "✓", "failed": "✗"}[state]
+        show(f"{mark} {titles.get(phase, phase)}" + (f": {detail}" if detail else ""), stderr=True)
+
+    outcome = deployment.deploy(options, stack, context=context, work_dir=work, report=report, timeout=timeout)
+    names = stack.rendering.values["obskit"]["names"]
+    eps = deployment.endpoints(names, options.namespace, stack.rendering.values["obskit"]["grafanaAdminSecret"])
+    if fmt == Format.json:
+        emit_json(_outcome_json(outcome, eps))
+        return outcome
+    summary = Table(title="Deploy summary")
+    summary.add_column("phase")
+    summary.add_column("result")
+    summary.add_column("detail")
+    for p in outcome.phases:
+        summary.add_row(titles.get(p.name, p.name), "ok" if p.ok else "FAILED", p.detail)
+    show(summary, *[f"left: {item}" for item in outcome.left])
+    if outcome.ok:
+        table = Table(title="Endpoints (in-cluster; use kubectl port-forward from outside)")
+        for col in ("service", "address", "note"):
+            table.add_column(col)
+        for e in eps:
+            table.add_row(e.name, e.address, e.note)
+        show(table)
+    return outcome
+
+
+def _outcome_json(outcome: DeployOutcome, eps: list[deployment.Endpoint]) -> dict[str, Any]:
+    return {
+        "ok": outcome.ok, "revision": outcome.revision, "left": outcome.left,
+        "phases": [{"name": p.name, "ok": p.ok, "detail": p.detail} for p in outcome.phases],
+        "probes": [{"name": p.name, "ok": p.ok, "detail": p.detail} for p in outcome.probes],
+        "endpoints": [{"name": e.name, "address": e.address, "note": e.note} for e in eps],
+    }
+
+
+@app.command("status", epilog=EXIT_CODES_HELP)
+def status_cmd(namespace: Namespace = "observability", release: Release = "obskit", context: Context = None,
+               fmt: FormatOpt = Format.text) -> None:
+    """Release status, revision history and a readiness probe of every part."""
+    from obskit.deploy import deployment
+
+    result = deployment.status(release, namespace, context)
+    summary = result["release"]
+    if fmt == Format.json:
+        emit_json({"release": release, "namespace": namespace, "status": summary.get("status"),
+                   "revision": summary.get("revision"),
+                   "history": [{"revision": h.get("revision"), "status": h.get("status"),
+                                "chart": f"{h.get('chart_name')}-{h.get('chart_version')}",
+                                "deployed_at": h.get("deployed_at")} for h in result["history"]],
+                   "probes": [{"name": p.name, "ok": p.ok, "detail": p.detail} for p in result["probes"]]})
+        return
+    history = Table(title=f"{namespace}/{release}: {summary.get('status')} (revision {summary.get('revision')})")
+    for col in ("revision", "status", "chart", "deployed at"):
+        history.add_column(col)
+    for h in result["history"]:
+        history.add_row(str(h.get("revision")), str(h.get("status")), f"{h.get('chart_name')}-{h.get('chart_version')}",
+                        str(h.get("deployed_at")))
+    probes = Table(title="Readiness")
+    for col in ("probe", "ok", "detail"):
+        probes.add_column(col)
+    for p in result["probes"]:
+        probes.add_row(p.name, "yes" if p.ok else "NO", p.detail)
+    show(history, probes)
+
+
+@app.command("rollback", epilog=EXIT_CODES_HELP)
+def rollback_cmd(revision: Annotated[int | None, typer.Argument(help="Revision (default: the previous one).")] = None,
+                 namespace: Namespace = "observability", release: Release = "obskit", context: Context = None) -> None:
+    """Roll the stack release back (a new revision; CRDs and the operator are untouched)."""
+    from obskit.deploy import deployment
+
+    deployment.rollback(release, namespace, revision, context)
+    show(f"rolled {namespace}/{release} back to {'the previous revision' if revision is None else revision}")
+
+
+@app.command("uninstall", epilog=EXIT_CODES_HELP)
+def uninstall_cmd(
+    namespace: Namespace = "observability", release: Release = "obskit", context: Context = None,
+    purge: Annotated[bool, typer.Option("--purge", help="Also delete PersistentVolumeClaims and CRDs.")] = False,
+    yes: Annotated[bool, typer.Option("--yes", help="Confirm --purge (data is lost).")] = False,
+) -> None:
+    """Remove the stack release; PVCs and CRDs are kept unless --purge --yes."""
+    if purge and not yes:
+        from obskit.errors import InputError
+
+        raise InputError("--purge deletes PersistentVolumeClaims (all stored metrics, logs, traces) and CRDs",
+                         hint="add --yes to confirm")
+    from obskit.deploy import deployment
+
+    for line in deployment.uninstall(release, namespace, context, purge=purge):
+        show(line)

@@ -1,0 +1,126 @@
+"""Hand-over from the as-code builds to the chart.
+
+`obskit dashboards build` writes dashboard JSON files and `obskit alerts build` writes Prometheus rule
+files (and optionally an Alertmanager config). `bundle()` copies the chart into a working directory
+and puts those files under files/dashboards/, files/rules/ and files/alertmanager.yaml, where the
+chart's glue templates pick them up with .Files.Glob. The committed chart never holds build output.
+
+To have `obskit deploy` run the builders first, wire them into `build_inputs()` — the one place that
+knows where build output comes from.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from obskit.errors import InputError
+
+DEFAULT_DASHBOARDS_DIR = Path("build/dashboards")
+DEFAULT_RULES_DIR = Path("build/alerts")
+CONFIGMAP_LIMIT = 1024 * 1024  # a ConfigMap (all its data) must stay under 1 MiB
+
+
+@dataclass(frozen=True)
+class BuildInputs:
+    dashboards_dir: Path | None
+    rules_dir: Path | None
+    alertmanager_file: Path | None = None
+
+
+@dataclass
+class BundleReport:
+    chart_dir: Path
+    dashboards: list[str] = field(default_factory=list)
+    rule_files: list[str] = field(default_factory=list)
+    alertmanager: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+def build_inputs(dashboards_dir: Path | None, rules_dir: Path | None, alertmanager_file: Path | None) -> BuildInputs:
+    """Where the dashboards/rules build output is. Today: the given directories, else the builders'
+    default output directories when they exist. The lead wires `obskit dashboards build` and
+    `obskit alerts build` in here so that a deploy always ships fresh output."""
+    if dashboards_dir is None and DEFAULT_DASHBOARDS_DIR.is_dir():
+        dashboards_dir = DEFAULT_DASHBOARDS_DIR
+    if rules_dir is None and DEFAULT_RULES_DIR.is_dir():
+        rules_dir = DEFAULT_RULES_DIR
+    return BuildInputs(dashboards_dir, rules_dir, alertmanager_file)
+
+
+def bundle(chart_dir: Path, work_dir: Path, inputs: BuildInputs) -> BundleReport:
+    """Copy the chart to work_dir/<chart name> and add the build output; returns what went in."""
+    target = work_dir / chart_dir.name
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(chart_dir, target, ignore=shutil.ignore_patterns("*.json.tmp"))
+    report = BundleReport(chart_dir=target)
+    if inputs.dashboards_dir is not None:
+        for path in _files(inputs.dashboards_dir, "--dashboards-dir", ("*.json",)):
+            text = _canonical_dashboard(path)
+            if len(text.encode()) >= CONFIGMAP_LIMIT:
+                raise InputError(f"{path}: dashboard is {len(text.encode())} bytes; a ConfigMap must stay under 1 MiB",
+                                 hint="split the dashboard or drop embedded data (e.g. large text panels)")
+            (target / "files" / "dashboards" / path.name).write_text(text)
+            report.dashboards.append(path.name)
+    else:
+        report.notes.append("no dashboards bundled (no --dashboards-dir and no build/dashboards)")
+    if inputs.rules_dir is not None:
+        for path in _files(inputs.rules_dir, "--rules-dir", ("*.yaml", "*.yml")):
+            text = _checked_rules(path)
+            (target / "files" / "rules" / (path.stem + ".yaml")).write_text(text)
+            report.rule_files.append(path.stem + ".yaml")
+    else:
+        report.notes.append("no rules bundled (no --rules-dir and no build/alerts)")
+    if inputs.alertmanager_file is not None:
+        if not inputs.alertmanager_file.is_file():
+            raise InputError(f"--alertmanager-config: file not found: {inputs.alertmanager_file}")
+        text = inputs.alertmanager_file.read_text()
+        _parse_yaml(inputs.alertmanager_file, text)
+        (target / "files" / "alertmanager.yaml").write_text(text)
+        report.alertmanager = True
+    return report
+
+
+def _files(directory: Path, option: str, patterns: tuple[str, ...]) -> list[Path]:
+    if not directory.is_dir():
+        raise InputError(f"{option}: not a directory: {directory}")
+    found = sorted({p for pattern in patterns for p in directory.glob(pattern) if p.is_file()})
+    return found
+
+
+def _canonical_dashboard(path: Path) -> str:
+    try:
+        data = json.loads(path.read_text())
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("panels", []), list):
+        raise InputError(f"{path}: expected a Grafana dashboard JSON object (with a panels list)")
+    if not data.get("uid"):
+        raise InputError(f"{path}: dashboard has no uid; give every dashboard a stable uid so links survive redeploys")
+    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _parse_yaml(path: Path, text: str) -> object:
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
+        raise InputError(f"{where}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
+
+
+def _checked_rules(path: Path) -> str:
+    text = path.read_text()
+    data = _parse_yaml(path, text)
+    groups = data.get("groups") if isinstance(data, dict) else None
+    if not isinstance(groups, list) or not groups:
+        raise InputError(f"{path}: expected a Prometheus rule file with a non-empty `groups:` list")
+    for i, group in enumerate(groups):
+        if not isinstance(group, dict) or not group.get("name") or not isinstance(group.get("rules"), list):
+            raise InputError(f"{path}: groups[{i}]: each group needs a name and a rules list")
+    return text if text.endswith("\n") else text + "\n"

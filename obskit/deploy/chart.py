@@ -1,0 +1,172 @@
+"""Render, lint and inspect the umbrella chart through the Helm v4 SDK (helm_python), offline.
+
+Nothing here contacts a cluster or the network. Dependencies whose packaged charts are absent from
+charts/obskit-stack/charts/ are not rendered (Helm's offline render skips them) but are reported, so
+`--dry-run` works right after `pip install` and still says what a real deploy would fetch.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import helm_python as helm
+import yaml
+
+from obskit.errors import InputError
+
+CHART_DIR = Path(__file__).resolve().parents[2] / "charts" / "obskit-stack"
+
+
+@dataclass(frozen=True)
+class Dependency:
+    name: str
+    version: str
+    repository: str
+    condition: str
+    present: bool  # packaged chart found under charts/ (after `helm dependency build`)
+
+
+@dataclass(frozen=True)
+class Manifest:
+    template: str
+    api_version: str
+    kind: str
+    name: str
+    namespace: str
+    body: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Rendering:
+    manifests: list[Manifest]
+    values: dict[str, Any]
+    dependencies: list[Dependency]
+    rendered_dependencies: list[str]
+
+
+@dataclass(frozen=True)
+class LintMessage:
+    severity: str
+    path: str
+    message: str
+
+
+_SEVERITY = {0: "unknown", 1: "info", 2: "warning", 3: "error"}
+
+
+def dependencies(chart_dir: Path = CHART_DIR) -> list[Dependency]:
+    """Declared dependencies (Chart.yaml, pinned by Chart.lock) and whether each is packaged locally."""
+    with helm.Chart.load(chart_dir) as chart:
+        declared = chart.metadata.get("dependencies") or []
+    status = {d["name"]: d.get("status") for d in helm.dependency_list(chart_dir)}
+    return [
+        Dependency(
+            name=d["name"], version=str(d.get("version", "")), repository=str(d.get("repository", "")),
+            condition=str(d.get("condition", "")), present=status.get(d["name"]) == "ok",
+        )
+        for d in declared
+    ]
+
+
+def schema_error(exc: helm.HelmValuesError) -> InputError:
+    """Turn Helm's schema report ("- at '/a/b': msg") into one message naming key paths."""
+    problems = []
+    for match in re.finditer(r"at '([^']*)': (.+)", str(exc)):
+        path = match.group(1).strip("/").replace("/", ".") or "(top level)"
+        problems.append(f"{path}: {match.group(2).strip()}")
+    detail = "; ".join(problems) if problems else str(exc).strip()
+    return InputError(f"values do not match charts/obskit-stack/values.schema.json: {detail}",
+                      hint="fix the key named above in your -f values file or the profile")
+
+
+def render(
+    values: dict[str, Any],
+    *,
+    release: str = "obskit",
+    namespace: str = "observability",
+    chart_dir: Path = CHART_DIR,
+) -> Rendering:
+    """Validate values against values.schema.json and render our templates, plus every dependency
+    whose packaged chart is present (Helm's offline render skips declared-but-absent subcharts)."""
+    deps = dependencies(chart_dir)
+    effective = dict(values)
+    with helm.Chart.load(chart_dir) as chart:
+        merged = chart.merge_values(effective)
+        try:
+            chart.validate_schema(merged)
+        except helm.HelmValuesError as exc:
+            raise schema_error(exc) from None
+        try:
+            rendered = chart.render(effective, name=release, namespace=namespace, is_install=True)
+        except helm.HelmError as exc:
+            raise InputError(f"chart did not render: {exc}") from None
+    manifests = [m for template, text in rendered.items() for m in _split(template, text)]
+    manifests.sort(key=lambda m: (m.kind, m.namespace, m.name, m.template))
+    return Rendering(
+        manifests=manifests,
+        values=merged,
+        dependencies=deps,
+        rendered_dependencies=[d.name for d in deps if d.present and (merged.get(d.name) or {}).get("enabled")],
+    )
+
+
+def _split(template: str, text: str) -> list[Manifest]:
+    if template.endswith("NOTES.txt"):
+        return []
+    out = []
+    for doc in yaml.safe_load_all(text):
+        if not isinstance(doc, dict) or not doc:
+            continue
+        meta = doc.get("metadata") or {}
+        out.append(Manifest(
+            template=template, api_version=str(doc.get("apiVersion", "")), kind=str(doc.get("kind", "")),
+            name=str(meta.get("name", "")), namespace=str(meta.get("namespace", "")), body=doc,
+        ))
+    return out
+
+
+class _ManifestDumper(yaml.SafeDumper):
+    """Multi-line strings (embedded config files, dashboards) as readable literal blocks."""
+
+
+def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_ManifestDumper.add_representer(str, _str)
+
+
+def dump(manifests: list[Manifest]) -> str:
+    """Deterministic multi-document YAML: stable order, sorted keys, a source comment per object."""
+    parts = []
+    for m in manifests:
+        body = yaml.dump(m.body, Dumper=_ManifestDumper, sort_keys=True, default_flow_style=False,
+                         allow_unicode=True, width=1000)
+        parts.append(f"---\n# Source: {m.template}\n{body}")
+    return "".join(parts)
+
+
+def lint(values: dict[str, Any], *, chart_dir: Path = CHART_DIR, kube_version: str | None = None) -> list[LintMessage]:
+    """`helm lint` through the SDK; findings are returned, not raised."""
+    report = helm.lint(chart_dir, values, namespace="observability", kube_version=kube_version)
+    messages = [
+        LintMessage(_SEVERITY.get(int(m.get("severity", 0)), "unknown"), str(m.get("path", "")),
+                    str(m.get("error", "")))
+        for m in report.get("messages") or []
+    ]
+    messages += [LintMessage("error", str(chart_dir), str(e)) for e in report.get("errors") or []]
+    return messages
+
+
+def chart_app_versions(chart_dir: Path = CHART_DIR) -> dict[str, str]:
+    """appVersion of each packaged dependency (for the CRD version preflight); empty when not built."""
+    versions: dict[str, str] = {}
+    with helm.Chart.load(chart_dir) as chart:
+        for sub in chart.dependencies:
+            if sub.get("name") and sub.get("appVersion"):
+                versions[str(sub["name"])] = str(sub["appVersion"])
+    return versions

@@ -1,0 +1,44 @@
+"""The `deploy` part of `obskit check`: lint the chart and render every profile offline, with the
+tree's build output when present (build/dashboards, build/alerts), and report broken promises."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from obskit.check import CheckOptions, PartResult
+from obskit.deploy import chart
+from obskit.deploy.profiles import profile_names
+from obskit.deploy.stack import StackOptions, render_stack
+from obskit.errors import ObskitError
+from obskit.lint import Problem, Severity
+
+CHART = "charts/obskit-stack"
+
+
+def run(options: CheckOptions) -> PartResult:
+    result = PartResult(name="deploy")
+    dashboards = options.root / "build" / "dashboards"
+    rules = options.root / "build" / "alerts"
+    for message in chart.lint({}):
+        if message.severity == "error":
+            result.problems.append(
+                Problem("deploy/helm-lint", Severity.error, message.message, f"{CHART}/{message.path}"))
+    rendered = 0
+    with tempfile.TemporaryDirectory(prefix="obskit-check-deploy-") as tmp:
+        for name in profile_names():
+            stack_options = StackOptions(profile=name, dashboards_dir=dashboards if dashboards.is_dir() else None,
+                                         rules_dir=rules if rules.is_dir() else None)
+            try:
+                stack = render_stack(stack_options, Path(tmp) / name)
+            except ObskitError as exc:
+                result.input_errors.append(f"profile {name}: {exc.message}")
+                continue
+            rendered += len(stack.rendering.manifests)
+            profile_file = f"obskit/deploy/profiles/{name}.yaml"
+            result.problems += [Problem("deploy/wiring", Severity.error, p, profile_file) for p in stack.problems]
+            result.problems += [
+                Problem("deploy/kubernetes-schema", Severity.error, f"{v.object}: {v.message}", profile_file,
+                        context=f"Kubernetes {v.kubernetes_version}") for v in stack.violations]
+    result.summary = f"{len(profile_names())} profiles, {rendered} objects rendered, {len(result.problems)} problems"
+    return result

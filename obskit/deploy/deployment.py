@@ -1,0 +1,145 @@
+"""The use cases behind `obskit deploy` (dry run, deploy, status, rollback, uninstall), composed from
+stack rendering, the cluster, Helm releases and the phase plan. The CLI only renders their results."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import helm_python as helm
+
+from obskit.deploy import chart, plan, preflight, readiness
+from obskit.deploy.cluster import KubeCluster
+from obskit.deploy.crds import crd_source
+from obskit.deploy.releases import HelmReleases
+from obskit.deploy.stack import StackOptions, StackRendering
+from obskit.errors import BackendError, InputError
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    name: str
+    address: str
+    note: str
+
+
+def endpoints(names: dict[str, str], namespace: str, grafana_secret: str) -> list[Endpoint]:
+    svc = f"{namespace}.svc"
+    return [
+        Endpoint("Grafana", f"http://{names['grafana']}.{svc}:80",
+                 f"admin password: Secret {namespace}/{grafana_secret}, key admin-password"),
+        Endpoint("Prometheus", f"http://{names['prometheus']}.{svc}:9090", ""),
+        Endpoint("Alertmanager", f"http://{names['alertmanager']}.{svc}:9093", ""),
+        Endpoint("Elasticsearch", f"https://{names['elasticsearch']}-es-http.{svc}:9200",
+                 f"user elastic, password: Secret {namespace}/{names['elasticsearch']}-es-elastic-user"),
+        Endpoint("Jaeger UI", f"http://{names['jaeger']}.{svc}:16686", ""),
+        Endpoint("OTLP gRPC", f"{names['jaeger']}.{svc}:4317", "send traces here"),
+        Endpoint("OTLP HTTP", f"http://{names['jaeger']}.{svc}:4318", "send traces here"),
+    ]
+
+
+def operator_charts() -> list[dict[str, str]]:
+    """The charts phases 1 and 2 fetch besides the umbrella's dependencies."""
+    out = []
+    for op in preflight.operators_spec()["operators"]:
+        out.append({"chart": op["crds_chart"], "version": op["version"], "repository": op["repository"],
+                    "phase": "fetched at deploy (phase 1 CRDs)"})
+        out.append({"chart": op["chart"], "version": op["version"], "repository": op["repository"],
+                    "phase": f"fetched at deploy (phase 2, release {op['namespace']}/{op['release']})"})
+    return out
+
+
+def write_output(stack: StackRendering, output_dir: Path) -> list[Path]:
+    output_dir.mkdir(parents=True, exist_ok=True)
+    manifests = output_dir / "manifests.yaml"
+    manifests.write_text(chart.dump(stack.rendering.manifests))
+    return [manifests]
+
+
+def diff(previous: str, current: str, label: str) -> str:
+    lines = difflib.unified_diff(previous.splitlines(keepends=True), current.splitlines(keepends=True),
+                                 fromfile=label, tofile="rendered")
+    return "".join(lines)
+
+
+def rule_groups(stack: StackRendering) -> list[str]:
+    return sorted({g["name"] for m in stack.rendering.manifests if m.kind == "PrometheusRule"
+                   for g in m.body["spec"]["groups"]})
+
+
+def ensure_dependencies(stack: StackRendering) -> None:
+    """`helm dependency build` on the bundled chart when a pinned dependency is not packaged yet."""
+    if all(d.present for d in stack.rendering.dependencies):
+        return
+    try:
+        helm.dependency_build(stack.bundle.chart_dir)
+    except helm.HelmError as exc:
+        missing = ", ".join(f"{d.name} {d.version}" for d in stack.rendering.dependencies if not d.present)
+        raise BackendError(f"could not fetch the pinned dependencies ({missing}): {exc}",
+                           hint="a deploy needs access to the chart repositories named in Chart.lock") from None
+
+
+def deploy(options: StackOptions, stack: StackRendering, *, context: str | None, work_dir: Path,
+           report: plan.Reporter, timeout: int) -> plan.DeployOutcome:
+    cluster = KubeCluster.connect(context)
+    cluster.server_version()  # unreachable cluster: fail before downloading anything
+    ensure_dependencies(stack)
+    names = dict(stack.rendering.values["obskit"]["names"])
+    request = plan.DeployRequest(
+        release=options.release, namespace=options.namespace, chart_dir=stack.bundle.chart_dir,
+        values=stack.user_values, names=names, rule_groups=rule_groups(stack),
+        needs_storage=stack.profile.persistent,
+        grafana_admin_secret=stack.rendering.values["obskit"].get("grafanaAdminSecret", "obskit-grafana-admin"),
+        timeout=timeout)
+    source = crd_source(stack.bundle.chart_dir, preflight.operators_spec(), work_dir / "crds")
+    return plan.execute(request, cluster, HelmReleases(context), source, report)
+
+
+def deployed_manifest(release: str, namespace: str, context: str | None) -> str | None:
+    with helm.Config(kube_context=context, namespace=namespace) as cfg:
+        try:
+            return str(cfg.status(release).get("manifest") or "")
+        except helm.HelmNotFoundError:
+            return None
+        except helm.HelmError as exc:
+            raise BackendError(f"helm status {namespace}/{release}: {exc}") from None
+
+
+def status(release: str, namespace: str, context: str | None) -> dict[str, Any]:
+    cluster = KubeCluster.connect(context)
+    releases = HelmReleases(context)
+    summary = releases.status(release, namespace)
+    if summary is None:
+        raise InputError(f"release {namespace}/{release} is not installed",
+                         hint="install it with `obskit deploy`, or pass --namespace/--release")
+    history = releases.history(release, namespace)
+    names = chart.render({}, release=release, namespace=namespace).values["obskit"]["names"]
+    probes = readiness.probe_once(cluster, namespace, names, [])
+    return {"release": summary, "history": history, "probes": probes}
+
+
+def rollback(release: str, namespace: str, revision: int | None, context: str | None) -> None:
+    KubeCluster.connect(context)  # a clear error when there is no context
+    HelmReleases(context).rollback(release, namespace, revision)
+
+
+def uninstall(release: str, namespace: str, context: str | None, *, purge: bool) -> list[str]:
+    cluster = KubeCluster.connect(context)
+    done = []
+    HelmReleases(context).uninstall(release, namespace)
+    done.append(f"release {namespace}/{release} uninstalled")
+    if not purge:
+        done.append("PersistentVolumeClaims and CRDs kept (use --purge --yes to delete them)")
+        return done
+    names = chart.render({}, release=release, namespace=namespace).values["obskit"]["names"]
+    selectors = [f"app.kubernetes.io/instance={release}",
+                 f"elasticsearch.k8s.elastic.co/cluster-name={names['elasticsearch']}",
+                 f"operator.prometheus.io/name in ({names['prometheus']},{names['alertmanager']})"]
+    count = sum(cluster.delete_pvcs(namespace, s) for s in selectors)
+    done.append(f"{count} PersistentVolumeClaims deleted")
+    crd_names = [n for family in preflight.operators_spec()["crds"] for n in family["names"]]
+    deleted = [n for n in crd_names if cluster.delete_crd(n)]
+    done.append(f"{len(deleted)} CRDs deleted")
+    return done

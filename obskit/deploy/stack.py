@@ -1,0 +1,72 @@
+"""One rendering of the whole stack: bundle the builds into the chart, compose profile + values files,
+render, then check the wiring promises and validate every object. Used by --dry-run and by deploy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from obskit.deploy import bundle, chart, checks, validation
+from obskit.deploy.profiles import Profile, deep_merge, load_profile
+from obskit.errors import InputError
+
+
+@dataclass(frozen=True)
+class StackOptions:
+    profile: str = "dev"
+    values_files: list[Path] = field(default_factory=list)
+    release: str = "obskit"
+    namespace: str = "observability"
+    dashboards_dir: Path | None = None
+    rules_dir: Path | None = None
+    alertmanager_file: Path | None = None
+    chart_dir: Path = chart.CHART_DIR
+
+
+@dataclass(frozen=True)
+class StackRendering:
+    profile: Profile
+    rendering: chart.Rendering
+    bundle: bundle.BundleReport
+    user_values: dict[str, Any]
+    problems: list[str]
+    violations: list[validation.Violation]
+
+
+def load_values_file(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        raise InputError(f"values file not found: {path}")
+    try:
+        data = yaml.safe_load(path.read_text())
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
+        raise InputError(f"{where}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise InputError(f"{path}: expected a mapping of chart values at the top level")
+    return data
+
+
+def compose_values(profile: Profile, values_files: list[Path]) -> dict[str, Any]:
+    """Profile values, then each -f file in order (later wins), like `helm -f a.yaml -f b.yaml`."""
+    values = dict(profile.values)
+    for path in values_files:
+        values = deep_merge(values, load_values_file(path))
+    return values
+
+
+def render_stack(options: StackOptions, work_dir: Path, *, validate: bool = True) -> StackRendering:
+    profile = load_profile(options.profile)
+    values = compose_values(profile, options.values_files)
+    inputs = bundle.build_inputs(options.dashboards_dir, options.rules_dir, options.alertmanager_file)
+    report = bundle.bundle(options.chart_dir, work_dir, inputs)
+    rendering = chart.render(values, release=options.release, namespace=options.namespace,
+                             chart_dir=report.chart_dir)
+    problems = checks.all_problems(rendering, options.release, profile)
+    violations = validation.validate(rendering.manifests) if validate else []
+    return StackRendering(profile, rendering, report, values, problems, violations)

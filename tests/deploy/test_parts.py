@@ -1,0 +1,71 @@
+"""The `deploy` part of `obskit check`, CRD sources from packaged charts, and the endpoint summary."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import helm_python as helm
+import yaml
+
+from obskit.check import PARTS, CheckOptions
+from obskit.deploy import check_part, crds, deployment
+from obskit.deploy.preflight import operators_spec
+from tests.deploy.conftest import FIXTURES
+
+
+def test_check_part_is_registered_and_passes_on_sample_build_output(tmp_path: Path) -> None:
+    assert ("deploy", "obskit.deploy.check_part:run") in PARTS
+    shutil.copytree(FIXTURES / "dashboards", tmp_path / "build" / "dashboards")
+    shutil.copytree(FIXTURES / "rules", tmp_path / "build" / "alerts")
+    result = check_part.run(CheckOptions(root=tmp_path))
+    assert result.exit_code == 0, (result.problems, result.input_errors)
+    assert result.summary == "2 profiles, 22 objects rendered, 0 problems"
+
+
+def test_check_part_reports_broken_build_output(tmp_path: Path) -> None:
+    (tmp_path / "build" / "alerts").mkdir(parents=True)
+    (tmp_path / "build" / "alerts" / "bad.yaml").write_text("groups: [{rules: []}]\n")
+    result = check_part.run(CheckOptions(root=tmp_path))
+    assert result.exit_code == 2
+    assert result.input_errors[0].startswith("profile dev: ") and "groups[0]" in result.input_errors[0]
+
+
+def test_packaged_crds_are_read_from_subchart_crds_dirs(tmp_path: Path) -> None:
+    """Phase 1 reads CRDs from a packaged dependency the way Helm loads them (crds/ of each subchart)."""
+    sub = tmp_path / "src" / "operator"
+    (sub / "crds").mkdir(parents=True)
+    (sub / "templates").mkdir()
+    (sub / "Chart.yaml").write_text("apiVersion: v2\nname: operator\nversion: 1.2.3\nappVersion: v0.88.0\n")
+    crd = {"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+           "metadata": {"name": "widgets.example.com",
+                        "annotations": {"operator.prometheus.io/version": "0.88.0"}},
+           "spec": {"group": "example.com", "scope": "Namespaced",
+                    "names": {"plural": "widgets", "kind": "Widget"}, "versions": []}}
+    (sub / "crds" / "widgets.yaml").write_text(yaml.safe_dump(crd))
+    umbrella = tmp_path / "umbrella"
+    (umbrella / "charts").mkdir(parents=True)
+    (umbrella / "Chart.yaml").write_text("apiVersion: v2\nname: umbrella\nversion: 0.1.0\n")
+    helm.package(sub, destination=umbrella / "charts")
+    found = crds.packaged_crds(umbrella)
+    assert list(found) == ["widgets.example.com"]
+    assert found["widgets.example.com"]["metadata"]["annotations"]["operator.prometheus.io/version"] == "0.88.0"
+
+
+def test_operator_and_crd_pins_are_consistent() -> None:
+    spec = operators_spec()
+    eck = next(op for op in spec["operators"] if op["name"] == "eck-operator")
+    eck_family = next(f for f in spec["crds"] if f["family"] == "eck")
+    assert eck["version"] == eck_family["version"] == "3.3.0"
+    assert eck["values"] == {"installCRDs": False}
+    charts = deployment.operator_charts()
+    assert [c["chart"] for c in charts] == ["eck-operator-crds", "eck-operator"]
+
+
+def test_endpoint_summary_names_where_secrets_live() -> None:
+    names = {"prometheus": "p", "alertmanager": "a", "grafana": "g", "elasticsearch": "es", "jaeger": "j"}
+    eps = {e.name: e for e in deployment.endpoints(names, "obs", "grafana-admin")}
+    assert eps["Grafana"].note == "admin password: Secret obs/grafana-admin, key admin-password"
+    assert eps["OTLP gRPC"].address == "j.obs.svc:4317"
+    assert eps["OTLP HTTP"].address == "http://j.obs.svc:4318"
+    assert eps["Elasticsearch"].note == "user elastic, password: Secret obs/es-es-elastic-user"
