@@ -45,9 +45,10 @@ def deploy(
                                                     file_okay=False)] = None,
     show_diff: Annotated[bool, typer.Option("--diff", help="Show a diff against the last --output-dir rendering, "
                                             "or the deployed release.")] = False,
-    dashboards_dir: Annotated[Path | None, typer.Option(help="Built dashboard JSON files (default: build/dashboards).",
+    dashboards_dir: Annotated[Path | None, typer.Option(help="Built dashboard JSON "
+                                                        "files (default: build ./dashboards now).",
                                                         file_okay=False)] = None,
-    rules_dir: Annotated[Path | None, typer.Option(help="Built rule files (default: build/alerts).",
+    rules_dir: Annotated[Path | None, typer.Option(help="Built rule files (default: build ./alerts now).",
                                                    file_okay=False)] = None,
     alertmanager_config: Annotated[Path | None, typer.Option(help="Alertmanager config from the alerts build.",
                                                              dir_okay=False)] = None,

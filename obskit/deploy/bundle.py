@@ -5,8 +5,9 @@ files (and optionally an Alertmanager config). `bundle()` copies the chart into 
 and puts those files under files/dashboards/, files/rules/ and files/alertmanager.yaml, where the
 chart's glue templates pick them up with .Files.Glob. The committed chart never holds build output.
 
-To have `obskit deploy` run the builders first, wire them into `build_inputs()` — the one place that
-knows where build output comes from.
+`build_inputs()` is the one place that knows where build output comes from: directories given on the
+command line win; otherwise, when the working directory holds the as-code tree (dashboards/, alerts/),
+the builders run in-process so that a deploy always ships fresh output.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ import yaml
 
 from obskit.errors import InputError
 
-DEFAULT_DASHBOARDS_DIR = Path("build/dashboards")
-DEFAULT_RULES_DIR = Path("build/alerts")
+DASHBOARDS_TREE = Path("dashboards")
+ALERTS_TREE = Path("alerts")
 CONFIGMAP_LIMIT = 1024 * 1024  # a ConfigMap (all its data) must stay under 1 MiB
 
 
@@ -41,15 +42,40 @@ class BundleReport:
     notes: list[str] = field(default_factory=list)
 
 
-def build_inputs(dashboards_dir: Path | None, rules_dir: Path | None, alertmanager_file: Path | None) -> BuildInputs:
-    """Where the dashboards/rules build output is. Today: the given directories, else the builders'
-    default output directories when they exist. The lead wires `obskit dashboards build` and
-    `obskit alerts build` in here so that a deploy always ships fresh output."""
-    if dashboards_dir is None and DEFAULT_DASHBOARDS_DIR.is_dir():
-        dashboards_dir = DEFAULT_DASHBOARDS_DIR
-    if rules_dir is None and DEFAULT_RULES_DIR.is_dir():
-        rules_dir = DEFAULT_RULES_DIR
+def build_inputs(dashboards_dir: Path | None, rules_dir: Path | None, alertmanager_file: Path | None,
+                 work_dir: Path | None = None, tree_root: Path = Path(".")) -> BuildInputs:
+    """Where the dashboards/rules build output is: the given directories, else a fresh build of the
+    as-code tree under tree_root (dashboards/, alerts/) into work_dir, else none."""
+    if work_dir is not None:
+        if dashboards_dir is None and (tree_root / DASHBOARDS_TREE).is_dir():
+            dashboards_dir = build_dashboards(tree_root / DASHBOARDS_TREE, work_dir / "built-dashboards")
+        if rules_dir is None and (tree_root / ALERTS_TREE).is_dir():
+            rules_dir = build_rules(tree_root / ALERTS_TREE, work_dir / "built-rules")
     return BuildInputs(dashboards_dir, rules_dir, alertmanager_file)
+
+
+def build_dashboards(tree: Path, out_dir: Path) -> Path:
+    """`obskit dashboards build` in-process: JSON files under out_dir/<folder>/."""
+    from obskit.dashboards.emit import outputs, write
+    from obskit.dashboards.model import load
+
+    loaded = load([tree])
+    if loaded.errors:
+        raise InputError(f"dashboards in {tree} do not build:\n  " + "\n  ".join(map(str, loaded.errors)),
+                         hint="run `obskit dashboards check` for details")
+    write(outputs(loaded.dashboards, "json"), out_dir)
+    return out_dir
+
+
+def build_rules(tree: Path, out_dir: Path) -> Path:
+    """`obskit alerts build` in-process: plain Prometheus rule files (the chart wraps them)."""
+    from obskit.alerts.emit import BuildOptions
+    from obskit.alerts.emit import build as build_rule_files
+    from obskit.alerts.rulefiles import load_all, windows_dirs
+
+    rulesets = load_all([tree], windows_dirs([tree]))
+    build_rule_files(rulesets, BuildOptions(out=out_dir, format="rules"), root=tree.parent.resolve())
+    return out_dir
 
 
 def bundle(chart_dir: Path, work_dir: Path, inputs: BuildInputs) -> BundleReport:
@@ -60,22 +86,30 @@ def bundle(chart_dir: Path, work_dir: Path, inputs: BuildInputs) -> BundleReport
     shutil.copytree(chart_dir, target, ignore=shutil.ignore_patterns("*.json.tmp"))
     report = BundleReport(chart_dir=target)
     if inputs.dashboards_dir is not None:
-        for path in _files(inputs.dashboards_dir, "--dashboards-dir", ("*.json",)):
+        seen: dict[str, Path] = {}
+        for path in _files(inputs.dashboards_dir, "--dashboards-dir", ("**/*.json",)):
             text = _canonical_dashboard(path)
             if len(text.encode()) >= CONFIGMAP_LIMIT:
                 raise InputError(f"{path}: dashboard is {len(text.encode())} bytes; a ConfigMap must stay under 1 MiB",
                                  hint="split the dashboard or drop embedded data (e.g. large text panels)")
-            (target / "files" / "dashboards" / path.name).write_text(text)
-            report.dashboards.append(path.name)
+            if path.name in seen:  # ConfigMap names come from file names
+                raise InputError(f"{path}: file name also used by {seen[path.name]}; "
+                                 "dashboard file names must be unique")
+            seen[path.name] = path
+            relative = path.relative_to(inputs.dashboards_dir)  # a sub-directory is the Grafana folder
+            destination = target / "files" / "dashboards" / relative
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            destination.write_text(text)
+            report.dashboards.append(relative.as_posix())
     else:
-        report.notes.append("no dashboards bundled (no --dashboards-dir and no build/dashboards)")
+        report.notes.append("no dashboards bundled (no --dashboards-dir and no dashboards/ tree here)")
     if inputs.rules_dir is not None:
         for path in _files(inputs.rules_dir, "--rules-dir", ("*.yaml", "*.yml")):
             text = _checked_rules(path)
             (target / "files" / "rules" / (path.stem + ".yaml")).write_text(text)
             report.rule_files.append(path.stem + ".yaml")
     else:
-        report.notes.append("no rules bundled (no --rules-dir and no build/alerts)")
+        report.notes.append("no rules bundled (no --rules-dir and no alerts/ tree here)")
     if inputs.alertmanager_file is not None:
         if not inputs.alertmanager_file.is_file():
             raise InputError(f"--alertmanager-config: file not found: {inputs.alertmanager_file}")

@@ -1,5 +1,5 @@
 """The `deploy` part of `obskit check`: lint the chart and render every profile offline, with the
-tree's build output when present (build/dashboards, build/alerts), and report broken promises."""
+tree's dashboards/ and alerts/ built in-process, and report broken promises."""
 
 from __future__ import annotations
 
@@ -18,8 +18,6 @@ CHART = "charts/obskit-stack"
 
 def run(options: CheckOptions) -> PartResult:
     result = PartResult(name="deploy")
-    dashboards = options.root / "build" / "dashboards"
-    rules = options.root / "build" / "alerts"
     for message in chart.lint({}):
         if message.severity == "error":
             result.problems.append(
@@ -27,8 +25,7 @@ def run(options: CheckOptions) -> PartResult:
     rendered = 0
     with tempfile.TemporaryDirectory(prefix="obskit-check-deploy-") as tmp:
         for name in profile_names():
-            stack_options = StackOptions(profile=name, dashboards_dir=dashboards if dashboards.is_dir() else None,
-                                         rules_dir=rules if rules.is_dir() else None)
+            stack_options = StackOptions(profile=name, tree_root=options.root)
             try:
                 stack = render_stack(stack_options, Path(tmp) / name)
             except ObskitError as exc:

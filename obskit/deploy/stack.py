@@ -24,6 +24,7 @@ class StackOptions:
     rules_dir: Path | None = None
     alertmanager_file: Path | None = None
     chart_dir: Path = chart.CHART_DIR
+    tree_root: Path = Path(".")  # holds dashboards/ and alerts/, built in-process when no dirs are given
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,8 @@ def compose_values(profile: Profile, values_files: list[Path]) -> dict[str, Any]
 def render_stack(options: StackOptions, work_dir: Path, *, validate: bool = True) -> StackRendering:
     profile = load_profile(options.profile)
     values = compose_values(profile, options.values_files)
-    inputs = bundle.build_inputs(options.dashboards_dir, options.rules_dir, options.alertmanager_file)
+    inputs = bundle.build_inputs(options.dashboards_dir, options.rules_dir, options.alertmanager_file, work_dir,
+                                 options.tree_root)
     report = bundle.bundle(options.chart_dir, work_dir, inputs)
     rendering = chart.render(values, release=options.release, namespace=options.namespace,
                              chart_dir=report.chart_dir)

@@ -87,7 +87,7 @@ def test_values_files_override_the_profile(tmp_path: Path) -> None:
     override = tmp_path / "v.yaml"
     override.write_text("obskit:\n  dashboards:\n    folder: payments\n")
     stack = render_stack(sample_options("dev", values_files=[override]), tmp_path / "w", validate=False)
-    folders = {m.body["metadata"]["annotations"]["grafana_folder"]
+    folders = {m.body["metadata"]["annotations"]["k8s-sidecar-target-directory"]
                for m in stack.rendering.manifests if m.name.startswith("obskit-dashboard")}
     assert folders == {"payments"}
 

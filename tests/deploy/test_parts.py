@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -11,24 +12,36 @@ import yaml
 from obskit.check import PARTS, CheckOptions
 from obskit.deploy import check_part, crds, deployment
 from obskit.deploy.preflight import operators_spec
-from tests.deploy.conftest import FIXTURES
+from obskit.deploy.stack import StackOptions, render_stack
 
 
-def test_check_part_is_registered_and_passes_on_sample_build_output(tmp_path: Path) -> None:
+def test_check_part_is_registered_and_builds_the_as_code_tree(tmp_path: Path, repo_root: Path) -> None:
     assert ("deploy", "obskit.deploy.check_part:run") in PARTS
-    shutil.copytree(FIXTURES / "dashboards", tmp_path / "build" / "dashboards")
-    shutil.copytree(FIXTURES / "rules", tmp_path / "build" / "alerts")
+    shutil.copytree(repo_root / "dashboards", tmp_path / "dashboards")
+    shutil.copytree(repo_root / "alerts", tmp_path / "alerts")
     result = check_part.run(CheckOptions(root=tmp_path))
     assert result.exit_code == 0, (result.problems, result.input_errors)
-    assert result.summary == "2 profiles, 22 objects rendered, 0 problems"
+    assert re.fullmatch(r"2 profiles, \d+ objects rendered, 0 problems", result.summary)
+    # the deploy carries a fresh build of the tree: one ConfigMap per dashboard, folder from its directory
+    stack = render_stack(StackOptions(profile="dev", tree_root=tmp_path), tmp_path / "work")
+    configmaps = [m.body for m in stack.rendering.manifests
+                  if m.body["kind"] == "ConfigMap" and m.body["metadata"]["labels"].get("grafana_dashboard") == "1"]
+    built = sorted((repo_root / "dashboards" / "generated").rglob("*.json"))
+    assert len(configmaps) == len(built) > 0
+    folders = {cm["metadata"]["annotations"]["k8s-sidecar-target-directory"] for cm in configmaps}
+    assert folders == {p.parent.name for p in built}
+    rules = [m.body for m in stack.rendering.manifests if m.body["kind"] == "PrometheusRule"]
+    assert rules and len(rules) == len(stack.bundle.rule_files)
+    alert_names = {r["alert"] for pr in rules for g in pr["spec"]["groups"] for r in g["rules"] if "alert" in r}
+    assert "CheckoutRequestsAvailabilityBudgetBurn" in alert_names or any("Checkout" in n for n in alert_names)
 
 
-def test_check_part_reports_broken_build_output(tmp_path: Path) -> None:
-    (tmp_path / "build" / "alerts").mkdir(parents=True)
-    (tmp_path / "build" / "alerts" / "bad.yaml").write_text("groups: [{rules: []}]\n")
+def test_check_part_reports_broken_rules_in_the_tree(tmp_path: Path) -> None:
+    (tmp_path / "alerts").mkdir(parents=True)
+    (tmp_path / "alerts" / "bad.yaml").write_text("groups: [{rules: []}]\n")
     result = check_part.run(CheckOptions(root=tmp_path))
     assert result.exit_code == 2
-    assert result.input_errors[0].startswith("profile dev: ") and "groups[0]" in result.input_errors[0]
+    assert result.input_errors[0].startswith("profile dev: ") and "bad.yaml" in result.input_errors[0]
 
 
 def test_packaged_crds_are_read_from_subchart_crds_dirs(tmp_path: Path) -> None:
