@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from obskit import __version__
-from obskit.cli import config_cmd, doctor_cmd
+from obskit.cli import config_cmd, demo_cmd, doctor_cmd, local_cmd
 from obskit.cli.output import error
 from obskit.cli.state import state
 from obskit.errors import EXIT_USAGE, ObskitError
@@ -60,6 +60,8 @@ def root(
 
 app.add_typer(config_cmd.app, name="config")
 app.command("doctor", epilog=EPILOG)(doctor_cmd.doctor)
+app.add_typer(local_cmd.app, name="local")
+app.command("demo", epilog=EPILOG, help=demo_cmd.HELP)(demo_cmd.demo)
 
 
 def main() -> None:
