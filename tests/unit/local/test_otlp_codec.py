@@ -97,3 +97,24 @@ def test_sniff_json_line() -> None:
     assert sniff_json_line({"resourceLogs": []}) == "logs"
     with pytest.raises(PayloadError):
         sniff_json_line({"foo": 1})
+
+
+def test_json_fast_path_gives_the_same_rows_as_the_protobuf_path() -> None:
+    from obskit.local.json_rows import json_log_rows, json_span_rows
+    from obskit.local.otlp_codec import from_json_value
+    from obskit.local.rows import log_rows
+    from tests.otlp_payloads import logs_request, otlp_json
+
+    for request, fast, slow, signal in ((spans_request(traces=3), json_span_rows, span_rows, "traces"),
+                                        (logs_request(records=4), json_log_rows, log_rows, "logs")):
+        value = json.loads(otlp_json(request))
+        direct = fast(value)
+        via_protobuf = slow(from_json_value(signal, value))
+        assert direct.size > 0
+        assert direct.columns == via_protobuf.columns
+    from obskit.local.json_rows import json_span_rows as fast_spans
+
+    bad = otlp_json_spans()
+    bad["resourceSpans"][0]["scopeSpans"][0]["spans"][0]["attributes"] = [{"key": "k", "value": {"oops": 1}}]
+    with pytest.raises(PayloadError, match="unknown AnyValue field 'oops'"):
+        fast_spans(bad)
