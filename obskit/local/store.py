@@ -20,6 +20,7 @@ from obskit.errors import InputError
 from obskit.local.rows import ROWS, Batch
 
 SCHEMA_VERSION = 1
+MEMORY_LIMIT = "256MB"
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -85,6 +86,8 @@ class Store:
         self.path = path
         self.con = connect(path)
         self._lock = threading.Lock()
+        # bounded memory: big imports spill to the store's temp directory instead of growing the process
+        self.con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
         self.con.execute(SCHEMA)
         self.con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
 
