@@ -1,70 +1,79 @@
-"""A loopback HTTP server that replays recorded backend responses, for backends that cannot run here.
-
-Routes map (method, path) to (status, JSON body or bytes, headers). Requests are recorded so tests
-can assert on what the client sent (paths, query strings, headers).
-"""
+"""A loopback HTTP server that answers from recorded responses, for backends that cannot run here
+(Elasticsearch, OpenSearch, Jaeger, the Kubernetes API). Real clients talk real HTTP to it; every
+request is kept so tests can check what the client sent."""
 
 from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
+
+FIXTURES = Path(__file__).parent / "fixtures"
 
 
 @dataclass
-class Recorded:
+class Request:
     method: str
     path: str
-    query: str
+    query: dict[str, list[str]]
     headers: dict[str, str]
-    body: bytes
+    body: Any
 
 
 @dataclass
-class Replay:
-    url: str
-    routes: dict[tuple[str, str], tuple[int, Any, dict[str, str]]]
-    requests: list[Recorded] = field(default_factory=list)
+class Response:
+    status: int = 200
+    body: Any = None
+    headers: dict[str, str] = field(default_factory=lambda: {"content-type": "application/json"})
+
+
+def fixture(*parts: str) -> dict[str, Any]:
+    return json.loads((FIXTURES.joinpath(*parts)).read_text())
 
 
 @contextmanager
-def replay_server(routes: dict[tuple[str, str], tuple[int, Any] | tuple[int, Any, dict[str, str]]]) -> Iterator[Replay]:
-    normalised = {k: (v[0], v[1], v[2] if len(v) > 2 else {}) for k, v in routes.items()}  # type: ignore[misc]
-    replay = Replay(url="", routes=normalised)
+def replay(route: Callable[[Request], Response]) -> Iterator[tuple[str, list[Request]]]:
+    seen: list[Request] = []
 
     class Handler(BaseHTTPRequestHandler):
-        def _serve(self) -> None:
-            parts = urlsplit(self.path)
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args: object) -> None:
+            return
+
+        def _any(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else b""
-            replay.requests.append(Recorded(self.command, parts.path, parts.query, dict(self.headers), body))
-            status, payload, headers = replay.routes.get((self.command, parts.path), (404, {"error": "no route"}, {}))
-            data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", headers.get("Content-Type", "application/json"))
-            for key, value in headers.items():
-                if key != "Content-Type":
-                    self.send_header(key, value)
+            raw = self.rfile.read(length) if length else b""
+            try:
+                body = json.loads(raw) if raw else None
+            except ValueError:
+                body = raw.decode(errors="replace")
+            parts = urlsplit(self.path)
+            request = Request(self.command, parts.path, parse_qs(parts.query),
+                              {k.lower(): v for k, v in self.headers.items()}, body)
+            seen.append(request)
+            answer = route(request)
+            data = answer.body if isinstance(answer.body, bytes) else json.dumps(answer.body).encode()
+            self.send_response(answer.status)
+            for key, value in answer.headers.items():
+                self.send_header(key, value)
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)
 
-        do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _serve
-
-        def log_message(self, *args: object) -> None:  # keep test output clean
-            pass
+        do_GET = do_POST = do_DELETE = do_PUT = do_HEAD = _any  # noqa: N815
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    replay.url = f"http://127.0.0.1:{server.server_address[1]}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield replay
+        yield f"http://127.0.0.1:{server.server_address[1]}", seen
     finally:
         server.shutdown()
         server.server_close()

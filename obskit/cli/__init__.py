@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from obskit import __version__
-from obskit.cli import alerts_cmd, check_cmd, config_cmd, dashboards_cmd, deploy_cmd, doctor_cmd
+from obskit.cli import alerts_cmd, check_cmd, config_cmd, dashboards_cmd, demo_cmd, deploy_cmd, doctor_cmd, local_cmd
 from obskit.cli.output import error
 from obskit.cli.state import state
 from obskit.errors import EXIT_USAGE, ObskitError
@@ -64,6 +64,8 @@ app.add_typer(deploy_cmd.app, name="deploy")
 app.command("doctor", epilog=EPILOG)(doctor_cmd.doctor)
 app.add_typer(dashboards_cmd.app, name="dashboards")
 app.command("check", help=check_cmd.HELP, epilog=EPILOG)(check_cmd.check)
+app.add_typer(local_cmd.app, name="local")
+app.command("demo", epilog=EPILOG, help=demo_cmd.HELP)(demo_cmd.demo)
 
 
 def main() -> None:
