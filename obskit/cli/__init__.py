@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from obskit import __version__
-from obskit.cli import config_cmd, doctor_cmd, investigate_cmd, logs_cmd
+from obskit.cli import config_cmd, demo_cmd, doctor_cmd, investigate_cmd, local_cmd, logs_cmd
 from obskit.cli.output import error
 from obskit.cli.state import state
 from obskit.errors import EXIT_USAGE, ObskitError
@@ -62,6 +62,8 @@ app.add_typer(config_cmd.app, name="config")
 app.add_typer(logs_cmd.app, name="logs")
 app.command("investigate", epilog=investigate_cmd.EPILOG)(investigate_cmd.investigate_command)
 app.command("doctor", epilog=EPILOG)(doctor_cmd.doctor)
+app.add_typer(local_cmd.app, name="local")
+app.command("demo", epilog=EPILOG, help=demo_cmd.HELP)(demo_cmd.demo)
 
 
 def main() -> None:

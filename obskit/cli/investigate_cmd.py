@@ -66,7 +66,7 @@ def build_sources(local: bool, db: Path | None) -> tuple[Sources, str | None]:
         path = db or state.config().config.local.db
         if not Path(path).exists():
             raise InputError(f"--db {path}: no such local store", hint="run `obskit demo` or ingest OTLP first")
-        return local_sources(str(path)), None
+        return local_sources(Path(path)), None
     loaded = state.config()
     try:
         from obskit.sources.factory import sources_from_config  # type: ignore[import-not-found,unused-ignore]
@@ -97,7 +97,7 @@ def investigate_command(
     baseline: Annotated[str, typer.Option("--baseline", help="auto (same length just before) or a duration.")] = "auto",
     namespace: Annotated[str | None, typer.Option("--namespace", "-n", help="Kubernetes namespace.")] = None,
     local: Annotated[bool, typer.Option("--local", help="Use the local DuckDB store instead of backends.")] = False,
-    db: Annotated[Path | None, typer.Option("--db", help="Local store path (with --local).", dir_okay=False)] = None,
+    db: Annotated[Path | None, typer.Option("--db", help="Local store path (implies --local).", dir_okay=False)] = None,
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="text, json, markdown or html.")] = (
         ReportFormat.text
     ),
@@ -107,8 +107,7 @@ def investigate_command(
     timeout: Annotated[float, typer.Option("--timeout", min=0.1, help="Seconds for the whole run.")] = 30.0,
 ) -> None:
     """Find what is wrong with SERVICE, since when, and the most likely root cause, with evidence and links."""
-    if db is not None and not local:
-        raise InputError("--db needs --local")
+    local = local or db is not None  # --db names a local store
     window, base = resolve_window(since, start, end, baseline, time.time())
     sources, grafana = build_sources(local, db)
     if sys.stderr.isatty():

@@ -1,0 +1,60 @@
+"""`obskit demo`: simulate one hour of a small shop with an incident into the local store."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import Progress
+
+from obskit.cli import state
+from obskit.cli.output import Format, emit_json, show
+from obskit.errors import InputError
+
+HELP = """Simulate one hour of a small shop (frontend, checkout, cart, payments, inventory, shipping and
+postgres) with the real OpenTelemetry SDK, with an incident starting 40 minutes in, into the local
+store. Prints the ground truth and the investigate command to run next. Exit 2 for an unknown scenario."""
+
+
+def _iso(ts: float) -> str:
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def demo(
+    scenario: Annotated[str, typer.Option("--scenario", "-s", help="Incident to simulate (see --list).")]
+    = "slow-database",
+    db: Annotated[Path | None, typer.Option("--db", help="DuckDB file (default: config local.db).",
+                                            dir_okay=False)] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed; the same seed gives the same data.")] = 1,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
+    list_: Annotated[bool, typer.Option("--list", help="Print the scenario names, one per line, and exit.")]
+    = False,
+) -> None:
+    from obskit.local.demo import SCENARIOS, run_scenario
+
+    if list_:
+        sys.stdout.write("".join(f"{name}\n" for name in SCENARIOS))
+        return
+    if scenario not in SCENARIOS:
+        raise InputError(f"unknown scenario {scenario!r}; scenarios: {', '.join(SCENARIOS)}",
+                         hint="obskit demo --list")
+    path = db or state.config().config.local.db
+    if fmt is Format.text:
+        with Progress(transient=True, console=None) as progress:
+            task = progress.add_task(f"simulating {scenario}", total=1.0)
+            truth = run_scenario(scenario, path, seed, progress=lambda done: progress.update(task, completed=done))
+    else:
+        truth = run_scenario(scenario, path, seed)
+    command = f"obskit investigate --db {path} {truth.symptom_service} --from {_iso(truth.window['from'])} " \
+              f"--to {_iso(truth.window['to'])}"
+    if fmt is Format.json:
+        emit_json({**truth.to_json(), "next": command})
+        return
+    show(f"[bold]{scenario}[/]: {SCENARIOS[scenario].description}\n"
+         f"store: {path}\n"
+         f"symptom: {truth.symptom_service}   root cause: {truth.root_cause.service} ({truth.root_cause.kind})\n"
+         f"incident window: {_iso(truth.window['from'])} .. {_iso(truth.window['to'])}\n"
+         f"next: {command}")

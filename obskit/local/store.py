@@ -1,0 +1,173 @@
+"""The embedded store: one DuckDB file holding spans, log records, metric points and cluster facts.
+
+Writes go through :class:`Store` one transaction per OTLP request (all or nothing); a request is
+acknowledged only after its transaction committed, which writes DuckDB's write-ahead log to disk.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from google.protobuf.message import Message
+
+from obskit.errors import InputError
+from obskit.local.rows import ROWS, Batch
+
+SCHEMA_VERSION = 1
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE TABLE IF NOT EXISTS spans (
+  trace_id VARCHAR, span_id VARCHAR, parent_span_id VARCHAR, service VARCHAR, name VARCHAR, kind VARCHAR,
+  start_ns BIGINT, end_ns BIGINT, error BOOLEAN, status_message VARCHAR, attributes VARCHAR, resource VARCHAR);
+CREATE TABLE IF NOT EXISTS logs (
+  ts_ns BIGINT, service VARCHAR, severity_number INTEGER, level VARCHAR, body VARCHAR, trace_id VARCHAR,
+  span_id VARCHAR, attributes VARCHAR, resource VARCHAR);
+CREATE TABLE IF NOT EXISTS metric_points (
+  ts_ns BIGINT, start_ns BIGINT, service VARCHAR, pod VARCHAR, name VARCHAR, unit VARCHAR, type VARCHAR,
+  temporality VARCHAR, attributes VARCHAR, value DOUBLE, count BIGINT, sum DOUBLE, bounds DOUBLE[],
+  buckets BIGINT[]);
+CREATE TABLE IF NOT EXISTS pods (
+  name VARCHAR, namespace VARCHAR, service VARCHAR, ready BOOLEAN, restarts INTEGER,
+  last_termination_reason VARCHAR, last_termination_ts DOUBLE);
+CREATE TABLE IF NOT EXISTS cluster_events (
+  ts DOUBLE, namespace VARCHAR, kind VARCHAR, object_name VARCHAR, type VARCHAR, reason VARCHAR,
+  message VARCHAR, count INTEGER, service VARCHAR);
+CREATE TABLE IF NOT EXISTS rollouts (
+  ts DOUBLE, service VARCHAR, namespace VARCHAR, kind VARCHAR, name VARCHAR, revision VARCHAR, change VARCHAR);
+CREATE TABLE IF NOT EXISTS ground_truth (
+  scenario VARCHAR, symptom_service VARCHAR, root_service VARCHAR, root_kind VARCHAR,
+  window_from DOUBLE, window_to DOUBLE, seed INTEGER);
+"""
+
+CLUSTER_TABLES = {
+    "pods": ("name", "namespace", "service", "ready", "restarts", "last_termination_reason", "last_termination_ts"),
+    "cluster_events": ("ts", "namespace", "kind", "object_name", "type", "reason", "message", "count", "service"),
+    "rollouts": ("ts", "service", "namespace", "kind", "name", "revision", "change"),
+}
+
+
+@dataclass
+class IngestResult:
+    """What one request stored and what it rejected (OTLP partial success)."""
+
+    stored: int = 0
+    rejected: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def error_message(self) -> str:
+        return "; ".join(self.errors)
+
+
+def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open (and for writers create) the store, with a clear error when the file is not usable."""
+    if read_only and not path.exists():
+        raise InputError(f"{path}: no local store here; run `obskit demo` or `obskit local serve` first")
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        return duckdb.connect(str(path), read_only=read_only)
+    except duckdb.Error as exc:
+        raise InputError(f"{path}: cannot open the local store: {exc}") from None
+
+
+class Store:
+    """A writable store. Thread-safe: writes are serialised, each one a single transaction."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.con = connect(path)
+        self._lock = threading.Lock()
+        self.con.execute(SCHEMA)
+        self.con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+
+    def close(self) -> None:
+        with self._lock:
+            self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        with self._lock:
+            self.con.execute("BEGIN TRANSACTION")
+            try:
+                yield self.con
+            except BaseException:
+                self.con.execute("ROLLBACK")
+                raise
+            self.con.execute("COMMIT")
+
+    def ingest(self, signal: str, request: Message) -> IngestResult:
+        """Store one decoded OTLP request atomically; returns counts for the partial-success answer."""
+        return self.ingest_batches([ROWS[signal](request)])
+
+    def ingest_batches(self, batches: list[Batch]) -> IngestResult:
+        """Store batches (any tables) in one transaction."""
+        with self.transaction() as con:
+            return self._insert(con, batches)
+
+    def ingest_stream(self, chunks: Iterable[list[Batch]]) -> IngestResult:
+        """Store a stream of batch lists in ONE transaction: an error anywhere stores nothing."""
+        total = IngestResult()
+        with self.transaction() as con:
+            for batches in chunks:
+                part = self._insert(con, batches)
+                total.stored += part.stored
+                total.rejected += part.rejected
+                total.errors.extend(part.errors[: max(0, 5 - len(total.errors))])
+        return total
+
+    def _insert(self, con: duckdb.DuckDBPyConnection, batches: list[Batch]) -> IngestResult:
+        result = IngestResult()
+        merged: dict[str, Batch] = {}
+        for batch in batches:
+            result.rejected += batch.rejected
+            result.errors.extend(batch.errors)
+            if batch.table in merged:
+                for name, values in batch.columns.items():
+                    merged[batch.table].columns[name].extend(values)
+            else:
+                merged[batch.table] = Batch(batch.table, {k: list(v) for k, v in batch.columns.items()})
+        for batch in merged.values():
+            if batch.size:
+                con.register("incoming", batch.arrow())
+                try:
+                    con.execute(f"INSERT INTO {batch.table} SELECT * FROM incoming")
+                finally:
+                    con.unregister("incoming")
+                result.stored += batch.size
+        return result
+
+    def add_cluster_facts(self, table: str, rows: list[tuple[Any, ...]]) -> None:
+        columns = CLUSTER_TABLES[table]
+        marks = ", ".join("?" for _ in columns)
+        with self.transaction() as con:
+            for row in rows:
+                con.execute(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", list(row))
+
+    def replace_ground_truth(self, row: tuple[Any, ...]) -> None:
+        with self.transaction() as con:
+            con.execute("DELETE FROM ground_truth")
+            con.execute("INSERT INTO ground_truth VALUES (?, ?, ?, ?, ?, ?, ?)", list(row))
+
+    def clear(self) -> None:
+        """Empty every table (the demo starts from a clean store)."""
+        with self.transaction() as con:
+            for table in ("spans", "logs", "metric_points", "pods", "cluster_events", "rollouts", "ground_truth"):
+                con.execute(f"DELETE FROM {table}")
+
+    def checkpoint(self) -> None:
+        with self._lock:
+            self.con.execute("CHECKPOINT")

@@ -1,0 +1,100 @@
+"""The local DuckDB store as a Sources bundle: metrics, logs, traces and cluster facts.
+
+`local_sources(db)` opens the store read-only; every protocol in obskit/sources/ is implemented, so
+`investigate` runs on a demo or imported data exactly as on production backends.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+
+from obskit.local.store import connect
+from obskit.sources import Sources
+from obskit.sources.cluster import ClusterEvent, PodStatus, Rollout
+from obskit.sources.local_metrics import LocalMetrics
+from obskit.sources.local_traces import LocalTraces
+from obskit.sources.logs import LogCount, LogRecord
+from obskit.sources.window import Window
+
+COUNTS_SQL = """
+SELECT floor((ts_ns - ?) / ?)::BIGINT AS bucket, level, count(*) FROM logs
+WHERE service = ? AND ts_ns >= ? AND ts_ns < ? AND level IN ({levels})
+GROUP BY bucket, level ORDER BY bucket, level
+"""
+SAMPLE_SQL = """
+SELECT ts_ns, service, level, body, trace_id, span_id, attributes FROM logs
+WHERE service = ? AND ts_ns >= ? AND ts_ns < ? AND level IN ({levels})
+ORDER BY ts_ns DESC LIMIT ?
+"""
+
+
+def _marks(values: tuple[str, ...]) -> str:
+    return ", ".join("?" for _ in values) or "NULL"
+
+
+class LocalLogs:
+    name = "local"
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+
+    def counts(self, service: str, window: Window, levels: tuple[str, ...] = ("error", "warn")) -> list[LogCount]:
+        start_ns, step_ns = int(window.start * 1e9), int(window.step * 1e9)
+        rows = self.con.cursor().execute(COUNTS_SQL.format(levels=_marks(levels)),
+                                         [start_ns, step_ns, service, start_ns, int(window.end * 1e9), *levels])
+        return [LogCount(window.start + b * window.step, level, int(n)) for b, level, n in rows.fetchall()]
+
+    def sample(self, service: str, window: Window, levels: tuple[str, ...] = ("error", "warn"),
+               limit: int = 2000) -> list[LogRecord]:
+        rows = self.con.cursor().execute(
+            SAMPLE_SQL.format(levels=_marks(levels)),
+            [service, int(window.start * 1e9), int(window.end * 1e9), *levels, limit]).fetchall()
+        return [LogRecord(ts / 1e9, svc, level, body, trace, span,
+                          {k: str(v) for k, v in json.loads(attrs or "{}").items()})
+                for ts, svc, level, body, trace, span, attrs in rows]
+
+    def query_text(self, service: str, levels: tuple[str, ...] = ("error", "warn")) -> str | None:
+        quoted = ", ".join("'" + v.replace("'", "''") + "'" for v in levels)
+        name = service.replace("'", "''")
+        return f"SELECT * FROM logs WHERE service = '{name}' AND level IN ({quoted}) ORDER BY ts_ns DESC"
+
+
+class LocalCluster:
+    name = "local"
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+
+    def pods(self, service: str, namespace: str | None) -> list[PodStatus]:
+        rows = self.con.cursor().execute(
+            "SELECT name, namespace, service, ready, restarts, last_termination_reason, last_termination_ts "
+            "FROM pods WHERE service = ? AND (? IS NULL OR namespace = ?) ORDER BY name",
+            [service, namespace, namespace]).fetchall()
+        return [PodStatus(*row) for row in rows]
+
+    def events(self, service: str, namespace: str | None, window: Window) -> list[ClusterEvent]:
+        rows = self.con.cursor().execute(
+            "SELECT ts, namespace, kind, object_name, type, reason, message, count, service FROM cluster_events "
+            "WHERE service = ? AND (? IS NULL OR namespace = ?) AND ts >= ? AND ts < ? ORDER BY ts, object_name",
+            [service, namespace, namespace, window.start, window.end]).fetchall()
+        return [ClusterEvent(*row) for row in rows]
+
+    def rollouts(self, service: str, namespace: str | None, window: Window) -> list[Rollout]:
+        rows = self.con.cursor().execute(
+            "SELECT ts, service, namespace, kind, name, revision, change FROM rollouts "
+            "WHERE service = ? AND (? IS NULL OR namespace = ?) AND ts >= ? AND ts < ? ORDER BY ts",
+            [service, namespace, namespace, window.start, window.end]).fetchall()
+        return [Rollout(*row) for row in rows]
+
+
+def local_sources(db_path: Path) -> Sources:
+    """Every signal from the DuckDB store at db_path (opened read-only)."""
+    con = connect(Path(db_path), read_only=True)
+    return Sources(metrics=LocalMetrics(con), logs=LocalLogs(con), traces=LocalTraces(con),
+                   cluster=LocalCluster(con))
+
+
+__all__ = ["local_sources", "LocalMetrics", "LocalLogs", "LocalTraces", "LocalCluster"]

@@ -1,0 +1,170 @@
+"""MetricsSource over the local DuckDB store: RED from OTLP histograms, saturation from pod gauges.
+
+RED comes from the service's inbound request histograms (``http.server.request.duration`` and
+friends, delta or cumulative); a service with none (a database) gets RED from its clients'
+``db.client.operation.duration`` points whose ``server.address`` names it. Quantiles are
+interpolated within histogram buckets the way PromQL's histogram_quantile does.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import duckdb
+
+from obskit.local.semconv import (
+    CPU_THROTTLING,
+    DB_CLIENT_DURATION,
+    MEMORY_LIMIT_UTILIZATION,
+    RESTARTS,
+    SERVER_DURATION,
+    STATUS_ATTRIBUTES,
+)
+from obskit.sources.metrics import Series
+from obskit.sources.window import Window
+
+QUANTILES = (("latency_p50", 0.5), ("latency_p95", 0.95), ("latency_p99", 0.99))
+
+HISTOGRAM_SQL = """
+SELECT name, ts_ns, start_ns, temporality, attributes, pod, count, bounds, buckets
+FROM metric_points
+WHERE type = 'histogram' AND name IN ({names}) AND {who} AND ts_ns > ? AND ts_ns <= ?
+ORDER BY ts_ns
+"""
+WHO_SERVICE = "service = ?"
+WHO_PEER = "(json_extract_string(attributes, '$.\"server.address\"') = ? " \
+           "OR json_extract_string(attributes, '$.\"peer.service\"') = ?)"
+
+GAUGE_SQL = """
+SELECT pod, floor((ts_ns - 1 - ?) / ?)::BIGINT AS bucket, {agg}(value) AS v
+FROM metric_points
+WHERE name = ? AND service = ? AND ts_ns > ? AND ts_ns <= ? AND value IS NOT NULL
+GROUP BY pod, bucket ORDER BY pod, bucket
+"""
+
+
+@dataclass
+class _Bucket:
+    count: float = 0.0
+    errors: float = 0.0
+    bounds: tuple[float, ...] | None = None
+    buckets: list[float] = field(default_factory=list)
+
+
+def quantile(q: float, bounds: tuple[float, ...], counts: list[float]) -> float | None:
+    """histogram_quantile: linear interpolation inside the bucket holding rank q * total."""
+    total = sum(counts)
+    if total <= 0:
+        return None
+    rank = q * total
+    cumulative = 0.0
+    for i, c in enumerate(counts):
+        if cumulative + c >= rank and c > 0:
+            if i >= len(bounds):  # +Inf bucket: the highest finite bound, as Prometheus does
+                return bounds[-1] if bounds else None
+            lower = bounds[i - 1] if i > 0 else 0.0
+            upper = bounds[i]
+            return lower + (upper - lower) * (rank - cumulative) / c
+        cumulative += c
+    return bounds[-1] if bounds else None
+
+
+def _is_error(attrs: dict[str, object], database: bool) -> bool:
+    if database:
+        return "error.type" in attrs
+    for key in STATUS_ATTRIBUTES:
+        if key in attrs:
+            try:
+                return int(str(attrs[key])) >= 500 if key != "rpc.grpc.status_code" else int(str(attrs[key])) in (
+                    2, 4, 13, 14, 15)
+            except ValueError:
+                return False
+    return "error.type" in attrs
+
+
+class LocalMetrics:
+    name = "local"
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+
+    def _rows(self, service: str, window: Window, database: bool) -> tuple[str, list[tuple]]:
+        names = DB_CLIENT_DURATION if database else SERVER_DURATION
+        sql = HISTOGRAM_SQL.format(names=", ".join("?" for _ in names), who=WHO_PEER if database else WHO_SERVICE)
+        who = [service, service] if database else [service]
+        # one extra step before the window gives cumulative series a previous point to difference against
+        params = [*names, *who, int((window.start - window.step) * 1e9), int(window.end * 1e9)]
+        return sql, self.con.cursor().execute(sql, params).fetchall()
+
+    def red(self, service: str, window: Window) -> list[Series]:
+        database = False
+        sql, rows = self._rows(service, window, database=False)
+        if not rows:
+            database = True
+            sql, rows = self._rows(service, window, database=True)
+        if not rows:
+            return []
+        buckets: dict[int, _Bucket] = defaultdict(_Bucket)
+        previous: dict[tuple, tuple] = {}
+        start_ns = int(window.start * 1e9)
+        for name, ts, start, temporality, attrs_json, pod, count, bounds, counts in rows:
+            unit = (DB_CLIENT_DURATION if database else SERVER_DURATION)[name]
+            if temporality == "cumulative":
+                key = (name, attrs_json, pod)
+                prev = previous.get(key)
+                previous[key] = (start, count, counts)
+                if prev is not None and prev[0] == start and count >= prev[1]:
+                    count, counts = count - prev[1], [a - b for a, b in zip(counts, prev[2], strict=False)]
+                elif start < start_ns - int(window.step * 1e9):
+                    continue  # an old series without an earlier point to difference against
+            if ts <= start_ns:
+                continue
+            index = int((ts - 1 - start_ns) // int(window.step * 1e9))
+            b = buckets[index]
+            attrs = json.loads(attrs_json)
+            b.count += count
+            if _is_error(attrs, database):
+                b.errors += count
+            scaled = tuple(x * unit for x in bounds)
+            if b.bounds is None:
+                b.bounds, b.buckets = scaled, [float(c) for c in counts]
+            elif b.bounds == scaled:
+                b.buckets = [x + y for x, y in zip(b.buckets, counts, strict=False)]
+        series = {n: Series(n, service, [], query=sql.strip()) for n in ("request_rate", "error_ratio",
+                                                                         *(q for q, _ in QUANTILES))}
+        for index in sorted(buckets):
+            b = buckets[index]
+            ts = window.start + index * window.step
+            series["request_rate"].points.append((ts, b.count / window.step))
+            if b.count > 0:
+                series["error_ratio"].points.append((ts, b.errors / b.count))
+                for label, q in QUANTILES:
+                    value = quantile(q, b.bounds or (), b.buckets)
+                    if value is not None:
+                        series[label].points.append((ts, value))
+        return [s for s in series.values() if s.points]
+
+    def saturation(self, service: str, window: Window) -> list[Series]:
+        out: list[Series] = []
+        start_ns, step_ns = int(window.start * 1e9), int(window.step * 1e9)
+        for label, metric, agg in (("cpu_throttling", CPU_THROTTLING, "avg"),
+                                   ("memory_vs_limit", MEMORY_LIMIT_UTILIZATION, "max"),
+                                   ("restarts", RESTARTS, "max")):
+            sql = GAUGE_SQL.format(agg=agg)
+            lo = start_ns - (step_ns if label == "restarts" else 0)
+            rows = self.con.cursor().execute(
+                sql, [start_ns, step_ns, metric, service, lo, int(window.end * 1e9)]).fetchall()
+            by_pod: dict[str, list[tuple[float, float]]] = defaultdict(list)
+            for pod, bucket, value in rows:
+                by_pod[pod or ""].append((window.start + bucket * window.step, float(value)))
+            for pod, points in sorted(by_pod.items()):
+                if label == "restarts":  # the gauge counts restarts since creation: report the increase per step
+                    points = [(ts, max(0.0, v - points[i - 1][1]) if i else 0.0)
+                              for i, (ts, v) in enumerate(points)]
+                points = [(ts, round(v, 6)) for ts, v in points if ts >= window.start]
+                if points:
+                    out.append(Series(label, service, points, labels={"pod": pod} if pod else {},
+                                      query=sql.strip()))
+        return out

@@ -1,0 +1,85 @@
+"""TracesSource over the local DuckDB store (OTLP spans as ingested)."""
+
+from __future__ import annotations
+
+import json
+
+import duckdb
+
+from obskit.sources.traces import Edge, Span, Trace
+from obskit.sources.window import Window
+
+SPAN_COLUMNS = "trace_id, span_id, parent_span_id, service, name, kind, start_ns, end_ns, error, status_message, " \
+               "attributes, resource"
+RESOURCE_KEYS = ("service.version", "k8s.pod.name", "k8s.namespace.name", "deployment.environment.name")
+PEER = "coalesce(json_extract_string({t}.attributes, '$.\"peer.service\"'), " \
+       "json_extract_string({t}.attributes, '$.\"server.address\"'))"
+
+FIND_SQL = """
+SELECT trace_id, min(start_ns) AS first FROM spans
+WHERE (service = ? OR (kind = 'client' AND {peer} = ?)) AND start_ns >= ? AND start_ns < ? {filters}
+GROUP BY trace_id ORDER BY first DESC, trace_id LIMIT ?
+"""
+
+EDGES_SQL = f"""
+SELECT c.service AS caller, coalesce(s.service, {PEER.format(t='c')}) AS callee, count(*) AS calls,
+       sum(CASE WHEN c.error OR s.error THEN 1 ELSE 0 END) AS errors
+FROM spans c LEFT JOIN spans s
+  ON s.trace_id = c.trace_id AND s.parent_span_id = c.span_id AND s.kind = 'server'
+WHERE c.kind IN ('client', 'producer') AND c.start_ns >= ? AND c.start_ns < ?
+GROUP BY caller, callee HAVING callee IS NOT NULL AND callee <> caller ORDER BY caller, callee
+"""
+
+
+def _span(row: tuple) -> Span:
+    trace_id, span_id, parent, service, name, kind, start, end, error, message, attrs, resource = row
+    attributes = {k: v if isinstance(v, str) else json.dumps(v) for k, v in json.loads(attrs).items()}
+    res = json.loads(resource or "{}")
+    for key in RESOURCE_KEYS:
+        if key in res and key not in attributes:
+            attributes[key] = str(res[key])
+    return Span(trace_id, span_id, parent, service, name, kind, start / 1e9, (end - start) / 1e9, bool(error),
+                message or "", attributes)
+
+
+class LocalTraces:
+    name = "local"
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+
+    def _traces(self, trace_ids: list[str]) -> list[Trace]:
+        if not trace_ids:
+            return []
+        marks = ", ".join("?" for _ in trace_ids)
+        rows = self.con.cursor().execute(
+            f"SELECT {SPAN_COLUMNS} FROM spans WHERE trace_id IN ({marks}) ORDER BY start_ns, span_id",
+            trace_ids).fetchall()
+        by_id: dict[str, list[Span]] = {t: [] for t in trace_ids}
+        for row in rows:
+            by_id[row[0]].append(_span(row))
+        return [Trace(t, spans) for t, spans in by_id.items() if spans]
+
+    def find_traces(self, service: str, window: Window, *, errors_only: bool = False,
+                    min_duration: float | None = None, limit: int = 200) -> list[Trace]:
+        filters, params = "", []
+        if errors_only:
+            filters += " AND error"
+        if min_duration is not None:
+            filters += " AND end_ns - start_ns >= ?"
+            params.append(int(min_duration * 1e9))
+        sql = FIND_SQL.format(peer=PEER.format(t="spans"), filters=filters)
+        rows = self.con.cursor().execute(
+            sql, [service, service, int(window.start * 1e9), int(window.end * 1e9), *params, limit]).fetchall()
+        return self._traces([r[0] for r in rows])
+
+    def get_trace(self, trace_id: str) -> Trace | None:
+        traces = self._traces([trace_id.lower()])
+        return traces[0] if traces else None
+
+    def dependencies(self, window: Window) -> list[Edge]:
+        rows = self.con.cursor().execute(EDGES_SQL, [int(window.start * 1e9), int(window.end * 1e9)]).fetchall()
+        return [Edge(caller, callee, int(calls), int(errors or 0)) for caller, callee, calls, errors in rows]
+
+    def trace_url(self, trace_id: str) -> str | None:
+        return None  # the local store has no UI
