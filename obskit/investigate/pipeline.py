@@ -21,6 +21,7 @@ from obskit.investigate.graph import ServiceGraph
 from obskit.investigate.model import Finding, Report, SourceStatus
 from obskit.sources import Sources
 from obskit.sources.errors import SourceError
+from obskit.sources.metrics import MetricsSource
 from obskit.sources.window import Window
 
 
@@ -46,6 +47,10 @@ def investigate(sources: Sources, service: str, window: Window, baseline: Window
             status[signal] = SourceStatus(signal, None, False, reason)
     pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="obskit-investigate")
     try:
+        if sources.metrics is not None:
+            limit = min(opts.source_timeout, opts.overall_timeout)
+            baseline = _covered(pool, sources.metrics, service, baseline, limit)
+            report.baseline = baseline
         graph = ServiceGraph()
         if sources.traces is not None:
             span = Window(baseline.start, window.end, window.step)
@@ -116,6 +121,25 @@ def verdict(report: Report) -> str:
         return f"{top.service} {what} since {since} ({top.kind}); no dependency explains it."
     return (f"{top.service} {what} since {since} ({top.kind}), the most likely root cause of "
             f"{report.service}'s symptoms.")
+
+
+MIN_BASELINE_STEPS = 5
+
+
+def _covered(pool: ThreadPoolExecutor, metrics: MetricsSource, service: str, baseline: Window,
+             timeout: float) -> Window:
+    """The baseline shrunk to where the service has data: a store that began recording mid-baseline would
+    otherwise make every count look like a rise. Unchanged when unknown or too short to use."""
+    try:
+        series = pool.submit(metrics.red, service, baseline).result(timeout=timeout)
+    except Exception:  # the metrics stage reports the failure; here it only means "no shrinking"
+        return baseline
+    first = min((ts for s in series if s.name == "request_rate" for ts, _ in s.points), default=None)
+    if first is None or first <= baseline.start + baseline.step:
+        return baseline
+    if baseline.end - first < MIN_BASELINE_STEPS * baseline.step:
+        return baseline
+    return Window(first, baseline.end, baseline.step)
 
 
 def _call(pool: ThreadPoolExecutor, fn: Callable[..., Any], args: tuple[Any, ...], name: str,

@@ -33,6 +33,7 @@ class Incident:
     seed: int = 1
     fail: set[str] = field(default_factory=set)  # signals whose source raises SourceError
     slow: set[str] = field(default_factory=set)  # signals whose source sleeps 5 s
+    data_start: float = 0.0  # nothing was recorded before this time (a store that started mid-baseline)
 
     def affected(self, service: str) -> bool:
         return self.kind != "none" and (service == self.root or self.root in downstream(service))
@@ -67,6 +68,9 @@ class Metrics(_Base):
         lat, err, rate = [], [], []
         t = window.start
         while t < window.end:
+            if t < inc.data_start:
+                t += window.step
+                continue
             bad = t >= ONSET and inc.affected(service)
             base_lat = 0.05 + 0.01 * len(downstream(service))
             extra = 0.0
@@ -102,7 +106,8 @@ class Logs(_Base):
         while t < window.end:
             bad = t >= ONSET and self.incident.affected(service) and self.incident.kind in ("errors", "crash",
                                                                                             "deploy")
-            out.append(LogCount(t, "error", 40 if bad else 1))
+            if t >= self.incident.data_start:
+                out.append(LogCount(t, "error", 40 if bad else 1))
             t += window.step
         return out
 

@@ -50,3 +50,11 @@ def test_no_source_answers() -> None:
     report = investigate(sources(incident), "frontend", WINDOW, BASELINE)
     assert not report.answered
     assert report.verdict.startswith("Could not investigate")
+
+
+def test_baseline_shrinks_to_recorded_data() -> None:
+    """Half the baseline predates the store: comparing against it as if it were quiet would flag a rise."""
+    start = BASELINE.start + 1800
+    report = investigate(sources(Incident(kind="none", data_start=start)), "frontend", WINDOW, BASELINE)
+    assert report.baseline.start == start and report.baseline.end == BASELINE.end
+    assert report.suspects == [], [(s.service, s.kind, s.evidence) for s in report.suspects]
