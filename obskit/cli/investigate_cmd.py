@@ -6,6 +6,7 @@ Exit codes: 0 nothing anomalous, 1 suspects found, 2 usage error, 3 no source an
 from __future__ import annotations
 
 import io
+import os
 import sys
 import time
 from enum import StrEnum
@@ -127,9 +128,13 @@ def investigate_command(
         show(_text(report, grafana))
     else:
         sys.stdout.write(scrub(text))
-    if not report.answered:
-        raise typer.Exit(EXIT_BACKEND)
-    raise typer.Exit(EXIT_FINDINGS if report.suspects else EXIT_OK)
+    code = EXIT_BACKEND if not report.answered else EXIT_FINDINGS if report.suspects else EXIT_OK
+    if any(not s.checked and s.reason.startswith("no answer") for s in report.sources):
+        # a hung backend call still occupies a worker thread; do not let it hold the process open
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    raise typer.Exit(code)
 
 
 def _text(report: Report, grafana: str | None) -> object:

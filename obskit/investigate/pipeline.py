@@ -46,16 +46,30 @@ def investigate(sources: Sources, service: str, window: Window, baseline: Window
             reason = sources.missing.get(signal, "not configured")
             status[signal] = SourceStatus(signal, None, False, reason)
     pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="obskit-investigate")
+    began: dict[str, float] = {}  # when each source's time budget started
+
+    def left(name: str) -> float:
+        now = time.monotonic()
+        return max(0.0, min(opts.source_timeout - (now - began[name]), opts.overall_timeout - (now - started)))
+
+    def wait(name: str, future: Future[Any]) -> Any:
+        return _result(future, name, status, getattr(sources, name).name, left(name), opts.source_timeout)
+
     try:
+        # first, concurrently: where the baseline has data (metrics) and the dependency graph (traces)
+        probe = deps = None
         if sources.metrics is not None:
-            limit = min(opts.source_timeout, opts.overall_timeout)
-            baseline = _covered(pool, sources.metrics, service, baseline, limit)
+            began["metrics"] = time.monotonic()
+            probe = pool.submit(first_sample, sources.metrics, service, baseline)
+        if sources.traces is not None:
+            began["traces"] = time.monotonic()
+            deps = pool.submit(sources.traces.dependencies, Window(baseline.start, window.end, window.step))
+        if probe is not None:
+            baseline = covered(baseline, wait("metrics", probe))
             report.baseline = baseline
         graph = ServiceGraph()
-        if sources.traces is not None:
-            span = Window(baseline.start, window.end, window.step)
-            edges = _call(pool, sources.traces.dependencies, (span,), "traces", status, sources.traces.name,
-                          min(opts.source_timeout, opts.overall_timeout), opts.source_timeout)
+        if deps is not None:
+            edges = wait("traces", deps)
             if edges is not None:
                 graph = ServiceGraph.from_edges(edges)
         services = graph.downstream(service, opts.depth)[: opts.max_services]
@@ -64,18 +78,17 @@ def investigate(sources: Sources, service: str, window: Window, baseline: Window
             jobs["metrics"] = (metrics_stage.analyze, (sources.metrics, services, window, baseline))
         if sources.logs is not None:
             jobs["logs"] = (logs_stage.analyze, (sources.logs, services, window, baseline))
-        if sources.traces is not None and status.get("traces") is None:
+        if sources.traces is not None:
             jobs["traces"] = (traces_stage.analyze, (sources.traces, service, window, baseline))
         if sources.cluster is not None:
             jobs["cluster"] = (cluster_stage.analyze, (sources.cluster, services, opts.namespace, window))
-        futures = {name: pool.submit(fn, *args) for name, (fn, args) in jobs.items()}
-        stage_start = time.monotonic()
-        results: dict[str, Any] = {}
-        for name, future in futures.items():
-            backend = getattr(sources, name).name
-            left = min(opts.source_timeout - (time.monotonic() - stage_start),
-                       opts.overall_timeout - (time.monotonic() - started))
-            results[name] = _result(future, name, status, backend, max(0.0, left), opts.source_timeout)
+        futures = {}
+        for name, (fn, args) in jobs.items():
+            if name in status:  # it already failed or timed out above
+                continue
+            began.setdefault(name, time.monotonic())
+            futures[name] = pool.submit(fn, *args)
+        results: dict[str, Any] = {name: wait(name, future) for name, future in futures.items()}
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
     findings: list[Finding] = []
@@ -126,25 +139,20 @@ def verdict(report: Report) -> str:
 MIN_BASELINE_STEPS = 5
 
 
-def _covered(pool: ThreadPoolExecutor, metrics: MetricsSource, service: str, baseline: Window,
-             timeout: float) -> Window:
+def first_sample(metrics: MetricsSource, service: str, baseline: Window) -> float | None:
+    """When the service's request rate was first recorded within the baseline, if at all."""
+    series = metrics.red(service, baseline)
+    return min((ts for s in series if s.name == "request_rate" for ts, _ in s.points), default=None)
+
+
+def covered(baseline: Window, first: float | None) -> Window:
     """The baseline shrunk to where the service has data: a store that began recording mid-baseline would
     otherwise make every count look like a rise. Unchanged when unknown or too short to use."""
-    try:
-        series = pool.submit(metrics.red, service, baseline).result(timeout=timeout)
-    except Exception:  # the metrics stage reports the failure; here it only means "no shrinking"
-        return baseline
-    first = min((ts for s in series if s.name == "request_rate" for ts, _ in s.points), default=None)
     if first is None or first <= baseline.start + baseline.step:
         return baseline
     if baseline.end - first < MIN_BASELINE_STEPS * baseline.step:
         return baseline
     return Window(first, baseline.end, baseline.step)
-
-
-def _call(pool: ThreadPoolExecutor, fn: Callable[..., Any], args: tuple[Any, ...], name: str,
-          status: dict[str, SourceStatus], backend: str, timeout: float, limit: float) -> Any:
-    return _result(pool.submit(fn, *args), name, status, backend, timeout, limit)
 
 
 def _result(future: Future[Any], name: str, status: dict[str, SourceStatus], backend: str, timeout: float,

@@ -32,7 +32,8 @@ class Incident:
     kind: str = "latency"  # latency | errors | saturation | crash | deploy | none
     seed: int = 1
     fail: set[str] = field(default_factory=set)  # signals whose source raises SourceError
-    slow: set[str] = field(default_factory=set)  # signals whose source sleeps 5 s
+    slow: set[str] = field(default_factory=set)  # signals whose source stalls once for `stall` seconds
+    stall: float = 2.0
     data_start: float = 0.0  # nothing was recorded before this time (a store that started mid-baseline)
 
     def affected(self, service: str) -> bool:
@@ -52,12 +53,14 @@ class _Base:
     def __init__(self, incident: Incident, signal: str) -> None:
         self.incident = incident
         self.signal = signal
+        self.stalled = False
 
     def _gate(self) -> None:
         if self.signal in self.incident.fail:
             raise SourceError(self.signal, "connection refused")
-        if self.signal in self.incident.slow:
-            time.sleep(5)
+        if self.signal in self.incident.slow and not self.stalled:
+            self.stalled = True
+            time.sleep(self.incident.stall)
 
 
 class Metrics(_Base):

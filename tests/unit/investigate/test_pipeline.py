@@ -58,3 +58,13 @@ def test_baseline_shrinks_to_recorded_data() -> None:
     report = investigate(sources(Incident(kind="none", data_start=start)), "frontend", WINDOW, BASELINE)
     assert report.baseline.start == start and report.baseline.end == BASELINE.end
     assert report.suspects == [], [(s.service, s.kind, s.evidence) for s in report.suspects]
+
+
+def test_overall_deadline_holds_when_every_source_hangs() -> None:
+    incident = Incident(slow={"metrics", "logs", "traces", "cluster"})
+    t0 = time.monotonic()
+    report = investigate(sources(incident), "frontend", WINDOW, BASELINE,
+                         Options(source_timeout=10, overall_timeout=1.0))
+    assert time.monotonic() - t0 < 2.5
+    assert not report.answered
+    assert all("no answer within 10 s" in s.reason for s in report.sources), report.sources
