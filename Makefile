@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: test lint unit venv system-deps clean
+.PHONY: test lint unit venv system-deps clean demo
 
 test: system-deps $(STAMP)
 	$(VENV)/bin/ruff check obskit tests benchmarks
@@ -14,6 +14,11 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check obskit tests benchmarks
 
 venv: $(STAMP)
+
+SCENARIO ?= slow-database
+demo: $(STAMP)
+	$(VENV)/bin/obskit demo --scenario $(SCENARIO)
+	$(VENV)/bin/obskit local stats
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)

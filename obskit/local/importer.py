@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import IO
 
 from obskit.errors import InputError
+from obskit.local.json_rows import JSON_ROWS
 from obskit.local.otlp_codec import PayloadError, from_json_value, sniff_json_line
 from obskit.local.rows import ROWS, Batch
 from obskit.local.store import Store
@@ -53,7 +54,10 @@ def _chunks(path: Path, counter: list[int]) -> Iterator[list[Batch]]:
                 try:
                     value = json.loads(raw)
                     signal = sniff_json_line(value)
-                    batch = ROWS[signal](from_json_value(signal, value))
+                    if signal in JSON_ROWS:
+                        batch = JSON_ROWS[signal](value)
+                    else:
+                        batch = ROWS[signal](from_json_value(signal, value))
                 except (ValueError, PayloadError) as exc:
                     reason = exc.args[0] if isinstance(exc, PayloadError) else f"invalid JSON: {exc}"
                     raise InputError(f"{path}:{lineno}: {reason}") from None

@@ -65,6 +65,8 @@ SCHEMAS = {
 
 def any_value(value: Message) -> Any:
     which = value.WhichOneof("value")
+    if which == "string_value":
+        return value.string_value
     if which is None:
         return None
     if which == "array_value":
@@ -81,7 +83,10 @@ def attributes(kvs: Any) -> dict[str, Any]:
 
 
 def _dump(attrs: dict[str, Any]) -> str:
-    return json.dumps(attrs, sort_keys=True, separators=(",", ":"), default=str) if attrs else "{}"
+    return _encode(attrs) if attrs else "{}"
+
+
+_encode = json.JSONEncoder(separators=(",", ":"), default=str, ensure_ascii=False).encode
 
 
 def level_of(severity_number: int, severity_text: str) -> str:

@@ -20,6 +20,7 @@ from obskit.errors import InputError
 from obskit.local.rows import ROWS, Batch
 
 SCHEMA_VERSION = 1
+MEMORY_LIMIT = "256MB"
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -85,6 +86,8 @@ class Store:
         self.path = path
         self.con = connect(path)
         self._lock = threading.Lock()
+        # bounded memory: big imports spill to the store's temp directory instead of growing the process
+        self.con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
         self.con.execute(SCHEMA)
         self.con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
 
@@ -131,23 +134,21 @@ class Store:
 
     def _insert(self, con: duckdb.DuckDBPyConnection, batches: list[Batch]) -> IngestResult:
         result = IngestResult()
-        merged: dict[str, Batch] = {}
+        by_table: dict[str, list[Batch]] = {}
         for batch in batches:
             result.rejected += batch.rejected
             result.errors.extend(batch.errors)
-            if batch.table in merged:
-                for name, values in batch.columns.items():
-                    merged[batch.table].columns[name].extend(values)
-            else:
-                merged[batch.table] = Batch(batch.table, {k: list(v) for k, v in batch.columns.items()})
-        for batch in merged.values():
             if batch.size:
-                con.register("incoming", batch.arrow())
-                try:
-                    con.execute(f"INSERT INTO {batch.table} SELECT * FROM incoming")
-                finally:
-                    con.unregister("incoming")
-                result.stored += batch.size
+                by_table.setdefault(batch.table, []).append(batch)
+        for table, parts in by_table.items():
+            batch = parts[0] if len(parts) == 1 else Batch(
+                table, {name: [v for part in parts for v in part.columns[name]] for name in parts[0].columns})
+            con.register("incoming", batch.arrow())
+            try:
+                con.execute(f"INSERT INTO {table} SELECT * FROM incoming")
+            finally:
+                con.unregister("incoming")
+            result.stored += batch.size
         return result
 
     def add_cluster_facts(self, table: str, rows: list[tuple[Any, ...]]) -> None:

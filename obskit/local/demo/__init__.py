@@ -13,6 +13,7 @@ from pathlib import Path
 
 from obskit.errors import InputError
 from obskit.local.demo.scenarios import DURATION, FAULT_START, SCENARIOS
+from obskit.local.demo.topology import FRONTEND_RATE
 from obskit.local.demo.workload import Workload
 from obskit.local.store import Store
 
@@ -42,8 +43,11 @@ def scenario_names() -> list[str]:
 
 
 def run_scenario(name: str, db: Path, seed: int = 1, *, end: float | None = None,
-                 progress: Callable[[float], None] | None = None) -> GroundTruth:
-    """Simulate the hour ending at `end` (default: now, to the minute) into the store at `db`."""
+                 progress: Callable[[float], None] | None = None, rate: float = FRONTEND_RATE) -> GroundTruth:
+    """Simulate the hour ending at `end` (default: now, to the minute) into the store at `db`.
+
+    `rate` is the mean frontend request rate (tests use a low one to run fast).
+    """
     if name not in SCENARIOS:
         raise InputError(f"unknown scenario {name!r}; scenarios: {', '.join(SCENARIOS)}")
     scenario = SCENARIOS[name]
@@ -51,7 +55,7 @@ def run_scenario(name: str, db: Path, seed: int = 1, *, end: float | None = None
     start = end - DURATION
     with Store(db) as store:
         store.clear()
-        workload = Workload(scenario, store, start, seed)
+        workload = Workload(scenario, store, start, seed, rate)
         workload.run(progress)
         store.add_cluster_facts("pods", workload.cluster.pod_rows())
         store.add_cluster_facts("cluster_events", sorted(workload.cluster.events))

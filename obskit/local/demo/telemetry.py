@@ -30,7 +30,7 @@ from opentelemetry.sdk.trace.id_generator import IdGenerator
 from obskit.local.rows import Batch, log_rows, metric_rows, span_rows
 from obskit.local.semconv import CPU_THROTTLING, MEMORY_LIMIT_UTILIZATION, RESTARTS
 
-COLLECT_EVERY = 15.0
+COLLECT_EVERY = 30.0
 HTTP_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0)
 DELTA = {Counter: AggregationTemporality.DELTA, Histogram: AggregationTemporality.DELTA,
          UpDownCounter: AggregationTemporality.CUMULATIVE, ObservableGauge: AggregationTemporality.CUMULATIVE}

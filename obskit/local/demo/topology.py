@@ -16,7 +16,7 @@ VERSIONS = {"frontend": "2.8.0", "checkout": "1.4.2", "cart": "3.1.0", "payments
             "shipping": "2.3.1"}
 REPLICAS = {"frontend": 2, "checkout": 2, "cart": 2, "payments": 2, "inventory": 2, "shipping": 2}
 FRONTEND_RATE = 56.0  # requests per second at the frontend (mean)
-TRACE_KEEP_RATIO = 0.1  # tail sampling: errors and slow traces always kept, 10 % of the rest
+TRACE_KEEP_RATIO = 0.05  # tail sampling: errors and slow traces always kept, 5 % of the rest
 
 
 @dataclass(frozen=True)

@@ -58,8 +58,9 @@ class Node:
 
 
 class Workload:
-    def __init__(self, scenario: Scenario, store: Store, start: float, seed: int) -> None:
+    def __init__(self, scenario: Scenario, store: Store, start: float, seed: int, rate: float = FRONTEND_RATE) -> None:
         self.s = scenario
+        self.rate = rate
         self.store = store
         self.start = start
         self.rng = random.Random(seed)
@@ -203,7 +204,7 @@ class Workload:
         for sec in range(int(DURATION)):
             t = float(sec)
             self.cluster.tick(t)
-            lam = FRONTEND_RATE * (1 + 0.05 * math.sin(2 * math.pi * t / 1800))
+            lam = self.rate * (1 + 0.05 * math.sin(2 * math.pi * t / 1800))
             for _ in range(max(0, round(self.rng.gauss(lam, math.sqrt(lam))))):
                 self.requests += 1
                 route = self.rng.choices([r for r, _ in ENTRY_MIX], [w for _, w in ENTRY_MIX])[0]

@@ -1,0 +1,86 @@
+"""OTLP ingest throughput of the local store: spans and log records per second, on one core.
+
+Measures (1) the in-process ingest path (protobuf decode -> rows -> DuckDB transaction) and (2) the
+same through the OTLP/HTTP receiver with one client, and reports peak RSS. Run:
+
+    .venv/bin/python benchmarks/otlp_ingest.py [--requests 200] [--per-request 1000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from obskit.local.otlp_codec import decode  # noqa: E402
+from obskit.local.otlp_receiver import Receiver  # noqa: E402
+from obskit.local.store import Store  # noqa: E402
+from tests.otlp_payloads import logs_request, spans_request  # noqa: E402
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def payloads(kind: str, count: int, per_request: int) -> list[bytes]:
+    out = []
+    for i in range(count):
+        start = 1_700_000_000_000_000_000 + i * 10**9
+        if kind == "traces":
+            out.append(spans_request(traces=per_request // 2, start_ns=start).SerializeToString())
+        else:
+            out.append(logs_request(records=per_request, start_ns=start).SerializeToString())
+    return out
+
+
+def in_process(kind: str, bodies: list[bytes], per_request: int) -> float:
+    with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "bench.duckdb") as store:
+        t0 = time.perf_counter()
+        for body in bodies:
+            store.ingest(kind, decode(kind, body, "application/x-protobuf"))  # type: ignore[arg-type]
+        return len(bodies) * per_request / (time.perf_counter() - t0)
+
+
+def over_http(kind: str, bodies: list[bytes], per_request: int) -> float:
+    with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "bench.duckdb") as store:
+        server = Receiver(store, "127.0.0.1", 0)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            with httpx.Client() as client:
+                t0 = time.perf_counter()
+                for body in bodies:
+                    answer = client.post(f"{server.url}/v1/{kind}", content=body,
+                                         headers={"Content-Type": "application/x-protobuf"})
+                    assert answer.status_code == 200, answer.text
+                elapsed = time.perf_counter() - t0
+        finally:
+            server.shutdown()
+            server.server_close()
+        return len(bodies) * per_request / elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--per-request", type=int, default=1000)
+    args = parser.parse_args()
+    print(f"cpu: {os.cpu_count()} cores visible; one ingest thread; {args.requests} requests x "
+          f"{args.per_request} records")
+    for kind, unit in (("traces", "spans"), ("logs", "log records")):
+        bodies = payloads(kind, args.requests, args.per_request)
+        print(f"{kind}: in-process  {in_process(kind, bodies, args.per_request):>10,.0f} {unit}/s")
+        print(f"{kind}: OTLP/HTTP   {over_http(kind, bodies, args.per_request):>10,.0f} {unit}/s")
+    print(f"peak RSS: {rss_mb():.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()

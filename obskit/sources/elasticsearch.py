@@ -1,0 +1,241 @@
+"""LogsSource on Elasticsearch 8.x/9.x and OpenSearch 2.x with the official `elasticsearch` client.
+
+- Product and version come from `GET /`; Elasticsearch servers get the client's REST compatibility
+  headers for their own major (`compatible-with=8` for an 8.x server, whatever the client's major);
+  OpenSearch, which neither understands those headers nor sends `X-Elastic-Product`, is spoken to
+  through the client's transport with plain JSON.
+- Field names come from a field map (obskit/conventions/fields/, ECS by default).
+- Counts are server-side aggregations (date_histogram x terms); samples are bounded and paged with
+  a point in time and search_after. Values only ever travel inside JSON term/range queries; the
+  Lucene text shown to people is escaped (`lucene_phrase`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote as url_quote
+
+from elastic_transport import ApiError, TransportError
+from elasticsearch import Elasticsearch
+
+from obskit.config import ElasticsearchConfig
+from obskit.conventions import FieldMap, field_map
+from obskit.sources.errors import SourceError
+from obskit.sources.logs import LogCount, LogRecord
+from obskit.sources.window import Window
+
+# level values as shippers write them -> normalised level
+LEVEL_VALUES = {
+    "error": ("error", "ERROR", "Error", "err", "ERR", "fatal", "FATAL", "critical", "CRITICAL", "crit", "panic"),
+    "warn": ("warn", "WARN", "Warn", "warning", "WARNING", "Warning"),
+    "info": ("info", "INFO", "Info", "notice", "NOTICE"),
+    "debug": ("debug", "DEBUG", "Debug", "trace", "TRACE"),
+}
+NORMAL = {value.lower(): level for level, values in LEVEL_VALUES.items() for value in values}
+PAGE = 500
+JSON = {"accept": "application/json", "content-type": "application/json"}
+
+
+def lucene_phrase(value: str) -> str:
+    """A Lucene/KQL quoted phrase holding exactly `value`."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+class ElasticsearchLogs:
+    name = "elasticsearch"
+
+    def __init__(self, config: ElasticsearchConfig, timeout: float = 15.0) -> None:
+        if not config.urls:
+            raise SourceError("elasticsearch", "no URL configured (elasticsearch.urls or OBSKIT_ELASTICSEARCH_URL)")
+        self.index = config.index
+        self.fields: FieldMap = field_map(config.field_map, config.fields)
+        auth: dict[str, Any] = {}
+        if config.auth.api_key is not None:
+            auth["api_key"] = config.auth.api_key.reveal()
+        elif config.auth.bearer_token is not None:
+            auth["bearer_auth"] = config.auth.bearer_token.reveal()
+        elif config.auth.username and config.auth.password is not None:
+            auth["basic_auth"] = (config.auth.username, config.auth.password.reveal())
+        tls: dict[str, Any] = {}
+        if config.tls.ca_file:
+            tls["ca_certs"] = str(config.tls.ca_file)
+        if config.tls.insecure_skip_verify:
+            tls["verify_certs"] = False
+        self.client = Elasticsearch(config.urls, request_timeout=timeout, max_retries=1, **auth, **tls)
+        self._server: tuple[str, int] | None = None  # (product, major)
+        self.page_size = PAGE
+
+    # --- transport -------------------------------------------------------------------------------------
+    def server(self) -> tuple[str, int]:
+        """("elasticsearch" | "opensearch", major version), asked once with plain JSON."""
+        if self._server is None:
+            body = self._raw("GET", "/")
+            version = body.get("version", {}) if isinstance(body, dict) else {}
+            product = "opensearch" if version.get("distribution") == "opensearch" else "elasticsearch"
+            try:
+                major = int(str(version.get("number", "0")).split(".")[0])
+            except ValueError:
+                major = 0
+            if product == "elasticsearch" and major < 8:
+                raise SourceError("elasticsearch", f"server version {version.get('number')} is not supported "
+                                                   "(Elasticsearch 8.x/9.x or OpenSearch 2.x)")
+            self._server = (product, major)
+        return self._server
+
+    def _raw(self, method: str, path: str, body: Any = None) -> Any:
+        try:
+            meta, data = self.client.transport.perform_request(method, path, headers=JSON, body=body)
+        except TransportError as exc:
+            raise SourceError("elasticsearch", f"{exc.message if hasattr(exc, 'message') else exc}") from None
+        if meta.status >= 400:
+            raise SourceError("elasticsearch", f"{method} {path}: HTTP {meta.status}: {_reason(data)}")
+        return data
+
+    def _request(self, method: str, path: str, body: Any = None) -> Any:
+        """One API call: Elasticsearch through the client with its own major's compatibility headers,
+        OpenSearch through the client's transport with plain JSON."""
+        product, major = self.server()
+        if product == "opensearch":
+            return self._raw(method, path, body)
+        compat = f"application/vnd.elasticsearch+json; compatible-with={major}"
+        headers = {"accept": compat} | ({"content-type": compat} if body is not None else {})
+        try:
+            return self.client.perform_request(method, path, headers=headers, body=body).body
+        except ApiError as exc:
+            raise SourceError("elasticsearch", f"{method} {path}: HTTP {exc.meta.status}: {_reason(exc.body)}") \
+                from None
+        except TransportError as exc:
+            raise SourceError("elasticsearch", str(exc)) from None
+
+    def _search(self, body: dict[str, Any], index: str | None) -> dict[str, Any]:
+        path = f"/{url_quote(index, safe='*,')}/_search" if index else "/_search"
+        return dict(self._request("POST", path, body))
+
+    # --- queries ---------------------------------------------------------------------------------------
+    def _filter(self, service: str, window: Window, levels: tuple[str, ...]) -> dict[str, Any]:
+        f = self.fields
+        values = sorted({v for level in levels for v in LEVEL_VALUES.get(level, (level,))})
+        return {"bool": {"filter": [
+            {"term": {f.service: service}},
+            {"range": {f.timestamp: {"gte": int(window.start * 1000), "lt": int(window.end * 1000),
+                                     "format": "epoch_millis"}}},
+            {"terms": {f.level: values}},
+        ]}}
+
+    def counts(self, service: str, window: Window, levels: tuple[str, ...] = ("error", "warn")) -> list[LogCount]:
+        f = self.fields
+        step_ms = int(window.step * 1000)
+        body = {"size": 0, "track_total_hits": False, "query": self._filter(service, window, levels), "aggs": {
+            "t": {"date_histogram": {"field": f.timestamp, "fixed_interval": f"{step_ms}ms",
+                                     "offset": f"{int(window.start * 1000) % step_ms}ms", "min_doc_count": 1},
+                  "aggs": {"l": {"terms": {"field": f.level, "size": 50}}}}}}
+        answer = self._search(body, self.index)
+        totals: dict[tuple[float, str], int] = {}
+        for bucket in answer.get("aggregations", {}).get("t", {}).get("buckets", []):
+            ts = bucket["key"] / 1000
+            for term in bucket.get("l", {}).get("buckets", []):
+                level = NORMAL.get(str(term["key"]).lower(), "info")
+                if level in levels:
+                    totals[(ts, level)] = totals.get((ts, level), 0) + int(term["doc_count"])
+        return [LogCount(ts, level, n) for (ts, level), n in sorted(totals.items())]
+
+    def sample(self, service: str, window: Window, levels: tuple[str, ...] = ("error", "warn"),
+               limit: int = 2000) -> list[LogRecord]:
+        f = self.fields
+        pit = self._open_pit()
+        records: list[LogRecord] = []
+        after: list[Any] | None = None
+        try:
+            while len(records) < limit:
+                body: dict[str, Any] = {
+                    "size": min(self.page_size, limit - len(records)), "query": self._filter(service, window, levels),
+                    "sort": [{f.timestamp: {"order": "desc"}}, {"_shard_doc" if pit else "_doc": "desc"}],
+                    "_source": [f.timestamp, f.service, f.level, f.message, f.trace_id, f.span_id, f.pod, f.namespace],
+                    "track_total_hits": False,
+                }
+                if pit:
+                    body["pit"] = {"id": pit, "keep_alive": "1m"}
+                if after is not None:
+                    body["search_after"] = after
+                hits = self._search(body, None if pit else self.index).get("hits", {}).get("hits", [])
+                records += [self._record(h.get("_source", {}), service) for h in hits]
+                if len(hits) < body["size"]:
+                    break
+                after = hits[-1].get("sort")
+        finally:
+            if pit:
+                self._close_pit(pit)
+        return records[:limit]
+
+    def _open_pit(self) -> str | None:
+        product, _ = self.server()
+        index = url_quote(self.index, safe="*,")
+        if product == "opensearch":
+            return self._request("POST", f"/{index}/_search/point_in_time?keep_alive=1m").get("pit_id")
+        return self._request("POST", f"/{index}/_pit?keep_alive=1m").get("id")
+
+    def _close_pit(self, pit: str) -> None:
+        product, _ = self.server()
+        try:
+            if product == "opensearch":
+                self._request("DELETE", "/_search/point_in_time", {"pit_id": [pit]})
+            else:
+                self._request("DELETE", "/_pit", {"id": pit})
+        except SourceError:
+            pass  # the point in time expires by itself after keep_alive
+
+    def _record(self, source: dict[str, Any], service: str) -> LogRecord:
+        f = self.fields
+        ts = _get(source, f.timestamp)
+        level = NORMAL.get(str(_get(source, f.level) or "").lower(), "info")
+        return LogRecord(_epoch(ts), str(_get(source, f.service) or service), level,
+                         str(_get(source, f.message) or ""), _opt(_get(source, f.trace_id)),
+                         _opt(_get(source, f.span_id)),
+                         {k: str(v) for k, v in (("pod", _get(source, f.pod)),
+                                                 ("namespace", _get(source, f.namespace))) if v})
+
+    def query_text(self, service: str, levels: tuple[str, ...] = ("error", "warn")) -> str | None:
+        f = self.fields
+        values = " OR ".join(lucene_phrase(v) for level in levels for v in LEVEL_VALUES.get(level, (level,))[:2])
+        return f"{f.service}:{lucene_phrase(service)} AND {f.level}:({values})"
+
+
+def _get(source: dict[str, Any], dotted: str) -> Any:
+    """A field by dotted name, whether the document nests objects or uses dotted keys."""
+    if dotted in source:
+        return source[dotted]
+    node: Any = source
+    for part in dotted.split("."):
+        if not isinstance(node, dict):
+            return None
+        if part in node:
+            node = node[part]
+        else:
+            rest = dotted.split(part, 1)[1].lstrip(".")
+            return node.get(f"{part}.{rest}") if rest else None
+    return node
+
+
+def _epoch(value: Any) -> float:
+    from datetime import datetime
+
+    if isinstance(value, int | float):
+        return float(value) / 1000
+    try:
+        return datetime.fromisoformat(str(value).replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        return 0.0
+
+
+def _opt(value: Any) -> str | None:
+    return str(value) if value else None
+
+
+def _reason(body: Any) -> str:
+    if isinstance(body, dict):
+        error = body.get("error")
+        if isinstance(error, dict):
+            return str(error.get("reason") or error.get("type") or error)
+        if error:
+            return str(error)
+    return str(body)[:200]

@@ -1,0 +1,95 @@
+"""JaegerTraces over real HTTP against recorded Jaeger answers (api_v3 of Jaeger 2.x, legacy of 1.x)."""
+
+from __future__ import annotations
+
+import pytest
+
+from obskit.config import JaegerConfig
+from obskit.sources.errors import SourceError
+from obskit.sources.jaeger import JaegerTraces
+from obskit.sources.window import Window
+from tests.replay import Request, Response, fixture, replay
+
+WINDOW = Window(1_700_000_400, 1_700_000_700, 60)
+
+
+def v3_router(data: dict):
+    def route(req: Request) -> Response:
+        if req.path == "/api/v3/services":
+            return Response(200, data["services"])
+        if req.path == "/api/v3/traces":
+            return Response(200, data["traces"])
+        if req.path == f"/api/v3/traces/{data['trace_id']}":
+            return Response(200, data["traces"])
+        if req.path.startswith("/api/v3/traces/"):
+            return Response(404, data["not_found"])
+        if req.path == "/api/dependencies":
+            return Response(200, data["dependencies"])
+        return Response(404, {"error": "no route"})
+    return route
+
+
+def legacy_router(data: dict):
+    def route(req: Request) -> Response:
+        if req.path == "/api/traces":
+            return Response(200, data["traces"])
+        if req.path == "/api/traces/5b8efff798038103d269b633813fc60c":
+            return Response(200, data["traces"])
+        if req.path == "/api/dependencies":
+            return Response(200, data["dependencies"])
+        return Response(404, {"data": None, "errors": [{"code": 404, "msg": "not found"}]})
+    return route
+
+
+def test_api_v3_is_detected_and_decoded_as_otlp() -> None:
+    data = fixture("jaeger", "jaeger-2.x-api_v3.json")
+    with replay(v3_router(data)) as (url, seen):
+        source = JaegerTraces(JaegerConfig(url=url))
+        traces = source.find_traces("checkout", WINDOW, errors_only=True, min_duration=0.0005, limit=5)
+        one = source.get_trace(data["trace_id"].upper())
+        missing = source.get_trace("0" * 32)
+        edges = source.dependencies(WINDOW)
+    assert source.api() == "v3"
+    assert len(traces) == 1 and one is not None and missing is None
+    spans = {s.operation: s for s in traces[0].spans}
+    assert spans["POST /charge"].parent_span_id == spans["POST /checkout"].span_id
+    assert spans["POST /charge"].kind == "client" and spans["POST /charge"].error
+    assert spans["POST /checkout"].service == "checkout"
+    search = next(r for r in seen if r.path == "/api/v3/traces")
+    assert search.query["query.service_name"] == ["checkout"]
+    assert search.query["query.start_time_min"] == ["2023-11-14T22:20:00.000000Z"]
+    assert search.query["query.duration_min"] == ["0.000500s"]
+    assert [(e.caller, e.callee, e.calls) for e in edges] == [("checkout", "payments", 118),
+                                                              ("frontend", "checkout", 120)]
+    assert source.trace_url("ABC") == f"{url}/trace/abc"
+
+
+def test_legacy_api_is_used_when_v3_is_absent() -> None:
+    data = fixture("jaeger", "jaeger-1.x-legacy.json")
+    with replay(legacy_router(data)) as (url, seen):
+        source = JaegerTraces(JaegerConfig(url=url))
+        traces = source.find_traces("check out/../x?y", WINDOW, errors_only=True, min_duration=0.5)
+    assert source.api() == "legacy"
+    spans = traces[0].spans
+    assert [(s.service, s.kind, s.parent_span_id) for s in spans] == [
+        ("checkout", "server", None), ("payments", "server", "eee19b7ec3c1b174")]
+    assert spans[0].error and spans[0].status_message == "payments failed"
+    assert spans[0].duration == pytest.approx(0.0009)
+    search = next(r for r in seen if r.path == "/api/traces")
+    assert search.query["service"] == ["check out/../x?y"]  # encoded as a parameter, not spliced
+    assert search.query["minDuration"] == ["500000us"] and search.query["tags"] == ['{"error": "true"}']
+
+
+def test_unreachable_and_garbage_answers() -> None:
+    from tests.servers import free_port
+
+    with pytest.raises(SourceError, match="connection refused"):
+        JaegerTraces(JaegerConfig(url=f"http://127.0.0.1:{free_port()}"), timeout=2).find_traces("x", WINDOW)
+
+    def garbage(req: Request) -> Response:
+        if req.path == "/api/v3/services":
+            return Response(200, {"services": []})
+        return Response(200, {"result": {"resourceSpans": [{"scopeSpans": [{"spans": [{"traceId": "nothex"}]}]}]}})
+
+    with replay(garbage) as (url, _), pytest.raises(SourceError, match="not OTLP JSON"):
+        JaegerTraces(JaegerConfig(url=url)).find_traces("x", WINDOW)

@@ -1,0 +1,127 @@
+"""PrometheusMetrics against a real Prometheus, backfilled (promtool) with one service per naming profile
+plus cAdvisor/kube-state-metrics saturation series; the profile of each service is auto-detected."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from obskit.config import PrometheusConfig, ServiceConfig
+from obskit.conventions import MetricProfile, metric_profiles, saturation_profile
+from obskit.sources.errors import SourceError
+from obskit.sources.prometheus import PrometheusMetrics
+from obskit.sources.window import Window
+
+STEP = 15
+POINTS = 240  # one hour
+END = (int(time.time()) - 3 * 3600) // 60 * 60
+START = END - POINTS * STEP
+OK_RATE, ERROR_RATE = 10.0, 1.0  # requests per second by status class
+
+
+def family(name: str, series: list[tuple[dict[str, str], float]], kind: str = "unknown") -> list[str]:
+    """An OpenMetrics family whose series grow linearly at `rate` per second (counters) or stay flat."""
+    lines = [f"# TYPE {name} {kind}"]
+    for labels, rate in series:
+        text = ",".join(f'{k}="{v}"' for k, v in sorted(labels.items()))
+        for i in range(POINTS + 1):
+            ts = START + i * STEP
+            value = rate * i * STEP if kind == "unknown" else rate
+            lines.append(f"{name}{{{text}}} {value:g} {ts}")
+    return lines
+
+
+def profile_lines(profile: MetricProfile, service: str, label: str) -> list[str]:
+    base = {label: service, **profile.extra_matchers}
+    err = profile.error_label
+    lines = family(profile.requests_metric, [({**base, err: "200"}, OK_RATE), ({**base, err: "500"}, ERROR_RATE)])
+    scale = 1 / profile.latency_unit_seconds  # bucket bounds in the profile's unit
+    buckets = []
+    for le, share in ((0.1, 0.0), (0.25, 1.0), ("+Inf", 1.0)):
+        bound = le if le == "+Inf" else f"{le * scale:g}"
+        for code, rate in (("200", OK_RATE), ("500", ERROR_RATE)):
+            buckets.append(({**base, err: code, "le": bound}, rate * share))
+    if profile.latency_bucket_metric != profile.requests_metric:
+        lines += family(profile.latency_bucket_metric, buckets)
+    return lines
+
+
+def saturation_lines(service: str) -> list[str]:
+    p = saturation_profile()
+    pods = [{p.pod_selector_label: service, "pod": f"{service}-{i}", "namespace": "shop"} for i in range(2)]
+    lines = family(p.cpu_throttled_periods, [(pod, 2.5) for pod in pods])
+    lines += family(p.cpu_periods, [(pod, 10.0) for pod in pods])
+    lines += family(p.memory_working_set, [(pod, 600e6) for pod in pods], kind="gauge")
+    lines += family(p.memory_limit, [({**pod, **p.memory_limit_matchers}, 1e9) for pod in pods], kind="gauge")
+    lines += family(p.restarts, [(pod, 0.0) for pod in pods])
+    return lines
+
+
+SERVICES = {name: f"svc-{name}" for name in metric_profiles()}
+
+
+@pytest.fixture(scope="module")
+def prometheus(tmp_path_factory: pytest.TempPathFactory):
+    from tests import servers
+
+    lines: list[str] = []
+    for name, profile in metric_profiles().items():
+        # the second service label for one profile: detection must try every label in order
+        label = profile.service_labels[1 if name == "spring" else 0]
+        lines += profile_lines(profile, SERVICES[name], label)
+    lines += saturation_lines("svc-otel-semconv")
+    with servers.prometheus(tmp_path_factory.mktemp("prom"), openmetrics="\n".join(lines) + "\n") as server:
+        yield server.url
+
+
+WINDOW = Window(START + 600, END - 300, 60)
+
+
+@pytest.mark.parametrize("name", list(metric_profiles()))
+def test_red_for_each_profile(prometheus: str, name: str) -> None:
+    source = PrometheusMetrics(PrometheusConfig(url=prometheus))
+    profile, label = source.profile_for(SERVICES[name], WINDOW)
+    assert profile.name == name
+    series = {s.name: s for s in source.red(SERVICES[name], WINDOW)}
+    assert set(series) == {"request_rate", "error_ratio", "latency_p50", "latency_p95", "latency_p99"}
+    values = {k: [v for _, v in s.points] for k, s in series.items()}
+    assert len(values["request_rate"]) >= 30
+    assert all(v == pytest.approx(OK_RATE + ERROR_RATE, rel=0.02) for v in values["request_rate"])
+    assert all(v == pytest.approx(ERROR_RATE / (OK_RATE + ERROR_RATE), rel=0.02) for v in values["error_ratio"])
+    # every request sits in the (0.1 s, 0.25 s] bucket: the median interpolates to 0.175 s, in seconds
+    assert all(v == pytest.approx(0.175, rel=0.01) for v in values["latency_p50"])
+    assert all(0.1 < v <= 0.25 for v in values["latency_p99"])
+    assert label in series["request_rate"].query and SERVICES[name] in series["request_rate"].query
+
+
+def test_saturation(prometheus: str) -> None:
+    source = PrometheusMetrics(PrometheusConfig(url=prometheus), [ServiceConfig(name="svc-otel-semconv",
+                                                                                namespace="shop")])
+    found = source.saturation("svc-otel-semconv", WINDOW)
+    by = {(s.name, s.labels["pod"]): [v for _, v in s.points] for s in found}
+    assert sorted(by) == [(n, f"svc-otel-semconv-{i}") for n in ("cpu_throttling", "memory_vs_limit", "restarts")
+                          for i in range(2)]
+    assert all(v == pytest.approx(0.25, rel=0.02) for v in by[("cpu_throttling", "svc-otel-semconv-0")])
+    assert all(v == pytest.approx(0.6) for v in by[("memory_vs_limit", "svc-otel-semconv-1")])
+    assert all(v == 0 for v in by[("restarts", "svc-otel-semconv-0")])
+
+
+def test_unknown_service_and_configured_profile(prometheus: str) -> None:
+    source = PrometheusMetrics(PrometheusConfig(url=prometheus), [ServiceConfig(name="svc-istio", profile="spring")])
+    assert source.red("nobody-here", WINDOW) == []
+    assert source.red("svc-istio", WINDOW) == []  # configured profile wins: no spring series for it
+
+
+def test_unreachable_prometheus_is_a_source_error() -> None:
+    from tests.servers import free_port
+
+    source = PrometheusMetrics(PrometheusConfig(url=f"http://127.0.0.1:{free_port()}"), timeout=2)
+    with pytest.raises(SourceError, match="connection refused"):
+        source.red("cart", WINDOW)
+
+
+def test_bad_query_names_the_prometheus_error(prometheus: str) -> None:
+    source = PrometheusMetrics(PrometheusConfig(url=prometheus))
+    with pytest.raises(SourceError, match="parse error"):
+        source.range_query("sum(", WINDOW)
