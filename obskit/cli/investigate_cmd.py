@@ -57,25 +57,19 @@ def resolve_window(since: str | None, start: str | None, end: str | None, baseli
     return window, Window(t0 - length, t0, step)
 
 
-def build_sources(local: bool, db: Path | None) -> tuple[Sources, str | None]:
-    """Sources and the Grafana URL for deep links."""
+def build_sources(local: bool, db: Path | None, timeout: float) -> tuple[Sources, str | None]:
+    """Sources (the local store, or the production backends from the config) and the Grafana URL for links."""
+    loaded = state.config()
     if local:
-        try:
-            from obskit.sources.local import local_sources  # type: ignore[import-not-found,unused-ignore]
-        except ImportError as exc:
-            raise InputError("the local store is not available in this build (obskit.sources.local)") from exc
-        path = db or state.config().config.local.db
+        from obskit.sources.local import local_sources
+
+        path = db or loaded.config.local.db
         if not Path(path).exists():
             raise InputError(f"--db {path}: no such local store", hint="run `obskit demo` or ingest OTLP first")
         return local_sources(Path(path)), None
-    loaded = state.config()
-    try:
-        from obskit.sources.factory import sources_from_config  # type: ignore[import-not-found,unused-ignore]
-    except ImportError as exc:
-        raise InputError("production backends are not wired into investigate yet",
-                         hint="use --local [--db PATH] for the local store") from exc
-    grafana = loaded.config.grafana.url
-    return sources_from_config(loaded.config), grafana
+    from obskit.sources.factory import production_sources
+
+    return production_sources(loaded.config, timeout), loaded.config.grafana.url
 
 
 def render(report: Report, fmt: ReportFormat, grafana: str | None) -> str | None:
@@ -110,7 +104,7 @@ def investigate_command(
     """Find what is wrong with SERVICE, since when, and the most likely root cause, with evidence and links."""
     local = local or db is not None  # --db names a local store
     window, base = resolve_window(since, start, end, baseline, time.time())
-    sources, grafana = build_sources(local, db)
+    sources, grafana = build_sources(local, db, source_timeout)
     if sys.stderr.isatty():
         sys.stderr.write(f"investigating {service} ...\n")
     report = investigate(sources, service, window, base,

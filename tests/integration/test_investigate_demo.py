@@ -25,6 +25,7 @@ from obskit.sources.window import Window
 
 SEED = 1
 END = 1_763_719_200.0  # a fixed end: the same data on every run
+RATE = 6.0  # frontend requests per second: lower than the demo's default, to simulate fast
 
 
 def _code_hash(repo_root: Path) -> str:
@@ -36,14 +37,14 @@ def _code_hash(repo_root: Path) -> str:
 
 def _build(args: tuple[str, str]) -> str:
     name, db = args
-    run_scenario(name, Path(db), SEED, end=END)
+    run_scenario(name, Path(db), SEED, end=END, rate=RATE)
     Path(db + ".ok").touch()
     return name
 
 
 @pytest.fixture(scope="session")
 def demo_stores(request: pytest.FixtureRequest, repo_root: Path) -> dict[str, Path]:
-    folder = Path(request.config.cache.mkdir(f"obskit-demo-{_code_hash(repo_root)}"))
+    folder = Path(request.config.cache.mkdir(f"obskit-demo-{_code_hash(repo_root)}-{SEED}-{RATE:g}"))
     stores = {name: folder / f"{name}.duckdb" for name in SCENARIOS}
     todo = [(name, str(db)) for name, db in stores.items() if not Path(str(db) + ".ok").exists()]
     if todo:
