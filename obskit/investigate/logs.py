@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 
 from obskit.investigate.model import Finding, LogTemplateFinding
 from obskit.investigate.robust import onset, poisson_z, robust_scale, two_proportion_z
@@ -14,6 +15,7 @@ VOLUME_Z = 4.0  # Poisson z of the error volume from which it is anomalous
 TEMPLATE_Z = 3.0  # two-proportion z of a template's share from which it is "spiking"
 SAMPLE = 2000  # bounded sample of records per window and service
 MIN_NEW = 5  # a new template needs at least this many sampled lines
+WORKERS = 8  # services queried at once
 
 
 def analyze(source: LogsSource, services: list[str], window: Window, baseline: Window) -> tuple[
@@ -21,11 +23,16 @@ def analyze(source: LogsSource, services: list[str], window: Window, baseline: W
 ]:
     findings: list[Finding] = []
     templates: list[LogTemplateFinding] = []
-    for service in services:
+
+    def one(service: str) -> tuple[Finding | None, list[LogTemplateFinding]]:
         volume = _volume(source, service, window, baseline)
-        if volume is not None:
-            findings.append(volume)
-            templates.extend(_templates(source, service, window, baseline))
+        return volume, (_templates(source, service, window, baseline) if volume is not None else [])
+
+    with ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="obskit-logs") as pool:
+        for volume, found in pool.map(one, services):  # in the services' order
+            if volume is not None:
+                findings.append(volume)
+                templates.extend(found)
     return findings, templates
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from obskit.investigate.model import Finding
@@ -11,6 +12,7 @@ from obskit.sources.window import Window
 
 THRESHOLD = 4.0  # robust z-score from which a point is anomalous
 SUSTAIN = 2  # consecutive anomalous points that make an onset
+WORKERS = 8  # services queried at once
 
 
 @dataclass(frozen=True)
@@ -40,8 +42,9 @@ def analyze(source: MetricsSource, services: list[str], window: Window, baseline
     span = Window(baseline.start, window.end, window.step)
     findings: list[Finding] = []
     charts: list[Series] = []
-    for service in services:
-        series = source.red(service, span) + source.saturation(service, span)
+    with ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="obskit-metrics") as pool:
+        fetched = list(pool.map(lambda svc: source.red(svc, span) + source.saturation(svc, span), services))
+    for series in fetched:  # in the services' order: the result does not depend on timing
         for s in series:
             if s.name in RULES:
                 finding = score_series(s, window, baseline)
