@@ -71,6 +71,10 @@ _TOKEN_CACHE = 200_000
 
 
 def _classify(token: str) -> str:
+    first = token[0]
+    if first.isdigit() or (first == "/" and _DIGIT.search(token)):  # cannot hold a key: mask up to the closers
+        end = len(token.rstrip(_CLOSE_CHARS))
+        return WILDCARD if end == len(token) else WILDCARD + token[end:]
     if token[-1] not in _CLOSERS and token[0] not in _OPENERS and _DIGIT.search(token) and not _HAS_KEY(token):
         return WILDCARD  # fast path: a bare value such as 42, 0x1f, blk_-123, 10.0.0.1
     if token in _EMPTY:
