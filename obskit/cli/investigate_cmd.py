@@ -109,6 +109,9 @@ def investigate_command(
         sys.stderr.write(f"investigating {service} ...\n")
     report = investigate(sources, service, window, base,
                          Options(namespace=namespace, source_timeout=source_timeout, overall_timeout=timeout))
+    if report.unknown_service:
+        known = ", ".join(report.known_services[:20]) or "none in the window"
+        raise InputError(f"{service}: no metrics or traces for this service in the window", hint=f"known: {known}")
     text = render(report, fmt, grafana)
     if output is not None:
         if text is None:

@@ -86,6 +86,8 @@ class Report:
     paths: list[TracePath] = field(default_factory=list)
     edges: list[tuple[str, str]] = field(default_factory=list)  # (caller, callee) in the investigated graph
     series: list[Series] = field(default_factory=list)  # RED series of the window, for charts
+    unknown_service: bool = False  # metrics and traces answered and neither has seen the service
+    known_services: list[str] = field(default_factory=list)  # services the dependency graph knows
 
     @property
     def answered(self) -> bool:

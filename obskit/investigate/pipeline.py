@@ -111,6 +111,10 @@ def investigate(sources: Sources, service: str, window: Window, baseline: Window
     report.sources = [status[n] for n in ("metrics", "logs", "traces", "cluster")]
     report.findings = sorted(findings, key=lambda f: (f.service, f.source, f.signal, f.onset or 0.0, f.summary))
     report.edges = graph.edges_among(services)
+    report.known_services = sorted(set(graph.callees) | set(graph.callers))
+    answered = {s.signal for s in report.sources if s.checked}
+    report.unknown_service = {"metrics", "traces"} <= answered and not report.series and \
+        service not in report.known_services and not findings
     report.suspects, _ = correlate.rank(service, graph, findings, window.step)
     report.timeline = correlate.timeline(findings, events)
     report.verdict = verdict(report)
@@ -123,6 +127,8 @@ def verdict(report: Report) -> str:
     checked = [s.signal for s in report.sources if s.checked]
     if not checked:
         return f"Could not investigate {report.service}: no source answered."
+    if report.unknown_service:
+        return f"No metrics or traces mention {report.service} between {start} and {end}: check the service name."
     if not report.suspects:
         return (f"Nothing anomalous found for {report.service} between {start} and {end} compared with the "
                 f"baseline (checked {', '.join(checked)}).")

@@ -24,6 +24,7 @@ WINDOW = Window(T0 + 3600, T0 + 7200, STEP)
 BASELINE = Window(T0, T0 + 3600, STEP)
 ONSET = T0 + 3600 + 1800
 CALLS = {"frontend": ["checkout"], "checkout": ["payments", "cart"], "payments": ["database"]}
+KNOWN = set(CALLS) | {c for cs in CALLS.values() for c in cs}
 
 
 @dataclass
@@ -66,6 +67,8 @@ class _Base:
 class Metrics(_Base):
     def red(self, service: str, window: Window) -> list[Series]:
         self._gate()
+        if service not in KNOWN:
+            return []
         rng = random.Random(f"{self.incident.seed}{service}")
         inc = self.incident
         lat, err, rate = [], [], []
@@ -91,6 +94,8 @@ class Metrics(_Base):
 
     def saturation(self, service: str, window: Window) -> list[Series]:
         self._gate()
+        if service not in KNOWN:
+            return []
         inc = self.incident
         pts = []
         t = window.start

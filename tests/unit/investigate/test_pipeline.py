@@ -68,3 +68,12 @@ def test_overall_deadline_holds_when_every_source_hangs() -> None:
     assert time.monotonic() - t0 < 2.5
     assert not report.answered
     assert all("no answer within 10 s" in s.reason for s in report.sources), report.sources
+
+
+def test_unknown_service_is_named_not_called_healthy() -> None:
+    report = investigate(sources(Incident(kind="none")), "fronted", WINDOW, BASELINE)
+    assert report.unknown_service
+    assert "check the service name" in report.verdict
+    assert "frontend" in report.known_services
+    known = investigate(sources(Incident(kind="none")), "frontend", WINDOW, BASELINE)
+    assert not known.unknown_service
