@@ -99,7 +99,9 @@ def _nearest_anomalous(start: str, graph: ServiceGraph, nodes: dict[str, Node]) 
 
 
 def _suspect(node: Node, score: float) -> Suspect:
-    evidence = [f"{f.source} {f.signal}: {f.summary}" for f in node.findings[:6]]
+    # the finding that names the kind comes first (a rollout has no score of its own), then by strength
+    ordered = sorted(node.findings, key=lambda f: f.kind != node.kind)
+    evidence = [f"{f.source} {f.signal}: {f.summary}" for f in ordered[:6]]
     return Suspect(node.service, node.kind, round(score, 3), node.onset, evidence)
 
 

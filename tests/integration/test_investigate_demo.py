@@ -77,6 +77,9 @@ def test_root_cause_is_suspect_one(demo_stores: dict[str, Path], scenario: str, 
     assert ranked and (ranked[0][0], ranked[0][1]) == (root, kind), ranked
     assert report.suspects[0].onset is not None and start - 120 <= report.suspects[0].onset <= start + 600
     assert all(s.checked for s in report.sources), report.sources
+    first_evidence = {"deploy": "cluster rollout", "crash": "cluster", "saturation": "metrics cpu_throttling"}
+    if kind in first_evidence:  # the evidence that names the kind is listed first
+        assert report.suspects[0].evidence[0].startswith(first_evidence[kind]), report.suspects[0].evidence
 
 
 @pytest.mark.parametrize("scenario", sorted(SCENARIOS))
