@@ -13,7 +13,18 @@ from typing import Annotated
 import typer
 
 from obskit import __version__
-from obskit.cli import alerts_cmd, check_cmd, config_cmd, dashboards_cmd, demo_cmd, deploy_cmd, doctor_cmd, local_cmd
+from obskit.cli import (
+    alerts_cmd,
+    check_cmd,
+    config_cmd,
+    dashboards_cmd,
+    demo_cmd,
+    deploy_cmd,
+    doctor_cmd,
+    investigate_cmd,
+    local_cmd,
+    logs_cmd,
+)
 from obskit.cli.output import error
 from obskit.cli.state import state
 from obskit.errors import EXIT_USAGE, ObskitError
@@ -58,14 +69,19 @@ def root(
     state.debug = debug
 
 
-app.add_typer(config_cmd.app, name="config")
+# the main job first: investigate an incident, on the local store (demo) or production backends
+app.command("investigate", epilog=investigate_cmd.EPILOG)(investigate_cmd.investigate_command)
+app.command("demo", epilog=EPILOG, help=demo_cmd.HELP)(demo_cmd.demo)
+app.add_typer(logs_cmd.app, name="logs")
+app.add_typer(local_cmd.app, name="local")
+# as code: dashboards, alerts/SLOs, and the one command CI runs over both
+app.add_typer(dashboards_cmd.app, name="dashboards")
 app.add_typer(alerts_cmd.app, name="alerts")
+app.command("check", help=check_cmd.HELP, epilog=EPILOG)(check_cmd.check)
+# the stack and its health
 app.add_typer(deploy_cmd.app, name="deploy")
 app.command("doctor", epilog=EPILOG)(doctor_cmd.doctor)
-app.add_typer(dashboards_cmd.app, name="dashboards")
-app.command("check", help=check_cmd.HELP, epilog=EPILOG)(check_cmd.check)
-app.add_typer(local_cmd.app, name="local")
-app.command("demo", epilog=EPILOG, help=demo_cmd.HELP)(demo_cmd.demo)
+app.add_typer(config_cmd.app, name="config")
 
 
 def main() -> None:

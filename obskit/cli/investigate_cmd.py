@@ -1,0 +1,140 @@
+"""`obskit investigate SERVICE`: correlate metrics, logs, traces and cluster events into a ranked verdict.
+
+Exit codes: 0 nothing anomalous, 1 suspects found, 2 usage error, 3 no source answered.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+import time
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from obskit.cli import state
+from obskit.cli.output import scrub, show
+from obskit.errors import EXIT_BACKEND, EXIT_FINDINGS, EXIT_OK, InputError
+from obskit.investigate.model import Report
+from obskit.investigate.pipeline import Options, investigate
+from obskit.investigate.timespec import parse_duration, parse_time
+from obskit.sources import Sources
+from obskit.sources.window import Window
+
+EPILOG = ("Exit codes: 0 nothing anomalous · 1 suspects found · 2 usage or input error · "
+          "3 no source answered.")
+
+
+class ReportFormat(StrEnum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+    html = "html"
+
+
+def resolve_window(since: str | None, start: str | None, end: str | None, baseline: str,
+                   now: float) -> tuple[Window, Window]:
+    if since and (start or end):
+        raise InputError("--since cannot be combined with --from/--to", hint="give either --since 1h or --from/--to")
+    if end and not start:
+        raise InputError("--to needs --from")
+    if start:
+        t0 = parse_time(start, "--from", now)
+        t1 = parse_time(end, "--to", now) if end else now
+    else:
+        t1 = now
+        t0 = now - parse_duration(since or "1h", "--since")
+    if t1 <= t0:
+        raise InputError(f"--to ({t1:.0f}) must be after --from ({t0:.0f})")
+    seconds = t1 - t0
+    step = 60.0 if seconds <= 7200 else max(60.0, round(seconds / 120 / 60) * 60)
+    t0 = t0 - (t0 % step)  # align buckets so every source agrees on bucket starts
+    window = Window(t0, t1, step)
+    length = seconds if baseline == "auto" else parse_duration(baseline, "--baseline")
+    return window, Window(t0 - length, t0, step)
+
+
+def build_sources(local: bool, db: Path | None, timeout: float) -> tuple[Sources, str | None]:
+    """Sources (the local store, or the production backends from the config) and the Grafana URL for links."""
+    loaded = state.config()
+    if local:
+        from obskit.sources.local import local_sources
+
+        path = db or loaded.config.local.db
+        if not Path(path).exists():
+            raise InputError(f"--db {path}: no such local store", hint="run `obskit demo` or ingest OTLP first")
+        return local_sources(Path(path)), None
+    from obskit.sources.factory import production_sources
+
+    return production_sources(loaded.config, timeout), loaded.config.grafana.url
+
+
+def render(report: Report, fmt: ReportFormat, grafana: str | None) -> str | None:
+    from obskit.report import html, json, markdown
+
+    if fmt is ReportFormat.json:
+        return json.render(report, grafana)
+    if fmt is ReportFormat.markdown:
+        return markdown.render(report, grafana)
+    if fmt is ReportFormat.html:
+        return html.render(report, grafana)
+    return None
+
+
+def investigate_command(
+    service: Annotated[str, typer.Argument(help="Service to investigate (as named in traces/metrics).")],
+    since: Annotated[str | None, typer.Option("--since", help="Window ending now, e.g. 30m, 1h (default 1h).")] = None,
+    start: Annotated[str | None, typer.Option("--from", help="Start: RFC 3339, epoch, now-2h, '2h ago'.")] = None,
+    end: Annotated[str | None, typer.Option("--to", help="Window end (default now).")] = None,
+    baseline: Annotated[str, typer.Option("--baseline", help="auto (same length just before) or a duration.")] = "auto",
+    namespace: Annotated[str | None, typer.Option("--namespace", "-n", help="Kubernetes namespace.")] = None,
+    local: Annotated[bool, typer.Option("--local", help="Use the local DuckDB store instead of backends.")] = False,
+    db: Annotated[Path | None, typer.Option("--db", help="Local store path (implies --local).", dir_okay=False)] = None,
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="text, json, markdown or html.")] = (
+        ReportFormat.text
+    ),
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.",
+                                                dir_okay=False)] = None,
+    source_timeout: Annotated[float, typer.Option("--source-timeout", min=0.1, help="Seconds per source.")] = 10.0,
+    timeout: Annotated[float, typer.Option("--timeout", min=0.1, help="Seconds for the whole run.")] = 30.0,
+) -> None:
+    """Find what is wrong with SERVICE, since when, and the most likely root cause, with evidence and links."""
+    local = local or db is not None  # --db names a local store
+    window, base = resolve_window(since, start, end, baseline, time.time())
+    sources, grafana = build_sources(local, db, source_timeout)
+    if sys.stderr.isatty():
+        sys.stderr.write(f"investigating {service} ...\n")
+    report = investigate(sources, service, window, base,
+                         Options(namespace=namespace, source_timeout=source_timeout, overall_timeout=timeout))
+    if report.unknown_service:
+        known = ", ".join(report.known_services[:20]) or "none in the window"
+        raise InputError(f"{service}: no metrics or traces for this service in the window", hint=f"known: {known}")
+    text = render(report, fmt, grafana)
+    if output is not None:
+        if text is None:
+            from rich.console import Console
+
+            console = Console(width=160, record=True, file=io.StringIO())
+            console.print(_text(report, grafana))
+            text = console.export_text()
+        output.write_text(scrub(text), encoding="utf-8")
+    elif text is None:
+        show(_text(report, grafana))
+    else:
+        sys.stdout.write(scrub(text))
+    code = EXIT_BACKEND if not report.answered else EXIT_FINDINGS if report.suspects else EXIT_OK
+    if any(not s.checked and s.reason.startswith("no answer") for s in report.sources):
+        # a hung backend call still occupies a worker thread; do not let it hold the process open
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    raise typer.Exit(code)
+
+
+def _text(report: Report, grafana: str | None) -> object:
+    from obskit.report import text
+
+    return text.render(report, grafana)

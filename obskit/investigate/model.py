@@ -1,0 +1,94 @@
+"""What an investigation produces: findings per signal, ranked suspects, a timeline, the status of sources."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from obskit.sources.metrics import Series
+from obskit.sources.window import Window
+
+KINDS = ("latency", "errors", "saturation", "crash", "deploy")
+SIGNALS = ("metrics", "logs", "traces", "cluster")
+
+
+@dataclass
+class Finding:
+    """One anomaly or change seen in one signal for one service."""
+
+    source: str  # metrics | logs | traces | cluster
+    service: str
+    kind: str  # one of KINDS
+    signal: str  # e.g. latency_p99, error logs, template, self time, OOMKilled, rollout
+    score: float  # robust z-score or equivalent strength; higher is stronger
+    onset: float | None  # epoch seconds the anomaly started, when known
+    summary: str
+    link: str | None = None  # deep link (Grafana Explore, Jaeger)
+    query: str | None = None  # PromQL / ES query / SQL behind it
+
+
+@dataclass
+class Suspect:
+    service: str
+    kind: str
+    score: float
+    onset: float | None
+    evidence: list[str] = field(default_factory=list)
+
+
+@dataclass
+class TimelineEntry:
+    ts: float
+    service: str
+    source: str
+    text: str
+
+
+@dataclass
+class SourceStatus:
+    signal: str  # metrics | logs | traces | cluster
+    backend: str | None  # prometheus, elasticsearch, jaeger, kubernetes, local
+    checked: bool
+    reason: str = ""  # why it was not checked
+
+
+@dataclass
+class LogTemplateFinding:
+    service: str
+    template: str
+    window_count: int
+    baseline_count: int
+    status: str  # new | spiking
+    score: float
+    example: str
+    trace_id: str | None = None
+
+
+@dataclass
+class TracePath:
+    trace_id: str
+    duration: float
+    error: bool
+    path: list[str]  # "service operation" hops from the root to the deepest culprit span
+    url: str | None = None
+
+
+@dataclass
+class Report:
+    service: str
+    window: Window
+    baseline: Window
+    verdict: str = ""
+    suspects: list[Suspect] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    timeline: list[TimelineEntry] = field(default_factory=list)
+    sources: list[SourceStatus] = field(default_factory=list)
+    templates: list[LogTemplateFinding] = field(default_factory=list)
+    paths: list[TracePath] = field(default_factory=list)
+    edges: list[tuple[str, str]] = field(default_factory=list)  # (caller, callee) in the investigated graph
+    series: list[Series] = field(default_factory=list)  # RED series of the window, for charts
+    unknown_service: bool = False  # metrics and traces answered and neither has seen the service
+    known_services: list[str] = field(default_factory=list)  # services the dependency graph knows
+
+    @property
+    def answered(self) -> bool:
+        return any(s.checked for s in self.sources)

@@ -1,0 +1,174 @@
+"""Run one investigation: query every source concurrently with time limits, then correlate.
+
+A source that fails, is slow or is not configured never stops the report: it is listed as not checked.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
+from typing import Any
+
+from obskit.investigate import cluster as cluster_stage
+from obskit.investigate import correlate
+from obskit.investigate import logs as logs_stage
+from obskit.investigate import metrics as metrics_stage
+from obskit.investigate import traces as traces_stage
+from obskit.investigate.graph import ServiceGraph
+from obskit.investigate.model import Finding, Report, SourceStatus
+from obskit.sources import Sources
+from obskit.sources.errors import SourceError
+from obskit.sources.metrics import MetricsSource
+from obskit.sources.window import Window
+
+
+@dataclass
+class Options:
+    namespace: str | None = None
+    source_timeout: float = 10.0  # seconds per source
+    overall_timeout: float = 30.0  # seconds for the whole investigation
+    depth: int = 5  # levels of callees to look at
+    max_services: int = 25
+
+
+def investigate(sources: Sources, service: str, window: Window, baseline: Window,
+                options: Options | None = None) -> Report:
+    opts = options or Options()
+    started = time.monotonic()
+    report = Report(service=service, window=window, baseline=baseline)
+    status: dict[str, SourceStatus] = {}
+    for signal in ("metrics", "logs", "traces", "cluster"):
+        src = getattr(sources, signal)
+        if src is None:
+            reason = sources.missing.get(signal, "not configured")
+            status[signal] = SourceStatus(signal, None, False, reason)
+    pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="obskit-investigate")
+    began: dict[str, float] = {}  # when each source's time budget started
+
+    def left(name: str) -> float:
+        now = time.monotonic()
+        return max(0.0, min(opts.source_timeout - (now - began[name]), opts.overall_timeout - (now - started)))
+
+    def wait(name: str, future: Future[Any]) -> Any:
+        return _result(future, name, status, getattr(sources, name).name, left(name), opts.source_timeout)
+
+    try:
+        # first, concurrently: where the baseline has data (metrics) and the dependency graph (traces)
+        probe = deps = None
+        if sources.metrics is not None:
+            began["metrics"] = time.monotonic()
+            probe = pool.submit(first_sample, sources.metrics, service, baseline)
+        if sources.traces is not None:
+            began["traces"] = time.monotonic()
+            deps = pool.submit(sources.traces.dependencies, Window(baseline.start, window.end, window.step))
+        if probe is not None:
+            baseline = covered(baseline, wait("metrics", probe))
+            report.baseline = baseline
+        graph = ServiceGraph()
+        if deps is not None:
+            edges = wait("traces", deps)
+            if edges is not None:
+                graph = ServiceGraph.from_edges(edges)
+        services = graph.downstream(service, opts.depth)[: opts.max_services]
+        jobs: dict[str, tuple[Callable[..., Any], tuple[Any, ...]]] = {}
+        if sources.metrics is not None:
+            jobs["metrics"] = (metrics_stage.analyze, (sources.metrics, services, window, baseline))
+        if sources.logs is not None:
+            jobs["logs"] = (logs_stage.analyze, (sources.logs, services, window, baseline))
+        if sources.traces is not None:
+            jobs["traces"] = (traces_stage.analyze, (sources.traces, service, window, baseline))
+        if sources.cluster is not None:
+            jobs["cluster"] = (cluster_stage.analyze, (sources.cluster, services, opts.namespace, window))
+        futures = {}
+        for name, (fn, args) in jobs.items():
+            if name in status:  # it already failed or timed out above
+                continue
+            began.setdefault(name, time.monotonic())
+            futures[name] = pool.submit(fn, *args)
+        results: dict[str, Any] = {name: wait(name, future) for name, future in futures.items()}
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+    findings: list[Finding] = []
+    events = []
+    if results.get("metrics") is not None:
+        metric_findings, report.series = results["metrics"]
+        findings += metric_findings
+    if results.get("logs") is not None:
+        log_findings, report.templates = results["logs"]
+        findings += log_findings
+    if results.get("traces") is not None:
+        trace_findings, report.paths = results["traces"]
+        findings += [f for f in trace_findings if f.service in services]
+    if results.get("cluster") is not None:
+        cluster_findings, events = results["cluster"]
+        findings += cluster_findings
+    for name in ("metrics", "logs", "traces", "cluster"):
+        if name not in status:
+            status[name] = SourceStatus(name, getattr(sources, name).name, True)
+    report.sources = [status[n] for n in ("metrics", "logs", "traces", "cluster")]
+    report.findings = sorted(findings, key=lambda f: (f.service, f.source, f.signal, f.onset or 0.0, f.summary))
+    report.edges = graph.edges_among(services)
+    report.known_services = sorted(set(graph.callees) | set(graph.callers))
+    answered = {s.signal for s in report.sources if s.checked}
+    report.unknown_service = {"metrics", "traces"} <= answered and not report.series and \
+        service not in report.known_services and not findings
+    report.suspects, _ = correlate.rank(service, graph, findings, window.step)
+    report.timeline = correlate.timeline(findings, events)
+    report.verdict = verdict(report)
+    return report
+
+
+def verdict(report: Report) -> str:
+    """One sentence a person reads first."""
+    start, end = report.window.iso()
+    checked = [s.signal for s in report.sources if s.checked]
+    if not checked:
+        return f"Could not investigate {report.service}: no source answered."
+    if report.unknown_service:
+        return f"No metrics or traces mention {report.service} between {start} and {end}: check the service name."
+    if not report.suspects:
+        return (f"Nothing anomalous found for {report.service} between {start} and {end} compared with the "
+                f"baseline (checked {', '.join(checked)}).")
+    top = report.suspects[0]
+    since = time.strftime("%H:%M:%S UTC", time.gmtime(top.onset)) if top.onset is not None else "the window start"
+    what = {"latency": "is slow", "errors": "is failing", "saturation": "is saturated", "crash": "is crashing",
+            "deploy": "changed in a rollout and misbehaves"}[top.kind]
+    if top.service == report.service:
+        return f"{top.service} {what} since {since} ({top.kind}); no dependency explains it."
+    return (f"{top.service} {what} since {since} ({top.kind}), the most likely root cause of "
+            f"{report.service}'s symptoms.")
+
+
+MIN_BASELINE_STEPS = 5
+
+
+def first_sample(metrics: MetricsSource, service: str, baseline: Window) -> float | None:
+    """When the service's request rate was first recorded within the baseline, if at all."""
+    series = metrics.red(service, baseline)
+    return min((ts for s in series if s.name == "request_rate" for ts, _ in s.points), default=None)
+
+
+def covered(baseline: Window, first: float | None) -> Window:
+    """The baseline shrunk to where the service has data: a store that began recording mid-baseline would
+    otherwise make every count look like a rise. Unchanged when unknown or too short to use."""
+    if first is None or first <= baseline.start + baseline.step:
+        return baseline
+    if baseline.end - first < MIN_BASELINE_STEPS * baseline.step:
+        return baseline
+    return Window(first, baseline.end, baseline.step)
+
+
+def _result(future: Future[Any], name: str, status: dict[str, SourceStatus], backend: str, timeout: float,
+            limit: float) -> Any:
+    try:
+        return future.result(timeout=timeout)
+    except FutureTimeout:
+        status[name] = SourceStatus(name, backend, False, f"no answer within {limit:g} s")
+    except SourceError as exc:
+        status[name] = SourceStatus(name, backend, False, exc.reason)
+    except Exception as exc:  # a source bug must not stop the report; the reason is shown
+        status[name] = SourceStatus(name, backend, False, f"{type(exc).__name__}: {exc}")
+    return None

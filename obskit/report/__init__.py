@@ -1,0 +1,1 @@
+"""Renderings of an investigation Report: text (Rich), json (versioned schema), markdown, html."""

@@ -1,0 +1,81 @@
+"""Stable, versioned JSON for an investigation (`obskit investigate --format json`).
+
+Schema version 1 (documented in README, "obskit investigate"):
+  schema_version  "1"
+  service         investigated service
+  window          {from, to, step_seconds} RFC 3339 UTC;  baseline: same shape
+  verdict         one sentence
+  suspects        ordered best first: {rank, service, kind, score (0..1), onset (RFC 3339|null), evidence[]}
+  findings        {source, service, kind, signal, score, onset, summary, query, link}
+  timeline        {ts, service, source, text} ascending
+  templates       new/spiking log templates {service, template, status, window_count, baseline_count, score,
+                  example, trace_id}
+  paths           slowest/erroring trace paths {trace_id, duration_seconds, error, path[], url}
+  graph           {edges: [[caller, callee], ...]}
+  sources         {metrics|logs|traces|cluster: {backend, checked, reason}}
+Numbers are rounded (4 decimals), keys sorted, indent 2, trailing newline.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from obskit.investigate.model import Report
+from obskit.report.links import explore_url, rfc3339
+from obskit.sources.window import Window
+
+SCHEMA_VERSION = "1"
+
+
+def _window(w: Window) -> dict[str, Any]:
+    return {"from": rfc3339(w.start), "to": rfc3339(w.end), "step_seconds": _num(w.step)}
+
+
+def _num(x: float) -> float | int:
+    r = round(float(x), 4)
+    return int(r) if r == int(r) else r
+
+
+def finding_link(language: str | None, query: str | None, report: Report, grafana: str | None) -> str | None:
+    return explore_url(grafana, language or "", query, report.window) if language else None
+
+
+def to_dict(report: Report, grafana: str | None = None) -> dict[str, Any]:
+    findings = []
+    for f in report.findings:
+        language = {"metrics": "promql", "logs": "lucene"}.get(f.source)
+        findings.append({
+            "source": f.source, "service": f.service, "kind": f.kind, "signal": f.signal, "score": _num(f.score),
+            "onset": rfc3339(f.onset), "summary": f.summary, "query": f.query,
+            "link": f.link or finding_link(language, f.query, report, grafana),
+        })
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "service": report.service,
+        "window": _window(report.window),
+        "baseline": _window(report.baseline),
+        "verdict": report.verdict,
+        "suspects": [
+            {"rank": i + 1, "service": s.service, "kind": s.kind, "score": _num(s.score), "onset": rfc3339(s.onset),
+             "evidence": list(s.evidence)}
+            for i, s in enumerate(report.suspects)
+        ],
+        "findings": findings,
+        "timeline": [{"ts": rfc3339(e.ts), "service": e.service, "source": e.source, "text": e.text}
+                     for e in report.timeline],
+        "templates": [
+            {"service": t.service, "template": t.template, "status": t.status, "window_count": t.window_count,
+             "baseline_count": t.baseline_count, "score": _num(t.score), "example": t.example, "trace_id": t.trace_id}
+            for t in report.templates
+        ],
+        "paths": [{"trace_id": p.trace_id, "duration_seconds": _num(p.duration), "error": p.error,
+                   "path": list(p.path), "url": p.url} for p in report.paths],
+        "graph": {"edges": [list(e) for e in report.edges]},
+        "sources": {s.signal: {"backend": s.backend, "checked": s.checked, "reason": s.reason or None}
+                    for s in report.sources},
+    }
+
+
+def render(report: Report, grafana: str | None = None) -> str:
+    return json.dumps(to_dict(report, grafana), indent=2, sort_keys=True, ensure_ascii=False) + "\n"

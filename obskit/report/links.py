@@ -1,0 +1,43 @@
+"""Deep links a report carries: Grafana Explore for PromQL and Elasticsearch queries. Everything is escaped.
+
+Explore's URL state (Grafana 10+): `/explore?schemaVersion=1&orgId=N&panes=<JSON>` where the JSON maps a
+pane id to {datasource, queries[], range{from,to}} with times in epoch milliseconds. The datasource is
+referenced by UID; obskit's stack provisions the UIDs `prometheus` and `elasticsearch`.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from urllib.parse import quote, urlencode
+
+from obskit.sources.window import Window
+
+DATASOURCES = {"promql": ("prometheus", "prometheus"), "lucene": ("elasticsearch", "elasticsearch")}
+
+
+def explore_url(grafana: str | None, language: str, query: str | None, window: Window, org: int = 1) -> str | None:
+    """Explore link for a PromQL (`promql`) or Lucene (`lucene`) query; None without a Grafana URL or query."""
+    if not grafana or not query or language not in DATASOURCES:
+        return None
+    ds_type, uid = DATASOURCES[language]
+    q: dict[str, object] = {"refId": "A", "datasource": {"type": ds_type, "uid": uid}}
+    if language == "promql":
+        q["expr"] = query
+    else:
+        q.update({"query": query, "metrics": [{"id": "1", "type": "logs"}]})
+    panes = {"obskit": {"datasource": uid, "queries": [q],
+                        "range": {"from": str(int(window.start * 1000)), "to": str(int(window.end * 1000))}}}
+    params = urlencode({"schemaVersion": "1", "orgId": str(org),
+                        "panes": json.dumps(panes, sort_keys=True, separators=(",", ":"))}, quote_via=quote)
+    return f"{grafana.rstrip('/')}/explore?{params}"
+
+
+def rfc3339(ts: float | None) -> str | None:
+    if ts is None:
+        return None
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def clock(ts: float | None) -> str:
+    return "-" if ts is None else datetime.fromtimestamp(ts, UTC).strftime("%H:%M:%S")

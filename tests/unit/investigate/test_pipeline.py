@@ -1,0 +1,79 @@
+"""The investigation pipeline on a seeded synthetic incident: root cause, degradation, quiet case."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from obskit.investigate.pipeline import Options, investigate
+from tests.unit.investigate.synthetic import BASELINE, ONSET, WINDOW, Incident, sources
+
+
+@pytest.mark.parametrize(
+    ("root", "kind"),
+    [("database", "latency"), ("cart", "errors"), ("payments", "saturation"), ("cart", "crash"),
+     ("payments", "deploy"), ("checkout", "latency")],
+)
+@pytest.mark.parametrize("target", ["frontend", "checkout"])
+def test_root_cause_is_suspect_one_not_the_loudest_series(root: str, kind: str, target: str) -> None:
+    report = investigate(sources(Incident(root=root, kind=kind)), target, WINDOW, BASELINE)
+    assert report.suspects, report.findings
+    top = report.suspects[0]
+    assert (top.service, top.kind) == (root, kind), [(s.service, s.kind, s.score) for s in report.suspects]
+    assert top.onset is not None and abs(top.onset - ONSET) <= 180
+    assert [s.score for s in report.suspects] == sorted((s.score for s in report.suspects), reverse=True)
+    assert root in report.verdict
+
+
+def test_quiet_incident_has_no_suspects() -> None:
+    report = investigate(sources(Incident(kind="none")), "frontend", WINDOW, BASELINE)
+    assert report.suspects == []
+    assert "Nothing anomalous" in report.verdict
+    assert all(s.checked for s in report.sources)
+
+
+def test_failing_and_slow_sources_are_listed_not_checked() -> None:
+    incident = Incident(root="database", kind="latency", fail={"logs"}, slow={"cluster"})
+    t0 = time.monotonic()
+    report = investigate(sources(incident), "frontend", WINDOW, BASELINE, Options(source_timeout=0.5))
+    assert time.monotonic() - t0 < 3
+    status = {s.signal: s for s in report.sources}
+    assert not status["logs"].checked and "connection refused" in status["logs"].reason
+    assert not status["cluster"].checked and "no answer within 0.5 s" in status["cluster"].reason
+    assert status["metrics"].checked and status["traces"].checked
+    assert report.suspects[0].service == "database"
+
+
+def test_no_source_answers() -> None:
+    incident = Incident(fail={"metrics", "logs", "traces", "cluster"})
+    report = investigate(sources(incident), "frontend", WINDOW, BASELINE)
+    assert not report.answered
+    assert report.verdict.startswith("Could not investigate")
+
+
+def test_baseline_shrinks_to_recorded_data() -> None:
+    """Half the baseline predates the store: comparing against it as if it were quiet would flag a rise."""
+    start = BASELINE.start + 1800
+    report = investigate(sources(Incident(kind="none", data_start=start)), "frontend", WINDOW, BASELINE)
+    assert report.baseline.start == start and report.baseline.end == BASELINE.end
+    assert report.suspects == [], [(s.service, s.kind, s.evidence) for s in report.suspects]
+
+
+def test_overall_deadline_holds_when_every_source_hangs() -> None:
+    incident = Incident(slow={"metrics", "logs", "traces", "cluster"})
+    t0 = time.monotonic()
+    report = investigate(sources(incident), "frontend", WINDOW, BASELINE,
+                         Options(source_timeout=10, overall_timeout=1.0))
+    assert time.monotonic() - t0 < 2.5
+    assert not report.answered
+    assert all("no answer within 10 s" in s.reason for s in report.sources), report.sources
+
+
+def test_unknown_service_is_named_not_called_healthy() -> None:
+    report = investigate(sources(Incident(kind="none")), "fronted", WINDOW, BASELINE)
+    assert report.unknown_service
+    assert "check the service name" in report.verdict
+    assert "frontend" in report.known_services
+    known = investigate(sources(Incident(kind="none")), "frontend", WINDOW, BASELINE)
+    assert not known.unknown_service
