@@ -16,7 +16,9 @@ from obskit.errors import InputError
 
 HELP = """Simulate one hour of a small shop (frontend, checkout, cart, payments, inventory, shipping and
 postgres) with the real OpenTelemetry SDK, with an incident starting 40 minutes in, into the local
-store. Prints the ground truth and the investigate command to run next. Exit 2 for an unknown scenario."""
+store. Prints the ground truth and the investigate command to run next; with --investigate, runs it
+(text format; the exit code is then investigate's: 1 when it names suspects). Exit 2 for an unknown
+scenario."""
 
 
 def _iso(ts: float) -> str:
@@ -32,6 +34,8 @@ def demo(
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
     list_: Annotated[bool, typer.Option("--list", help="Print the scenario names, one per line, and exit.")]
     = False,
+    then_investigate: Annotated[bool, typer.Option("--investigate", help="Then investigate the symptom service "
+                                                   "over the incident window and print the report.")] = False,
 ) -> None:
     from obskit.local.demo import SCENARIOS, run_scenario
 
@@ -58,3 +62,9 @@ def demo(
          f"symptom: {truth.symptom_service}   root cause: {truth.root_cause.service} ({truth.root_cause.kind})\n"
          f"incident window: {_iso(truth.window['from'])} .. {_iso(truth.window['to'])}\n"
          f"next: {command}")
+    if then_investigate:
+        from obskit.cli.investigate_cmd import investigate_command
+
+        show("")
+        investigate_command(truth.symptom_service, start=_iso(truth.window["from"]), end=_iso(truth.window["to"]),
+                            db=path)

@@ -2,7 +2,7 @@
 
 Explore's URL state (Grafana 10+): `/explore?schemaVersion=1&orgId=N&panes=<JSON>` where the JSON maps a
 pane id to {datasource, queries[], range{from,to}} with times in epoch milliseconds. The datasource is
-referenced by UID; obskit's stack provisions the UIDs `prometheus` and `elasticsearch`.
+referenced by UID; obskit's stack provisions the UIDs `prometheus` and `logs` (Elasticsearch).
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from urllib.parse import quote, urlencode
 
 from obskit.sources.window import Window
 
-DATASOURCES = {"promql": ("prometheus", "prometheus"), "lucene": ("elasticsearch", "elasticsearch")}
+# (datasource type, uid) as provisioned by charts/obskit-stack (templates/grafana-datasources.yaml)
+DATASOURCES = {"promql": ("prometheus", "prometheus"), "lucene": ("elasticsearch", "logs")}
 
 
 def explore_url(grafana: str | None, language: str, query: str | None, window: Window, org: int = 1) -> str | None:
