@@ -126,6 +126,9 @@ def investigate_command(
     else:
         sys.stdout.write(scrub(text))
     code = EXIT_BACKEND if not report.answered else EXIT_FINDINGS if report.suspects else EXIT_OK
+    if code == EXIT_BACKEND and not local:
+        sys.stderr.write("hint: check the backends with `obskit doctor`, or investigate the embedded store with "
+                         "--local / --db PATH (`make demo` fills one)\n")
     if any(not s.checked and s.reason.startswith("no answer") for s in report.sources):
         # a hung backend call still occupies a worker thread; do not let it hold the process open
         sys.stdout.flush()

@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 
 from obskit.check import CheckOptions, PartResult
-from obskit.deploy import chart
+from obskit.deploy import bundle, chart
 from obskit.deploy.profiles import profile_names
 from obskit.deploy.stack import StackOptions, render_stack
 from obskit.errors import ObskitError
@@ -24,8 +24,17 @@ def run(options: CheckOptions) -> PartResult:
                 Problem("deploy/helm-lint", Severity.error, message.message, f"{CHART}/{message.path}"))
     rendered = 0
     with tempfile.TemporaryDirectory(prefix="obskit-check-deploy-") as tmp:
+        # build the as-code tree once for every profile; when it does not build, the dashboards and
+        # alerts parts already name each broken file, so say so once instead of per profile
+        try:
+            inputs = bundle.build_inputs(None, None, None, Path(tmp) / "build", options.root)
+        except ObskitError:
+            result.input_errors.append("not rendered: the as-code tree does not build (see the parts above)")
+            result.summary = "skipped: the as-code tree does not build"
+            return result
         for name in profile_names():
-            stack_options = StackOptions(profile=name, tree_root=options.root)
+            stack_options = StackOptions(profile=name, tree_root=options.root, dashboards_dir=inputs.dashboards_dir,
+                                         rules_dir=inputs.rules_dir)
             try:
                 stack = render_stack(stack_options, Path(tmp) / name)
             except ObskitError as exc:

@@ -7,12 +7,14 @@ import shutil
 from pathlib import Path
 
 import helm_python as helm
+import pytest
 import yaml
 
 from obskit.check import PARTS, CheckOptions
 from obskit.deploy import check_part, crds, deployment
 from obskit.deploy.preflight import operators_spec
 from obskit.deploy.stack import StackOptions, render_stack
+from obskit.errors import InputError
 
 
 def test_check_part_is_registered_and_builds_the_as_code_tree(tmp_path: Path, repo_root: Path) -> None:
@@ -41,7 +43,11 @@ def test_check_part_reports_broken_rules_in_the_tree(tmp_path: Path) -> None:
     (tmp_path / "alerts" / "bad.yaml").write_text("groups: [{rules: []}]\n")
     result = check_part.run(CheckOptions(root=tmp_path))
     assert result.exit_code == 2
-    assert result.input_errors[0].startswith("profile dev: ") and "bad.yaml" in result.input_errors[0]
+    # said once, not per profile: the alerts part names the broken file itself
+    assert result.input_errors == ["not rendered: the as-code tree does not build (see the parts above)"]
+    assert result.summary == "skipped: the as-code tree does not build"
+    with pytest.raises(InputError, match="bad.yaml"):
+        render_stack(StackOptions(profile="dev", tree_root=tmp_path), tmp_path / "work")
 
 
 def test_packaged_crds_are_read_from_subchart_crds_dirs(tmp_path: Path) -> None:
