@@ -88,6 +88,7 @@ class Report:
     series: list[Series] = field(default_factory=list)  # RED series of the window, for charts
     unknown_service: bool = False  # metrics and traces answered and neither has seen the service
     known_services: list[str] = field(default_factory=list)  # services the dependency graph knows
+    notes: list[str] = field(default_factory=list)  # how the window or baseline was adjusted, and why
 
     @property
     def answered(self) -> bool:

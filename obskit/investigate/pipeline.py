@@ -65,7 +65,19 @@ def investigate(sources: Sources, service: str, window: Window, baseline: Window
             began["traces"] = time.monotonic()
             deps = pool.submit(sources.traces.dependencies, Window(baseline.start, window.end, window.step))
         if probe is not None:
-            baseline = covered(baseline, wait("metrics", probe))
+            first = wait("metrics", probe)
+            if first is None and "metrics" not in status:
+                # nothing recorded before the window (a young store, a new service): compare the
+                # window's own first half with its second instead of comparing against nothing
+                split = split_window(window, first_sample(sources.metrics, service, window))
+                if split is not None:
+                    baseline, window = split
+                    report.window = window
+                    report.notes.append(
+                        "no data before the window: its first half with data is the baseline; "
+                        "pass --from/--to and --baseline to compare against a quiet period you choose")
+            else:
+                baseline = covered(baseline, first)
             report.baseline = baseline
         graph = ServiceGraph()
         if deps is not None:
@@ -159,6 +171,19 @@ def covered(baseline: Window, first: float | None) -> Window:
     if baseline.end - first < MIN_BASELINE_STEPS * baseline.step:
         return baseline
     return Window(first, baseline.end, baseline.step)
+
+
+def split_window(window: Window, first: float | None) -> tuple[Window, Window] | None:
+    """(baseline, window): the part of the window with data, halved on a step boundary; None when the
+    data is too short for both halves to hold MIN_BASELINE_STEPS steps."""
+    if first is None:
+        return None
+    start = max(window.start, first)
+    steps = int((window.end - start) // window.step)
+    if steps < 2 * MIN_BASELINE_STEPS:
+        return None
+    middle = start + (steps // 2) * window.step
+    return Window(start, middle, window.step), Window(middle, window.end, window.step)
 
 
 def _result(future: Future[Any], name: str, status: dict[str, SourceStatus], backend: str, timeout: float,

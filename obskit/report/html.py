@@ -129,7 +129,8 @@ def render(report: Report, grafana: str | None = None) -> str:
     body = [f"<h1>obskit investigate {_esc(report.service)}</h1>",
             f'<p class="verdict">{_esc(report.verdict)}</p>',
             f'<p class="muted">window {_esc(w["from"])} .. {_esc(w["to"])}, baseline {_esc(doc["baseline"]["from"])}'
-            f' .. {_esc(doc["baseline"]["to"])}</p>']
+            f' .. {_esc(doc["baseline"]["to"])}</p>',
+            *(f'<p class="muted">note: {_esc(note)}</p>' for note in doc["notes"])]
     if doc["suspects"]:
         body += ["<h2>Suspects</h2>", _table(["#", "service", "kind", "score", "onset", "evidence"], [
             [str(s["rank"]), _esc(s["service"]), _esc(s["kind"]), f'{s["score"]:.2f}', _esc(s["onset"] or "-"),

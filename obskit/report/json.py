@@ -4,6 +4,7 @@ Schema version 1 (documented in README, "obskit investigate"):
   schema_version  "1"
   service         investigated service
   window          {from, to, step_seconds} RFC 3339 UTC;  baseline: same shape
+  notes           how obskit adjusted the window/baseline and why (e.g. no data before the window); may be []
   verdict         one sentence
   suspects        ordered best first: {rank, service, kind, score (0..1), onset (RFC 3339|null), evidence[]}
   findings        {source, service, kind, signal, score, onset, summary, query, link}
@@ -55,6 +56,7 @@ def to_dict(report: Report, grafana: str | None = None) -> dict[str, Any]:
         "service": report.service,
         "window": _window(report.window),
         "baseline": _window(report.baseline),
+        "notes": list(report.notes),
         "verdict": report.verdict,
         "suspects": [
             {"rank": i + 1, "service": s.service, "kind": s.kind, "score": _num(s.score), "onset": rfc3339(s.onset),

@@ -20,6 +20,7 @@ def render(report: Report, grafana: str | None = None) -> str:
     lines = [f"# Investigation: {report.service}", "", f"**{report.verdict}**", "",
              f"Window {rfc3339(report.window.start)} .. {rfc3339(report.window.end)}, baseline "
              f"{rfc3339(report.baseline.start)} .. {rfc3339(report.baseline.end)}.", ""]
+    lines += [f"> Note: {note}" for note in report.notes] + ([""] if report.notes else [])
     if report.suspects:
         lines += ["## Suspects", ""]
         lines += _table(["#", "service", "kind", "score", "onset (UTC)", "evidence"],

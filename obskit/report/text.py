@@ -18,6 +18,7 @@ def render(report: Report, grafana: str | None = None) -> Group:
         Text(report.verdict, style="bold"),
         Text(f"{report.service}: {start} .. {end}, baseline {rfc3339(report.baseline.start)} .. "
              f"{rfc3339(report.baseline.end)}", style="dim"),
+        *(Text(f"note: {note}", style="yellow") for note in report.notes),
     ]
     if report.suspects:
         table = Table(title="Suspects", title_justify="left")

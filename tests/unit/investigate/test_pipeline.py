@@ -7,7 +7,8 @@ import time
 import pytest
 
 from obskit.investigate.pipeline import Options, investigate
-from tests.unit.investigate.synthetic import BASELINE, ONSET, WINDOW, Incident, sources
+from obskit.sources.window import Window
+from tests.unit.investigate.synthetic import BASELINE, ONSET, STEP, WINDOW, Incident, sources
 
 
 @pytest.mark.parametrize(
@@ -58,6 +59,23 @@ def test_baseline_shrinks_to_recorded_data() -> None:
     report = investigate(sources(Incident(kind="none", data_start=start)), "frontend", WINDOW, BASELINE)
     assert report.baseline.start == start and report.baseline.end == BASELINE.end
     assert report.suspects == [], [(s.service, s.kind, s.evidence) for s in report.suspects]
+
+
+def test_empty_baseline_splits_the_window_with_a_note() -> None:
+    """Nothing before the window (a young store): its first half becomes the baseline, and it says so."""
+    early = Window(WINDOW.start - 3600, WINDOW.start, STEP)  # wholly before any data
+    incident = Incident(root="database", kind="latency", data_start=WINDOW.start)
+    report = investigate(sources(incident), "frontend", WINDOW, early)
+    assert report.baseline == Window(WINDOW.start, WINDOW.start + 1800, STEP)
+    assert report.window == Window(WINDOW.start + 1800, WINDOW.end, STEP)
+    assert report.notes and "no data before the window" in report.notes[0]
+    assert (report.suspects[0].service, report.suspects[0].kind) == ("database", "latency")
+
+
+def test_quiet_store_without_baseline_stays_quiet() -> None:
+    early = Window(WINDOW.start - 3600, WINDOW.start, STEP)
+    report = investigate(sources(Incident(kind="none", data_start=WINDOW.start)), "frontend", WINDOW, early)
+    assert report.notes and report.suspects == [], [(s.service, s.evidence) for s in report.suspects]
 
 
 def test_overall_deadline_holds_when_every_source_hangs() -> None:
