@@ -20,10 +20,13 @@ import httpx
 from obskit.config import PrometheusConfig, ServiceConfig
 from obskit.conventions import MetricProfile, metric_profile, metric_profiles, saturation_profile
 from obskit.sources.errors import SourceError
+from obskit.sources.histogram import bucket_bound, bucket_quantile
 from obskit.sources.metrics import RED_SERIES, Series
 from obskit.sources.promql import (
+    QUANTILES,
     detection_query,
     detection_query_many,
+    latency_scale,
     red_queries,
     red_queries_many,
     saturation_queries,
@@ -35,6 +38,7 @@ from obskit.transport import describe_failure, http_client
 MAX_POINTS = 11_000  # Prometheus refuses range queries over 11,000 points per series
 WORKERS = 4  # HTTP calls in flight at once per batch method (Prometheus evaluates them in parallel)
 CHUNK = 40  # services per batched query: keeps URLs and regexes short
+LATENCY_PARTS = 2  # the latency bucket query is split in this many parts so Prometheus uses several cores
 DETECTION_LOOKBACK = 3600.0  # seconds before the window in which a service's series count for detection
 
 T = TypeVar("T")
@@ -162,7 +166,9 @@ class PrometheusMetrics:
 
 
     def red_many(self, services: list[str], window: Window) -> dict[str, list[Series]]:
-        """red() for every service, one range query per signal per (profile, label, namespace) group."""
+        """red() for every service: per (profile, label, namespace) group, one range query for request rate,
+        one for error ratio and one for the latency bucket rates (split in LATENCY_PARTS service parts, the
+        heaviest query by far); p50/p95/p99 are computed from the buckets as histogram_quantile would."""
         detected = self.profiles_for(services, window)
         groups: dict[tuple[str, str, str | None], list[str]] = {}
         profiles: dict[str, MetricProfile] = {}
@@ -170,20 +176,39 @@ class PrometheusMetrics:
             if found is not None:
                 profiles[found[0].name] = found[0]
                 groups.setdefault((found[0].name, found[1], self._namespace(service)), []).append(service)
-        calls = [(key, chunk, name, query) for key, members in groups.items() for chunk in _chunks(members)
-                 for name, query in red_queries_many(profiles[key[0]], key[1], chunk, window.step, key[2]).items()]
+        calls: list[tuple[str, list[str], str, str]] = []  # (service label, services, signal, query)
+        for (profile_name, label, namespace), members in groups.items():
+            for name in ("request_rate", "error_ratio", "latency_buckets"):
+                size = CHUNK if name != "latency_buckets" else min(CHUNK, -(-len(members) // LATENCY_PARTS))
+                for chunk in _chunks(members, size):
+                    query = red_queries_many(profiles[profile_name], label, chunk, window.step, namespace)[name]
+                    calls.append((label, chunk, name, query))
         answers = self._concurrently(lambda call: self.range_query(call[3], window), calls)
         points: dict[tuple[str, str], list[tuple[float, float]]] = {}
-        for ((_, label, _), chunk, name, _), results in zip(calls, answers, strict=True):
+        buckets: dict[str, dict[float, list[tuple[float, float]]]] = {}  # service -> ts -> [(le, rate)]
+        for (label, chunk, name, _), results in zip(calls, answers, strict=True):
             for result in results:
                 service = result.get("metric", {}).get(label, "")
-                if service in chunk:
+                if service not in chunk:
+                    continue
+                if name != "latency_buckets":
                     points.setdefault((service, name), []).extend(_points(result))
+                    continue
+                bound = bucket_bound(result.get("metric", {}).get("le", ""))
+                if bound is not None:
+                    for ts, value in result.get("values", []):
+                        buckets.setdefault(service, {}).setdefault(float(ts), []).append((bound, float(value)))
         out: dict[str, list[Series]] = {service: [] for service in services}
         for service, found in detected.items():
             if found is None:
                 continue
             profile, label = found
+            scale = latency_scale(profile)
+            for name, q in QUANTILES:
+                for ts, sample in sorted(buckets.get(service, {}).items()):
+                    value = bucket_quantile(q, sample)
+                    if value is not None and math.isfinite(value * scale):
+                        points.setdefault((service, name), []).append((ts, value * scale))
             queries = red_queries(profile, label, service, window.step, self._namespace(service))
             out[service] = [Series(name, service, sorted(points[(service, name)]), labels={"profile": profile.name},
                                    query=queries[name])
@@ -215,9 +240,9 @@ class PrometheusMetrics:
         return out
 
 
-def _chunks(services: list[str]) -> Iterator[list[str]]:
-    for i in range(0, len(services), CHUNK):
-        yield services[i:i + CHUNK]
+def _chunks(services: list[str], size: int = CHUNK) -> Iterator[list[str]]:
+    for i in range(0, len(services), size):
+        yield services[i:i + size]
 
 
 def _range(window: Window | None) -> dict[str, float]:

@@ -50,14 +50,26 @@ def range_for(step: float) -> str:
 def red_queries(profile: MetricProfile, service_label: str, service: str, step: float,
                 namespace: str | None = None) -> dict[str, str]:
     """RED for one service: each query's result is one label-less series."""
-    return _red(profile, {service_label: service}, {}, [], step, namespace)
+    queries = _red(profile, {service_label: service}, {}, [], step, namespace)
+    del queries["latency_buckets"]
+    return queries
 
 
 def red_queries_many(profile: MetricProfile, service_label: str, services: list[str], step: float,
                      namespace: str | None = None) -> dict[str, str]:
-    """RED for several services in one query per signal: one series per service, labelled with
-    `service_label`; each is the same as red_queries() gives for that service alone."""
-    return _red(profile, {}, {service_label: alternation(services)}, [service_label], step, namespace)
+    """RED for several services in one query per signal, one series per service (labelled with
+    `service_label`): request_rate and error_ratio as red_queries() gives them for each service alone,
+    and `latency_buckets`, the bucket rates red_queries()'s histogram_quantile calls work on (one series
+    per service and `le`): the quantiles come from them with obskit.sources.histogram, in seconds after
+    multiplying by latency_scale(profile)."""
+    queries = _red(profile, {}, {service_label: alternation(services)}, [service_label], step, namespace)
+    return {"request_rate": queries["request_rate"], "error_ratio": queries["error_ratio"],
+            "latency_buckets": queries["latency_buckets"]}
+
+
+def latency_scale(profile: MetricProfile) -> float:
+    """The factor red_queries() multiplies quantiles by to get seconds (as written in the query)."""
+    return float(f"{profile.latency_unit_seconds:g}")
 
 
 def _red(profile: MetricProfile, matchers: dict[str, str], regex: dict[str, str], by: list[str], step: float,
@@ -76,10 +88,10 @@ def _red(profile: MetricProfile, matchers: dict[str, str], regex: dict[str, str]
         "error_ratio": f"{errors_total} / {total}",
     }
     unit = "" if profile.latency_unit_seconds == 1 else f" * {profile.latency_unit_seconds:g}"
-    le = ", ".join(["le", *by])
+    buckets = f"sum by ({', '.join(['le', *by])}) (rate({profile.latency_bucket_metric}{sel}[{window}]))"
     for name, q in QUANTILES:
-        queries[name] = (f"histogram_quantile({q:g}, sum by ({le}) (rate({profile.latency_bucket_metric}{sel}"
-                         f"[{window}]))){unit}")
+        queries[name] = f"histogram_quantile({q:g}, {buckets}){unit}"
+    queries["latency_buckets"] = buckets
     return queries
 
 
