@@ -136,8 +136,11 @@ class PrometheusMetrics:
         """fn over items, at most WORKERS at once, results in the items' order; the first error is raised."""
         if len(items) <= 1:
             return [fn(item) for item in items]
-        with ThreadPoolExecutor(max_workers=min(WORKERS, len(items)), thread_name_prefix="obskit-prom") as pool:
+        pool = ThreadPoolExecutor(max_workers=min(WORKERS, len(items)), thread_name_prefix="obskit-prom")
+        try:
             return list(pool.map(fn, items))
+        finally:  # after a failure, calls not yet started are dropped
+            pool.shutdown(wait=True, cancel_futures=True)
 
     # --- MetricsSource ---------------------------------------------------------------------------------
     def red(self, service: str, window: Window) -> list[Series]:
