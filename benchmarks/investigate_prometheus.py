@@ -6,7 +6,8 @@ Backfills (promtool, OpenMetrics) one hour at a 30 s step for 20 services in the
 convention: http_requests_total and http_request_duration_seconds_bucket by instance (4), route (5) and
 code (200/500), 12 buckets, plus cAdvisor/kube-state-metrics saturation series: ~10.6 k series. Starts
 Prometheus on a free port, then times `obskit.investigate.metrics.analyze` over the 20 services (RED +
-saturation, profile detection included on the first run) and prints p50/max wall.
+saturation, profile detection included on the first run) and prints p50/max wall and the HTTP calls one
+run makes to Prometheus.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ import argparse
 import statistics
 import sys
 import tempfile
+import threading
 import time
+from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -88,14 +91,23 @@ def main() -> None:
         window = Window(START + 1800, END, 60)
         baseline = Window(START, START + 1800, 60)
         walls = []
+        calls: Counter[str] = Counter()
+        lock = threading.Lock()
+
+        def count(request: object) -> None:  # httpx request hook; the batch methods call from threads
+            with lock:
+                calls.update([request.url.path])  # type: ignore[attr-defined]
         for _ in range(args.runs):
             source = PrometheusMetrics(PrometheusConfig(url=server.url), [], timeout=10)
+            calls.clear()
+            source.client.event_hooks["request"].append(count)
             t1 = time.perf_counter()
             findings, charts = metrics_stage.analyze(source, SERVICES, window, baseline)
             walls.append(time.perf_counter() - t1)
         print(f"metrics stage, {len(SERVICES)} services, {series:,} series in Prometheus: "
               f"p50 {statistics.median(walls):.2f} s, max {max(walls):.2f} s ({args.runs} runs, fresh client each); "
               f"{len(charts)} chart series, {len(findings)} findings")
+        print("HTTP calls per run: " + ", ".join(f"{path} {n}" for path, n in sorted(calls.items())))
         warm = []
         for _ in range(args.runs):  # profiles already detected: only the RED and saturation range queries
             t1 = time.perf_counter()

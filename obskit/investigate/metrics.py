@@ -12,7 +12,6 @@ from obskit.sources.window import Window
 
 THRESHOLD = 4.0  # robust z-score from which a point is anomalous
 SUSTAIN = 2  # consecutive anomalous points that make an onset
-WORKERS = 8  # services queried at once
 
 
 @dataclass(frozen=True)
@@ -42,8 +41,12 @@ def analyze(source: MetricsSource, services: list[str], window: Window, baseline
     span = Window(baseline.start, window.end, window.step)
     findings: list[Finding] = []
     charts: list[Series] = []
-    with ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="obskit-metrics") as pool:
-        fetched = list(pool.map(lambda svc: source.red(svc, span) + source.saturation(svc, span), services))
+    # RED and saturation at once, each batched over all services (the source pushes the work down)
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="obskit-metrics") as pool:
+        red = pool.submit(source.red_many, services, span)
+        saturation = pool.submit(source.saturation_many, services, span)
+        red_by, saturation_by = red.result(), saturation.result()
+    fetched = [red_by.get(svc, []) + saturation_by.get(svc, []) for svc in dict.fromkeys(services)]
     for series in fetched:  # in the services' order: the result does not depend on timing
         for s in series:
             if s.name in RULES:

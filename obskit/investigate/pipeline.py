@@ -159,7 +159,7 @@ MIN_BASELINE_STEPS = 5
 
 def first_sample(metrics: MetricsSource, service: str, baseline: Window) -> float | None:
     """When the service's request rate was first recorded within the baseline, if at all."""
-    series = metrics.red(service, baseline)
+    series = metrics.red_many([service], baseline).get(service, [])
     return min((ts for s in series if s.name == "request_rate" for ts, _ in s.points), default=None)
 
 

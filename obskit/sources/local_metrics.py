@@ -22,7 +22,7 @@ from obskit.local.semconv import (
     SERVER_DURATION,
     STATUS_ATTRIBUTES,
 )
-from obskit.sources.metrics import Series
+from obskit.sources.metrics import Series, per_service
 from obskit.sources.window import Window
 
 QUANTILES = (("latency_p50", 0.5), ("latency_p95", 0.95), ("latency_p99", 0.99))
@@ -145,6 +145,13 @@ class LocalMetrics:
                     if value is not None:
                         series[label].points.append((ts, value))
         return [s for s in series.values() if s.points]
+
+    def red_many(self, services: list[str], window: Window) -> dict[str, list[Series]]:
+        """red() per service, concurrently (each call uses its own DuckDB cursor)."""
+        return per_service(self.red, services, window)
+
+    def saturation_many(self, services: list[str], window: Window) -> dict[str, list[Series]]:
+        return per_service(self.saturation, services, window)
 
     def saturation(self, service: str, window: Window) -> list[Series]:
         out: list[Series] = []

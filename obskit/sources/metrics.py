@@ -1,7 +1,10 @@
-"""Metrics signal: RED and saturation series for one service (Prometheus or the local store)."""
+"""Metrics signal: RED and saturation series per service (Prometheus or the local store), one service
+at a time or many at once (the batch methods let a backend push the work down)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -31,3 +34,22 @@ class MetricsSource(Protocol):
     def saturation(self, service: str, window: Window) -> list[Series]:
         """cpu_throttling, memory_vs_limit and restarts, one series per pod where the backend has pods."""
         ...
+
+    def red_many(self, services: list[str], window: Window) -> dict[str, list[Series]]:
+        """red() for each service (a key for every one, [] when nothing is known), in as few backend calls
+        as the backend allows; each service's series are the same as red(service, window) returns."""
+        ...
+
+    def saturation_many(self, services: list[str], window: Window) -> dict[str, list[Series]]:
+        """saturation() for each service, batched like red_many()."""
+        ...
+
+
+def per_service(fetch: Callable[[str, Window], list[Series]], services: list[str], window: Window,
+                workers: int = 4) -> dict[str, list[Series]]:
+    """A batch method for a backend without batched queries: `fetch` per service, `workers` at a time."""
+    unique = list(dict.fromkeys(services))
+    if len(unique) <= 1:
+        return {service: fetch(service, window) for service in unique}
+    with ThreadPoolExecutor(max_workers=min(workers, len(unique)), thread_name_prefix="obskit-metrics") as pool:
+        return dict(zip(unique, pool.map(lambda service: fetch(service, window), unique), strict=True))

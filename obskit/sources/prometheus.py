@@ -1,23 +1,48 @@
 """MetricsSource on Prometheus: the naming profile is detected per service by asking Prometheus which
 profile's request metric has series for it (or taken from the services config), then PromQL is built
-from that profile (obskit/sources/promql.py) and run as range queries."""
+from that profile (obskit/sources/promql.py) and run as range queries.
+
+The batch methods (`red_many`, `saturation_many`) push the work down: profiles of all services are
+detected with one label-values call per (profile, service label) pair, and each signal is one range
+query for every service sharing a profile, label and namespace (`sum by (<label>) ...` over a regex
+alternation); the calls run concurrently, at most WORKERS at a time. Each returned Series is the same
+as the per-service method gives, query text included (deep links stay per service)."""
 
 from __future__ import annotations
 
 import math
-from typing import Any
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 import httpx
 
 from obskit.config import PrometheusConfig, ServiceConfig
 from obskit.conventions import MetricProfile, metric_profile, metric_profiles, saturation_profile
 from obskit.sources.errors import SourceError
-from obskit.sources.metrics import Series
-from obskit.sources.promql import detection_query, red_queries, saturation_queries
+from obskit.sources.histogram import bucket_bound, bucket_quantile
+from obskit.sources.metrics import RED_SERIES, Series
+from obskit.sources.promql import (
+    QUANTILES,
+    detection_query,
+    detection_query_many,
+    latency_scale,
+    red_queries,
+    red_queries_many,
+    saturation_queries,
+    saturation_queries_many,
+)
 from obskit.sources.window import Window
 from obskit.transport import describe_failure, http_client
 
 MAX_POINTS = 11_000  # Prometheus refuses range queries over 11,000 points per series
+WORKERS = 4  # HTTP calls in flight at once per batch method (Prometheus evaluates them in parallel)
+CHUNK = 40  # services per batched query: keeps URLs and regexes short
+LATENCY_PARTS = 2  # the latency bucket query is split in this many parts so Prometheus uses several cores
+DETECTION_LOOKBACK = 3600.0  # seconds before the window in which a service's series count for detection
+
+T = TypeVar("T")
+Detected = tuple[MetricProfile, str]
 
 
 class PrometheusMetrics:
@@ -58,28 +83,64 @@ class PrometheusMetrics:
         return data.get("result", [])
 
     # --- profile detection -----------------------------------------------------------------------------
-    def profile_for(self, service: str, window: Window | None = None) -> tuple[MetricProfile, str] | None:
+    def profile_for(self, service: str, window: Window | None = None) -> Detected | None:
         """(profile, service label) for the service: from config when set, else the first that has series."""
         if service in self._profiles:
             return self._profiles[service]
-        configured = self.services.get(service)
-        candidates = [metric_profile(configured.profile)] if configured and configured.profile else \
-            list(metric_profiles().values())
-        params: dict[str, Any] = {}
-        if window is not None:
-            params = {"start": window.start - 3600, "end": window.end}
         found = None
-        for profile in candidates:
-            for label in profile.service_labels:
-                series = self._get("/api/v1/series", {"match[]": detection_query(profile, label, service),
-                                                      "limit": 1, **params})
-                if series:
-                    found = (profile, label)
-                    break
-            if found:
+        for profile, label in self._candidates(service):
+            if self._get("/api/v1/series", {"match[]": detection_query(profile, label, service), "limit": 1,
+                                            **_range(window)}):
+                found = (profile, label)
                 break
         self._profiles[service] = found
         return found
+
+    def profiles_for(self, services: list[str], window: Window | None = None) -> dict[str, Detected | None]:
+        """profile_for() for many services at once: one /api/v1/series call per (profile, label) pair that
+        some undetected service has as a candidate, all pairs concurrently; cached like profile_for."""
+        todo = [s for s in dict.fromkeys(services) if s not in self._profiles]
+        candidates = {service: self._candidates(service) for service in todo}
+        pairs: dict[tuple[str, str], list[str]] = {}  # (profile, label) -> services to ask about, in order
+        profiles: dict[str, MetricProfile] = {}
+        for service, pairs_of_service in candidates.items():
+            for profile, label in pairs_of_service:
+                profiles[profile.name] = profile
+                pairs.setdefault((profile.name, label), []).append(service)
+        calls = [(key, chunk) for key, members in pairs.items() for chunk in _chunks(members)]
+
+        def present(call: tuple[tuple[str, str], list[str]]) -> set[str]:
+            (profile_name, label), chunk = call
+            series = self._get("/api/v1/series", {"match[]": detection_query_many(profiles[profile_name], label, chunk),
+                                                  **_range(window)})
+            return {labels.get(label, "") for labels in series or [] if isinstance(labels, dict)}
+
+        found: dict[tuple[str, str], set[str]] = {}
+        for (key, _), values in zip(calls, self._concurrently(present, calls), strict=True):
+            found.setdefault(key, set()).update(values)
+        for service, pairs_of_service in candidates.items():
+            self._profiles[service] = next(((p, label) for p, label in pairs_of_service
+                                            if service in found.get((p.name, label), set())), None)
+        return {service: self._profiles[service] for service in services}
+
+    def _candidates(self, service: str) -> list[Detected]:
+        configured = self.services.get(service)
+        profiles = [metric_profile(configured.profile)] if configured and configured.profile else \
+            list(metric_profiles().values())
+        return [(profile, label) for profile in profiles for label in profile.service_labels]
+
+    def _namespace(self, service: str) -> str | None:
+        return self.services[service].namespace if service in self.services else None
+
+    def _concurrently(self, fn: Callable[[T], Any], items: list[T]) -> list[Any]:
+        """fn over items, at most WORKERS at once, results in the items' order; the first error is raised."""
+        if len(items) <= 1:
+            return [fn(item) for item in items]
+        pool = ThreadPoolExecutor(max_workers=min(WORKERS, len(items)), thread_name_prefix="obskit-prom")
+        try:
+            return list(pool.map(fn, items))
+        finally:  # after a failure, calls not yet started are dropped
+            pool.shutdown(wait=True, cancel_futures=True)
 
     # --- MetricsSource ---------------------------------------------------------------------------------
     def red(self, service: str, window: Window) -> list[Series]:
@@ -87,7 +148,7 @@ class PrometheusMetrics:
         if detected is None:
             return []
         profile, label = detected
-        namespace = self.services[service].namespace if service in self.services else None
+        namespace = self._namespace(service)
         out = []
         for name, query in red_queries(profile, label, service, window.step, namespace).items():
             points = [p for r in self.range_query(query, window) for p in _points(r)]
@@ -96,7 +157,7 @@ class PrometheusMetrics:
         return out
 
     def saturation(self, service: str, window: Window) -> list[Series]:
-        namespace = self.services[service].namespace if service in self.services else None
+        namespace = self._namespace(service)
         out = []
         for name, query in saturation_queries(saturation_profile(), service, window.step, namespace).items():
             for result in self.range_query(query, window):
@@ -105,6 +166,91 @@ class PrometheusMetrics:
                     pod = result.get("metric", {}).get("pod")
                     out.append(Series(name, service, points, labels={"pod": pod} if pod else {}, query=query))
         return sorted(out, key=lambda s: (s.name, s.labels.get("pod", "")))
+
+
+    def red_many(self, services: list[str], window: Window) -> dict[str, list[Series]]:
+        """red() for every service: per (profile, label, namespace) group, one range query for request rate,
+        one for error ratio and one for the latency bucket rates (split in LATENCY_PARTS service parts, the
+        heaviest query by far); p50/p95/p99 are computed from the buckets as histogram_quantile would."""
+        detected = self.profiles_for(services, window)
+        groups: dict[tuple[str, str, str | None], list[str]] = {}
+        profiles: dict[str, MetricProfile] = {}
+        for service, found in detected.items():
+            if found is not None:
+                profiles[found[0].name] = found[0]
+                groups.setdefault((found[0].name, found[1], self._namespace(service)), []).append(service)
+        calls: list[tuple[str, list[str], str, str]] = []  # (service label, services, signal, query)
+        for (profile_name, label, namespace), members in groups.items():
+            for name in ("request_rate", "error_ratio", "latency_buckets"):
+                size = CHUNK if name != "latency_buckets" else min(CHUNK, -(-len(members) // LATENCY_PARTS))
+                for chunk in _chunks(members, size):
+                    query = red_queries_many(profiles[profile_name], label, chunk, window.step, namespace)[name]
+                    calls.append((label, chunk, name, query))
+        answers = self._concurrently(lambda call: self.range_query(call[3], window), calls)
+        points: dict[tuple[str, str], list[tuple[float, float]]] = {}
+        buckets: dict[str, dict[float, list[tuple[float, float]]]] = {}  # service -> ts -> [(le, rate)]
+        for (label, chunk, name, _), results in zip(calls, answers, strict=True):
+            for result in results:
+                service = result.get("metric", {}).get(label, "")
+                if service not in chunk:
+                    continue
+                if name != "latency_buckets":
+                    points.setdefault((service, name), []).extend(_points(result))
+                    continue
+                bound = bucket_bound(result.get("metric", {}).get("le", ""))
+                if bound is not None:
+                    for ts, value in result.get("values", []):
+                        buckets.setdefault(service, {}).setdefault(float(ts), []).append((bound, float(value)))
+        out: dict[str, list[Series]] = {service: [] for service in services}
+        for service, found in detected.items():
+            if found is None:
+                continue
+            profile, label = found
+            scale = latency_scale(profile)
+            for name, q in QUANTILES:
+                for ts, sample in sorted(buckets.get(service, {}).items()):
+                    value = bucket_quantile(q, sample)
+                    if value is not None and math.isfinite(value * scale):
+                        points.setdefault((service, name), []).append((ts, value * scale))
+            queries = red_queries(profile, label, service, window.step, self._namespace(service))
+            out[service] = [Series(name, service, sorted(points[(service, name)]), labels={"profile": profile.name},
+                                   query=queries[name])
+                            for name in RED_SERIES if points.get((service, name))]
+        return out
+
+    def saturation_many(self, services: list[str], window: Window) -> dict[str, list[Series]]:
+        """saturation() for every service, one range query per signal per namespace group."""
+        profile = saturation_profile()
+        groups: dict[str | None, list[str]] = {}
+        for service in dict.fromkeys(services):
+            groups.setdefault(self._namespace(service), []).append(service)
+        calls = [(chunk, name, query) for namespace, members in groups.items() for chunk in _chunks(members)
+                 for name, query in saturation_queries_many(profile, chunk, window.step, namespace).items()]
+        answers = self._concurrently(lambda call: self.range_query(call[2], window), calls)
+        out: dict[str, list[Series]] = {service: [] for service in services}
+        for (chunk, name, _), results in zip(calls, answers, strict=True):
+            for result in results:
+                labels = result.get("metric", {})
+                service = labels.get(profile.pod_selector_label, "")
+                points = _points(result)
+                if service in chunk and points:
+                    query = saturation_queries(profile, service, window.step, self._namespace(service))[name]
+                    pod = labels.get("pod")
+                    out[service].append(Series(name, service, points, labels={"pod": pod} if pod else {},
+                                               query=query))
+        for series in out.values():
+            series.sort(key=lambda s: (s.name, s.labels.get("pod", "")))
+        return out
+
+
+def _chunks(services: list[str], size: int = CHUNK) -> Iterator[list[str]]:
+    for i in range(0, len(services), size):
+        yield services[i:i + size]
+
+
+def _range(window: Window | None) -> dict[str, float]:
+    """Detection looks at the window and the DETECTION_LOOKBACK before it (all of time without a window)."""
+    return {} if window is None else {"start": window.start - DETECTION_LOOKBACK, "end": window.end}
 
 
 def _points(result: dict[str, Any]) -> list[tuple[float, float]]:

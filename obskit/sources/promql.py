@@ -1,7 +1,9 @@
 """PromQL for RED and saturation, built from the metric naming profiles in obskit/conventions/.
 
 Every value placed in a query goes through `quote()`: a service name can never change a query's
-structure (tests/unit/sources/test_promql.py parses the result with promql-parser to prove it).
+structure (tests/unit/sources/test_promql.py parses the result with promql-parser to prove it). The
+batched builders (`*_many`) select several services at once with an anchored regex alternation of
+`regex_literal()`-escaped names and keep the service label in the result (`by (<label>)`).
 """
 
 from __future__ import annotations
@@ -24,6 +26,22 @@ def selector(matchers: dict[str, str], regex: dict[str, str] | None = None) -> s
     return "{" + ", ".join(parts) + "}"
 
 
+REGEX_META = frozenset("\\.+*?()|[]{}^$")  # what Go's regexp.QuoteMeta escapes
+
+
+def regex_literal(value: str) -> str:
+    """A regular expression (RE2/Go syntax, as Prometheus uses) matching exactly `value`: each
+    metacharacter gets a backslash, everything else stands for itself."""
+    return "".join("\\" + ch if ch in REGEX_META else ch for ch in value)
+
+
+def alternation(values: list[str]) -> str:
+    """A regex matching exactly the given values (Prometheus anchors label regexes at both ends)."""
+    if not values:
+        raise ValueError("an alternation needs at least one value")
+    return "|".join(regex_literal(v) for v in sorted(set(values)))
+
+
 def range_for(step: float) -> str:
     """Rate window: at least a minute (four 15 s scrapes), at least one step."""
     return f"{int(max(60.0, step))}s"
@@ -31,21 +49,49 @@ def range_for(step: float) -> str:
 
 def red_queries(profile: MetricProfile, service_label: str, service: str, step: float,
                 namespace: str | None = None) -> dict[str, str]:
-    matchers = {service_label: service, **profile.extra_matchers}
+    """RED for one service: each query's result is one label-less series."""
+    queries = _red(profile, {service_label: service}, {}, [], step, namespace)
+    del queries["latency_buckets"]
+    return queries
+
+
+def red_queries_many(profile: MetricProfile, service_label: str, services: list[str], step: float,
+                     namespace: str | None = None) -> dict[str, str]:
+    """RED for several services in one query per signal, one series per service (labelled with
+    `service_label`): request_rate and error_ratio as red_queries() gives them for each service alone,
+    and `latency_buckets`, the bucket rates red_queries()'s histogram_quantile calls work on (one series
+    per service and `le`): the quantiles come from them with obskit.sources.histogram, in seconds after
+    multiplying by latency_scale(profile)."""
+    queries = _red(profile, {}, {service_label: alternation(services)}, [service_label], step, namespace)
+    return {"request_rate": queries["request_rate"], "error_ratio": queries["error_ratio"],
+            "latency_buckets": queries["latency_buckets"]}
+
+
+def latency_scale(profile: MetricProfile) -> float:
+    """The factor red_queries() multiplies quantiles by to get seconds (as written in the query)."""
+    return float(f"{profile.latency_unit_seconds:g}")
+
+
+def _red(profile: MetricProfile, matchers: dict[str, str], regex: dict[str, str], by: list[str], step: float,
+         namespace: str | None) -> dict[str, str]:
+    matchers = {**matchers, **profile.extra_matchers}
     if namespace:
         matchers["namespace"] = namespace
-    sel = selector(matchers)
-    errors = selector(matchers, {profile.error_label: profile.error_regex})
+    sel = selector(matchers, regex)
+    errors = selector(matchers, {**regex, profile.error_label: profile.error_regex})
     window = range_for(step)
-    total = f"sum(rate({profile.requests_metric}{sel}[{window}]))"
+    agg = f"sum by ({', '.join(by)}) " if by else "sum"
+    total = f"{agg}(rate({profile.requests_metric}{sel}[{window}]))"
+    errors_total = f"{agg}(rate({profile.requests_metric}{errors}[{window}]))"
     queries = {
         "request_rate": total,
-        "error_ratio": f"sum(rate({profile.requests_metric}{errors}[{window}])) / {total}",
+        "error_ratio": f"{errors_total} / {total}",
     }
     unit = "" if profile.latency_unit_seconds == 1 else f" * {profile.latency_unit_seconds:g}"
+    buckets = f"sum by ({', '.join(['le', *by])}) (rate({profile.latency_bucket_metric}{sel}[{window}]))"
     for name, q in QUANTILES:
-        queries[name] = (f"histogram_quantile({q:g}, sum by (le) (rate({profile.latency_bucket_metric}{sel}"
-                         f"[{window}]))){unit}")
+        queries[name] = f"histogram_quantile({q:g}, {buckets}){unit}"
+    queries["latency_buckets"] = buckets
     return queries
 
 
@@ -53,18 +99,37 @@ def detection_query(profile: MetricProfile, service_label: str, service: str) ->
     return f"{profile.requests_metric}{selector({service_label: service, **profile.extra_matchers})}"
 
 
+def detection_query_many(profile: MetricProfile, service_label: str, services: list[str]) -> str:
+    """The request metric's series of any of the services (for /api/v1/label/<label>/values)."""
+    return (f"{profile.requests_metric}"
+            f"{selector(profile.extra_matchers, {service_label: alternation(services)})}")
+
+
 def saturation_queries(profile: SaturationProfile, service: str, step: float,
                        namespace: str | None = None) -> dict[str, str]:
-    matchers = {profile.pod_selector_label: service}
+    """Saturation for one service's pods: one series per pod (label `pod`)."""
+    return _saturation(profile, {profile.pod_selector_label: service}, {}, ["pod"], step, namespace)
+
+
+def saturation_queries_many(profile: SaturationProfile, services: list[str], step: float,
+                            namespace: str | None = None) -> dict[str, str]:
+    """Saturation for several services' pods at once: one series per (service label, pod)."""
+    label = profile.pod_selector_label
+    return _saturation(profile, {}, {label: alternation(services)}, [label, "pod"], step, namespace)
+
+
+def _saturation(profile: SaturationProfile, matchers: dict[str, str], regex: dict[str, str], by: list[str],
+                step: float, namespace: str | None) -> dict[str, str]:
     if namespace:
-        matchers["namespace"] = namespace
-    sel = selector(matchers)
-    limit_sel = selector({**matchers, **profile.memory_limit_matchers})
+        matchers = {**matchers, "namespace": namespace}
+    sel = selector(matchers, regex)
+    limit_sel = selector({**matchers, **profile.memory_limit_matchers}, regex)
     window = range_for(step)
+    group = f"by ({', '.join(by)})"
     return {
-        "cpu_throttling": f"sum by (pod) (rate({profile.cpu_throttled_periods}{sel}[{window}])) / "
-                          f"sum by (pod) (rate({profile.cpu_periods}{sel}[{window}]))",
-        "memory_vs_limit": f"max by (pod) ({profile.memory_working_set}{sel}) / "
-                           f"max by (pod) ({profile.memory_limit}{limit_sel})",
-        "restarts": f"sum by (pod) (increase({profile.restarts}{sel}[{int(max(step, 60))}s]))",
+        "cpu_throttling": f"sum {group} (rate({profile.cpu_throttled_periods}{sel}[{window}])) / "
+                          f"sum {group} (rate({profile.cpu_periods}{sel}[{window}]))",
+        "memory_vs_limit": f"max {group} ({profile.memory_working_set}{sel}) / "
+                           f"max {group} ({profile.memory_limit}{limit_sel})",
+        "restarts": f"sum {group} (increase({profile.restarts}{sel}[{int(max(step, 60))}s]))",
     }

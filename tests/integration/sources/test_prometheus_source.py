@@ -59,6 +59,9 @@ def saturation_lines(service: str) -> list[str]:
 
 
 SERVICES = {name: f"svc-{name}" for name in metric_profiles()}
+# prometheus-client services whose names hold regex metacharacters (batched queries use a regex alternation);
+# "cartXv2" is what an unescaped "cart.v2" would also match
+ODD_NAMES = ["cart.v2", "cart(v2)*", "cart+v2|x", "cartXv2"]
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +73,9 @@ def prometheus(tmp_path_factory: pytest.TempPathFactory):
         # the second service label for one profile: detection must try every label in order
         label = profile.service_labels[1 if name == "spring" else 0]
         lines += profile_lines(profile, SERVICES[name], label)
-    lines += saturation_lines("svc-otel-semconv")
+    for service in ODD_NAMES:
+        lines += profile_lines(metric_profiles()["prometheus-client"], service, "job")
+    lines += saturation_lines("svc-otel-semconv") + saturation_lines("cart.v2")
     with servers.prometheus(tmp_path_factory.mktemp("prom"), openmetrics="\n".join(lines) + "\n") as server:
         yield server.url
 
@@ -125,3 +130,52 @@ def test_bad_query_names_the_prometheus_error(prometheus: str) -> None:
     source = PrometheusMetrics(PrometheusConfig(url=prometheus))
     with pytest.raises(SourceError, match="parse error"):
         source.range_query("sum(", WINDOW)
+
+
+# --- batched path: the same series as the per-service path, in a handful of queries --------------------------
+BATCH = [*SERVICES.values(), *ODD_NAMES, "nobody-here"]
+
+
+def test_batched_red_is_the_per_service_red(prometheus: str) -> None:
+    config = [ServiceConfig(name="svc-istio", namespace="mesh")]  # a namespace group of its own: no series
+    single = PrometheusMetrics(PrometheusConfig(url=prometheus), config)
+    batched = PrometheusMetrics(PrometheusConfig(url=prometheus), config)
+    many = batched.red_many(BATCH, WINDOW)
+    assert list(many) == BATCH
+    assert batched.profiles_for(BATCH, WINDOW) == {s: single.profile_for(s, WINDOW) for s in BATCH}
+    for service in BATCH:
+        assert many[service] == single.red(service, WINDOW), service
+    # not vacuous: every profile (second label for spring) and every odd name has its five series
+    assert {s for s, series in many.items() if len(series) == 5} == set(BATCH) - {"nobody-here", "svc-istio"}
+    assert many["nobody-here"] == [] and many["svc-istio"] == []
+    rates = [v for s in many["cart.v2"] if s.name == "request_rate" for _, v in s.points]
+    assert rates and all(v == pytest.approx(OK_RATE + ERROR_RATE, rel=0.02) for v in rates)
+
+
+def test_batched_saturation_is_the_per_service_saturation(prometheus: str) -> None:
+    config = [ServiceConfig(name="svc-otel-semconv", namespace="shop")]  # one namespace group, one without
+    source = PrometheusMetrics(PrometheusConfig(url=prometheus), config)
+    many = source.saturation_many(BATCH, WINDOW)
+    assert list(many) == BATCH
+    for service in BATCH:
+        assert many[service] == source.saturation(service, WINDOW), service
+    assert len(many["svc-otel-semconv"]) == len(many["cart.v2"]) == 6
+    assert many["cartXv2"] == []
+
+
+def test_batched_profile_detection_honours_the_configured_profile(prometheus: str) -> None:
+    source = PrometheusMetrics(PrometheusConfig(url=prometheus), [ServiceConfig(name="svc-istio", profile="spring")])
+    detected = source.profiles_for(["svc-istio", "svc-spring"], WINDOW)
+    assert detected["svc-istio"] is None
+    assert detected["svc-spring"][0].name == "spring" and detected["svc-spring"][1] == "job"
+    assert source.red_many(["svc-istio"], WINDOW) == {"svc-istio": []}
+
+
+def test_batched_calls_fail_as_a_source_error() -> None:
+    from tests.servers import free_port
+
+    source = PrometheusMetrics(PrometheusConfig(url=f"http://127.0.0.1:{free_port()}"), timeout=2)
+    with pytest.raises(SourceError, match="connection refused"):
+        source.red_many(["cart", "checkout"], WINDOW)
+    with pytest.raises(SourceError, match="connection refused"):
+        source.saturation_many(["cart", "checkout"], WINDOW)

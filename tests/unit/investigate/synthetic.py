@@ -14,7 +14,7 @@ from obskit.sources import Sources
 from obskit.sources.cluster import ClusterEvent, PodStatus, Rollout
 from obskit.sources.errors import SourceError
 from obskit.sources.logs import LogCount, LogRecord
-from obskit.sources.metrics import Series
+from obskit.sources.metrics import Series, per_service
 from obskit.sources.traces import Edge, Span, Trace
 from obskit.sources.window import Window
 
@@ -65,6 +65,12 @@ class _Base:
 
 
 class Metrics(_Base):
+    def red_many(self, services: list[str], window: Window) -> dict[str, list[Series]]:
+        return per_service(self.red, services, window)
+
+    def saturation_many(self, services: list[str], window: Window) -> dict[str, list[Series]]:
+        return per_service(self.saturation, services, window)
+
     def red(self, service: str, window: Window) -> list[Series]:
         self._gate()
         if service not in KNOWN:

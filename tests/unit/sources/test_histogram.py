@@ -1,0 +1,37 @@
+"""bucket_quantile by hand-worked cases (tests/integration/sources/test_histogram_quantile.py compares it
+with a real Prometheus)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from obskit.sources.histogram import bucket_bound, bucket_quantile
+
+INF = math.inf
+
+
+@pytest.mark.parametrize(("q", "buckets", "expected"), [
+    (0.5, [(0.1, 0.0), (0.25, 10.0), (INF, 10.0)], 0.175),
+    (0.5, [(INF, 10.0), (0.25, 10.0), (0.1, 0.0)], 0.175),  # order of arrival does not matter
+    (0.25, [(1.0, 4.0), (2.0, 8.0), (INF, 8.0)], 0.5),  # first bucket starts at 0
+    (0.75, [(1.0, 4.0), (2.0, 8.0), (INF, 8.0)], 1.5),
+    (0.99, [(0.1, 5.0), (INF, 10.0)], 0.1),  # rank in +Inf: second-highest bound
+    (0.5, [(-1.0, 6.0), (1.0, 8.0), (INF, 8.0)], -1.0),  # lowest bound <= 0 holds the rank
+    (0.5, [(0.1, 6.0), (0.25, 4.0), (INF, 10.0)], 0.1 * 5 / 6),  # dip made monotonic: 0.25 bucket counts 6
+    (0.5, [(1.0, 2.0), (1.0, 2.0), (INF, 8.0)], 1.0),  # equal bounds merged: 4 of 8 at <= 1
+    (0.5, [(0.1, 0.0), (INF, 0.0)], None),  # no observations
+    (0.5, [(0.1, 1.0), (1.0, 2.0)], None),  # no +Inf bucket
+    (0.5, [(INF, 5.0)], None),  # one bucket only
+    (0.5, [], None),
+])
+def test_bucket_quantile(q: float, buckets: list[tuple[float, float]], expected: float | None) -> None:
+    got = bucket_quantile(q, buckets)
+    assert got == (pytest.approx(expected) if expected is not None else None)
+
+
+@pytest.mark.parametrize(("le", "bound"), [("0.25", 0.25), ("+Inf", INF), ("1e3", 1000.0), ("abc", None),
+                                           ("1_000", None), (" 1", None), ("", None)])
+def test_bucket_bound(le: str, bound: float | None) -> None:
+    assert bucket_bound(le) == bound
