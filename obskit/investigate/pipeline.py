@@ -69,7 +69,8 @@ def investigate(sources: Sources, service: str, window: Window, baseline: Window
             if first is None and "metrics" not in status:
                 # nothing recorded before the window (a young store, a new service): compare the
                 # window's own first half with its second instead of comparing against nothing
-                split = split_window(window, first_sample(sources.metrics, service, window))
+                in_window = wait("metrics", pool.submit(first_sample, sources.metrics, service, window))
+                split = split_window(window, in_window)
                 if split is not None:
                     baseline, window = split
                     report.window = window
