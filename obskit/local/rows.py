@@ -67,9 +67,6 @@ SCHEMAS = {
 }
 
 
-_dump = dump  # the name json_rows.py and older callers use
-
-
 def level_of(severity_number: int, severity_text: str) -> str:
     """Normalised level: OTLP severity ranges 1-8 debug, 9-12 info, 13-16 warn, 17-24 error."""
     if severity_number >= 17:
@@ -95,7 +92,7 @@ _LEVEL_BY_NUMBER = {n: level_of(n, "") for n in range(1, 25)}
 
 def _resource(resource: Message) -> tuple[str, str, dict[str, Any]]:
     attrs = attributes(resource.attributes)
-    return str(attrs.get("service.name") or "unknown_service"), _dump(attrs), attrs
+    return str(attrs.get("service.name") or "unknown_service"), dump(attrs), attrs
 
 
 def span_rows(request: Message) -> Batch:
@@ -210,7 +207,7 @@ def metric_rows(request: Message) -> Batch:
         cols["unit"].append(metric.unit)
         cols["type"].append(kind)
         cols["temporality"].append(temporality)
-        cols["attributes"].append(_dump(attrs))
+        cols["attributes"].append(dump(attrs))
         if kind == "histogram":
             cols["value"].append(None)
             cols["count"].append(point.count)
