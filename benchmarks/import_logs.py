@@ -1,5 +1,6 @@
 """`obskit local import` of 1 M log records (OTLP JSON Lines, 1,000 records per line): records/s and
-peak RSS (the import streams in chunks, so memory stays bounded). Run:
+peak RSS. The import streams chunks into one transaction per file; DuckDB writes full row groups of
+that transaction to the store file (and spills past its memory_limit), so memory stays bounded. Run:
 
     .venv/bin/python benchmarks/import_logs.py [--records 1000000]
 """
@@ -7,6 +8,7 @@ peak RSS (the import streams in chunks, so memory stays bounded). Run:
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import sys
 import tempfile
@@ -34,6 +36,7 @@ def main() -> None:
             for _ in range(lines):
                 out.write(line + "\n")
         size = path.stat().st_size / 1e6
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         with Store(Path(tmp) / "bench.duckdb") as store:
             t0 = time.perf_counter()
             result = import_file(store, path)
@@ -41,7 +44,8 @@ def main() -> None:
         assert result.stored == lines * PER_LINE
         print(f"imported {result.stored:,} log records ({size:.0f} MB of JSON Lines) in {elapsed:.1f} s: "
               f"{result.stored / elapsed:,.0f} records/s")
-        print(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+        print(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB "
+              f"(before the import: {before:.0f} MiB); load average {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from obskit.local.attribute_json import dump as _dump
 from obskit.local.otlp_codec import PayloadError
-from obskit.local.rows import KINDS, LOG_COLUMNS, SPAN_COLUMNS, Batch, _dump, level_of
+from obskit.local.rows import KINDS, LOG_COLUMNS, SPAN_COLUMNS, Batch, level_of
 
 KIND_NAMES = {f"SPAN_KIND_{k.upper()}": i for i, k in enumerate(KINDS)}
 SEVERITY_NAMES = {"SEVERITY_NUMBER_UNSPECIFIED": 0, "SEVERITY_NUMBER_TRACE": 1, "SEVERITY_NUMBER_DEBUG": 5,

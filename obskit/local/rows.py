@@ -13,8 +13,12 @@ from typing import Any
 import pyarrow as pa
 from google.protobuf.message import Message
 
+from obskit.local.attribute_json import any_value, attributes, attributes_json, dump
+
 KINDS = ("unspecified", "internal", "server", "client", "producer", "consumer")
 TEMPORALITY = {0: "", 1: "delta", 2: "cumulative"}
+_KIND_OF = dict(enumerate(KINDS))
+_ZERO_TRACE, _ZERO_SPAN = bytes(16), bytes(8)
 
 SPAN_COLUMNS = ("trace_id", "span_id", "parent_span_id", "service", "name", "kind", "start_ns", "end_ns",
                 "error", "status_message", "attributes", "resource")
@@ -63,32 +67,6 @@ SCHEMAS = {
 }
 
 
-def any_value(value: Message) -> Any:
-    which = value.WhichOneof("value")
-    if which == "string_value":
-        return value.string_value
-    if which is None:
-        return None
-    if which == "array_value":
-        return [any_value(v) for v in value.array_value.values]
-    if which == "kvlist_value":
-        return {kv.key: any_value(kv.value) for kv in value.kvlist_value.values}
-    if which == "bytes_value":
-        return value.bytes_value.hex()
-    return getattr(value, which)
-
-
-def attributes(kvs: Any) -> dict[str, Any]:
-    return {kv.key: any_value(kv.value) for kv in kvs}
-
-
-def _dump(attrs: dict[str, Any]) -> str:
-    return _encode(attrs) if attrs else "{}"
-
-
-_encode = json.JSONEncoder(separators=(",", ":"), default=str, ensure_ascii=False).encode
-
-
 def level_of(severity_number: int, severity_text: str) -> str:
     """Normalised level: OTLP severity ranges 1-8 debug, 9-12 info, 13-16 warn, 17-24 error."""
     if severity_number >= 17:
@@ -109,60 +87,109 @@ def level_of(severity_number: int, severity_text: str) -> str:
     return "info"
 
 
+_LEVEL_BY_NUMBER = {n: level_of(n, "") for n in range(1, 25)}
+
+
 def _resource(resource: Message) -> tuple[str, str, dict[str, Any]]:
     attrs = attributes(resource.attributes)
-    return str(attrs.get("service.name") or "unknown_service"), _dump(attrs), attrs
+    return str(attrs.get("service.name") or "unknown_service"), dump(attrs), attrs
 
 
 def span_rows(request: Message) -> Batch:
-    cols: dict[str, list[Any]] = {c: [] for c in SPAN_COLUMNS}
-    batch = Batch("spans", cols)
-    a_trace, a_span, a_parent = cols["trace_id"].append, cols["span_id"].append, cols["parent_span_id"].append
-    a_service, a_name, a_kind = cols["service"].append, cols["name"].append, cols["kind"].append
-    a_start, a_end, a_error = cols["start_ns"].append, cols["end_ns"].append, cols["error"].append
-    a_msg, a_attrs, a_res = cols["status_message"].append, cols["attributes"].append, cols["resource"].append
+    """Rows for the spans table, built column by column straight from the protobuf objects.
+
+    The loop only collects raw fields; ids are hex-encoded per column afterwards, the resource's
+    service and JSON are computed once per ResourceSpans, attributes are written as JSON directly.
+    """
+    batch = Batch("spans", {})
+    trace_ids: list[bytes] = []
+    span_ids: list[bytes] = []
+    parents: list[bytes] = []
+    services: list[str] = []
+    names: list[str] = []
+    kinds: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    errors: list[bool] = []
+    messages: list[str] = []
+    attrs: list[str] = []
+    resources: list[str] = []
+    kind_of = _KIND_OF.get
     for rs in request.resource_spans:
         service, resource, _ = _resource(rs.resource)
+        before = len(names)
         for ss in rs.scope_spans:
             for span in ss.spans:
-                trace_id, span_id, parent = span.trace_id, span.span_id, span.parent_span_id
-                if len(trace_id) != 16 or len(span_id) != 8 or trace_id == bytes(16) or span_id == bytes(8):
+                trace_id, span_id = span.trace_id, span.span_id
+                if len(trace_id) != 16 or len(span_id) != 8 or trace_id == _ZERO_TRACE or span_id == _ZERO_SPAN:
                     batch.rejected += 1
                     if len(batch.errors) < 3:
                         batch.errors.append(f"span {span.name!r}: trace_id must be 16 bytes and span_id 8 bytes")
                     continue
-                a_trace(trace_id.hex())
-                a_span(span_id.hex())
-                a_parent(parent.hex() if len(parent) == 8 else None)
-                a_service(service)
-                a_name(span.name)
-                a_kind(KINDS[span.kind] if 0 <= span.kind < len(KINDS) else "unspecified")
-                a_start(span.start_time_unix_nano)
-                a_end(max(span.end_time_unix_nano, span.start_time_unix_nano))
-                a_error(span.status.code == 2)
-                a_msg(span.status.message)
-                a_attrs(_dump({kv.key: any_value(kv.value) for kv in span.attributes}))
-                a_res(resource)
+                trace_ids.append(trace_id)
+                span_ids.append(span_id)
+                parents.append(span.parent_span_id)
+                names.append(span.name)
+                kinds.append(kind_of(span.kind, "unspecified"))
+                start, end = span.start_time_unix_nano, span.end_time_unix_nano
+                starts.append(start)
+                ends.append(end if end > start else start)
+                status = span.status
+                errors.append(status.code == 2)
+                messages.append(status.message)
+                attrs.append(attributes_json(span.attributes))
+        added = len(names) - before
+        services.extend([service] * added)
+        resources.extend([resource] * added)
+    batch.columns = {
+        "trace_id": list(map(bytes.hex, trace_ids)), "span_id": list(map(bytes.hex, span_ids)),
+        "parent_span_id": [p.hex() if len(p) == 8 else None for p in parents], "service": services,
+        "name": names, "kind": kinds, "start_ns": starts, "end_ns": ends, "error": errors,
+        "status_message": messages, "attributes": attrs, "resource": resources,
+    }
     return batch
 
 
 def log_rows(request: Message) -> Batch:
-    cols: dict[str, list[Any]] = {c: [] for c in LOG_COLUMNS}
-    batch = Batch("logs", cols)
+    """Rows for the logs table, column by column (the same approach as :func:`span_rows`)."""
+    batch = Batch("logs", {})
+    stamps: list[int] = []
+    services: list[str] = []
+    numbers: list[int] = []
+    levels: list[str] = []
+    bodies: list[str] = []
+    trace_ids: list[bytes] = []
+    span_ids: list[bytes] = []
+    attrs: list[str] = []
+    resources: list[str] = []
+    level_by_number = _LEVEL_BY_NUMBER
     for rl in request.resource_logs:
         service, resource, _ = _resource(rl.resource)
+        before = len(stamps)
         for sl in rl.scope_logs:
             for rec in sl.log_records:
-                body = any_value(rec.body)
-                cols["ts_ns"].append(rec.time_unix_nano or rec.observed_time_unix_nano)
-                cols["service"].append(service)
-                cols["severity_number"].append(rec.severity_number)
-                cols["level"].append(level_of(rec.severity_number, rec.severity_text))
-                cols["body"].append(body if isinstance(body, str) else ("" if body is None else json.dumps(body)))
-                cols["trace_id"].append(rec.trace_id.hex() if len(rec.trace_id) == 16 else None)
-                cols["span_id"].append(rec.span_id.hex() if len(rec.span_id) == 8 else None)
-                cols["attributes"].append(_dump(attributes(rec.attributes)))
-                cols["resource"].append(resource)
+                stamps.append(rec.time_unix_nano or rec.observed_time_unix_nano)
+                number = rec.severity_number
+                numbers.append(number)
+                levels.append(level_by_number[number] if 0 < number < 25 else level_of(number, rec.severity_text))
+                body = rec.body
+                if body.WhichOneof("value") == "string_value":
+                    bodies.append(body.string_value)
+                else:
+                    value = any_value(body)
+                    bodies.append(value if isinstance(value, str) else ("" if value is None else json.dumps(value)))
+                trace_ids.append(rec.trace_id)
+                span_ids.append(rec.span_id)
+                attrs.append(attributes_json(rec.attributes))
+        added = len(stamps) - before
+        services.extend([service] * added)
+        resources.extend([resource] * added)
+    batch.columns = {
+        "ts_ns": stamps, "service": services, "severity_number": numbers, "level": levels, "body": bodies,
+        "trace_id": [t.hex() if len(t) == 16 else None for t in trace_ids],
+        "span_id": [s.hex() if len(s) == 8 else None for s in span_ids],
+        "attributes": attrs, "resource": resources,
+    }
     return batch
 
 
@@ -180,7 +207,7 @@ def metric_rows(request: Message) -> Batch:
         cols["unit"].append(metric.unit)
         cols["type"].append(kind)
         cols["temporality"].append(temporality)
-        cols["attributes"].append(_dump(attrs))
+        cols["attributes"].append(dump(attrs))
         if kind == "histogram":
             cols["value"].append(None)
             cols["count"].append(point.count)

@@ -143,11 +143,9 @@ class Store:
         for table, parts in by_table.items():
             batch = parts[0] if len(parts) == 1 else Batch(
                 table, {name: [v for part in parts for v in part.columns[name]] for name in parts[0].columns})
-            con.register("incoming", batch.arrow())
-            try:
-                con.execute(f"INSERT INTO {table} SELECT * FROM incoming")
-            finally:
-                con.unregister("incoming")
+            # a relation, not register()/unregister(): a registered view stays alive (with its Arrow table)
+            # until the transaction ends, so a long import would hold every chunk in memory
+            con.from_arrow(batch.arrow()).insert_into(table)
             result.stored += batch.size
         return result
 

@@ -62,3 +62,19 @@ def test_unreadable_file(tmp_path: Path) -> None:
     truncated.write_bytes(gzip.compress(jsonl(spans_request()).encode())[:-12])
     with Store(tmp_path / "s.duckdb") as store, pytest.raises(InputError, match=r"cut\.jsonl\.gz:\d+"):
         import_file(store, truncated)
+
+
+def test_a_file_bigger_than_a_row_group_is_still_all_or_nothing(tmp_path: Path) -> None:
+    """Past 122,880 rows DuckDB writes row groups of the open transaction to the store file (that is
+    what keeps a big import's memory bounded); a bad last line must still leave nothing behind."""
+    line = otlp_json(logs_request(records=2000))
+    path = tmp_path / "big.jsonl"
+    path.write_text((line + "\n") * 64 + "{broken\n")
+    with Store(tmp_path / "s.duckdb") as store:
+        with pytest.raises(InputError, match=r"big\.jsonl:65: invalid JSON"):
+            import_file(store, path)
+        path.write_text((line + "\n") * 64)
+        assert import_file(store, path).stored == 128_000
+        store.checkpoint()
+    con = duckdb.connect(str(tmp_path / "s.duckdb"), read_only=True)
+    assert con.execute("SELECT count(*), count(DISTINCT body) FROM logs").fetchone() == (128_000, 2000)
