@@ -64,6 +64,14 @@ def http_client(
     )
 
 
+def prometheus_client(url: str, prometheus: Any = None, timeout: float = 10.0) -> httpx.Client:
+    """A client for Prometheus at `url`, with the configured auth and TLS when `url` is the configured one
+    (`prometheus` is a PrometheusConfig or None); a different URL gets no credentials sent to it."""
+    if prometheus is not None and prometheus.url and str(prometheus.url).rstrip("/") == url.rstrip("/"):
+        return http_client(url, auth=prometheus.auth, tls=prometheus.tls, timeout=timeout)
+    return http_client(url, timeout=timeout)
+
+
 def _root_cause(exc: BaseException) -> BaseException:
     seen = exc
     while seen.__cause__ is not None or seen.__context__ is not None:

@@ -37,13 +37,14 @@ def binary(*names: str) -> str:
     pytest.fail(f"{names[0]} is not installed; run `make test`, which installs it", pytrace=False)
 
 
-def wait_ready(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float = READY_TIMEOUT) -> None:
+def wait_ready(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float = READY_TIMEOUT,
+               auth: tuple[str, str] | None = None) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"server exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
         with contextlib.suppress(httpx.HTTPError):
-            if httpx.get(f"{url}/-/ready", timeout=1.0).status_code == 200:
+            if httpx.get(f"{url}/-/ready", timeout=1.0, auth=auth).status_code == 200:
                 return
         time.sleep(0.1)
     proc.kill()
@@ -92,6 +93,7 @@ def prometheus(
     scrape_interval: str = "15s",
     extra_args: list[str] | None = None,
     scrape_configs: list[dict] | None = None,
+    basic_auth: tuple[str, str, str] | None = None,
 ) -> Iterator[Server]:
     """A real Prometheus on a free port; backfilled first when openmetrics text is given.
 
@@ -112,6 +114,10 @@ def prometheus(
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     log = workdir / "prometheus.log"
+    if basic_auth:  # (user, password, bcrypt hash of the password) -> --web.config.file
+        web = workdir / "web.yml"
+        web.write_text(f"basic_auth_users:\n  {basic_auth[0]}: {basic_auth[2]}\n")
+        extra_args = [*(extra_args or []), f"--web.config.file={web}"]
     args = [
         binary("prometheus"),
         f"--config.file={config_file}",
@@ -125,7 +131,7 @@ def prometheus(
     with log.open("wb") as out:
         proc = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT)
     try:
-        wait_ready(url, proc, log)
+        wait_ready(url, proc, log, auth=basic_auth[:2] if basic_auth else None)
         yield Server(url, workdir, proc)
     finally:
         stop(proc)

@@ -16,7 +16,8 @@ def lint_options(config: object | None, prometheus_url: str | None = None,
                  disable: list[str] | None = None) -> LintOptions:
     config = getattr(config, "config", config)  # a LoadedConfig or a Config
     settings = getattr(getattr(config, "alerts", None), "lint", None)
-    options = LintOptions(prometheus_url=prometheus_url)
+    options = LintOptions(prometheus_url=prometheus_url,
+                          prometheus_config=getattr(config, "prometheus", None))
     if settings is not None:
         options.severities = tuple(settings.severities)
         options.require_for = settings.require_for

@@ -30,12 +30,9 @@ class LintRun:
 
 def prometheus_client(url: str, config: object | None) -> object:
     """An httpx client for Prometheus with the config's auth and TLS when the URL is the configured one."""
-    from obskit.transport import http_client
+    from obskit.transport import prometheus_client as client_for
 
-    prom = getattr(config, "prometheus", None)
-    if prom is not None and prom.url and str(prom.url).rstrip("/") == url.rstrip("/"):
-        return http_client(url, auth=prom.auth, tls=prom.tls)
-    return http_client(url)
+    return client_for(url, getattr(config, "prometheus", None))
 
 
 def lint_paths(paths: list[Path], options: LintOptions) -> LintRun:

@@ -73,43 +73,20 @@ def test_doctor_mixed_ok_and_failing(prometheus_url: str, repo_root: Path) -> No
     assert "CANARY-mixed-777" not in result.stdout + result.stderr
 
 
-# bcrypt hash (cost 4) of the password "s3cret-CANARY", for Prometheus' --web.config.file
-WEB_CONFIG = "basic_auth_users:\n  obskit: $2b$04$q6CDUHldLFFYxAQOAA8AdOpJt39yd9T1HrQ4Y7lpXqqrnLDTb/n4q\n"
+# user, password and its bcrypt hash (cost 4), for Prometheus' --web.config.file
+BASIC_AUTH = ("obskit", "s3cret-CANARY", "$2b$04$q6CDUHldLFFYxAQOAA8AdOpJt39yd9T1HrQ4Y7lpXqqrnLDTb/n4q")
 
 
-def test_doctor_basic_auth_401_then_ok(tmp_path: Path) -> None:
-    from tests import servers
-
-    web = tmp_path / "web.yml"
-    web.write_text(WEB_CONFIG)
-    workdir = tmp_path / "prom"
-    # the harness waits on /-/ready, which basic auth also guards: start by hand and poll with auth
-    port = servers.free_port()
-    url = f"http://127.0.0.1:{port}"
-    workdir.mkdir()
-    (workdir / "prometheus.yml").write_text("global: {}\n")
-    proc = subprocess.Popen([servers.binary("prometheus"), f"--config.file={workdir / 'prometheus.yml'}",
-                             f"--storage.tsdb.path={workdir / 'data'}", f"--web.listen-address=127.0.0.1:{port}",
-                             f"--web.config.file={web}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{url}/-/ready", auth=("obskit", "s3cret-CANARY"), timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        config = load_config(None, env={"OBSKIT_PROMETHEUS_URL": url}).config
-        prom = next(p for p in run_doctor(config, timeout=5, tools=False) if p.name == "prometheus")
-        assert not prom.ok and prom.detail.startswith("401 Unauthorized")
-        env = {"OBSKIT_PROMETHEUS_URL": url, "OBSKIT_PROMETHEUS_USERNAME": "obskit",
-               "OBSKIT_PROMETHEUS_PASSWORD": "s3cret-CANARY"}
-        config = load_config(None, env=env).config
-        prom = next(p for p in run_doctor(config, timeout=5, tools=False) if p.name == "prometheus")
-        assert prom.ok, prom.detail
-    finally:
-        servers.stop(proc)
+def test_doctor_basic_auth_401_then_ok(start_prometheus) -> None:
+    url = start_prometheus(basic_auth=BASIC_AUTH).url
+    config = load_config(None, env={"OBSKIT_PROMETHEUS_URL": url}).config
+    prom = next(p for p in run_doctor(config, timeout=5, tools=False) if p.name == "prometheus")
+    assert not prom.ok and prom.detail.startswith("401 Unauthorized")
+    env = {"OBSKIT_PROMETHEUS_URL": url, "OBSKIT_PROMETHEUS_USERNAME": BASIC_AUTH[0],
+           "OBSKIT_PROMETHEUS_PASSWORD": BASIC_AUTH[1]}
+    config = load_config(None, env=env).config
+    prom = next(p for p in run_doctor(config, timeout=5, tools=False) if p.name == "prometheus")
+    assert prom.ok, prom.detail
 
 
 def test_doctor_tls_error_named(tmp_path: Path) -> None:

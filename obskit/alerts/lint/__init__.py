@@ -45,7 +45,7 @@ def lint(rulesets: list[RuleSet], options: LintOptions) -> LintReport:
     if options.prometheus_url:
         from obskit.alerts.lint.online import PrometheusFacts
 
-        ctx.prometheus = PrometheusFacts(options.prometheus_url)
+        ctx.prometheus = PrometheusFacts(options.prometheus_url, prometheus=options.prometheus_config)
     for check_cls in CHECKS:
         if check_cls.id in options.disable:
             continue

@@ -21,6 +21,7 @@ class LintOptions:
     scrape_interval: str = "1m"
     disable: set[str] = field(default_factory=set)  # check ids to skip
     prometheus_url: str | None = None  # enables online checks
+    prometheus_config: Any = None  # obskit.config.PrometheusConfig: auth/TLS when prometheus_url is that one
     record_name_allow: tuple[str, ...] = ("sloth_slo_info",)  # Sloth's name, kept for compatibility
 
 

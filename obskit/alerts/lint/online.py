@@ -12,15 +12,16 @@ from typing import Any
 import httpx
 
 from obskit.errors import BackendError
-from obskit.transport import describe_failure, get_json, http_client
+from obskit.transport import describe_failure, get_json, prometheus_client
 
 LOOKBACK_SECONDS = 7 * 86400
 
 
 class PrometheusFacts:
-    def __init__(self, url: str, client: httpx.Client | None = None, timeout: float = 10.0) -> None:
+    def __init__(self, url: str, client: httpx.Client | None = None, timeout: float = 10.0,
+                 prometheus: Any = None) -> None:
         self.url = url
-        self.client = client or http_client(url, timeout=timeout)
+        self.client = client or prometheus_client(url, prometheus, timeout=timeout)
         self._series: dict[tuple[str, int], list[dict[str, str]]] = {}
         self._metadata: dict[str, list[dict[str, Any]]] | None = None
 
