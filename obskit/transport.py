@@ -14,6 +14,7 @@ import httpx
 
 from obskit import __version__
 from obskit.config import TLS, Auth, Secret
+from obskit.errors import ObskitError
 
 USER_AGENT = f"obskit/{__version__}"
 
@@ -81,6 +82,8 @@ def _root_cause(exc: BaseException) -> BaseException:
 
 def describe_failure(exc: BaseException, timeout: float | None = None) -> str:
     """Say in plain words why a request failed: connection refused, TLS, timeout, DNS, ..."""
+    if isinstance(exc, ObskitError):  # e.g. a secret reference that could not be resolved
+        return exc.message
     if isinstance(exc, httpx.HTTPStatusError):
         return describe_status(exc.response.status_code)
     if isinstance(exc, httpx.TimeoutException) or "timed out" in str(exc).lower():

@@ -9,6 +9,8 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, field_validator
 
+from obskit.errors import InputError
+
 REDACTED = "***"
 
 # keys that hold secrets; each may be given as <key>_env or <key>_file in obskit.yaml
@@ -17,12 +19,19 @@ SECRET_KEYS = ("password", "bearer_token", "api_key", "token")
 
 @dataclass(frozen=True)
 class Secret:
-    """A resolved credential. Prints as ``***``; ``source`` says where it came from."""
+    """A resolved credential. Prints as ``***``; ``source`` says where it came from.
+
+    A reference that cannot be resolved (unset variable, unreadable file) is kept with its `problem` and
+    raises only when the secret is used, so that commands that never talk to that backend still work.
+    """
 
     value: str
     source: str
+    problem: str | None = None  # why the value is missing, with file:line and key path
 
     def reveal(self) -> str:
+        if self.problem is not None:
+            raise InputError(self.problem)
         return self.value
 
     def __str__(self) -> str:

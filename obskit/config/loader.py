@@ -143,15 +143,16 @@ def _resolve_secrets(
             if isinstance(tree.get(base), Secret):
                 continue  # an OBSKIT_* environment variable already set it and wins
             if kind == "env":
-                if value not in env:
-                    raise InputError(f"{where(sub)}: environment variable {value} is not set")
-                tree[base] = Secret(env[value], f"env {value}")
+                if value in env:
+                    tree[base] = Secret(env[value], f"env {value}")
+                else:
+                    tree[base] = Secret("", f"env {value}", f"{where(sub)}: environment variable {value} is not set")
             else:
                 try:
-                    secret = Path(value).expanduser().read_text(encoding="utf-8").strip()
+                    tree[base] = Secret(Path(value).expanduser().read_text(encoding="utf-8").strip(), f"file {value}")
                 except OSError as exc:
-                    raise InputError(f"{where(sub)}: cannot read secret file {value!r}: {exc.strerror}") from None
-                tree[base] = Secret(secret, f"file {value}")
+                    tree[base] = Secret("", f"file {value}",
+                                        f"{where(sub)}: cannot read secret file {value!r}: {exc.strerror}")
             origins[_dotted((*path, base))] = tree[base].source
             continue
         _resolve_secrets(value, sub, origins, where, env)
@@ -266,7 +267,8 @@ def effective_items(loaded: LoadedConfig) -> list[tuple[str, str, str]]:
 
     def walk(obj: Any, path: tuple[str, ...]) -> None:
         if isinstance(obj, Secret):
-            rows.append((_dotted(path), REDACTED, obj.source))
+            rows.append((_dotted(path), "(missing)" if obj.problem else REDACTED,
+                         f"{obj.source}: {obj.problem.rpartition(': ')[2]}" if obj.problem else obj.source))
         elif isinstance(obj, BaseModel):
             for name in type(obj).model_fields:
                 walk(getattr(obj, name), (*path, name))

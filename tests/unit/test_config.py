@@ -79,10 +79,16 @@ def test_secret_from_env_reference_and_file(tmp_path: Path) -> None:
     assert ("prometheus.auth.bearer_token", REDACTED, "env MY_TOKEN") in rows
 
 
-def test_missing_env_reference_is_input_error(tmp_path: Path) -> None:
-    path = write(tmp_path, "grafana:\n  token_env: NOPE_NOT_SET\n")
+def test_missing_secret_reference_fails_only_when_used(tmp_path: Path) -> None:
+    """A CI job without the Grafana token can still build alerts: the error comes when the token is used."""
+    path = write(tmp_path, "grafana:\n  token_env: NOPE_NOT_SET\nprometheus:\n  auth:\n    password_file: /nope/pw\n")
+    loaded = load_config(path, env={})
     with pytest.raises(InputError, match=r"obskit.yaml:2: grafana.token_env: environment variable NOPE_NOT_SET"):
-        load_config(path, env={})
+        loaded.config.grafana.token.reveal()
+    with pytest.raises(InputError, match=r"obskit.yaml:5: prometheus.auth.password_file: cannot read secret file"):
+        loaded.config.prometheus.auth.password.reveal()
+    rows = {key: (value, source) for key, value, source in effective_items(loaded)}
+    assert rows["grafana.token"] == ("(missing)", "env NOPE_NOT_SET: environment variable NOPE_NOT_SET is not set")
 
 
 def test_well_known_env_secrets() -> None:
