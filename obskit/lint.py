@@ -71,7 +71,8 @@ def render_json(problems: Iterable[Problem]) -> str:
     return json.dumps(data, indent=2, sort_keys=True) + "\n"
 
 
-def _gh_escape(text: str, prop: bool = False) -> str:
+def gh_escape(text: str, prop: bool = False) -> str:
+    """Escape a GitHub workflow-command message (or, with prop, a property value such as a file name)."""
     text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     if prop:
         text = text.replace(":", "%3A").replace(",", "%2C")
@@ -83,12 +84,12 @@ def render_github(problems: Iterable[Problem]) -> str:
     levels = {Severity.error: "error", Severity.warning: "warning", Severity.info: "notice"}
     out = []
     for p in sort_problems(problems):
-        props = [f"file={_gh_escape(p.file, True)}"]
+        props = [f"file={gh_escape(p.file, True)}"]
         if p.line is not None:
             props.append(f"line={p.line}")
         if p.column is not None:
             props.append(f"col={p.column}")
-        props.append(f"title={_gh_escape(p.check, True)}")
+        props.append(f"title={gh_escape(p.check, True)}")
         message = p.message + (f" [{p.context}]" if p.context else "")
-        out.append(f"::{levels[p.severity]} {','.join(props)}::{_gh_escape(message)}")
+        out.append(f"::{levels[p.severity]} {','.join(props)}::{gh_escape(message)}")
     return "\n".join(out) + ("\n" if out else "")

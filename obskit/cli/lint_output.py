@@ -7,7 +7,7 @@ import sys
 from enum import StrEnum
 
 from obskit.cli.output import scrub
-from obskit.lint import Problem, render_github, render_json, render_text
+from obskit.lint import Problem, gh_escape, render_github, render_json, render_text
 
 _LOCATED = re.compile(r"^(?P<file>[^:\s][^:]*):(?P<line>\d+)(?::(?P<col>\d+))?: (?P<msg>.*)$", re.S)
 
@@ -28,12 +28,12 @@ def render_problems(problems: list[Problem], fmt: LintFormat) -> str:
 
 def github_annotation(level: str, text: str) -> str:
     """A ``::error file=...,line=...::msg`` line for a "file:line[:col]: message" string."""
-    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     match = _LOCATED.match(text)
     if not match:
-        return f"::{level}::{text}"
-    props = f"file={match['file']},line={match['line']}" + (f",col={match['col']}" if match["col"] else "")
-    return f"::{level} {props}::{match['msg']}"
+        return f"::{level}::{gh_escape(text)}"
+    props = f"file={gh_escape(match['file'], True)},line={match['line']}" + (
+        f",col={match['col']}" if match["col"] else "")
+    return f"::{level} {props}::{gh_escape(match['msg'])}"
 
 
 def write(text: str, stderr: bool = False) -> None:

@@ -29,3 +29,11 @@ def test_json_and_errors() -> None:
     data = json.loads(render_json(problems()))
     assert data[0]["severity"] == "error" and "source_line" not in data[0]
     assert has_errors(problems()) and not has_errors(problems()[1:])
+
+
+def test_located_message_annotation_escapes_properties_and_newlines() -> None:
+    from obskit.cli.lint_output import github_annotation
+
+    line = github_annotation("error", "dash,boards/a b.json:3:7: bad\nthing 100%")
+    assert line == "::error file=dash%2Cboards/a b.json,line=3,col=7::bad%0Athing 100%25"
+    assert github_annotation("warning", "no location\nhere") == "::warning::no location%0Ahere"
