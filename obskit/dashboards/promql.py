@@ -19,7 +19,6 @@ RATE_INTERVAL_SECONDS = 4242  # $__rate_interval
 INTERVAL_SECONDS = 4243  # $__interval
 RANGE_SECONDS = 4244  # $__range
 VARIABLE_SECONDS = 4245  # a template variable in a range position
-SENTINEL_SECONDS = {RATE_INTERVAL_SECONDS, INTERVAL_SECONDS, RANGE_SECONDS, VARIABLE_SECONDS}
 VARIABLE_VALUE = "obskit_variable"
 
 _REF = re.compile(r"\$\{(\w+)(?:[.:][^}]*)?\}|\$(\w+)|\[\[(\w+)(?::\w+)?\]\]")
@@ -51,9 +50,6 @@ def substitute(expr: str) -> str:
 class Selector:
     metric: str | None
     matchers: tuple[tuple[str, str, str], ...]  # (label, op "=", "!=", "=~", "!~", value)
-
-    def has_variable(self) -> bool:
-        return (self.metric or "").find(VARIABLE_VALUE) >= 0 or any(VARIABLE_VALUE in v for _, _, v in self.matchers)
 
     def concrete(self) -> Selector:
         """The selector without matchers on template variables (their values are unknown offline)."""

@@ -18,7 +18,7 @@ from obskit.investigate import logs as logs_stage
 from obskit.investigate import metrics as metrics_stage
 from obskit.investigate import traces as traces_stage
 from obskit.investigate.graph import ServiceGraph
-from obskit.investigate.model import Finding, Report, SourceStatus
+from obskit.investigate.model import SIGNALS, Finding, Report, SourceStatus
 from obskit.sources import Sources
 from obskit.sources.errors import SourceError
 from obskit.sources.metrics import MetricsSource
@@ -40,7 +40,7 @@ def investigate(sources: Sources, service: str, window: Window, baseline: Window
     started = time.monotonic()
     report = Report(service=service, window=window, baseline=baseline)
     status: dict[str, SourceStatus] = {}
-    for signal in ("metrics", "logs", "traces", "cluster"):
+    for signal in SIGNALS:
         src = getattr(sources, signal)
         if src is None:
             reason = sources.missing.get(signal, "not configured")
@@ -118,10 +118,10 @@ def investigate(sources: Sources, service: str, window: Window, baseline: Window
     if results.get("cluster") is not None:
         cluster_findings, events = results["cluster"]
         findings += cluster_findings
-    for name in ("metrics", "logs", "traces", "cluster"):
+    for name in SIGNALS:
         if name not in status:
             status[name] = SourceStatus(name, getattr(sources, name).name, True)
-    report.sources = [status[n] for n in ("metrics", "logs", "traces", "cluster")]
+    report.sources = [status[n] for n in SIGNALS]
     report.findings = sorted(findings, key=lambda f: (f.service, f.source, f.signal, f.onset or 0.0, f.summary))
     report.edges = graph.edges_among(services)
     report.known_services = sorted(set(graph.callees) | set(graph.callers))

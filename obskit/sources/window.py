@@ -22,9 +22,6 @@ class Window:
     def seconds(self) -> float:
         return self.end - self.start
 
-    def shifted(self, seconds: float) -> Window:
-        return Window(self.start + seconds, self.end + seconds, self.step)
-
     def iso(self) -> tuple[str, str]:
         fmt = "%Y-%m-%dT%H:%M:%SZ"
         return (

@@ -86,7 +86,3 @@ def selectors(node: Any) -> Iterator[Any]:
         if type(item).__name__ == "VectorSelector":
             yield item
 
-
-def find_offset(expr: str, needle: str) -> int | None:
-    index = expr.find(needle)
-    return index if index >= 0 else None

@@ -17,8 +17,6 @@ from obskit.local.demo.topology import FRONTEND_RATE
 from obskit.local.demo.workload import Workload
 from obskit.local.store import Store
 
-SCENARIO_NAMES = tuple(SCENARIOS)
-
 
 @dataclass
 class RootCause:

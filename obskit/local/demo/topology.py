@@ -61,6 +61,3 @@ DB_QUERY_TIME = 0.004  # median postgres INSERT time, seconds
 # frontend traffic mix
 ENTRY_MIX = (("/product/{id}", 0.55), ("/cart", 0.30), ("/checkout", 0.15))
 
-
-def pod_names(service: str, template_hash: str, suffixes: list[str]) -> list[str]:
-    return [f"{service}-{template_hash}-{s}" for s in suffixes]
