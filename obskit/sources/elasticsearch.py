@@ -12,10 +12,11 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 from urllib.parse import quote as url_quote
 
-from elastic_transport import ApiError, TransportError
+from elastic_transport import ApiError, ConnectionTimeout, TlsError, TransportError
 from elasticsearch import Elasticsearch
 
 from obskit.config import ElasticsearchConfig
@@ -50,12 +51,18 @@ class ElasticsearchLogs:
         self.index = config.index
         self.fields: FieldMap = field_map(config.field_map, config.fields)
         auth: dict[str, Any] = {}
+        # the same credentials as headers, for calls that go through the bare transport (_raw)
+        self._auth_headers: dict[str, str] = {}
         if config.auth.api_key is not None:
             auth["api_key"] = config.auth.api_key.reveal()
+            self._auth_headers["authorization"] = f"ApiKey {auth['api_key']}"
         elif config.auth.bearer_token is not None:
             auth["bearer_auth"] = config.auth.bearer_token.reveal()
+            self._auth_headers["authorization"] = f"Bearer {auth['bearer_auth']}"
         elif config.auth.username and config.auth.password is not None:
             auth["basic_auth"] = (config.auth.username, config.auth.password.reveal())
+            token = base64.b64encode(f"{auth['basic_auth'][0]}:{auth['basic_auth'][1]}".encode()).decode()
+            self._auth_headers["authorization"] = f"Basic {token}"
         tls: dict[str, Any] = {}
         if config.tls.ca_file:
             tls["ca_certs"] = str(config.tls.ca_file)
@@ -84,9 +91,10 @@ class ElasticsearchLogs:
 
     def _raw(self, method: str, path: str, body: Any = None) -> Any:
         try:
-            meta, data = self.client.transport.perform_request(method, path, headers=JSON, body=body)
+            meta, data = self.client.transport.perform_request(method, path, headers=JSON | self._auth_headers,
+                                                               body=body)
         except TransportError as exc:
-            raise SourceError("elasticsearch", f"{exc.message if hasattr(exc, 'message') else exc}") from None
+            raise SourceError("elasticsearch", _transport_reason(exc)) from None
         if meta.status >= 400:
             raise SourceError("elasticsearch", f"{method} {path}: HTTP {meta.status}: {_reason(data)}")
         return data
@@ -105,7 +113,7 @@ class ElasticsearchLogs:
             raise SourceError("elasticsearch", f"{method} {path}: HTTP {exc.meta.status}: {_reason(exc.body)}") \
                 from None
         except TransportError as exc:
-            raise SourceError("elasticsearch", str(exc)) from None
+            raise SourceError("elasticsearch", _transport_reason(exc)) from None
 
     def _search(self, body: dict[str, Any], index: str | None) -> dict[str, Any]:
         path = f"/{url_quote(index, safe='*,')}/_search" if index else "/_search"
@@ -231,6 +239,20 @@ def _opt(value: Any) -> str | None:
     return str(value) if value else None
 
 
+def _transport_reason(exc: TransportError) -> str:
+    """Plain words for a connection-level failure (the client's own text carries object reprs)."""
+    text = str(exc)
+    if isinstance(exc, ConnectionTimeout) or "timed out" in text.lower():
+        return "timeout"
+    if "refused" in text.lower() or "Errno 111" in text:
+        return "connection refused"
+    if isinstance(exc, TlsError) or "SSL" in text or "CERTIFICATE" in text:
+        return "TLS error (set elasticsearch.tls.ca_file, or tls.insecure_skip_verify for testing only)"
+    if "Name or service not known" in text or "nodename nor servname" in text:
+        return "host name not found (DNS)"
+    return text.splitlines()[0][:200] if text else type(exc).__name__
+
+
 def _reason(body: Any) -> str:
     if isinstance(body, dict):
         error = body.get("error")
@@ -238,4 +260,4 @@ def _reason(body: Any) -> str:
             return str(error.get("reason") or error.get("type") or error)
         if error:
             return str(error)
-    return str(body)[:200]
+    return " ".join(str(body).split())[:200]  # a server's raw body: one line, bounded

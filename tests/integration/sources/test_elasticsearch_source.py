@@ -114,3 +114,27 @@ def test_query_text_escapes_the_service() -> None:
     text = logs.query_text('a" OR service.name:*')
     assert text.startswith('service.name:"a\\" OR service.name:*" AND log.level:(')
     assert lucene_phrase("back\\slash") == '"back\\\\slash"'
+
+
+@pytest.mark.parametrize(("name", "major", "fields"), CASES)
+@pytest.mark.parametrize(("env", "expected"), [
+    ({"OBSKIT_ELASTICSEARCH_API_KEY": "CANARY-key"}, "ApiKey CANARY-key"),
+    ({"OBSKIT_ELASTICSEARCH_USERNAME": "elastic", "OBSKIT_ELASTICSEARCH_PASSWORD": "pw"}, "Basic ZWxhc3RpYzpwdw=="),
+])
+def test_every_request_carries_the_credentials(name: str, major: int, fields: str, env: dict, expected: str) -> None:
+    """The version probe and OpenSearch calls go through the bare transport: they must authenticate too."""
+    from obskit.config import load_config
+
+    with replay(router(name, major)) as (url, seen):
+        config = load_config(None, env={"OBSKIT_ELASTICSEARCH_URL": url, **env}).config.elasticsearch
+        ElasticsearchLogs(config.model_copy(update={"field_map": fields})).counts("checkout", WINDOW)
+    assert seen and [r.headers.get("authorization") for r in seen] == [expected] * len(seen)
+
+
+def test_connection_refused_is_said_plainly() -> None:
+    from tests.servers import free_port
+
+    logs = ElasticsearchLogs(ElasticsearchConfig(urls=[f"http://127.0.0.1:{free_port()}"]))
+    with pytest.raises(SourceError) as err:
+        logs.counts("x", WINDOW)
+    assert err.value.reason == "connection refused"
