@@ -99,18 +99,19 @@ def check(
     scrape_interval: Annotated[int, typer.Option("--scrape-interval", help="Scrape interval in seconds; "
                                                  "rate windows must be at least twice it.")] = 15,
     datasource: Annotated[list[str] | None, typer.Option("--datasource", help="A datasource uid that exists "
-                                                         "(repeatable).")] = None,
+                                                         "besides the stack's prometheus, logs, jaeger (repeatable).")] = None,
     disable: Annotated[list[str] | None, typer.Option("--disable", help="Turn a check off by id (repeatable), "
                                                       "e.g. dashboard/variables.")] = None,
 ) -> None:
     """Lint dashboards: uids, titles, panel ids, layout, datasources, variables, PromQL, stale build output."""
     from obskit.dashboards.lint import LintOptions
+    from obskit.dashboards.lint.base import STACK_DATASOURCE_UIDS
     from obskit.dashboards.part import lint_paths, prometheus_client
 
     chosen = _paths(paths)
     loaded_config = cli_state.config({"prometheus.url": prometheus} if prometheus else None)
     url = str(loaded_config.config.prometheus.url) if loaded_config.config.prometheus.url else None
-    options = LintOptions(scrape_interval_seconds=scrape_interval, known_datasources=set(datasource or []),
+    options = LintOptions(scrape_interval_seconds=scrape_interval, known_datasources=set(STACK_DATASOURCE_UIDS) | set(datasource or []),
                           prometheus_url=url, disabled=set(disable or []))
     if url:
         options.prometheus_client = prometheus_client(url, loaded_config.config)

@@ -10,11 +10,15 @@ from typing import Any, ClassVar
 from obskit.dashboards.model import Dashboard, panel_label
 from obskit.lint import Problem, Severity
 
+# datasource uids `obskit deploy` provisions (charts/obskit-stack/templates/grafana-datasources.yaml)
+STACK_DATASOURCE_UIDS = frozenset({"prometheus", "logs", "jaeger"})
+
 
 @dataclass
 class LintOptions:
     scrape_interval_seconds: int = 15  # rate windows must be >= 2x this
-    known_datasources: set[str] = field(default_factory=set)  # literal datasource uids that exist
+    # literal datasource uids that exist: the stack's, plus any given with --datasource
+    known_datasources: set[str] = field(default_factory=lambda: set(STACK_DATASOURCE_UIDS))
     prometheus_url: str | None = None  # enables online checks
     prometheus_client: Any = None  # an httpx.Client for Prometheus (built from config), optional
     lookback_days: int = 7  # metric-exists: a selector must have series within this window

@@ -18,7 +18,7 @@ from obskit.dashboards.lint.base import Check, LintContext
 from obskit.dashboards.lint.promql_syntax import prometheus_queries
 from obskit.errors import BackendError
 from obskit.lint import Problem, Severity
-from obskit.transport import describe_failure
+from obskit.transport import describe_failure, describe_status, http_client
 
 MAX_VALUES_SHOWN = 5
 
@@ -39,8 +39,9 @@ class SeriesLookup:
         except httpx.HTTPError as exc:
             raise BackendError(f"Prometheus at {self.client.base_url}: {describe_failure(exc)}") from None
         if response.status_code != 200:
-            raise BackendError(f"Prometheus at {self.client.base_url} answered {response.status_code} for "
-                               f"{path}: {response.text[:200]}")
+            # the body is not shown: proxies may echo request headers (credentials) into it
+            raise BackendError(f"Prometheus at {self.client.base_url} answered {path}: "
+                               f"{describe_status(response.status_code)}")
         return response.json().get("data") or []
 
     def has_series(self, selector: str) -> bool:
@@ -82,7 +83,7 @@ class MetricExistsCheck(Check):
     def check(self, ctx: LintContext) -> Iterator[Problem]:
         client = ctx.options.prometheus_client
         if client is None and ctx.options.prometheus_url:
-            client = httpx.Client(base_url=ctx.options.prometheus_url, timeout=10.0)
+            client = http_client(ctx.options.prometheus_url)
         if client is None:
             return
         lookup = SeriesLookup(client, ctx.options.lookback_days)

@@ -47,3 +47,16 @@ def test_undefined_variable_is_error_unused_is_warning() -> None:
         (Severity.error, "$pod"), (Severity.warning, "variable")]
     assert "'cluster' is defined but never used" in problems[1].message
     assert problems[0].context == 'panel "Requests" (id 1)'
+
+
+def test_stack_uids_are_known_and_match_the_chart(repo_root) -> None:
+    import re
+
+    from obskit.dashboards.lint.base import STACK_DATASOURCE_UIDS
+
+    template = (repo_root / "charts/obskit-stack/templates/grafana-datasources.yaml").read_text()
+    assert set(re.findall(r"^\s+uid: (\S+)$", template, re.M)) == STACK_DATASOURCE_UIDS
+    for uid in sorted(STACK_DATASOURCE_UIDS):
+        p = panel()
+        p["datasource"] = {"type": "prometheus", "uid": uid}
+        assert run(DatasourceCheck, [as_json_dashboard(dashboard_data(panels=[p]))]) == []
