@@ -98,8 +98,9 @@ def check(
     fmt: Annotated[LintFormat, typer.Option("--format", help="text, json or github.")] = LintFormat.text,
     scrape_interval: Annotated[int, typer.Option("--scrape-interval", help="Scrape interval in seconds; "
                                                  "rate windows must be at least twice it.")] = 15,
-    datasource: Annotated[list[str] | None, typer.Option("--datasource", help="A datasource uid that exists "
-                                                         "besides the stack's prometheus, logs, jaeger (repeatable).")] = None,
+    datasource: Annotated[list[str] | None, typer.Option(
+        "--datasource", help="A datasource uid that exists besides the stack's prometheus, logs, jaeger "
+        "(repeatable).")] = None,
     disable: Annotated[list[str] | None, typer.Option("--disable", help="Turn a check off by id (repeatable), "
                                                       "e.g. dashboard/variables.")] = None,
 ) -> None:
@@ -111,7 +112,8 @@ def check(
     chosen = _paths(paths)
     loaded_config = cli_state.config({"prometheus.url": prometheus} if prometheus else None)
     url = str(loaded_config.config.prometheus.url) if loaded_config.config.prometheus.url else None
-    options = LintOptions(scrape_interval_seconds=scrape_interval, known_datasources=set(STACK_DATASOURCE_UIDS) | set(datasource or []),
+    options = LintOptions(scrape_interval_seconds=scrape_interval,
+                          known_datasources=set(STACK_DATASOURCE_UIDS) | set(datasource or []),
                           prometheus_url=url, disabled=set(disable or []))
     if url:
         options.prometheus_client = prometheus_client(url, loaded_config.config)
