@@ -50,7 +50,8 @@ def lint_part(options: CheckOptions) -> PartResult:
     rules = sum(len(rs.rules()) for rs in rulesets)
     errors = sum(p.severity is Severity.error for p in report.problems)
     warnings = sum(p.severity is Severity.warning for p in report.problems)
-    skipped = ", online checks skipped (no Prometheus URL)" if report.skipped else ""
+    skipped = (", online checks incomplete (Prometheus failed)" if report.backend_errors
+               else ", online checks skipped (no Prometheus URL)" if report.skipped else "")
     result.summary = f"{len(rulesets)} files, {rules} rules, {errors} errors, {warnings} warnings{skipped}"
     return result
 

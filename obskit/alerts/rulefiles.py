@@ -137,6 +137,9 @@ def load_rules_py(path: Path) -> RuleSet:
         namespace = runpy.run_path(str(path))
     except SyntaxError as exc:
         raise InputError(f"{path}:{exc.lineno}:{exc.offset}: Python syntax error: {exc.msg}") from None
+    except SystemExit as exc:  # a rules file must not end the whole run
+        raise InputError(f"{path}: the rules file called sys.exit({exc.code!r}); it must only define groups") \
+            from None
     except Exception as exc:  # the user's code failed: say where, not a traceback
         raise InputError(f"{path}: running the rules file failed: {type(exc).__name__}: {exc}") from None
     groups = namespace.get("groups")

@@ -93,6 +93,19 @@ def main() -> None:
             raise
         error(exc.message, exc.hint)
         sys.exit(exc.exit_code)
+    except OSError as exc:
+        if state.debug or "--debug" in sys.argv:
+            raise
+        if exc.filename:  # a file or directory the user named cannot be read or written
+            error(f"{exc.filename}: {exc.strerror or exc}")
+            sys.exit(EXIT_USAGE)
+        error(f"internal error: {type(exc).__name__}: {exc}", "rerun with --debug and report the traceback")
+        sys.exit(EXIT_INTERNAL)
+    except UnicodeDecodeError as exc:
+        if state.debug or "--debug" in sys.argv:
+            raise
+        error(f"an input file is not UTF-8 text ({exc.reason} at byte {exc.start})")
+        sys.exit(EXIT_USAGE)
     except KeyboardInterrupt:
         error("interrupted")
         sys.exit(130)

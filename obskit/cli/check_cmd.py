@@ -37,6 +37,10 @@ def check(
             from obskit.errors import InputError
 
             raise InputError(f"--only: unknown part {name!r}; known: {', '.join(known)}")
+    if not root.is_dir():
+        from obskit.errors import InputError
+
+        raise InputError(f"{root}: not a directory; expected the repository root holding dashboards/ and alerts/")
     loaded = cli_state.config({"prometheus.url": prometheus} if prometheus else None)
     url = str(loaded.config.prometheus.url) if loaded.config.prometheus.url else None
     options = CheckOptions(root=root, prometheus_url=url, config=loaded.config)

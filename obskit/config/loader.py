@@ -217,6 +217,8 @@ def load_config(
             text = file_path.read_text(encoding="utf-8")
         except OSError as exc:
             raise InputError(f"cannot read config file {file_path}: {exc.strerror}") from None
+        except UnicodeDecodeError:
+            raise InputError(f"{file_path}: not UTF-8 text; expected a YAML config file") from None
         try:
             loaded = yaml.safe_load(text)
         except yaml.YAMLError as exc:

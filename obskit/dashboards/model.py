@@ -158,6 +158,8 @@ def _exec_module(file: Path) -> Any:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)  # FSDK warns on the classic Dashboard
             spec.loader.exec_module(module)
+    except SystemExit as exc:  # a dashboard file must not end the whole run
+        raise RuntimeError(f"the file called sys.exit({exc.code!r}); it must only define dashboards") from None
     finally:
         sys.modules.pop(name, None)
         if sys.path and sys.path[0] == folder:

@@ -16,6 +16,9 @@ _DURATION = re.compile(r"^(?:(\d+(?:\.\d+)?)([smhdw]))+$")
 _PART = re.compile(r"(\d+(?:\.\d+)?)([smhdw])")
 
 
+MAX_DURATION = 3650 * 86400.0  # windows and baselines longer than ten years are typing mistakes
+
+
 def parse_duration(text: str, field: str) -> float:
     value = text.strip().lower()
     if not _DURATION.match(value):
@@ -23,6 +26,8 @@ def parse_duration(text: str, field: str) -> float:
     seconds = sum(float(n) * _UNITS[u] for n, u in _PART.findall(value))
     if seconds <= 0:
         raise InputError(f"{field}: {text!r} must be longer than zero")
+    if seconds > MAX_DURATION:
+        raise InputError(f"{field}: {text!r} is out of range", hint="at most 10 years (3650d)")
     return seconds
 
 
