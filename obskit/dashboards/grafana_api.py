@@ -114,6 +114,9 @@ class _Session:
 
     def call(self, what: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         from grafana_client.client import GrafanaException
+        from niquests.exceptions import RequestException  # grafana-client speaks HTTP through niquests
+
+        from obskit.transport import describe_failure
 
         try:
             return fn(*args, **kwargs)
@@ -121,6 +124,8 @@ class _Session:
             if _is_404(exc):
                 raise
             raise BackendError(f"Grafana at {self.url}: {what}: {describe(exc)}") from None
+        except RequestException as exc:  # no HTTP answer at all: refused, DNS, TLS, timeout
+            raise BackendError(f"Grafana at {self.url}: {what}: {describe_failure(exc)}") from None
 
     def folder_uid(self, title: str, create: bool) -> str | None:
         if title == GENERAL_FOLDER:
