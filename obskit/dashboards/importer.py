@@ -153,8 +153,39 @@ with_json(). Edit freely: `obskit dashboards build` writes the JSON, `obskit das
 '''
 
 
+def check_shape(data: Any, source: str) -> None:
+    """The parts of the dashboard model the importer walks must have their documented JSON types."""
+
+    def bad(path: str, expected: str) -> InputError:
+        return InputError(f"{source}: {path}: expected {expected}")
+
+    if not isinstance(data, dict):
+        raise bad("(top level)", "a dashboard object")
+    if not isinstance(data.get("title", ""), str):
+        raise bad("title", "a string")
+
+    def panels(items: Any, path: str) -> None:
+        if not isinstance(items, list):
+            raise bad(path, "a list of panel objects")
+        for i, panel in enumerate(items):
+            where = f"{path}[{i}]"
+            if not isinstance(panel, dict):
+                raise bad(where, "a panel object")
+            for key, kind, expected in (("type", str, "a string"), ("title", str, "a string"),
+                                        ("targets", list, "a list of query objects"), ("gridPos", dict, "an object")):
+                if key in panel and not isinstance(panel[key], kind):
+                    raise bad(f"{where}.{key}", expected)
+            if any(not isinstance(t, dict) for t in panel.get("targets") or []):
+                raise bad(f"{where}.targets", "a list of query objects")
+            if "panels" in panel:
+                panels(panel["panels"], f"{where}.panels")
+
+    panels(data.get("panels", []), "panels")
+
+
 def to_python(data: dict[str, Any], source: str = "a JSON file", verify: bool = True) -> str:
     """Readable Python that builds ``data`` back (checked when ``verify``)."""
+    check_shape(data, source)
     writer = _Writer()
     data = {k: v for k, v in data.items() if k not in ("id", "version", "iteration")}
     lines, extra = writer.chain(f"db.Dashboard({data.get('title', '')!r})", data, DASHBOARD_METHODS, 4,
