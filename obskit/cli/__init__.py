@@ -26,7 +26,9 @@ from obskit.cli import (
     logs_cmd,
 )
 from obskit.cli.output import error
-from obskit.cli.state import state
+
+# bound as _state: the name `state` must stay the submodule obskit.cli.state (commands import it lazily)
+from obskit.cli.state import state as _state
 from obskit.errors import EXIT_USAGE, ObskitError
 
 EXIT_INTERNAL = 4
@@ -65,8 +67,8 @@ def root(
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
     ] = False,
 ) -> None:
-    state.config_path = config
-    state.debug = debug
+    _state.config_path = config
+    _state.debug = debug
 
 
 # the main job first: investigate an incident, on the local store (demo) or production backends
@@ -89,12 +91,12 @@ def main() -> None:
     try:
         app()
     except ObskitError as exc:
-        if state.debug or "--debug" in sys.argv:
+        if _state.debug or "--debug" in sys.argv:
             raise
         error(exc.message, exc.hint)
         sys.exit(exc.exit_code)
     except OSError as exc:
-        if state.debug or "--debug" in sys.argv:
+        if _state.debug or "--debug" in sys.argv:
             raise
         if exc.filename:  # a file or directory the user named cannot be read or written
             error(f"{exc.filename}: {exc.strerror or exc}")
@@ -102,7 +104,7 @@ def main() -> None:
         error(f"internal error: {type(exc).__name__}: {exc}", "rerun with --debug and report the traceback")
         sys.exit(EXIT_INTERNAL)
     except UnicodeDecodeError as exc:
-        if state.debug or "--debug" in sys.argv:
+        if _state.debug or "--debug" in sys.argv:
             raise
         error(f"an input file is not UTF-8 text ({exc.reason} at byte {exc.start})")
         sys.exit(EXIT_USAGE)
@@ -112,7 +114,7 @@ def main() -> None:
     except SystemExit:
         raise
     except Exception as exc:
-        if state.debug or "--debug" in sys.argv:
+        if _state.debug or "--debug" in sys.argv:
             raise
         error(f"internal error: {type(exc).__name__}: {exc}", "rerun with --debug and report the traceback")
         sys.exit(EXIT_INTERNAL)

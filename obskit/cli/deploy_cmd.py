@@ -27,8 +27,19 @@ app = typer.Typer(
 
 Namespace = Annotated[str, typer.Option("--namespace", "-n", help="Namespace of the stack.")]
 Release = Annotated[str, typer.Option("--release", help="Helm release name of the stack.")]
-Context = Annotated[str | None, typer.Option("--context", help="Kube context (default: the current one).",
+Context = Annotated[str | None, typer.Option("--context", help="Kube context (default: kubernetes.context from "
+                                             "obskit.yaml, else the current one).",
                                              envvar="OBSKIT_KUBE_CONTEXT")]
+
+
+def _kube_context(context: str | None) -> str | None:
+    """--context (or OBSKIT_KUBE_CONTEXT), else kubernetes.context from the config, else the current one."""
+    if context:
+        return context
+    from obskit.cli import state
+
+    kube = state.config().config.kubernetes
+    return kube.context if kube is not None else None
 FormatOpt = Annotated[Format, typer.Option("--format", help="Output format.")]
 
 
@@ -59,6 +70,7 @@ def deploy(
     """Deploy (or with --dry-run: render and check) the stack."""
     if ctx.invoked_subcommand:
         return
+    context = _kube_context(context)
     from obskit.deploy import deployment
     from obskit.deploy.stack import StackOptions, render_stack
 
@@ -203,6 +215,7 @@ def _outcome_json(outcome: DeployOutcome, eps: list[deployment.Endpoint]) -> dic
 def status_cmd(namespace: Namespace = "observability", release: Release = "obskit", context: Context = None,
                fmt: FormatOpt = Format.text) -> None:
     """Release status, revision history and a readiness probe of every part."""
+    context = _kube_context(context)
     from obskit.deploy import deployment
 
     result = deployment.status(release, namespace, context)
@@ -233,6 +246,7 @@ def status_cmd(namespace: Namespace = "observability", release: Release = "obski
 def rollback_cmd(revision: Annotated[int | None, typer.Argument(help="Revision (default: the previous one).")] = None,
                  namespace: Namespace = "observability", release: Release = "obskit", context: Context = None) -> None:
     """Roll the stack release back (a new revision; CRDs and the operator are untouched)."""
+    context = _kube_context(context)
     from obskit.deploy import deployment
 
     deployment.rollback(release, namespace, revision, context)
@@ -251,6 +265,7 @@ def uninstall_cmd(
 
         raise InputError("--purge deletes PersistentVolumeClaims (all stored metrics, logs, traces) and CRDs",
                          hint="add --yes to confirm")
+    context = _kube_context(context)
     from obskit.deploy import deployment
 
     for line in deployment.uninstall(release, namespace, context, purge=purge):
