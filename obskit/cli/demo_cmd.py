@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -13,6 +12,7 @@ from rich.progress import Progress
 from obskit.cli import state
 from obskit.cli.output import Format, emit_json, show
 from obskit.errors import InputError
+from obskit.sources.window import rfc3339
 
 HELP = """Simulate one hour of a small shop (frontend, checkout, cart, payments, inventory, shipping and
 postgres) with the real OpenTelemetry SDK, with an incident starting 40 minutes in, into the local
@@ -20,9 +20,6 @@ store. Prints the ground truth and the investigate command to run next; with --i
 (text format; the exit code is then investigate's: 1 when it names suspects). Exit 2 for an unknown
 scenario."""
 
-
-def _iso(ts: float) -> str:
-    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def demo(
@@ -52,19 +49,19 @@ def demo(
             truth = run_scenario(scenario, path, seed, progress=lambda done: progress.update(task, completed=done))
     else:
         truth = run_scenario(scenario, path, seed)
-    command = f"obskit investigate --db {path} {truth.symptom_service} --from {_iso(truth.window['from'])} " \
-              f"--to {_iso(truth.window['to'])}"
+    command = f"obskit investigate --db {path} {truth.symptom_service} --from {rfc3339(truth.window['from'])} " \
+              f"--to {rfc3339(truth.window['to'])}"
     if fmt is Format.json:
         emit_json({**truth.to_json(), "next": command})
         return
     show(f"[bold]{scenario}[/]: {SCENARIOS[scenario].description}\n"
          f"store: {path}\n"
          f"symptom: {truth.symptom_service}   root cause: {truth.root_cause.service} ({truth.root_cause.kind})\n"
-         f"incident window: {_iso(truth.window['from'])} .. {_iso(truth.window['to'])}\n"
+         f"incident window: {rfc3339(truth.window['from'])} .. {rfc3339(truth.window['to'])}\n"
          f"next: {command}")
     if then_investigate:
         from obskit.cli.investigate_cmd import investigate_command
 
         show("")
-        investigate_command(truth.symptom_service, start=_iso(truth.window["from"]), end=_iso(truth.window["to"]),
-                            db=path)
+        investigate_command(truth.symptom_service, start=rfc3339(truth.window["from"]),
+                            end=rfc3339(truth.window["to"]), db=path)

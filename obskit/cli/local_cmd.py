@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -11,6 +10,7 @@ from rich.table import Table
 
 from obskit.cli import state
 from obskit.cli.output import Format, emit_json, show
+from obskit.sources.window import rfc3339
 
 app = typer.Typer(help="The embedded OTLP receiver and DuckDB store (no backends needed).", no_args_is_help=True)
 
@@ -23,7 +23,7 @@ def _db(db: Path | None) -> Path:
 
 
 def _iso(ts: float | None) -> str:
-    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if ts is not None else "-"
+    return rfc3339(ts) if ts is not None else "-"
 
 
 @app.command("serve")

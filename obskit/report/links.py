@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from urllib.parse import quote, urlencode
 
 from obskit.sources.window import Window
+from obskit.sources.window import rfc3339 as window_rfc3339
 
 # (datasource type, uid) as provisioned by charts/obskit-stack (templates/grafana-datasources.yaml)
 DATASOURCES = {"promql": ("prometheus", "prometheus"), "lucene": ("elasticsearch", "logs")}
@@ -35,9 +36,7 @@ def explore_url(grafana: str | None, language: str, query: str | None, window: W
 
 
 def rfc3339(ts: float | None) -> str | None:
-    if ts is None:
-        return None
-    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return None if ts is None else window_rfc3339(ts)
 
 
 def clock(ts: float | None) -> str:

@@ -6,6 +6,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 
+def rfc3339(ts: float) -> str:
+    """Epoch seconds as RFC 3339 UTC to the second: the one timestamp format obskit prints."""
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 @dataclass(frozen=True)
 class Window:
     start: float  # epoch seconds, UTC
@@ -23,8 +28,4 @@ class Window:
         return self.end - self.start
 
     def iso(self) -> tuple[str, str]:
-        fmt = "%Y-%m-%dT%H:%M:%SZ"
-        return (
-            datetime.fromtimestamp(self.start, UTC).strftime(fmt),
-            datetime.fromtimestamp(self.end, UTC).strftime(fmt),
-        )
+        return rfc3339(self.start), rfc3339(self.end)
