@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from obskit.dashboards.model import Dashboard
+from obskit.yamlblock import BlockDumper
 
 CONFIGMAP_MAX_BYTES = 1024 * 1024  # Kubernetes object size limit (etcd), 1 MiB
 CONFIGMAP_WARN_BYTES = 262_144  # kubectl client-side apply: last-applied-configuration annotation limit
@@ -49,18 +50,6 @@ def _k8s_name(name: str) -> str:
     return (f"dashboard-{slug}" if slug else "dashboard")[:253].rstrip("-")
 
 
-class _BlockDumper(yaml.SafeDumper):
-    """Multi-line strings (the dashboard JSON) as literal blocks, so ConfigMaps stay readable."""
-
-
-def _str_representer(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
-    style = "|" if "\n" in value else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-_BlockDumper.add_representer(str, _str_representer)
-
-
 def render_configmap(dash: Dashboard, namespace: str | None = None) -> str:
     body = render_json(dash.data)
     metadata: dict[str, Any] = {
@@ -72,7 +61,7 @@ def render_configmap(dash: Dashboard, namespace: str | None = None) -> str:
         metadata["namespace"] = namespace
     manifest = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": metadata,
                 "data": {f"{dash.name}.json": body}}
-    return yaml.dump(manifest, Dumper=_BlockDumper, sort_keys=True, default_flow_style=False, width=1_000_000)
+    return yaml.dump(manifest, Dumper=BlockDumper, sort_keys=True, default_flow_style=False, width=1_000_000)
 
 
 def outputs(dashboards: list[Dashboard], fmt: str = "json") -> list[Output]:

@@ -16,6 +16,7 @@ import helm_python as helm
 import yaml
 
 from obskit.errors import InputError
+from obskit.yamlblock import BlockDumper
 
 CHART_DIR = Path(__file__).resolve().parents[2] / "charts" / "obskit-stack"
 
@@ -128,23 +129,11 @@ def _split(template: str, text: str) -> list[Manifest]:
     return out
 
 
-class _ManifestDumper(yaml.SafeDumper):
-    """Multi-line strings (embedded config files, dashboards) as readable literal blocks."""
-
-
-def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    style = "|" if "\n" in value else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-_ManifestDumper.add_representer(str, _str)
-
-
 def dump(manifests: list[Manifest]) -> str:
     """Deterministic multi-document YAML: stable order, sorted keys, a source comment per object."""
     parts = []
     for m in manifests:
-        body = yaml.dump(m.body, Dumper=_ManifestDumper, sort_keys=True, default_flow_style=False,
+        body = yaml.dump(m.body, Dumper=BlockDumper, sort_keys=True, default_flow_style=False,
                          allow_unicode=True, width=1000)
         parts.append(f"---\n# Source: {m.template}\n{body}")
     return "".join(parts)
