@@ -50,11 +50,21 @@ def resolve_window(since: str | None, start: str | None, end: str | None, baseli
     if t1 <= t0:
         raise InputError(f"--to ({t1:.0f}) must be after --from ({t0:.0f})")
     seconds = t1 - t0
-    step = 60.0 if seconds <= 7200 else max(60.0, round(seconds / 120 / 60) * 60)
+    step = window_step(seconds)
     t0 = t0 - (t0 % step)  # align buckets so every source agrees on bucket starts
     window = Window(t0, t1, step)
-    length = seconds if baseline == "auto" else parse_duration(baseline, "--baseline")
+    length = max(seconds, MIN_AUTO_BASELINE) if baseline == "auto" else parse_duration(baseline, "--baseline")
     return window, Window(t0 - length, t0, step)
+
+
+MIN_AUTO_BASELINE = 1800.0  # an automatic baseline covers at least 30 minutes (less where data starts later)
+
+
+def window_step(seconds: float) -> float:
+    """About 12-120 buckets: 15 s for a 3-minute incident, 60 s up to 2 h, then wider."""
+    if seconds <= 1800:
+        return float(min(60, max(10, 5 * round(seconds / 12 / 5))))
+    return 60.0 if seconds <= 7200 else max(60.0, round(seconds / 120 / 60) * 60)
 
 
 def build_sources(local: bool, db: Path | None, timeout: float) -> tuple[Sources, str | None]:
@@ -89,7 +99,9 @@ def investigate_command(
     since: Annotated[str | None, typer.Option("--since", help="Window ending now, e.g. 30m, 1h (default 1h).")] = None,
     start: Annotated[str | None, typer.Option("--from", help="Start: RFC 3339, epoch, now-2h, '2h ago'.")] = None,
     end: Annotated[str | None, typer.Option("--to", help="Window end (default now).")] = None,
-    baseline: Annotated[str, typer.Option("--baseline", help="auto (same length just before) or a duration.")] = "auto",
+    baseline: Annotated[str, typer.Option(
+        "--baseline", help="auto (just before the window: its length, at least 30m, trimmed to where data "
+                           "starts) or an exact duration.")] = "auto",
     namespace: Annotated[str | None, typer.Option("--namespace", "-n", help="Kubernetes namespace.")] = None,
     local: Annotated[bool, typer.Option("--local", help="Use the local DuckDB store instead of backends.")] = False,
     db: Annotated[Path | None, typer.Option("--db", help="Local store path (implies --local).", dir_okay=False)] = None,

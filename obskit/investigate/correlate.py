@@ -1,9 +1,8 @@
 """Correlate: one timeline and ranked suspects.
 
-The root cause is found by walking the dependency graph downstream from the investigated service: from the
-current node, go to the nearest anomalous callee whose onset is not later than the current node's (it can
-explain the caller's anomaly); stop when no callee explains it. That node is suspect #1, however loud other
-series are. Other anomalous nodes follow, ranked by strength, halved when an anomalous callee explains them.
+Suspects are ranked by blame attribution: what a service itself contributes (its own self/link time, own
+errors, call pattern, saturation, crashes, log templates) counts in full; its RED anomalies, which include
+everything it calls, count only when no anomalous service downstream explains them.
 """
 
 from __future__ import annotations
@@ -50,8 +49,25 @@ def profile(service: str, findings: list[Finding], slack: float) -> Node | None:
     return Node(service, kind, onset, round(strength, 4), ordered)
 
 
+# RED series include the time and failures of everything a service calls: evidence about the service only
+# when nothing downstream explains it. Everything else (self/link time, own errors, call pattern, pod
+# saturation, crashes, log templates, rollouts) is the service's own.
+INCLUSIVE = {("metrics", name) for name in ("latency_p50", "latency_p95", "latency_p99", "error_ratio")}
+EXPLAINED = 0.25  # weight of a service's inclusive evidence when an anomalous callee explains it
+
+
+def exclusive(f: Finding) -> bool:
+    return (f.source, f.signal) not in INCLUSIVE
+
+
 def rank(target: str, graph: ServiceGraph, findings: list[Finding], step: float) -> tuple[list[Suspect], list[str]]:
-    """Suspects ordered best first, and the walked path from the target to the root cause."""
+    """Suspects ordered best first, and the chain from the target to suspect #1.
+
+    Blame attribution: a service's own evidence (exclusive findings) counts in full; its RED anomalies count
+    in full only when no anomalous service downstream of it has evidence of its own from no later than
+    `2 * step` after it, else they are discounted. The strongest service wins; ties go to the earlier onset,
+    then to the service nearer the target.
+    """
     slack = 2 * step
     by_service: dict[str, list[Finding]] = {}
     for f in findings:
@@ -59,43 +75,52 @@ def rank(target: str, graph: ServiceGraph, findings: list[Finding], step: float)
     nodes = {s: n for s, fs in by_service.items() if (n := profile(s, fs, slack)) is not None}
     if not nodes:
         return [], []
-    walk = [target]
-    current = target
-    while True:
-        limit = nodes[current].onset + slack if current in nodes else float("inf")
-        frontier = [n for n in _nearest_anomalous(current, graph, nodes) if nodes[n].onset <= limit and n not in walk]
-        if not frontier:
-            break
-        current = min(frontier, key=lambda n: (nodes[n].onset, -nodes[n].strength, n))
-        walk.append(current)
-    root = current if current in nodes else None
-    if root is None:  # the graph says nothing: the earliest strong anomaly wins
-        root = min(nodes.values(), key=lambda n: (n.onset, -n.strength, n.service)).service
-    suspects = [_suspect(nodes[root], 0.5 + 0.5 * nodes[root].strength)]
+    own = {s: n for s, n in nodes.items() if any(exclusive(f) and f.kind != "deploy" for f in n.findings)}
+    distance = {svc: i for i, svc in enumerate(graph.downstream(target, 50))}
+    scored = []
     for name, node in nodes.items():
-        if name == root:
-            continue
-        explained = any(c in nodes and nodes[c].onset <= node.onset + slack for c in graph.callees.get(name, ()))
-        suspects.append(_suspect(node, 0.5 * node.strength * (0.5 if explained else 1.0)))
-    suspects[1:] = sorted(suspects[1:], key=lambda s: (-s.score, s.onset or 0.0, s.service))
-    return suspects, [w for w in walk if w in nodes]
+        mine = [f for f in node.findings if exclusive(f)]
+        if name in own:
+            score = _strength(mine)
+        else:
+            explained = any(c in own and own[c].onset <= node.onset + slack
+                            for c in _reachable(name, graph) if c != name)
+            score = _strength(node.findings) * (EXPLAINED if explained else 1.0)
+        scored.append((score, node))
+    scored.sort(key=lambda p: (-p[0], p[1].onset, distance.get(p[1].service, len(distance)), p[1].service))
+    suspects = [_suspect(node, round(0.5 + 0.5 * score if i == 0 else 0.5 * score, 4))
+                for i, (score, node) in enumerate(scored)]
+    return suspects, _chain(target, suspects[0].service, graph)
 
 
-def _nearest_anomalous(start: str, graph: ServiceGraph, nodes: dict[str, Node]) -> list[str]:
-    """Anomalous services reachable from `start` through non-anomalous ones (the first on each branch)."""
-    found: list[str] = []
-    seen = {start}
-    queue = deque(sorted(graph.callees.get(start, ())))
+def _strength(findings: list[Finding]) -> float:
+    scored = [f for f in findings if f.kind != "deploy"]
+    if not scored:
+        return 0.0
+    top = max(f.score for f in scored)
+    return min(1.0, top / 20.0) * 0.8 + min(0.2, 0.05 * len({(f.source, f.signal) for f in scored}))
+
+
+def _reachable(start: str, graph: ServiceGraph) -> list[str]:
+    return graph.downstream(start, 50)
+
+
+def _chain(target: str, root: str, graph: ServiceGraph) -> list[str]:
+    """The call path from the target down to the root cause (just the two when the graph has no path)."""
+    previous: dict[str, str] = {}
+    queue = deque([target])
     while queue:
         svc = queue.popleft()
-        if svc in seen:
-            continue
-        seen.add(svc)
-        if svc in nodes:
-            found.append(svc)
-        else:
-            queue.extend(sorted(graph.callees.get(svc, ())))
-    return found
+        if svc == root:
+            path = [root]
+            while path[-1] != target:
+                path.append(previous[path[-1]])
+            return list(reversed(path))
+        for nxt in sorted(graph.callees.get(svc, ())):
+            if nxt not in previous and nxt != target:
+                previous[nxt] = svc
+                queue.append(nxt)
+    return [target, root] if root != target else [target]
 
 
 def _suspect(node: Node, score: float) -> Suspect:

@@ -80,6 +80,9 @@ def investigate(sources: Sources, service: str, window: Window, baseline: Window
             else:
                 baseline = covered(baseline, first)
             report.baseline = baseline
+        known = None
+        if sources.traces is not None or sources.metrics is not None:
+            known = pool.submit(known_services, sources, Window(baseline.start, window.end, window.step))
         graph = ServiceGraph()
         if deps is not None:
             edges = wait("traces", deps)
@@ -102,6 +105,9 @@ def investigate(sources: Sources, service: str, window: Window, baseline: Window
             began.setdefault(name, time.monotonic())
             futures[name] = pool.submit(fn, *args)
         results: dict[str, Any] = {name: wait(name, future) for name, future in futures.items()}
+        if known is not None:
+            report.known_services = _result(known, "known", {}, "", left("traces" if "traces" in began else
+                                                                           "metrics"), opts.source_timeout) or []
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
     findings: list[Finding] = []
@@ -112,9 +118,12 @@ def investigate(sources: Sources, service: str, window: Window, baseline: Window
     if results.get("logs") is not None:
         log_findings, report.templates = results["logs"]
         findings += log_findings
+    requests = (0, 0)
     if results.get("traces") is not None:
-        trace_findings, report.paths = results["traces"]
-        findings += [f for f in trace_findings if f.service in services]
+        traced = results["traces"]
+        report.paths = traced.paths
+        requests = traced.requests
+        findings += [f for f in traced.findings if f.service in services]
     if results.get("cluster") is not None:
         cluster_findings, events = results["cluster"]
         findings += cluster_findings
@@ -124,10 +133,12 @@ def investigate(sources: Sources, service: str, window: Window, baseline: Window
     report.sources = [status[n] for n in SIGNALS]
     report.findings = sorted(findings, key=lambda f: (f.service, f.source, f.signal, f.onset or 0.0, f.summary))
     report.edges = graph.edges_among(services)
-    report.known_services = sorted(set(graph.callees) | set(graph.callers))
-    answered = {s.signal for s in report.sources if s.checked}
-    report.unknown_service = {"metrics", "traces"} <= answered and not report.series and \
-        service not in report.known_services and not findings
+    report.known_services = sorted(set(report.known_services) | set(graph.callees) | set(graph.callers))
+    report.red_sources = {s.service: s.labels.get("source", "metrics") for s in report.series}
+    answered = {s.signal for s in report.sources if s.checked} & {"metrics", "traces"}
+    report.unknown_service = bool(answered) and not report.series and service not in report.known_services \
+        and not findings
+    report.missing = [] if report.unknown_service else missing_data(report, service, requests)
     report.suspects, _ = correlate.rank(service, graph, findings, window.step)
     report.timeline = correlate.timeline(findings, events)
     report.verdict = verdict(report)
@@ -142,6 +153,9 @@ def verdict(report: Report) -> str:
         return f"Could not investigate {report.service}: no source answered."
     if report.unknown_service:
         return f"No metrics or traces mention {report.service} between {start} and {end}: check the service name."
+    if not report.suspects and report.missing:
+        return (f"No usable data for {report.service} between {start} and {end}: {'; '.join(report.missing)}. "
+                f"This is not a healthy verdict.")
     if not report.suspects:
         return (f"Nothing anomalous found for {report.service} between {start} and {end} compared with the "
                 f"baseline (checked {', '.join(checked)}).")
@@ -156,6 +170,39 @@ def verdict(report: Report) -> str:
 
 
 MIN_BASELINE_STEPS = 5
+MIN_REQUESTS = 5  # entry spans per period below which span RED says nothing
+
+
+def known_services(sources: Sources, window: Window) -> list[str]:
+    """Every service the answering metrics and traces sources know in the window (for unknown-name errors)."""
+    names: set[str] = set()
+    for src in (sources.metrics, sources.traces):
+        if src is not None:
+            try:
+                names.update(src.service_names(window))
+            except SourceError:
+                continue
+    return sorted(names)
+
+
+def missing_data(report: Report, service: str, requests: tuple[int, int]) -> list[str]:
+    """Why nothing about the service can be compared (empty when RED from metrics or spans covers both the
+    window and the baseline): "no usable data" is its own verdict, never "nothing anomalous"."""
+    red = [s for s in report.series if s.service == service and s.name == "request_rate" and s.points]
+    has_metrics = bool(red) and any(ts < report.window.start for s in red for ts, _ in s.points)
+    has_spans = min(requests) >= MIN_REQUESTS
+    if has_metrics or has_spans:
+        return []
+    reasons = []
+    if not red:
+        reasons.append("no RED metrics matched a known naming profile")
+    elif not has_metrics:
+        reasons.append("RED metrics have no baseline before the window")
+    if requests == (0, 0):
+        reasons.append("no spans enter the service")
+    elif not has_spans:
+        reasons.append(f"too few requests in spans ({requests[0]} in the window, {requests[1]} in the baseline)")
+    return reasons
 
 
 def first_sample(metrics: MetricsSource, service: str, baseline: Window) -> float | None:

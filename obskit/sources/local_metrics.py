@@ -22,6 +22,7 @@ from obskit.local.semconv import (
     SERVER_DURATION,
     STATUS_ATTRIBUTES,
 )
+from obskit.sources.local_span_red import span_red
 from obskit.sources.metrics import Series, per_service
 from obskit.sources.window import Window
 
@@ -99,6 +100,10 @@ class LocalMetrics:
         return sql, self.con.cursor().execute(sql, params).fetchall()
 
     def red(self, service: str, window: Window) -> list[Series]:
+        """RED from request histograms, else from the service's entry spans."""
+        return self._red_metrics(service, window) or span_red(self.con, [service], window).get(service, [])
+
+    def _red_metrics(self, service: str, window: Window) -> list[Series]:
         database = False
         sql, rows = self._rows(service, window, database=False)
         if not rows:
@@ -147,8 +152,18 @@ class LocalMetrics:
         return [s for s in series.values() if s.points]
 
     def red_many(self, services: list[str], window: Window) -> dict[str, list[Series]]:
-        """red() per service, concurrently (each call uses its own DuckDB cursor)."""
-        return per_service(self.red, services, window)
+        """red() per service, concurrently (each call uses its own DuckDB cursor); services without request
+        histograms get RED from their entry spans in one query (series labelled {"source": "spans"})."""
+        found = per_service(self._red_metrics, services, window)
+        bare = [service for service, series in found.items() if not series]
+        found.update(span_red(self.con, bare, window))
+        return found
+
+    def service_names(self, window: Window) -> list[str]:
+        rows = self.con.cursor().execute(
+            "SELECT DISTINCT service FROM metric_points WHERE ts_ns > ? AND ts_ns <= ? AND service IS NOT NULL "
+            "ORDER BY service", [int(window.start * 1e9), int(window.end * 1e9)]).fetchall()
+        return [r[0] for r in rows]
 
     def saturation_many(self, services: list[str], window: Window) -> dict[str, list[Series]]:
         return per_service(self.saturation, services, window)

@@ -6,7 +6,8 @@ import json
 
 import duckdb
 
-from obskit.sources.traces import Edge, Span, Trace
+from obskit.sources import local_span_groups
+from obskit.sources.traces import Edge, Span, SpanGroup, Trace
 from obskit.sources.window import Window
 
 SPAN_COLUMNS = "trace_id, span_id, parent_span_id, service, name, kind, start_ns, end_ns, error, status_message, " \
@@ -18,17 +19,24 @@ PEER = "coalesce(json_extract_string({t}.attributes, '$.\"peer.service\"'), " \
 FIND_SQL = """
 SELECT trace_id, min(start_ns) AS first FROM spans
 WHERE (service = ? OR (kind = 'client' AND {peer} = ?)) AND start_ns >= ? AND start_ns < ? {filters}
-GROUP BY trace_id ORDER BY first DESC, trace_id LIMIT ?
+GROUP BY trace_id ORDER BY hash(trace_id), trace_id LIMIT ?
 """
 
 EDGES_SQL = f"""
-SELECT c.service AS caller, coalesce(s.service, {PEER.format(t='c')}) AS callee, count(*) AS calls,
-       sum(CASE WHEN c.error OR s.error THEN 1 ELSE 0 END) AS errors
-FROM spans c LEFT JOIN spans s
-  ON s.trace_id = c.trace_id AND s.parent_span_id = c.span_id AND s.kind = 'server'
-WHERE c.kind IN ('client', 'producer') AND c.start_ns >= ? AND c.start_ns < ?
-GROUP BY caller, callee HAVING callee IS NOT NULL AND callee <> caller ORDER BY caller, callee
+WITH pairs AS (
+  SELECT p.service AS caller, c.service AS callee, c.error OR p.error AS failed
+  FROM spans c JOIN spans p ON p.trace_id = c.trace_id AND p.span_id = c.parent_span_id
+  WHERE c.start_ns >= $start AND c.start_ns < $end AND c.service <> p.service
+  UNION ALL
+  SELECT c.service, {PEER.format(t='c')}, c.error
+  FROM spans c
+  WHERE c.kind IN ('client', 'producer') AND c.start_ns >= $start AND c.start_ns < $end
+    AND NOT EXISTS (SELECT 1 FROM spans s WHERE s.trace_id = c.trace_id AND s.parent_span_id = c.span_id
+                    AND s.service <> c.service))
+SELECT caller, callee, count(*) AS calls, sum(failed::INTEGER) AS errors FROM pairs
+WHERE callee IS NOT NULL AND callee <> caller GROUP BY caller, callee ORDER BY caller, callee
 """
+SERVICES_SQL = "SELECT DISTINCT service FROM spans WHERE start_ns >= ? AND start_ns < ? ORDER BY service"
 
 
 def _span(row: tuple) -> Span:
@@ -78,8 +86,17 @@ class LocalTraces:
         return traces[0] if traces else None
 
     def dependencies(self, window: Window) -> list[Edge]:
-        rows = self.con.cursor().execute(EDGES_SQL, [int(window.start * 1e9), int(window.end * 1e9)]).fetchall()
+        rows = self.con.cursor().execute(EDGES_SQL, {"start": int(window.start * 1e9),
+                                                     "end": int(window.end * 1e9)}).fetchall()
         return [Edge(caller, callee, int(calls), int(errors or 0)) for caller, callee, calls, errors in rows]
+
+    def service_names(self, window: Window) -> list[str]:
+        """Every service with a span in the window."""
+        rows = self.con.cursor().execute(SERVICES_SQL, [int(window.start * 1e9), int(window.end * 1e9)])
+        return [r[0] for r in rows.fetchall()]
+
+    def span_groups(self, window: Window) -> list[SpanGroup]:
+        return local_span_groups.span_groups(self.con, window)
 
     def trace_url(self, trace_id: str) -> str | None:
         return None  # the local store has no UI

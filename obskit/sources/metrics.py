@@ -44,6 +44,10 @@ class MetricsSource(Protocol):
         """saturation() for each service, batched like red_many()."""
         ...
 
+    def service_names(self, window: Window) -> list[str]:
+        """Every service the backend has RED or pod series of in the window (label values, for typos)."""
+        ...
+
 
 def per_service(fetch: Callable[[str, Window], list[Series]], services: list[str], window: Window,
                 workers: int = 4) -> dict[str, list[Series]]:

@@ -14,6 +14,7 @@ import math
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 import httpx
 
@@ -143,6 +144,17 @@ class PrometheusMetrics:
             pool.shutdown(wait=True, cancel_futures=True)
 
     # --- MetricsSource ---------------------------------------------------------------------------------
+    def service_names(self, window: Window) -> list[str]:
+        """Values of every profile's service labels on its request metric (what a user may have meant)."""
+        pairs = sorted({(p.requests_metric, label) for p in metric_profiles().values() for label in p.service_labels})
+
+        def values(pair: tuple[str, str]) -> list[str]:
+            metric, label = pair
+            return self._get(f"/api/v1/label/{quote(label, safe='')}/values",
+                             {"match[]": metric, **_range(window)}) or []
+
+        return sorted({v for found in self._concurrently(values, pairs) for v in found if isinstance(v, str)})
+
     def red(self, service: str, window: Window) -> list[Series]:
         detected = self.profile_for(service, window)
         if detected is None:

@@ -37,6 +37,29 @@ class Edge:
     errors: int = 0
 
 
+@dataclass
+class SpanGroup:
+    """Spans of one kind of work in one period, aggregated over ALL spans (not a sample where possible).
+
+    part "self": time spent inside `service` itself (span minus its children), own errors (an erroring span
+    none of whose children erred); part "link": a caller's span minus its callee's child span (the network,
+    queue or connection at the callee), blamed on the callee `service`, the calling service in `caller`;
+    part "entry": requests into `service` (no parent, or the parent in another service: `caller`).
+    """
+
+    part: str  # self | link | entry
+    service: str
+    operation: str
+    caller: str  # "" for self parts and root entries
+    count: int
+    errors: int
+    total: float  # seconds
+    p50: float  # seconds
+    p90: float
+    p99: float
+    buckets: list[tuple[float, int, int, float]] = field(default_factory=list)  # (step start, count, errors, p50)
+
+
 class TracesSource(Protocol):
     name: str  # "jaeger" or "local"
 
@@ -55,7 +78,16 @@ class TracesSource(Protocol):
     def get_trace(self, trace_id: str) -> Trace | None: ...
 
     def dependencies(self, window: Window) -> list[Edge]:
-        """Service-to-service call edges seen in the window (from client/server span pairs)."""
+        """Service-to-service call edges seen in the window: every parent/child span pair whose services
+        differ (whatever the span kinds), plus client/producer spans' peer attributes."""
+        ...
+
+    def service_names(self, window: Window) -> list[str]:
+        """Every service the backend has spans of (in the window where it can tell)."""
+        ...
+
+    def span_groups(self, window: Window) -> list[SpanGroup]:
+        """Self time, link time and entries per (service, operation) over the window, bucketed by its step."""
         ...
 
     def trace_url(self, trace_id: str) -> str | None:

@@ -1,0 +1,36 @@
+"""Investigation policy as data: thresholds read from YAML beside the code, validated once."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from obskit.errors import InputError
+
+HERE = Path(__file__).parent
+
+
+class BlamePolicy(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    threshold: float
+    min_spans: int
+    floor_seconds: float
+    relative_floor: float
+    min_request_share: float
+    full_score: float
+    caller_stall_callees: int
+    call_pattern_ratio: float
+    call_pattern_threshold: float
+
+
+@cache
+def blame_policy() -> BlamePolicy:
+    path = HERE / "blame.yaml"
+    try:
+        return BlamePolicy.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except (ValidationError, yaml.YAMLError) as exc:
+        raise InputError(f"{path}: invalid blame policy: {exc}") from None

@@ -1,0 +1,64 @@
+"""SpanGroups over ALL spans of the local store, in one DuckDB query (see obskit/sources/span_groups.py for
+the same aggregation in Python and the meaning of self, link and entry parts)."""
+
+from __future__ import annotations
+
+import duckdb
+
+from obskit.sources.traces import SpanGroup
+from obskit.sources.window import Window
+
+# a client/producer span without a child span names its (uninstrumented) callee here, e.g. a database
+PEER = """coalesce(json_extract_string(attributes, '$."peer.service"'),
+                json_extract_string(attributes, '$."server.address"'))"""
+# status ERROR, HTTP 5xx or a gRPC server-side error code (the attributes JSON is parsed only when present)
+FAILED = """(error OR (attributes <> '{}' AND (
+  coalesce(TRY_CAST(json_extract_string(attributes, '$."http.response.status_code"') AS INTEGER),
+           TRY_CAST(json_extract_string(attributes, '$."http.status_code"') AS INTEGER), 0) >= 500
+  OR coalesce(TRY_CAST(json_extract_string(attributes, '$."rpc.grpc.status_code"') AS INTEGER), -1)
+     IN (2, 4, 13, 14, 15))))"""
+
+GROUPS_SQL = f"""
+WITH s AS (
+  SELECT trace_id, span_id, parent_span_id, service, name, start_ns, end_ns - start_ns AS dur, {FAILED} AS failed,
+         CASE WHEN kind IN ('client', 'producer') AND attributes <> '{{}}' THEN {PEER} END AS peer
+  FROM spans WHERE start_ns >= $start AND start_ns < $end),
+j AS (
+  SELECT c.*, p.service AS parent_service
+  FROM s c LEFT JOIN s p ON p.trace_id = c.trace_id AND p.span_id = c.parent_span_id),
+k AS (
+  SELECT trace_id, parent_span_id AS sid, sum(dur) AS child_ns, bool_or(failed) AS child_failed,
+         min(CASE WHEN service <> parent_service THEN service END) AS callee
+  FROM j WHERE parent_service IS NOT NULL GROUP BY trace_id, parent_span_id),
+c AS (
+  SELECT j.*, k.child_ns, k.child_failed,
+         coalesce(k.callee, CASE WHEN k.sid IS NULL AND j.peer <> j.service THEN j.peer END) AS callee
+  FROM j LEFT JOIN k ON k.trace_id = j.trace_id AND k.sid = j.span_id),
+parts AS (
+  SELECT CASE WHEN callee IS NULL THEN 'self' ELSE 'link' END AS part, coalesce(callee, service) AS blamed,
+         name, CASE WHEN callee IS NULL THEN '' ELSE service END AS caller, start_ns,
+         greatest(0, dur - coalesce(child_ns, 0)) AS v, failed AND NOT coalesce(child_failed, false) AS e
+  FROM c
+  UNION ALL
+  SELECT 'entry', service, name, coalesce(parent_service, ''), start_ns, dur, failed
+  FROM j WHERE parent_service IS NULL OR parent_service <> service)
+SELECT part, blamed, name, caller, floor((start_ns - $start) / $step)::BIGINT AS bucket, count(*) AS n,
+       sum(e::INTEGER) AS errors, sum(v) AS total, quantile_cont(v, 0.5) AS p50,
+       quantile_cont(v, 0.9) AS p90, quantile_cont(v, 0.99) AS p99
+FROM parts
+GROUP BY GROUPING SETS ((part, blamed, name, caller, bucket), (part, blamed, name, caller))
+ORDER BY part, blamed, name, caller, bucket NULLS FIRST
+"""
+
+
+def span_groups(con: duckdb.DuckDBPyConnection, window: Window) -> list[SpanGroup]:
+    rows = con.cursor().execute(GROUPS_SQL, {"start": int(window.start * 1e9), "end": int(window.end * 1e9),
+                                             "step": int(window.step * 1e9)}).fetchall()
+    groups: list[SpanGroup] = []
+    for part, service, name, caller, bucket, n, errors, total, p50, p90, p99 in rows:
+        if bucket is None:
+            groups.append(SpanGroup(part, service, name, caller, int(n), int(errors), total / 1e9, p50 / 1e9,
+                                    p90 / 1e9, p99 / 1e9))
+        else:
+            groups[-1].buckets.append((window.start + int(bucket) * window.step, int(n), int(errors), p50 / 1e9))
+    return groups

@@ -1,0 +1,95 @@
+"""SpanGroups from whole traces in memory: the same aggregation the local store does in SQL, for backends
+that can only return sampled traces (Jaeger) and for tests.
+
+A span's self time is its duration minus its children's; when a child runs in another service, the span is
+the caller's side of a call and its remainder is link time blamed on that callee (network, queueing,
+connection set-up at the callee), not self time of the caller. A client/producer span without a child
+that names its peer (`peer.service`, `server.address`) is link time of that peer (an uninstrumented
+database or broker).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+
+from obskit.sources.traces import Span, SpanGroup, Trace
+from obskit.sources.window import Window
+
+GRPC_ERRORS = (2, 4, 13, 14, 15)  # UNKNOWN, DEADLINE_EXCEEDED, INTERNAL, UNAVAILABLE, DATA_LOSS
+HTTP_STATUS_KEYS = ("http.response.status_code", "http.status_code")
+
+
+def span_failed(span: Span) -> bool:
+    """Status ERROR, an HTTP 5xx response or a gRPC server-side error code."""
+    if span.error:
+        return True
+    for key in HTTP_STATUS_KEYS:
+        if _int(span.attributes.get(key)) >= 500:
+            return True
+    return _int(span.attributes.get("rpc.grpc.status_code"), -1) in GRPC_ERRORS
+
+
+def _int(value: object, default: int = 0) -> int:
+    try:
+        return int(str(value))
+    except (TypeError, ValueError):
+        return default
+
+
+def quantile(values: list[float], q: float) -> float:
+    """Linear interpolation between closest ranks (DuckDB's quantile_cont)."""
+    ordered = sorted(values)
+    if not ordered:
+        return math.nan
+    pos = q * (len(ordered) - 1)
+    lo = math.floor(pos)
+    hi = min(lo + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (pos - lo)
+
+
+def _parts(trace: Trace) -> Iterable[tuple[str, str, str, str, float, float, bool]]:
+    """(part, blamed service, operation, caller, start, seconds, error) for every span of one trace."""
+    by_id = {s.span_id: s for s in trace.spans}
+    children: dict[str, list[Span]] = defaultdict(list)
+    for s in trace.spans:
+        if s.parent_span_id in by_id:
+            children[s.parent_span_id].append(s)  # type: ignore[index]
+    for s in trace.spans:
+        kids = children.get(s.span_id, [])
+        parent = by_id.get(s.parent_span_id or "")
+        failed = span_failed(s)
+        if parent is None or parent.service != s.service:
+            yield "entry", s.service, s.operation, parent.service if parent else "", s.start, s.duration, failed
+        own = max(0.0, s.duration - sum(k.duration for k in kids))
+        own_error = failed and not any(span_failed(k) for k in kids)
+        callees = sorted(k.service for k in kids if k.service != s.service)
+        peer = s.attributes.get("peer.service") or s.attributes.get("server.address")
+        if not kids and s.kind in ("client", "producer") and peer and peer != s.service:
+            callees = [peer]  # an uninstrumented callee (a database) named by the client span
+        if callees:
+            yield "link", callees[0], s.operation, s.service, s.start, own, own_error
+        else:
+            yield "self", s.service, s.operation, "", s.start, own, own_error
+
+
+def span_groups(traces: Iterable[Trace], window: Window) -> list[SpanGroup]:
+    """Aggregate the spans that start inside the window; stable order (part, service, operation, caller)."""
+    values: dict[tuple[str, str, str, str], list[tuple[float, float, bool]]] = defaultdict(list)
+    for trace in traces:
+        for part, service, operation, caller, start, seconds, error in _parts(trace):
+            if window.start <= start < window.end:
+                values[(part, service, operation, caller)].append((start, seconds, error))
+    groups = []
+    for (part, service, operation, caller), rows in sorted(values.items()):
+        durations = [v for _, v, _ in rows]
+        per_bucket: dict[int, list[tuple[float, bool]]] = defaultdict(list)
+        for start, seconds, error in rows:
+            per_bucket[int((start - window.start) // window.step)].append((seconds, error))
+        buckets = [(window.start + i * window.step, len(b), sum(e for _, e in b), quantile([v for v, _ in b], 0.5))
+                   for i, b in sorted(per_bucket.items())]
+        groups.append(SpanGroup(part, service, operation, caller, len(rows), sum(e for _, _, e in rows),
+                                sum(durations), quantile(durations, 0.5), quantile(durations, 0.9),
+                                quantile(durations, 0.99), buckets))
+    return groups
