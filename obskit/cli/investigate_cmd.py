@@ -1,6 +1,6 @@
 """`obskit investigate SERVICE`: correlate metrics, logs, traces and cluster events into a ranked verdict.
 
-Exit codes: 0 nothing anomalous, 1 suspects found, 2 usage error, 3 no source answered.
+Exit codes: 0 nothing anomalous, 1 suspects found, 2 usage error, 3 no source answered, 5 no usable data.
 """
 
 from __future__ import annotations
@@ -24,8 +24,11 @@ from obskit.investigate.timespec import parse_duration, parse_time
 from obskit.sources import Sources
 from obskit.sources.window import Window
 
-EPILOG = ("Exit codes: 0 nothing anomalous · 1 suspects found · 2 usage or input error · "
-          "3 no source answered.")
+EPILOG = ("Exit codes: 0 nothing anomalous · 1 suspects found · 2 usage or input error (an unknown service "
+          "lists the known ones) · 3 no source answered · 5 no usable data (sources answered, but nothing about "
+          "the service can be compared: no RED metrics of a known profile and no spans entering it, or no "
+          "baseline).")
+EXIT_NO_DATA = 5
 
 
 class ReportFormat(StrEnum):
@@ -137,7 +140,8 @@ def investigate_command(
         show(_text(report, grafana))
     else:
         sys.stdout.write(scrub(text))
-    code = EXIT_BACKEND if not report.answered else EXIT_FINDINGS if report.suspects else EXIT_OK
+    code = EXIT_BACKEND if not report.answered else EXIT_FINDINGS if report.suspects else \
+        EXIT_NO_DATA if report.missing else EXIT_OK
     if code == EXIT_BACKEND and not local:
         sys.stderr.write("hint: check the backends with `obskit doctor`, or investigate the embedded store with "
                          "--local / --db PATH (`make demo` fills one)\n")
