@@ -11,8 +11,10 @@ therefore never shows in the caller's parts. Per service this stage reports:
 - call pattern: how often the service calls each operation per request it serves (a wrong return or an
   exception changes what a service does next, without a latency or status change of its own).
 
-Link time that rises on the calls of one caller into most of its callees is the caller's (a starved client
-stalls every outgoing call), otherwise the callee's. Thresholds are data: obskit/investigate/blame.yaml.
+A call-pattern change of calls into a callee also names the callee as a weaker suspect: the caller may act
+on what it answered. Link time that rises on the calls of one caller into most of its callees is the
+caller's (a starved client stalls every outgoing call), otherwise the callee's.
+Thresholds are data: obskit/investigate/blame.yaml.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from obskit.sources.traces import SpanGroup
 from obskit.sources.window import Window
 
 Key = tuple[str, str, str, str]  # part, service, operation, caller
+ANSWERS = "answers changed caller"  # signal of the callee side of a call-pattern change
 
 
 @dataclass
@@ -198,12 +201,19 @@ def _call_pattern(now: list[SpanGroup], base: dict[Key, SpanGroup], entries_now:
     for service, (z, g, expected, observed) in sorted(best.items()):
         if z < policy.call_pattern_threshold:
             continue
+        start = _count_onset(g, window, expected)
         findings.append(Finding(
-            source="traces", service=service, kind="errors", signal="call pattern", score=round(z, 2),
-            onset=_count_onset(g, window, expected),
+            source="traces", service=service, kind="errors", signal="call pattern", score=round(z, 2), onset=start,
             summary=(f"{g.operation}{' -> ' + g.service if g.part == 'link' else ''}: {observed:.0f} spans vs "
                      f"{expected:.0f} expected from the baseline per request it serves (behaviour changed)"),
         ))
+        if g.part == "link" and g.service != service:
+            # the caller may be acting on what this callee answered (a wrong return): a weaker hypothesis
+            findings.append(Finding(
+                source="traces", service=g.service, kind="errors", signal=ANSWERS, score=round(z, 2), onset=start,
+                summary=f"{service} changed how often it calls {g.operation} ({observed:.0f} vs {expected:.0f} "
+                        f"expected): its answers may have changed",
+            ))
     return findings
 
 

@@ -54,6 +54,8 @@ def profile(service: str, findings: list[Finding], slack: float) -> Node | None:
 # saturation, crashes, log templates, rollouts) is the service's own.
 INCLUSIVE = {("metrics", name) for name in ("latency_p50", "latency_p95", "latency_p99", "error_ratio")}
 EXPLAINED = 0.25  # weight of a service's inclusive evidence when an anomalous callee explains it
+# evidence that is only a hypothesis about the service (it is inferred from another service's change)
+WEAK = {("traces", "answers changed caller"): 0.5}
 
 
 def exclusive(f: Finding) -> bool:
@@ -81,7 +83,9 @@ def rank(target: str, graph: ServiceGraph, findings: list[Finding], step: float)
     for name, node in nodes.items():
         mine = [f for f in node.findings if exclusive(f)]
         if name in own:
-            score = _strength(mine)
+            strong = [f for f in mine if (f.source, f.signal) not in WEAK]
+            score = _strength(strong) if strong else \
+                _strength(mine) * min(WEAK[(f.source, f.signal)] for f in mine)
         else:
             explained = any(c in own and own[c].onset <= node.onset + slack
                             for c in _reachable(name, graph) if c != name)
