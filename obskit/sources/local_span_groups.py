@@ -20,7 +20,8 @@ FAILED = """(error OR (attributes <> '{}' AND (
 
 GROUPS_SQL = f"""
 WITH s AS (
-  SELECT trace_id, span_id, parent_span_id, service, name, start_ns, end_ns - start_ns AS dur, {FAILED} AS failed,
+  SELECT trace_id, span_id, parent_span_id, service, name, kind, start_ns, end_ns - start_ns AS dur,
+         {FAILED} AS failed,
          CASE WHEN kind IN ('client', 'producer') AND attributes <> '{{}}' THEN {PEER} END AS peer
   FROM spans WHERE start_ns >= $start AND start_ns < $end),
 j AS (
@@ -32,7 +33,9 @@ k AS (
   FROM j WHERE parent_service IS NOT NULL GROUP BY trace_id, parent_span_id),
 c AS (
   SELECT j.*, k.child_ns, k.child_failed,
-         coalesce(k.callee, CASE WHEN k.sid IS NULL AND j.peer <> j.service THEN j.peer END) AS callee
+         CASE WHEN j.kind IN ('client', 'producer') OR (j.kind NOT IN ('server', 'consumer')
+                                                        AND j.parent_service = j.service)
+              THEN coalesce(k.callee, CASE WHEN k.sid IS NULL AND j.peer <> j.service THEN j.peer END) END AS callee
   FROM j LEFT JOIN k ON k.trace_id = j.trace_id AND k.sid = j.span_id),
 parts AS (
   SELECT CASE WHEN callee IS NULL THEN 'self' ELSE 'link' END AS part, coalesce(callee, service) AS blamed,

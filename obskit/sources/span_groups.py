@@ -3,7 +3,9 @@ that can only return sampled traces (Jaeger) and for tests.
 
 A span's self time is its duration minus its children's; when a child runs in another service, the span is
 the caller's side of a call and its remainder is link time blamed on that callee (network, queueing,
-connection set-up at the callee), not self time of the caller. A client/producer span without a child
+connection set-up at the callee), not self time of the caller. That holds for a calling span: kind client or
+producer, or a span without server/consumer kind whose parent is in its own service. A service's entry span
+that directly parents another service's span keeps its remainder as self time. A client/producer span without a child
 that names its peer (`peer.service`, `server.address`) is link time of that peer (an uninstrumented
 database or broker).
 """
@@ -68,7 +70,9 @@ def _parts(trace: Trace) -> Iterable[tuple[str, str, str, str, float, float, boo
         peer = s.attributes.get("peer.service") or s.attributes.get("server.address")
         if not kids and s.kind in ("client", "producer") and peer and peer != s.service:
             callees = [peer]  # an uninstrumented callee (a database) named by the client span
-        if callees:
+        calling = s.kind in ("client", "producer") or (
+            s.kind not in ("server", "consumer") and parent is not None and parent.service == s.service)
+        if callees and calling:
             yield "link", callees[0], s.operation, s.service, s.start, own, own_error
         else:
             yield "self", s.service, s.operation, "", s.start, own, own_error

@@ -15,7 +15,8 @@ from obskit.sources.cluster import ClusterEvent, PodStatus, Rollout
 from obskit.sources.errors import SourceError
 from obskit.sources.logs import LogCount, LogRecord
 from obskit.sources.metrics import Series, per_service
-from obskit.sources.traces import Edge, Span, Trace
+from obskit.sources.span_groups import span_groups
+from obskit.sources.traces import Edge, Span, SpanGroup, Trace
 from obskit.sources.window import Window
 
 T0 = 1_700_000_000.0  # baseline starts here
@@ -98,6 +99,10 @@ class Metrics(_Base):
         return [Series("latency_p95", service, lat, query=f'p95{{service="{service}"}}'),
                 Series("error_ratio", service, err), Series("request_rate", service, rate)]
 
+    def service_names(self, window: Window) -> list[str]:
+        self._gate()
+        return sorted(KNOWN)
+
     def saturation(self, service: str, window: Window) -> list[Series]:
         self._gate()
         if service not in KNOWN:
@@ -170,6 +175,13 @@ class Traces(_Base):
 
     def get_trace(self, trace_id: str) -> Trace | None:
         return None
+
+    def service_names(self, window: Window) -> list[str]:
+        self._gate()
+        return sorted(KNOWN)
+
+    def span_groups(self, window: Window) -> list[SpanGroup]:
+        return span_groups(self.find_traces("frontend", window, limit=10_000), window)
 
     def trace_url(self, trace_id: str) -> str | None:
         return f"http://jaeger.example/trace/{trace_id}"
