@@ -29,7 +29,7 @@ def analyze(source: TracesSource, service: str, window: Window, baseline: Window
     requests = (sum(g.count for g in now if g.part == "entry" and g.service == service),
                 sum(g.count for g in before if g.part == "entry" and g.service == service))
     current = source.find_traces(service, window, limit=LIMIT)
-    errored = [t for t in current if any(s.error for s in t.spans)]
+    errored = source.find_traces(service, window, errors_only=True, limit=3)
     paths = [_slowest_path(t, source) for t in sorted(current, key=_duration, reverse=True)[:3]]
     paths += [_error_path(t, source) for t in errored[:3]]
     return TraceResult(findings, paths, requests)

@@ -14,6 +14,9 @@ Schema version 1 (documented in README, "obskit investigate"):
   paths           slowest/erroring trace paths {trace_id, duration_seconds, error, path[], url}
   graph           {edges: [[caller, callee], ...]}
   sources         {metrics|logs|traces|cluster: {backend, checked, reason}}
+  red_sources     {service: "metrics"|"spans"}: where each service's RED figures came from (request
+                  metrics of a known naming profile, or its entry spans)
+  missing_data    why nothing about the service could be compared (the "no usable data" verdict); may be []
 Numbers are rounded (4 decimals), keys sorted, indent 2, trailing newline.
 """
 
@@ -74,6 +77,8 @@ def to_dict(report: Report, grafana: str | None = None) -> dict[str, Any]:
         "paths": [{"trace_id": p.trace_id, "duration_seconds": _num(p.duration), "error": p.error,
                    "path": list(p.path), "url": p.url} for p in report.paths],
         "graph": {"edges": [list(e) for e in report.edges]},
+        "red_sources": dict(sorted(report.red_sources.items())),
+        "missing_data": list(report.missing),
         "sources": {s.signal: {"backend": s.backend, "checked": s.checked, "reason": s.reason or None}
                     for s in report.sources},
     }

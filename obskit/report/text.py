@@ -19,7 +19,11 @@ def render(report: Report, grafana: str | None = None) -> Group:
         Text(f"{report.service}: {start} .. {end}, baseline {rfc3339(report.baseline.start)} .. "
              f"{rfc3339(report.baseline.end)}", style="dim"),
         *(Text(f"note: {note}", style="yellow") for note in report.notes),
+        *(Text(f"missing: {why}", style="yellow") for why in report.missing),
     ]
+    if report.red_sources:
+        by = sorted(report.red_sources.items())
+        parts.append(Text("RED figures from " + ", ".join(f"{svc}: {src}" for svc, src in by), style="dim"))
     if report.suspects:
         table = Table(title="Suspects", title_justify="left")
         for col in ("#", "service", "kind", "score", "onset", "evidence"):
