@@ -49,47 +49,47 @@ def profile(service: str, findings: list[Finding], slack: float) -> Node | None:
     return Node(service, kind, onset, round(strength, 4), ordered)
 
 
-# RED series include the time and failures of everything a service calls: evidence about the service only
-# when nothing downstream explains it. Everything else (self/link time, own errors, call pattern, pod
-# saturation, crashes, log templates, rollouts) is the service's own.
-INCLUSIVE = {("metrics", name) for name in ("latency_p50", "latency_p95", "latency_p99", "error_ratio")}
-EXPLAINED = 0.25  # weight of a service's inclusive evidence when an anomalous callee explains it
+# Evidence about a service's OWN work: self/link time over all spans, own errors, pod saturation, crashes,
+# rollouts. Everything else is a consequence as often as a cause: RED series include everything a service
+# calls, callers log errors and change what they call when a callee fails. That secondary evidence counts in
+# full only when no service downstream has own evidence from no later than 2 steps after it.
+SECONDARY = {("metrics", name) for name in ("latency_p50", "latency_p95", "latency_p99", "error_ratio")} | {
+    ("logs", "error logs"), ("traces", "call pattern"), ("traces", "answers changed caller")}
+EXPLAINED = 0.25  # weight of secondary evidence that a downstream service's own evidence explains
 # evidence that is only a hypothesis about the service (it is inferred from another service's change)
 WEAK = {("traces", "answers changed caller"): 0.5}
 
 
-def exclusive(f: Finding) -> bool:
-    return (f.source, f.signal) not in INCLUSIVE
+def primary(f: Finding) -> bool:
+    return (f.source, f.signal) not in SECONDARY
 
 
 def rank(target: str, graph: ServiceGraph, findings: list[Finding], step: float) -> tuple[list[Suspect], list[str]]:
     """Suspects ordered best first, and the chain from the target to suspect #1.
 
-    Blame attribution: a service's own evidence (exclusive findings) counts in full; its RED anomalies count
-    in full only when no anomalous service downstream of it has evidence of its own from no later than
-    `2 * step` after it, else they are discounted. The strongest service wins; ties go to the earlier onset,
-    then to the service nearer the target.
+    Blame attribution: a service with evidence of its own is scored on that; one with only secondary
+    evidence is discounted when a service downstream of it has own evidence that began no later than
+    `2 * step` after it. The strongest wins; ties go to the earlier onset, then to the service nearer the
+    target.
     """
     slack = 2 * step
     by_service: dict[str, list[Finding]] = {}
     for f in findings:
         by_service.setdefault(f.service, []).append(f)
-    nodes = {s: n for s, fs in by_service.items() if (n := profile(s, fs, slack)) is not None}
+    nodes = {s: n for s, n in ((s, profile(s, fs, slack)) for s, fs in by_service.items()) if n is not None}
     if not nodes:
         return [], []
-    own = {s: n for s, n in nodes.items() if any(exclusive(f) and f.kind != "deploy" for f in n.findings)}
+    own = {s: n for s, n in nodes.items() if any(primary(f) for f in n.findings)}
     distance = {svc: i for i, svc in enumerate(graph.downstream(target, 50))}
     scored = []
     for name, node in nodes.items():
-        mine = [f for f in node.findings if exclusive(f)]
         if name in own:
-            strong = [f for f in mine if (f.source, f.signal) not in WEAK]
-            score = _strength(strong) if strong else \
-                _strength(mine) * min(WEAK[(f.source, f.signal)] for f in mine)
+            score = _strength([f for f in node.findings if primary(f)])
         else:
             explained = any(c in own and own[c].onset <= node.onset + slack
-                            for c in _reachable(name, graph) if c != name)
-            score = _strength(node.findings) * (EXPLAINED if explained else 1.0)
+                            for c in graph.downstream(name, 50) if c != name)
+            weight = max(WEAK.get((f.source, f.signal), 1.0) for f in node.findings)  # 1 unless all weak
+            score = _strength(node.findings) * (EXPLAINED if explained else 1.0) * weight
         scored.append((score, node))
     scored.sort(key=lambda p: (-p[0], p[1].onset, distance.get(p[1].service, len(distance)), p[1].service))
     suspects = [_suspect(node, round(0.5 + 0.5 * score if i == 0 else 0.5 * score, 4))
@@ -103,10 +103,6 @@ def _strength(findings: list[Finding]) -> float:
         return 0.0
     top = max(f.score for f in scored)
     return min(1.0, top / 20.0) * 0.8 + min(0.2, 0.05 * len({(f.source, f.signal) for f in scored}))
-
-
-def _reachable(start: str, graph: ServiceGraph) -> list[str]:
-    return graph.downstream(start, 50)
 
 
 def _chain(target: str, root: str, graph: ServiceGraph) -> list[str]:
