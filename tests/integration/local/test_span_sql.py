@@ -1,0 +1,82 @@
+"""The local store's span SQL (span groups, span RED, dependencies, service names) on hand-written traces with
+unspecified kinds: it must agree with the in-memory aggregation Jaeger samples go through."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from obskit.local.store import Store
+from obskit.sources.local import local_sources
+from obskit.sources.span_groups import span_groups
+from obskit.sources.traces import Span, Trace
+from obskit.sources.window import Window
+from tests.unit.investigate.handmade import BASELINE_START, WINDOW_END, WINDOW_START, Shape, incident
+
+WINDOW = Window(WINDOW_START, WINDOW_END, 15)
+
+
+def write(db: Path, traces: list[Trace]) -> None:
+    with Store(db) as store, store.transaction() as con:
+        con.executemany("INSERT INTO spans VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+            (s.trace_id, s.span_id, s.parent_span_id, s.service, s.operation, s.kind, round(s.start * 1e9),
+             round((s.start + s.duration) * 1e9), s.error, s.status_message, json.dumps(s.attributes),
+             json.dumps({"service.name": s.service})) for t in traces for s in t.spans])
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Trace]]:
+    traces = incident(Shape(link={"catalog": 0.002, "currency": 0.150}, failing="catalog"))
+    db = tmp_path_factory.mktemp("spans") / "store.duckdb"
+    write(db, traces)
+    return db, traces
+
+
+def test_sql_span_groups_agree_with_the_in_memory_aggregation(store) -> None:
+    db, traces = store
+    sql = local_sources(db).traces.span_groups(WINDOW)
+    memory = span_groups(traces, WINDOW)
+    assert [(g.part, g.service, g.operation, g.caller, g.count, g.errors) for g in sql] == \
+        [(g.part, g.service, g.operation, g.caller, g.count, g.errors) for g in memory]
+    for a, b in zip(sql, memory, strict=True):
+        assert math.isclose(a.total, b.total, rel_tol=1e-4) and math.isclose(a.p90, b.p90, rel_tol=1e-3)  # ns clocks
+        assert [x[:3] for x in a.buckets] == [x[:3] for x in b.buckets]
+    link = next(g for g in sql if g.part == "link" and g.service == "currency")
+    assert link.caller == "frontend" and link.p50 > 0.1  # the wire time, blamed on the callee
+
+
+def test_dependencies_come_from_parent_child_pairs_of_any_kind(store) -> None:
+    db, _ = store
+    edges = local_sources(db).traces.dependencies(Window(BASELINE_START, WINDOW_END, 60))
+    assert [(e.caller, e.callee) for e in edges] == [("frontend", "catalog"), ("frontend", "currency")]
+    assert edges[0].errors > 0
+
+
+def test_span_red_for_services_without_request_metrics(store) -> None:
+    db, _ = store
+    red = local_sources(db).metrics.red_many(["catalog", "nobody"], WINDOW)
+    assert red["nobody"] == []
+    series = {s.name: s for s in red["catalog"]}
+    assert set(series) == {"request_rate", "error_ratio", "latency_p50", "latency_p95", "latency_p99"}
+    assert all(s.labels == {"source": "spans"} for s in series.values())
+    assert series["error_ratio"].points[0][1] == 1.0  # every catalog call fails in the window
+    assert math.isclose(sum(v for _, v in series["request_rate"].points) * WINDOW.step, 3 * 2 * 180, rel_tol=0.02)
+
+
+def test_service_names_from_spans(store) -> None:
+    db, _ = store
+    assert local_sources(db).traces.service_names(WINDOW) == ["catalog", "currency", "frontend"]
+
+
+def test_a_client_span_without_child_is_link_time_of_its_peer(tmp_path: Path) -> None:
+    spans = [Span("a" * 32, "1" * 16, None, "payments", "POST /pay", "server", WINDOW_START + 1, 0.05),
+             Span("a" * 32, "2" * 16, "1" * 16, "payments", "INSERT", "client", WINDOW_START + 1.01, 0.04,
+                  attributes={"peer.service": "postgres"})]
+    write(tmp_path / "s.duckdb", [Trace("a" * 32, spans)])
+    groups = local_sources(tmp_path / "s.duckdb").traces.span_groups(WINDOW)
+    assert [(g.part, g.service, g.caller) for g in groups if g.part == "link"] == [("link", "postgres", "payments")]
+    assert [(g.part, g.service, g.caller) for g in span_groups([Trace("a" * 32, spans)], WINDOW)
+            if g.part == "link"] == [("link", "postgres", "payments")]

@@ -1,0 +1,78 @@
+"""Blame attribution over hand-written spans (kinds unspecified, parent/child links only)."""
+
+from __future__ import annotations
+
+from obskit.investigate import blame, correlate
+from obskit.investigate.graph import ServiceGraph
+from obskit.sources.span_groups import span_groups
+from obskit.sources.traces import Edge
+from obskit.sources.window import Window
+from tests.unit.investigate.handmade import BASELINE_START, WINDOW_END, WINDOW_START, Shape, incident
+
+WINDOW = Window(WINDOW_START, WINDOW_END, 15)
+BASELINE = Window(BASELINE_START, WINDOW_START, 15)
+GRAPH = ServiceGraph.from_edges([Edge("frontend", "catalog", 1), Edge("frontend", "currency", 1)])
+
+
+def findings(shape: Shape):
+    traces = incident(shape)
+    return blame.analyze(span_groups(traces, WINDOW), span_groups(traces, BASELINE), "frontend", WINDOW, BASELINE)
+
+
+def top(shape: Shape) -> tuple[str, str]:
+    suspects, _ = correlate.rank("frontend", GRAPH, findings(shape), WINDOW.step)
+    assert suspects, "nothing found"
+    return suspects[0].service, suspects[0].kind
+
+
+def test_quiet_requests_blame_nobody() -> None:
+    assert findings(Shape()) == []
+
+
+def test_network_delay_at_a_callee_blames_the_callee_not_its_caller() -> None:
+    shape = Shape(link={"catalog": 0.002, "currency": 0.150})
+    found = findings(shape)
+    assert [(f.service, f.signal) for f in found] == [("currency", "link delay")]
+    assert "frontend -> currency" in found[0].summary
+    assert top(shape) == ("currency", "latency")
+
+
+def test_cpu_in_the_symptom_service_blames_it_when_no_callee_explains_it() -> None:
+    assert top(Shape(frontend_self=0.200)) == ("frontend", "latency")
+
+
+def test_slow_callee_work_is_the_callee_self_time() -> None:
+    found = findings(Shape(callee_self={"catalog": 0.090, "currency": 0.001}))
+    assert {(f.service, f.signal) for f in found} == {("catalog", "self time")}
+
+
+def test_a_caller_stalling_every_outgoing_call_is_blamed_itself() -> None:
+    shape = Shape(calls={"catalog": 1, "currency": 1, "cart": 1, "ads": 1},
+                  link={"catalog": 0.2, "currency": 0.2, "cart": 0.2, "ads": 0.2},
+                  callee_self={"catalog": 0.003, "currency": 0.001, "cart": 0.002, "ads": 0.002})
+    traces = incident(shape, Shape(calls=shape.calls, link={k: 0.002 for k in shape.link},
+                                   callee_self=shape.callee_self))
+    now, before = span_groups(traces, WINDOW), span_groups(traces, BASELINE)
+    found = blame.analyze(now, before, "frontend", WINDOW, BASELINE)
+    assert [(f.service, f.signal) for f in found] == [("frontend", "link delay")]
+
+
+def test_own_errors_go_to_the_deepest_failing_service() -> None:
+    found = findings(Shape(failing="catalog"))
+    errors = [f for f in found if f.signal == "own errors"]
+    assert [f.service for f in errors] == ["catalog"]
+    assert errors[0].onset is not None and WINDOW_START <= errors[0].onset < WINDOW_START + 2 * WINDOW.step
+
+
+def test_a_changed_call_pattern_blames_the_caller_and_suspects_the_callee_weakly() -> None:
+    shape = Shape(calls={"catalog": 3, "currency": 0})
+    found = findings(shape)
+    assert ("frontend", "call pattern") in {(f.service, f.signal) for f in found}
+    assert ("currency", "answers changed caller") in {(f.service, f.signal) for f in found}
+    suspects, _ = correlate.rank("frontend", GRAPH, found, WINDOW.step)
+    assert [s.service for s in suspects[:2]] == ["frontend", "currency"]
+
+
+def test_onset_is_where_the_change_began_not_the_window_end() -> None:
+    found = findings(Shape(link={"catalog": 0.002, "currency": 0.150}))
+    assert found[0].onset == WINDOW_START
