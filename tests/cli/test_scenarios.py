@@ -1,7 +1,7 @@
 """Numbered CLI scenarios (pint style): each tests/cli/NNNN_name.yaml runs one obskit command.
 
 Keys: ``args`` (list), optional ``env`` (mapping), ``files`` (path -> content, written to the
-working directory first), ``exit`` (expected code), ``stdout``/``stderr`` (substrings that must
+working directory first), ``setup`` (argument lists of obskit commands run before, each must exit 0), ``exit`` (expected code), ``stdout``/``stderr`` (substrings that must
 appear), ``absent`` (substrings that must appear in neither stream), ``max_seconds``.
 """
 
@@ -30,6 +30,10 @@ def test_scenario(path: Path, tmp_path: Path, repo_root: Path) -> None:
     env.update({k: str(v).replace("$TMP", str(tmp_path)) for k, v in (spec.get("env") or {}).items()})
     env["PYTHONPATH"] = str(repo_root)
     env["COLUMNS"] = "200"  # Rich wraps help text to the terminal width
+    for step in spec.get("setup") or []:
+        done = subprocess.run([sys.executable, "-m", "obskit", *(str(a).replace("$TMP", str(tmp_path)) for a in step)],
+                              cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, f"setup {step} exited {done.returncode}: {done.stderr}"
     args = [str(a).replace("$TMP", str(tmp_path)) for a in spec["args"]]
     start = time.monotonic()
     result = subprocess.run(
