@@ -1,7 +1,8 @@
 """Numbered CLI scenarios (pint style): each tests/cli/NNNN_name.yaml runs one obskit command.
 
 Keys: ``args`` (list), optional ``env`` (mapping), ``files`` (path -> content, written to the
-working directory first), ``setup`` (argument lists of obskit commands run before, each must exit 0), ``exit`` (expected code), ``stdout``/``stderr`` (substrings that must
+working directory first), ``setup`` (argument lists of obskit commands run before, each must exit 0),
+``exit`` (expected code), ``stdout``/``stderr`` (substrings that must
 appear), ``absent`` (substrings that must appear in neither stream), ``max_seconds``.
 """
 

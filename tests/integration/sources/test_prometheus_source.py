@@ -3,6 +3,7 @@ plus cAdvisor/kube-state-metrics saturation series; the profile of each service 
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -32,15 +33,22 @@ def family(name: str, series: list[tuple[dict[str, str], float]], kind: str = "u
     return lines
 
 
+def status_values(profile: MetricProfile) -> tuple[str, str]:
+    """(ok, error) values of the error label: HTTP codes, or spanmetrics' span status codes."""
+    return ("200", "500") if re.fullmatch(profile.error_regex, "500") else ("STATUS_CODE_UNSET", profile.error_regex)
+
+
 def profile_lines(profile: MetricProfile, service: str, label: str) -> list[str]:
     base = {label: service, **profile.extra_matchers}
     err = profile.error_label
-    lines = family(profile.requests_metric, [({**base, err: "200"}, OK_RATE), ({**base, err: "500"}, ERROR_RATE)])
+    ok_value, error_value = status_values(profile)
+    lines = family(profile.requests_metric, [({**base, err: ok_value}, OK_RATE), ({**base, err: error_value},
+                                                                                  ERROR_RATE)])
     scale = 1 / profile.latency_unit_seconds  # bucket bounds in the profile's unit
     buckets = []
     for le, share in ((0.1, 0.0), (0.25, 1.0), ("+Inf", 1.0)):
         bound = le if le == "+Inf" else f"{le * scale:g}"
-        for code, rate in (("200", OK_RATE), ("500", ERROR_RATE)):
+        for code, rate in ((ok_value, OK_RATE), (error_value, ERROR_RATE)):
             buckets.append(({**base, err: code, "le": bound}, rate * share))
     if profile.latency_bucket_metric != profile.requests_metric:
         lines += family(profile.latency_bucket_metric, buckets)
