@@ -47,6 +47,23 @@ class SaturationProfile(BaseModel):
     last_terminated_reason: str
 
 
+class PodSeries(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    names: list[str]  # tried in order; the first the service has points of is used
+    aggregate: str  # avg | max over the pod's points in one step
+
+
+class PodProfile(BaseModel):
+    """Pod/container gauge names (OTel kubeletstats, k8s semconv) for saturation series of the local store."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    description: str
+    series: dict[str, PodSeries]  # saturation series name -> where it comes from
+
+
 class FieldMap(BaseModel):
     """Log document field names for one shipping convention."""
 
@@ -85,6 +102,12 @@ def metric_profiles() -> dict[str, MetricProfile]:
 @cache
 def saturation_profile() -> SaturationProfile:
     return _load(HERE / "metrics" / "kubernetes.yaml", SaturationProfile)  # type: ignore[return-value]
+
+
+@cache
+def pod_profiles() -> list[PodProfile]:
+    """Pod metric naming profiles (conventions/pods/*.yaml), in file name order."""
+    return [_load(path, PodProfile) for path in sorted((HERE / "pods").glob("*.yaml"))]  # type: ignore[misc]
 
 
 def metric_profile(name: str) -> MetricProfile:

@@ -29,6 +29,8 @@ RULES: dict[str, SeriesRule] = {
     "latency_p99": SeriesRule("latency", 0.005, 0.25, "p99 latency"),
     "error_ratio": SeriesRule("errors", 0.01, 0.5, "error ratio"),
     "cpu_throttling": SeriesRule("saturation", 0.05, 0.25, "CPU throttling"),
+    "cpu_vs_limit": SeriesRule("saturation", 0.05, 0.25, "CPU vs limit"),
+    "cpu_usage": SeriesRule("saturation", 0.05, 0.5, "CPU usage (cores)"),
     "memory_vs_limit": SeriesRule("saturation", 0.05, 0.1, "memory vs limit"),
     "restarts": SeriesRule("crash", 0.5, 0.0, "restarts"),
 }
@@ -87,6 +89,6 @@ def score_series(series: Series, window: Window, baseline: Window) -> Finding | 
 def _fmt(name: str, value: float) -> str:
     if name.startswith("latency"):
         return f"{value * 1000:.0f} ms"
-    if name in ("error_ratio", "cpu_throttling", "memory_vs_limit"):
+    if name in ("error_ratio", "cpu_throttling", "cpu_vs_limit", "memory_vs_limit"):
         return f"{value * 100:.1f}%"
     return f"{value:g}"

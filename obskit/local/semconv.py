@@ -9,7 +9,7 @@ SERVER_DURATION = {"http.server.request.duration": 1.0, "http.server.duration": 
 DB_CLIENT_DURATION = {"db.client.operation.duration": 1.0, "db.client.operations.duration": 1.0}
 STATUS_ATTRIBUTES = ("http.response.status_code", "http.status_code", "rpc.grpc.status_code")
 
-# saturation gauges per pod (k8s.pod.name attribute), as kubeletstats-style collectors report them
+# saturation gauges per pod: the names the demo emits; investigate reads the names in conventions/pods/
 CPU_THROTTLING = "k8s.container.cpu.throttling_ratio"
 MEMORY_LIMIT_UTILIZATION = "k8s.container.memory_limit_utilization"
 RESTARTS = "k8s.container.restarts"

@@ -1,4 +1,5 @@
-"""MetricsSource over the local DuckDB store: RED from OTLP histograms, saturation from pod gauges.
+"""MetricsSource over the local DuckDB store: RED from OTLP histograms (else from entry spans), saturation from
+pod gauges named in obskit/conventions/pods/.
 
 RED comes from the service's inbound request histograms (``http.server.request.duration`` and
 friends, delta or cumulative); a service with none (a database) gets RED from its clients'
@@ -14,14 +15,8 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from obskit.local.semconv import (
-    CPU_THROTTLING,
-    DB_CLIENT_DURATION,
-    MEMORY_LIMIT_UTILIZATION,
-    RESTARTS,
-    SERVER_DURATION,
-    STATUS_ATTRIBUTES,
-)
+from obskit.conventions import PodSeries, pod_profiles
+from obskit.local.semconv import DB_CLIENT_DURATION, SERVER_DURATION, STATUS_ATTRIBUTES
 from obskit.sources.local_span_red import span_red
 from obskit.sources.metrics import Series, per_service
 from obskit.sources.window import Window
@@ -169,15 +164,20 @@ class LocalMetrics:
         return per_service(self.saturation, services, window)
 
     def saturation(self, service: str, window: Window) -> list[Series]:
+        """Saturation series per pod from the gauges named in conventions/pods/*.yaml (first name present)."""
         out: list[Series] = []
         start_ns, step_ns = int(window.start * 1e9), int(window.step * 1e9)
-        for label, metric, agg in (("cpu_throttling", CPU_THROTTLING, "avg"),
-                                   ("memory_vs_limit", MEMORY_LIMIT_UTILIZATION, "max"),
-                                   ("restarts", RESTARTS, "max")):
-            sql = GAUGE_SQL.format(agg=agg)
+        for label, source in _pod_series().items():
+            if source.aggregate not in ("avg", "max"):
+                continue
+            sql = GAUGE_SQL.format(agg=source.aggregate)
             lo = start_ns - (step_ns if label == "restarts" else 0)
-            rows = self.con.cursor().execute(
-                sql, [start_ns, step_ns, metric, service, lo, int(window.end * 1e9)]).fetchall()
+            rows: list[tuple] = []
+            for metric in source.names:
+                rows = self.con.cursor().execute(
+                    sql, [start_ns, step_ns, metric, service, lo, int(window.end * 1e9)]).fetchall()
+                if rows:
+                    break
             by_pod: dict[str, list[tuple[float, float]]] = defaultdict(list)
             for pod, bucket, value in rows:
                 by_pod[pod or ""].append((window.start + bucket * window.step, float(value)))
@@ -190,3 +190,11 @@ class LocalMetrics:
                     out.append(Series(label, service, points, labels={"pod": pod} if pod else {},
                                       query=sql.strip()))
         return out
+
+
+def _pod_series() -> dict[str, PodSeries]:
+    merged: dict[str, PodSeries] = {}
+    for profile in pod_profiles():
+        for label, source in profile.series.items():
+            merged.setdefault(label, source)
+    return merged

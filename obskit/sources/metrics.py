@@ -12,7 +12,8 @@ from obskit.sources.window import Window
 
 # series names a MetricsSource returns (units in parentheses)
 RED_SERIES = ("request_rate", "error_ratio", "latency_p50", "latency_p95", "latency_p99")  # req/s, 0..1, seconds
-SATURATION_SERIES = ("cpu_throttling", "memory_vs_limit", "restarts")  # 0..1, 0..1, count in step
+# 0..1, 0..1, cores, 0..1, count in step
+SATURATION_SERIES = ("cpu_throttling", "cpu_vs_limit", "cpu_usage", "memory_vs_limit", "restarts")
 
 
 @dataclass
