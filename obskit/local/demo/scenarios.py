@@ -29,6 +29,11 @@ class Scenario:
     new_version: str | None = None  # kind deploy: the version rolled out at FAULT_START
     leak_per_second: float = 0.0  # kind crash: memory/limit growth per second per pod
     throttle_ratio: float = 0.0  # kind saturation: CPU throttled share of periods
+    link_delay: float = 0.0  # kind latency: seconds added on the wire of every call into root_service
+    # "otel": RED histograms, pod gauges, logs, client/server spans with peer attributes; "spans-only": the
+    # real-world shape of converted traces: spans only, every kind unspecified but the root's (SERVER), no
+    # peer attributes, services linked by parent/child spans alone
+    shape: str = "otel"
 
 
 SCENARIOS: dict[str, Scenario] = {
@@ -56,6 +61,19 @@ SCENARIOS: dict[str, Scenario] = {
             "inventory loses its warehouse backend and answers 503; checkout and product pages fail",
             symptom_service="frontend", root_service="inventory", root_kind="errors", ramp=60.0, error_rate=0.7,
             error_status=503, error_message="warehouse backend unavailable: connection refused",
+        ),
+        Scenario(
+            "slow-link",
+            "the network path into inventory slows down (a degraded link); spans only, kinds unspecified",
+            symptom_service="frontend", root_service="inventory", root_kind="latency", link_delay=0.25,
+            shape="spans-only",
+        ),
+        Scenario(
+            "busy-frontend",
+            "the frontend burns CPU in its own code (a hot loop after a config change); spans only, kinds "
+            "unspecified",
+            symptom_service="frontend", root_service="frontend", root_kind="latency", latency_factor=15.0,
+            shape="spans-only",
         ),
         Scenario(
             "cpu-throttling",

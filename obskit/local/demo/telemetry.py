@@ -154,14 +154,23 @@ class Telemetry:
         self.last_collect_ns = now_ns
         return batches
 
-    def drain(self) -> list[Batch]:
-        """Finished spans and emitted log records since the last drain, as store batches."""
+    def drain(self, unspecified_kinds: bool = False) -> list[Batch]:
+        """Finished spans and emitted log records since the last drain, as store batches. With
+        `unspecified_kinds`, INTERNAL spans are written with kind UNSPECIFIED (the SDK cannot create those),
+        as converted traces carry them."""
         batches = []
         for st in self.services.values():
             finished = st.spans.get_finished_spans()
             if finished:
                 st.spans.clear()
-                batches.append(span_rows(encode_spans(finished)))
+                request = encode_spans(finished)
+                if unspecified_kinds:
+                    for rs in request.resource_spans:
+                        for ss in rs.scope_spans:
+                            for span in ss.spans:
+                                if span.kind == span.SPAN_KIND_INTERNAL:
+                                    span.kind = span.SPAN_KIND_UNSPECIFIED
+                batches.append(span_rows(request))
             records = st.logs.get_finished_logs()
             if records:
                 st.logs.clear()

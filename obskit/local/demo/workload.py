@@ -37,6 +37,7 @@ from obskit.local.demo.topology import (
 from obskit.local.store import Store
 
 SEVERITY = {"info": SeverityNumber.INFO, "warn": SeverityNumber.WARN, "error": SeverityNumber.ERROR}
+PEER_ATTRIBUTES = ("server.address", "server.port", "peer.service", "url.full")
 REASONS = {500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout"}
 
 
@@ -66,7 +67,8 @@ class Workload:
         self.rng = random.Random(seed)
         self.cluster = ClusterSim(scenario, start, random.Random(seed + 1))
         self.telemetry = Telemetry(NAMESPACE, random.Random(seed + 2))
-        for service in (*SERVICES, DATABASE):
+        self.spans_only = scenario.shape == "spans-only"
+        for service in (*SERVICES, DATABASE) if not self.spans_only else ():
             self.telemetry.add_pod_gauges(service, self.cluster.observe)
         self.requests = 0
         self.spans_kept = 0
@@ -87,6 +89,8 @@ class Workload:
                 "{id}", str(self.rng.randint(1000, 9999))), "server.address": service, "k8s.pod.name": pod.name})
         level = intensity(self.s, t)
         factor = 1.0 + 8.0 * max(0.0, pod.throttling - 0.05) + 5.0 * max(0.0, pod.memory - 0.8) / 0.2
+        if service == self.s.root_service and self.s.root_kind == "latency" and service != DATABASE:
+            factor *= 1.0 + (self.s.latency_factor - 1.0) * level
         own = self.lognormal(r.self_time * factor)
         cursor = t + own / 2
         for call in r.calls:
@@ -131,6 +135,8 @@ class Workload:
                                     f"slow query: {call.route} took {node.duration * 1000:.0f} ms"))
             return node
         latency = self.lognormal(0.0008, 0.3)
+        if call.service == self.s.root_service:
+            latency += self.s.link_delay * intensity(self.s, t)
         node = Node(caller.service, caller.version, f"{call.method} {call.route}", "client", t, attributes={
             "http.request.method": call.method, "server.address": call.service, "server.port": 8080,
             "url.full": f"http://{call.service}:8080{call.route}", "peer.service": call.service})
@@ -163,12 +169,18 @@ class Workload:
         span = None
         if keep:
             kind = SpanKind.SERVER if node.kind == "server" else SpanKind.CLIENT
-            span = st.tracer.start_span(node.name, context=parent_ctx, kind=kind, attributes=node.attributes,
+            attributes = node.attributes
+            if self.spans_only:  # converted traces: only the root has a kind, nothing names the peer
+                kind = SpanKind.SERVER if parent_ctx is None else SpanKind.INTERNAL
+                attributes = {k: v for k, v in node.attributes.items() if k not in PEER_ATTRIBUTES}
+            span = st.tracer.start_span(node.name, context=parent_ctx, kind=kind, attributes=attributes,
                                         start_time=self.ns(node.start))
             if node.status >= 500:
                 span.set_status(Status(StatusCode.ERROR, node.message or REASONS.get(node.status, "")))
             self.spans_kept += 1
-        if node.kind == "server":
+        if self.spans_only:
+            pass  # no RED histograms and no logs: spans are all there is
+        elif node.kind == "server":
             attrs = {"http.request.method": node.attributes["http.request.method"],
                      "http.route": node.attributes["http.route"], "http.response.status_code": node.status}
             if node.status >= 500:
@@ -180,7 +192,7 @@ class Workload:
             if node.status >= 500:
                 attrs["error.type"] = "timeout"
             st.instruments["db.client.operation.duration"].record(node.duration, attrs)  # type: ignore[attr-defined]
-        if node.logs:
+        if node.logs and not self.spans_only:
             self.log(st, node, span)
         for child in node.children:
             self.record(child, keep, set_span_in_context(span) if span is not None else parent_ctx)
@@ -216,9 +228,9 @@ class Workload:
             if (sec + 1) % COLLECT_EVERY == 0:
                 batches.extend(self.telemetry.collect_metrics(self.ns(t + 1)))
             if (sec + 1) % 60 == 0:
-                self.store.ingest_batches(batches + self.telemetry.drain())
+                self.store.ingest_batches(batches + self.telemetry.drain(self.spans_only))
                 batches = []
                 if progress:
                     progress((sec + 1) / DURATION)
-        self.store.ingest_batches(batches + self.telemetry.drain())
+        self.store.ingest_batches(batches + self.telemetry.drain(self.spans_only))
         self.telemetry.shutdown()
