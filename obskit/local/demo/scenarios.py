@@ -63,6 +63,12 @@ SCENARIOS: dict[str, Scenario] = {
             error_status=503, error_message="warehouse backend unavailable: connection refused",
         ),
         Scenario(
+            "cpu-throttling",
+            "shipping hits its CPU limit and is throttled; quotes slow down and checkout with them",
+            symptom_service="checkout", root_service="shipping", root_kind="saturation", ramp=120.0,
+            throttle_ratio=0.65,
+        ),
+        Scenario(
             "slow-link",
             "the network path into inventory slows down (a degraded link); spans only, kinds unspecified",
             symptom_service="frontend", root_service="inventory", root_kind="latency", link_delay=0.25,
@@ -74,12 +80,6 @@ SCENARIOS: dict[str, Scenario] = {
             "unspecified",
             symptom_service="frontend", root_service="frontend", root_kind="latency", latency_factor=15.0,
             shape="spans-only",
-        ),
-        Scenario(
-            "cpu-throttling",
-            "shipping hits its CPU limit and is throttled; quotes slow down and checkout with them",
-            symptom_service="checkout", root_service="shipping", root_kind="saturation", ramp=120.0,
-            throttle_ratio=0.65,
         ),
     )
 }
