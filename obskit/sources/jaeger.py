@@ -18,7 +18,7 @@ from obskit.config import JaegerConfig
 from obskit.local.otlp_codec import PayloadError, from_json_value
 from obskit.local.rows import span_rows
 from obskit.sources.errors import SourceError
-from obskit.sources.span_groups import span_groups
+from obskit.sources.span_groups import span_groups, trace_edges
 from obskit.sources.traces import Edge, Span, SpanGroup, Trace
 from obskit.sources.window import Window
 from obskit.transport import describe_failure, http_client
@@ -135,19 +135,17 @@ class JaegerTraces:
         return traces[0] if traces else None
 
     def dependencies(self, window: Window) -> list[Edge]:
+        """The dependencies endpoint (Jaeger's job counts every parent/child pair whose services differ); when
+        it has nothing (no dependency job runs), the same pairs from traces sampled across the window."""
         body = self._get("/api/dependencies", {"endTs": int(window.end * 1000),
                                                "lookback": int(window.seconds * 1000)}, missing_ok=True)
         edges = [Edge(d["parent"], d["child"], int(d.get("callCount", 0))) for d in (body or {}).get("data") or []]
+        if not edges:
+            edges = trace_edges(self._sample(window))
         return sorted(edges, key=lambda e: (e.caller, e.callee))
 
-    def service_names(self, window: Window) -> list[str]:
-        if self.api() == "v3":
-            return sorted((self._get("/api/v3/services", missing_ok=True) or {}).get("services") or [])
-        return sorted((self._get("/api/services", missing_ok=True) or {}).get("data") or [])
-
-    def span_groups(self, window: Window) -> list[SpanGroup]:
-        """From traces sampled evenly across the window (SAMPLE_SLICES slices), so an onset is where it began;
-        api_v3 has no aggregate endpoint."""
+    def _sample(self, window: Window) -> list[Trace]:
+        """Traces of every service, SAMPLE_PER_SLICE per service in each of SAMPLE_SLICES equal slices."""
         traces: dict[str, Trace] = {}
         width = window.seconds / SAMPLE_SLICES
         for service in self.service_names(window)[:MAX_SERVICES]:
@@ -155,7 +153,17 @@ class JaegerTraces:
                 part = Window(window.start + i * width, window.start + (i + 1) * width, window.step)
                 for trace in self.find_traces(service, part, limit=SAMPLE_PER_SLICE):
                     traces.setdefault(trace.trace_id, trace)
-        return span_groups(traces.values(), window)
+        return list(traces.values())
+
+    def service_names(self, window: Window) -> list[str]:
+        if self.api() == "v3":
+            return sorted((self._get("/api/v3/services", missing_ok=True) or {}).get("services") or [])
+        return sorted((self._get("/api/services", missing_ok=True) or {}).get("data") or [])
+
+    def span_groups(self, window: Window) -> list[SpanGroup]:
+        """From traces sampled evenly across the window, so an onset is where it began (api_v3 has no
+        aggregate endpoint)."""
+        return span_groups(self._sample(window), window)
 
     def trace_url(self, trace_id: str) -> str | None:
         return f"{self.url}/trace/{quote(trace_id.lower(), safe='')}"

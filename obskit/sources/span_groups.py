@@ -16,7 +16,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable
 
-from obskit.sources.traces import Span, SpanGroup, Trace
+from obskit.sources.traces import Edge, Span, SpanGroup, Trace
 from obskit.sources.window import Window
 
 GRPC_ERRORS = (2, 4, 13, 14, 15)  # UNKNOWN, DEADLINE_EXCEEDED, INTERNAL, UNAVAILABLE, DATA_LOSS
@@ -97,3 +97,28 @@ def span_groups(traces: Iterable[Trace], window: Window) -> list[SpanGroup]:
                                 sum(durations), quantile(durations, 0.5), quantile(durations, 0.9),
                                 quantile(durations, 0.99), buckets))
     return groups
+
+
+def trace_edges(traces: Iterable[Trace]) -> list[Edge]:
+    """Service edges from every parent/child span pair whose services differ (as Jaeger's dependency job
+    counts them) and from client/producer spans without such a child that name their peer, with the calls
+    and failed calls seen."""
+    calls: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+
+    def count(caller: str, callee: str, failed: bool) -> None:
+        calls[(caller, callee)][0] += 1
+        calls[(caller, callee)][1] += failed
+
+    for trace in traces:
+        by_id = {s.span_id: s for s in trace.spans}
+        crossed = set()
+        for s in trace.spans:
+            parent = by_id.get(s.parent_span_id or "")
+            if parent is not None and parent.service != s.service:
+                count(parent.service, s.service, span_failed(s))
+                crossed.add(parent.span_id)
+        for s in trace.spans:
+            peer = s.attributes.get("peer.service") or s.attributes.get("server.address")
+            if s.kind in ("client", "producer") and s.span_id not in crossed and peer and peer != s.service:
+                count(s.service, peer, span_failed(s))
+    return [Edge(a, b, n, e) for (a, b), (n, e) in sorted(calls.items())]

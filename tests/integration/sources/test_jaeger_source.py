@@ -93,3 +93,25 @@ def test_unreachable_and_garbage_answers() -> None:
 
     with replay(garbage) as (url, _), pytest.raises(SourceError, match="not OTLP JSON"):
         JaegerTraces(JaegerConfig(url=url)).find_traces("x", WINDOW)
+
+
+def test_api_v3_span_groups_and_service_names_from_traces_sampled_across_the_window() -> None:
+    data = fixture("jaeger", "jaeger-2.x-api_v3.json")
+    with replay(v3_router(data)) as (url, seen):
+        source = JaegerTraces(JaegerConfig(url=url))
+        names = source.service_names(WINDOW)
+        groups = source.span_groups(Window(1_700_000_000, 1_700_003_600, 60))
+    assert names == ["checkout", "frontend", "payments"]
+    searches = [r for r in seen if r.path == "/api/v3/traces"]
+    starts = sorted({r.query["query.start_time_min"][0] for r in searches})
+    assert len(starts) == 6  # six slices of the window, each asked per service
+    assert {(g.part, g.service) for g in groups} >= {("entry", "checkout")}
+    assert all(g.count >= 1 for g in groups)
+
+
+def test_dependencies_fall_back_to_parent_child_pairs_of_sampled_traces() -> None:
+    data = fixture("jaeger", "jaeger-2.x-api_v3.json")
+    data = {**data, "dependencies": {"data": [], "total": 0, "limit": 0, "offset": 0, "errors": None}}
+    with replay(v3_router(data)) as (url, _):
+        edges = JaegerTraces(JaegerConfig(url=url)).dependencies(WINDOW)
+    assert edges and all(e.caller != e.callee for e in edges)
