@@ -88,7 +88,8 @@ def investigate(sources: Sources, service: str, window: Window, baseline: Window
             edges = wait("traces", deps)
             if edges is not None:
                 graph = ServiceGraph.from_edges(edges)
-        services = graph.downstream(service, opts.depth)[: opts.max_services]
+        services = graph.downstream(service, opts.depth)[: opts.max_services]  # queried per service
+        reachable = graph.downstream(service, len(graph.callees) + 1)  # span blame covers every one at once
         jobs: dict[str, tuple[Callable[..., Any], tuple[Any, ...]]] = {}
         if sources.metrics is not None:
             jobs["metrics"] = (metrics_stage.analyze, (sources.metrics, services, window, baseline))
@@ -123,7 +124,7 @@ def investigate(sources: Sources, service: str, window: Window, baseline: Window
         traced = results["traces"]
         report.paths = traced.paths
         requests = traced.requests
-        findings += [f for f in traced.findings if f.service in services]
+        findings += [f for f in traced.findings if f.service in reachable]
     if results.get("cluster") is not None:
         cluster_findings, events = results["cluster"]
         findings += cluster_findings
@@ -132,7 +133,7 @@ def investigate(sources: Sources, service: str, window: Window, baseline: Window
             status[name] = SourceStatus(name, getattr(sources, name).name, True)
     report.sources = [status[n] for n in SIGNALS]
     report.findings = sorted(findings, key=lambda f: (f.service, f.source, f.signal, f.onset or 0.0, f.summary))
-    report.edges = graph.edges_among(services)
+    report.edges = graph.edges_among(sorted(set(services) | {f.service for f in findings}))
     report.known_services = sorted(set(report.known_services) | set(graph.callees) | set(graph.callers))
     report.red_sources = {s.service: s.labels.get("source", "metrics") for s in report.series}
     answered = {s.signal for s in report.sources if s.checked} & {"metrics", "traces"}

@@ -21,11 +21,16 @@ SELECT service, floor((start_ns - $start) / $step)::BIGINT AS bucket, count(*), 
        quantile_cont(dur, [0.5, 0.95, 0.99])
 FROM e GROUP BY service, bucket ORDER BY service, bucket
 """
+MIN_SPANS = 10  # error ratio and quantiles of fewer spans in one step are noise (one failure of 5 is 20 %)
+# a quantile q needs at least one span above it (n * (1 - q) >= 1): p95 from 20 spans, p99 from 100
+MIN_POINT_SPANS = {"request_rate": 1, "error_ratio": MIN_SPANS, "latency_p50": MIN_SPANS, "latency_p95": 20,
+                   "latency_p99": 100}
 QUERY_TEXT = "entry spans (no parent, or the parent in another service) per step: count, failed, quantiles"
 
 
 def span_red(con: duckdb.DuckDBPyConnection, services: list[str], window: Window) -> dict[str, list[Series]]:
-    """request_rate, error_ratio and latency_p50/p95/p99 per service, labelled {"source": "spans"}."""
+    """request_rate, error_ratio and latency_p50/p95/p99 per service, labelled {"source": "spans"}; a step
+    with fewer than MIN_POINT_SPANS entry spans has a rate but no ratio or that quantile."""
     if not services:
         return {}
     rows = con.cursor().execute(RED_SQL, {"start": int(window.start * 1e9), "end": int(window.end * 1e9),
@@ -38,5 +43,6 @@ def span_red(con: duckdb.DuckDBPyConnection, services: list[str], window: Window
         ts = window.start + int(bucket) * window.step
         values = (n / window.step, failed / n, *(q / 1e9 for q in quantiles))
         for name, value in zip(names, values, strict=True):
-            series[name].points.append((ts, round(value, 9)))
-    return {service: list(series.values()) for service, series in out.items()}
+            if n >= MIN_POINT_SPANS[name]:
+                series[name].points.append((ts, round(value, 9)))
+    return {service: [s for s in series.values() if s.points] for service, series in out.items()}
