@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from obskit.investigate.model import Finding
-from obskit.investigate.robust import onset, robust_scale, z_scores
+from obskit.investigate.robust import onset, poisson_z, robust_scale, z_scores
 from obskit.sources.metrics import MetricsSource, Series
 from obskit.sources.window import Window
 
@@ -72,6 +72,8 @@ def score_series(series: Series, window: Window, baseline: Window) -> Finding | 
     center, scale = robust_scale(base, 0.0)
     scale = max(scale, rule.floor, abs(center) * rule.relative_floor)
     zs = z_scores([v for _, v in current], center, scale)
+    if rule.kind == "errors" and len(series.counts) == len(series.points):
+        zs = _count_z(series, window, baseline)  # a ratio of few requests: how surprising are its failures
     start = onset(list(zip([ts for ts, _ in current], zs, strict=True)), THRESHOLD, SUSTAIN)
     if start is None:
         return None
@@ -84,6 +86,16 @@ def score_series(series: Series, window: Window, baseline: Window) -> Finding | 
         summary=f"{rule.label} {_fmt(series.name, peak)} vs baseline {_fmt(series.name, center)}{pod}",
         query=series.query,
     )
+
+
+def _count_z(series: Series, window: Window, baseline: Window) -> list[float]:
+    """Per point of the window: Poisson z of its failures against its requests times the baseline's
+    request-weighted failure ratio (so one failure among 15 requests is not an incident)."""
+    pairs = list(zip(series.points, series.counts, strict=True))
+    failed = sum(v * n for (ts, v), n in pairs if baseline.start <= ts < baseline.end)
+    total = sum(n for (ts, _), n in pairs if baseline.start <= ts < baseline.end)
+    ratio = failed / total if total else 0.0
+    return [poisson_z(v * n, n * ratio) for (ts, v), n in pairs if window.start <= ts < window.end]
 
 
 def _fmt(name: str, value: float) -> str:

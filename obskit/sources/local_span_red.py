@@ -45,4 +45,5 @@ def span_red(con: duckdb.DuckDBPyConnection, services: list[str], window: Window
         for name, value in zip(names, values, strict=True):
             if n >= MIN_POINT_SPANS[name]:
                 series[name].points.append((ts, round(value, 9)))
+                series[name].counts.append(int(n))
     return {service: [s for s in series.values() if s.points] for service, series in out.items()}

@@ -23,6 +23,7 @@ class Series:
     points: list[tuple[float, float]]  # (epoch seconds, value), ascending, one per window step at most
     labels: dict[str, str] = field(default_factory=dict)  # e.g. {"pod": "checkout-7f9c-abc"}
     query: str | None = None  # the PromQL/SQL that produced it, for deep links
+    counts: list[int] = field(default_factory=list)  # requests behind each point, when known (RED from spans)
 
 
 class MetricsSource(Protocol):
