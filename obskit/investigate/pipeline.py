@@ -22,7 +22,7 @@ from obskit.investigate.model import SIGNALS, Finding, Report, SourceStatus
 from obskit.sources import Sources
 from obskit.sources.errors import SourceError
 from obskit.sources.metrics import MetricsSource
-from obskit.sources.window import Window
+from obskit.sources.window import Window, rfc3339
 
 
 @dataclass
@@ -78,7 +78,11 @@ def investigate(sources: Sources, service: str, window: Window, baseline: Window
                         "no data before the window: its first half with data is the baseline; "
                         "pass --from/--to and --baseline to compare against a quiet period you choose")
             else:
-                baseline = covered(baseline, first)
+                trimmed = covered(baseline, first)
+                if trimmed != baseline:
+                    report.notes.append(f"the baseline starts at {rfc3339(trimmed.start)}, where {service}'s data "
+                                        f"begins (asked from {rfc3339(baseline.start)})")
+                baseline = trimmed
             report.baseline = baseline
         known = None
         if sources.traces is not None or sources.metrics is not None:
