@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -51,7 +52,7 @@ class PodSeries(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     names: list[str]  # tried in order; the first the service has points of is used
-    aggregate: str  # avg | max over the pod's points in one step
+    aggregate: Literal["avg", "max"]  # over the pod's points in one step
 
 
 class PodProfile(BaseModel):

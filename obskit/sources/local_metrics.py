@@ -33,11 +33,13 @@ WHO_SERVICE = "service = ?"
 WHO_PEER = "(json_extract_string(attributes, '$.\"server.address\"') = ? " \
            "OR json_extract_string(attributes, '$.\"peer.service\"') = ?)"
 
+# every pod gauge of one service in one query: per name, pod and step both aggregates (the profile says which)
 GAUGE_SQL = """
-SELECT pod, floor((ts_ns - 1 - ?) / ?)::BIGINT AS bucket, {agg}(value) AS v
+SELECT name, pod, floor((ts_ns - 1 - $start) / $step)::BIGINT AS bucket, avg(value), max(value)
 FROM metric_points
-WHERE name = ? AND service = ? AND ts_ns > ? AND ts_ns <= ? AND value IS NOT NULL
-GROUP BY pod, bucket ORDER BY pod, bucket
+WHERE name IN (SELECT unnest($names)) AND service = $service AND ts_ns > $lo AND ts_ns <= $end
+  AND value IS NOT NULL
+GROUP BY name, pod, bucket ORDER BY name, pod, bucket
 """
 
 
@@ -167,20 +169,22 @@ class LocalMetrics:
         """Saturation series per pod from the gauges named in conventions/pods/*.yaml (first name present)."""
         out: list[Series] = []
         start_ns, step_ns = int(window.start * 1e9), int(window.step * 1e9)
-        for label, source in _pod_series().items():
-            if source.aggregate not in ("avg", "max"):
+        wanted = _pod_series()
+        names = sorted({name for source in wanted.values() for name in source.names})
+        rows = self.con.cursor().execute(GAUGE_SQL, {
+            "start": start_ns, "step": step_ns, "names": names, "service": service, "lo": start_ns - step_ns,
+            "end": int(window.end * 1e9)}).fetchall()
+        by_name: dict[str, list[tuple]] = defaultdict(list)
+        for name, pod, bucket, mean, peak in rows:
+            by_name[name].append((pod, bucket, mean, peak))
+        for label, source in wanted.items():
+            metric = next((n for n in source.names if n in by_name), None)
+            if metric is None:
                 continue
-            sql = GAUGE_SQL.format(agg=source.aggregate)
-            lo = start_ns - (step_ns if label == "restarts" else 0)
-            rows: list[tuple] = []
-            for metric in source.names:
-                rows = self.con.cursor().execute(
-                    sql, [start_ns, step_ns, metric, service, lo, int(window.end * 1e9)]).fetchall()
-                if rows:
-                    break
             by_pod: dict[str, list[tuple[float, float]]] = defaultdict(list)
-            for pod, bucket, value in rows:
-                by_pod[pod or ""].append((window.start + bucket * window.step, float(value)))
+            for pod, bucket, mean, peak in by_name[metric]:
+                by_pod[pod or ""].append((window.start + bucket * window.step,
+                                          float(peak if source.aggregate == "max" else mean)))
             for pod, points in sorted(by_pod.items()):
                 if label == "restarts":  # the gauge counts restarts since creation: report the increase per step
                     points = [(ts, max(0.0, v - points[i - 1][1]) if i else 0.0)
@@ -188,7 +192,7 @@ class LocalMetrics:
                 points = [(ts, round(v, 6)) for ts, v in points if ts >= window.start]
                 if points:
                     out.append(Series(label, service, points, labels={"pod": pod} if pod else {},
-                                      query=sql.strip()))
+                                      query=GAUGE_SQL.strip()))
         return out
 
 
