@@ -4,6 +4,7 @@ erroring paths of a sample of the window's traces for the report."""
 from __future__ import annotations
 
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from obskit.investigate import blame
@@ -23,8 +24,10 @@ class TraceResult:
 
 def analyze(source: TracesSource, service: str, window: Window, baseline: Window) -> TraceResult:
     """Blame attribution over all spans of the window and baseline; a few example paths for the report."""
-    now = source.span_groups(window)
-    before = source.span_groups(baseline)
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="obskit-spans") as pool:
+        later = pool.submit(source.span_groups, baseline)
+        now = source.span_groups(window)
+        before = later.result()
     findings = blame.analyze(now, before, service, window, baseline)
     requests = (sum(g.count for g in now if g.part == "entry" and g.service == service),
                 sum(g.count for g in before if g.part == "entry" and g.service == service))
