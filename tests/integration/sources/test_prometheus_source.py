@@ -187,3 +187,10 @@ def test_batched_calls_fail_as_a_source_error() -> None:
         source.red_many(["cart", "checkout"], WINDOW)
     with pytest.raises(SourceError, match="connection refused"):
         source.saturation_many(["cart", "checkout"], WINDOW)
+
+
+def test_service_names_are_the_label_values_of_every_profile(prometheus: str) -> None:
+    source = PrometheusMetrics(PrometheusConfig(url=prometheus))
+    names = source.service_names(Window(START, END, 60))
+    assert set(SERVICES.values()) | set(ODD_NAMES) <= set(names)
+    assert names == sorted(names)
