@@ -55,6 +55,7 @@ def profile(service: str, findings: list[Finding], slack: float) -> Node | None:
 # full only when no service downstream has own evidence from no later than 2 steps after it.
 SECONDARY = {("metrics", name) for name in ("latency_p50", "latency_p95", "latency_p99", "error_ratio")} | {
     ("logs", "error logs"), ("traces", "call pattern"), ("traces", "answers changed caller")}
+ERROR_ORIGINS = {("logs", "error logs")}  # secondary evidence that still explains callers' error symptoms
 EXPLAINED = 0.25  # weight of secondary evidence that a downstream service's own evidence explains
 # evidence that is only a hypothesis about the service (it is inferred from another service's change)
 WEAK = {("traces", "answers changed caller"): 0.5}
@@ -68,9 +69,9 @@ def rank(target: str, graph: ServiceGraph, findings: list[Finding], step: float)
     """Suspects ordered best first, and the chain from the target to suspect #1.
 
     Blame attribution: a service with evidence of its own is scored on that; one with only secondary
-    evidence is discounted when a service downstream of it has own evidence that began no later than
-    `2 * step` after it. The strongest wins; ties go to the earlier onset, then to the service nearer the
-    target.
+    evidence is discounted when a service downstream of it has own evidence (or, for error symptoms, logs
+    errors itself) that began no later than `2 * step` after it. The strongest wins; ties go to the earlier
+    onset, then to the service nearer the target.
     """
     slack = 2 * step
     by_service: dict[str, list[Finding]] = {}
@@ -80,14 +81,17 @@ def rank(target: str, graph: ServiceGraph, findings: list[Finding], step: float)
     if not nodes:
         return [], []
     own = {s: n for s, n in nodes.items() if any(primary(f) for f in n.findings)}
+    # errors propagate upstream: a callee logging errors explains its callers' error symptoms too
+    logging = {s: n for s, n in nodes.items() if any((f.source, f.signal) in ERROR_ORIGINS for f in n.findings)}
     distance = {svc: i for i, svc in enumerate(graph.downstream(target, 50))}
     scored = []
     for name, node in nodes.items():
         if name in own:
             score = _strength([f for f in node.findings if primary(f)])
         else:
-            explained = any(c in own and own[c].onset <= node.onset + slack
-                            for c in graph.downstream(name, 50) if c != name)
+            below = [c for c in graph.downstream(name, 50) if c != name]
+            explained = any(c in own and own[c].onset <= node.onset + slack for c in below) or (
+                node.kind == "errors" and any(c in logging and logging[c].onset <= node.onset + slack for c in below))
             weight = max(WEAK.get((f.source, f.signal), 1.0) for f in node.findings)  # 1 unless all weak
             score = _strength(node.findings) * (EXPLAINED if explained else 1.0) * weight
         scored.append((score, node))

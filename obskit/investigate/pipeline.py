@@ -30,8 +30,8 @@ class Options:
     namespace: str | None = None
     source_timeout: float = 10.0  # seconds per source
     overall_timeout: float = 30.0  # seconds for the whole investigation
-    depth: int = 5  # levels of callees to look at
-    max_services: int = 25
+    depth: int = 8  # levels of callees to look at
+    max_services: int = 60
 
 
 def investigate(sources: Sources, service: str, window: Window, baseline: Window,
