@@ -1,0 +1,52 @@
+"""Ranking by blame attribution: own evidence over consequences, whatever is loudest."""
+
+from __future__ import annotations
+
+from obskit.investigate.correlate import rank
+from obskit.investigate.graph import ServiceGraph
+from obskit.investigate.model import Finding
+from obskit.sources.traces import Edge
+
+GRAPH = ServiceGraph.from_edges([Edge("frontend", "checkout", 1), Edge("checkout", "payments", 1)])
+T = 1_700_000_000.0
+
+
+def finding(service: str, source: str, signal: str, kind: str, score: float, onset: float = T) -> Finding:
+    return Finding(source, service, kind, signal, score, onset, f"{signal} of {service}")
+
+
+def order(findings: list[Finding]) -> list[str]:
+    suspects, _ = rank("frontend", GRAPH, findings, 60)
+    return [s.service for s in suspects]
+
+
+def test_a_callees_own_evidence_outranks_its_callers_louder_red() -> None:
+    found = [finding("frontend", "metrics", "latency_p99", "latency", 40),
+             finding("checkout", "metrics", "latency_p99", "latency", 30),
+             finding("payments", "traces", "self time", "latency", 6)]
+    assert order(found)[0] == "payments"
+
+
+def test_the_symptom_service_wins_when_nothing_downstream_explains_it() -> None:
+    found = [finding("frontend", "metrics", "latency_p50", "latency", 30),
+             finding("frontend", "traces", "self time", "latency", 20)]
+    assert order(found) == ["frontend"]
+
+
+def test_a_callee_logging_errors_explains_its_callers_error_symptoms() -> None:
+    found = [finding("frontend", "logs", "error logs", "errors", 80),
+             finding("frontend", "metrics", "error_ratio", "errors", 30),
+             finding("checkout", "logs", "error logs", "errors", 12, T + 60)]
+    assert order(found) == ["checkout", "frontend"]
+
+
+def test_a_later_callee_anomaly_does_not_explain_an_earlier_caller() -> None:
+    found = [finding("frontend", "metrics", "latency_p99", "latency", 30),
+             finding("checkout", "traces", "self time", "latency", 10, T + 600)]
+    assert order(found)[0] == "frontend"
+
+
+def test_a_weak_hypothesis_ranks_below_the_service_that_changed() -> None:
+    found = [finding("frontend", "traces", "call pattern", "errors", 30),
+             finding("checkout", "traces", "answers changed caller", "errors", 30)]
+    assert order(found) == ["frontend", "checkout"]
