@@ -130,7 +130,11 @@ def render(report: Report, grafana: str | None = None) -> str:
             f'<p class="verdict">{_esc(report.verdict)}</p>',
             f'<p class="muted">window {_esc(w["from"])} .. {_esc(w["to"])}, baseline {_esc(doc["baseline"]["from"])}'
             f' .. {_esc(doc["baseline"]["to"])}</p>',
-            *(f'<p class="muted">note: {_esc(note)}</p>' for note in doc["notes"])]
+            *(f'<p class="muted">note: {_esc(note)}</p>' for note in doc["notes"]),
+            *(f'<p class="muted">missing: {_esc(why)}</p>' for why in doc["missing_data"])]
+    if doc["red_sources"]:
+        body.append('<p class="muted">RED figures from ' + ", ".join(
+            f"{_esc(svc)}: {_esc(src)}" for svc, src in doc["red_sources"].items()) + "</p>")
     if doc["suspects"]:
         body += ["<h2>Suspects</h2>", _table(["#", "service", "kind", "score", "onset", "evidence"], [
             [str(s["rank"]), _esc(s["service"]), _esc(s["kind"]), f'{s["score"]:.2f}', _esc(s["onset"] or "-"),

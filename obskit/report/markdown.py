@@ -21,6 +21,10 @@ def render(report: Report, grafana: str | None = None) -> str:
              f"Window {rfc3339(report.window.start)} .. {rfc3339(report.window.end)}, baseline "
              f"{rfc3339(report.baseline.start)} .. {rfc3339(report.baseline.end)}.", ""]
     lines += [f"> Note: {note}" for note in report.notes] + ([""] if report.notes else [])
+    lines += [f"> Missing: {why}" for why in report.missing] + ([""] if report.missing else [])
+    if report.red_sources:
+        lines += ["RED figures from: " + ", ".join(f"{svc} ({src})" for svc, src in sorted(report.red_sources.items()))
+                  + ".", ""]
     if report.suspects:
         lines += ["## Suspects", ""]
         lines += _table(["#", "service", "kind", "score", "onset (UTC)", "evidence"],
