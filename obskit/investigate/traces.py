@@ -25,8 +25,8 @@ class TraceResult:
 def analyze(source: TracesSource, service: str, window: Window, baseline: Window) -> TraceResult:
     """Blame attribution over all spans of the window and baseline; a few example paths for the report."""
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="obskit-spans") as pool:
-        later = pool.submit(source.span_groups, baseline)
-        now = source.span_groups(window)
+        later = pool.submit(source.span_groups, baseline, service)
+        now = source.span_groups(window, service)
         before = later.result()
     findings = blame.analyze(now, before, service, window, baseline)
     requests = (sum(g.count for g in now if g.part == "entry" and g.service == service),

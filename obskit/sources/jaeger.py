@@ -24,7 +24,7 @@ from obskit.sources.window import Window
 from obskit.transport import describe_failure, http_client
 
 SAMPLE_SLICES = 6  # span groups from traces sampled in this many equal slices of a window ...
-SAMPLE_PER_SLICE = 20  # ... at most this many traces per service and slice
+SAMPLE_PER_SLICE = 50  # ... at most this many traces per service and slice
 MAX_SERVICES = 25
 
 KIND_TAG = {"server": "server", "client": "client", "producer": "producer", "consumer": "consumer",
@@ -144,11 +144,12 @@ class JaegerTraces:
             edges = trace_edges(self._sample(window))
         return sorted(edges, key=lambda e: (e.caller, e.callee))
 
-    def _sample(self, window: Window) -> list[Trace]:
-        """Traces of every service, SAMPLE_PER_SLICE per service in each of SAMPLE_SLICES equal slices."""
+    def _sample(self, window: Window, around: str | None = None) -> list[Trace]:
+        """Traces of `around` (every service when None), SAMPLE_PER_SLICE per service in each of
+        SAMPLE_SLICES equal slices of the window."""
         traces: dict[str, Trace] = {}
         width = window.seconds / SAMPLE_SLICES
-        for service in self.service_names(window)[:MAX_SERVICES]:
+        for service in [around] if around else self.service_names(window)[:MAX_SERVICES]:
             for i in range(SAMPLE_SLICES):
                 part = Window(window.start + i * width, window.start + (i + 1) * width, window.step)
                 for trace in self.find_traces(service, part, limit=SAMPLE_PER_SLICE):
@@ -160,10 +161,10 @@ class JaegerTraces:
             return sorted((self._get("/api/v3/services", missing_ok=True) or {}).get("services") or [])
         return sorted((self._get("/api/services", missing_ok=True) or {}).get("data") or [])
 
-    def span_groups(self, window: Window) -> list[SpanGroup]:
+    def span_groups(self, window: Window, around: str | None = None) -> list[SpanGroup]:
         """From traces sampled evenly across the window, so an onset is where it began (api_v3 has no
         aggregate endpoint)."""
-        return span_groups(self._sample(window), window)
+        return span_groups(self._sample(window, around), window)
 
     def trace_url(self, trace_id: str) -> str | None:
         return f"{self.url}/trace/{quote(trace_id.lower(), safe='')}"

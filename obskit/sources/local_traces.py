@@ -95,8 +95,8 @@ class LocalTraces:
         rows = self.con.cursor().execute(SERVICES_SQL, [int(window.start * 1e9), int(window.end * 1e9)])
         return [r[0] for r in rows.fetchall()]
 
-    def span_groups(self, window: Window) -> list[SpanGroup]:
-        return local_span_groups.span_groups(self.con, window)
+    def span_groups(self, window: Window, around: str | None = None) -> list[SpanGroup]:
+        return local_span_groups.span_groups(self.con, window)  # all spans: `around` is not needed
 
     def trace_url(self, trace_id: str) -> str | None:
         return None  # the local store has no UI

@@ -86,8 +86,10 @@ class TracesSource(Protocol):
         """Every service the backend has spans of (in the window where it can tell)."""
         ...
 
-    def span_groups(self, window: Window) -> list[SpanGroup]:
-        """Self time, link time and entries per (service, operation) over the window, bucketed by its step."""
+    def span_groups(self, window: Window, around: str | None = None) -> list[SpanGroup]:
+        """Self time, link time and entries per (service, operation) over the window, bucketed by its step:
+        over all spans where the backend can aggregate, else over traces through `around` (every service's
+        when None) sampled evenly across the window."""
         ...
 
     def trace_url(self, trace_id: str) -> str | None:

@@ -100,11 +100,12 @@ def test_api_v3_span_groups_and_service_names_from_traces_sampled_across_the_win
     with replay(v3_router(data)) as (url, seen):
         source = JaegerTraces(JaegerConfig(url=url))
         names = source.service_names(WINDOW)
-        groups = source.span_groups(Window(1_700_000_000, 1_700_003_600, 60))
+        groups = source.span_groups(Window(1_700_000_000, 1_700_003_600, 60), "checkout")
     assert names == ["checkout", "frontend", "payments"]
     searches = [r for r in seen if r.path == "/api/v3/traces"]
-    starts = sorted({r.query["query.start_time_min"][0] for r in searches})
-    assert len(starts) == 6  # six slices of the window, each asked per service
+    starts = sorted(r.query["query.start_time_min"][0] for r in searches)
+    assert len(starts) == 6 and len(set(starts)) == 6  # six slices of the window, one search each
+    assert {r.query["query.service_name"][0] for r in searches} == {"checkout"}
     assert {(g.part, g.service) for g in groups} >= {("entry", "checkout")}
     assert all(g.count >= 1 for g in groups)
 

@@ -180,7 +180,7 @@ class Traces(_Base):
         self._gate()
         return sorted(KNOWN)
 
-    def span_groups(self, window: Window) -> list[SpanGroup]:
+    def span_groups(self, window: Window, around: str | None = None) -> list[SpanGroup]:
         return span_groups(self.find_traces("frontend", window, limit=10_000), window)
 
     def trace_url(self, trace_id: str) -> str | None:
