@@ -53,12 +53,14 @@ def profile(service: str, findings: list[Finding], slack: float) -> Node | None:
 # rollouts. Everything else is a consequence as often as a cause: RED series include everything a service
 # calls, callers log errors and change what they call when a callee fails. That secondary evidence counts in
 # full only when no service downstream has own evidence from no later than 2 steps after it.
-SECONDARY = {("metrics", name) for name in ("latency_p50", "latency_p95", "latency_p99", "error_ratio")} | {
+RED = ("latency_p50", "latency_p95", "latency_p99", "error_ratio")
+SECONDARY = {(source, name) for source in ("metrics", "spans") for name in RED} | {
     ("logs", "error logs"), ("traces", "call pattern"), ("traces", "answers changed caller")}
 ERROR_ORIGINS = {("logs", "error logs")}  # secondary evidence that still explains callers' error symptoms
 EXPLAINED = 0.25  # weight of secondary evidence that a downstream service's own evidence explains
-# evidence that is only a hypothesis about the service (it is inferred from another service's change)
-WEAK = {("traces", "answers changed caller"): 0.5}
+# evidence that is only a hypothesis about the service (it is inferred from another service's change), and
+# RED from spans (per-step quantiles of few spans are noisy; blame attribution reads the same spans exactly)
+WEAK = {("traces", "answers changed caller"): 0.5} | {("spans", name): 0.5 for name in RED}
 
 
 def primary(f: Finding) -> bool:

@@ -80,8 +80,10 @@ def score_series(series: Series, window: Window, baseline: Window) -> Finding | 
     peak_z = max(zs)
     peak = max(v for _, v in current)
     pod = f" (pod {series.labels['pod']})" if "pod" in series.labels else ""
+    pod += " (RED from entry spans)" if series.labels.get("source") == "spans" else ""
     return Finding(
-        source="metrics", service=series.service, kind=rule.kind, signal=series.name, score=round(peak_z, 2),
+        source="spans" if series.labels.get("source") == "spans" else "metrics", service=series.service,
+        kind=rule.kind, signal=series.name, score=round(peak_z, 2),
         onset=start,
         summary=f"{rule.label} {_fmt(series.name, peak)} vs baseline {_fmt(series.name, center)}{pod}",
         query=series.query,
