@@ -29,6 +29,7 @@ from obskit.sources.traces import SpanGroup
 from obskit.sources.window import Window
 
 Key = tuple[str, str, str, str]  # part, service, operation, caller
+IQR_TO_SIGMA = 1.349  # the interquartile range of a normal distribution in standard deviations
 ANSWERS = "answers changed caller"  # signal of the callee side of a call-pattern change
 
 
@@ -96,13 +97,20 @@ def _shift(g: SpanGroup, b: SpanGroup | None, n_now: int, n_before: int) -> Shif
     policy = blame_policy()
     if b is None or g.count < policy.min_spans or b.count < policy.min_spans:
         return None
-    spread = max(b.p90 - b.p50, policy.relative_floor * b.p50, policy.floor_seconds)
+    spread = _spread(b)
     tail = max(b.p99 - b.p90, policy.relative_floor * b.p90, policy.floor_seconds)
     z = max((g.p50 - b.p50) / spread, (g.p90 - b.p90) / tail)
     excess = g.total / n_now - b.total / n_before
     if z < policy.threshold or excess <= 0:
         return None
     return Shift(g, b, round(z, 2), excess)
+
+
+def _spread(b: SpanGroup) -> float:
+    """Robust spread of the baseline durations around their median: the IQR as a standard deviation (a
+    latency tail is long: the width of the upper tail would hide a shift of the whole distribution)."""
+    policy = blame_policy()
+    return max((b.p75 - b.p25) / IQR_TO_SIGMA, policy.relative_floor * b.p50, policy.floor_seconds)
 
 
 def _latency(shifts: list[Shift], request_seconds: float, window: Window) -> list[Finding]:
@@ -141,7 +149,7 @@ def _latency(shifts: list[Shift], request_seconds: float, window: Window) -> lis
 
 def _onset(g: SpanGroup, b: SpanGroup, window: Window) -> float | None:
     policy = blame_policy()
-    spread = max(b.p90 - b.p50, policy.relative_floor * b.p50, policy.floor_seconds)
+    spread = _spread(b)
     points = [(ts, (p50 - b.p50) / spread) for ts, _, _, p50 in g.buckets]
     return onset(points, policy.threshold, 2) or (g.buckets[0][0] if g.buckets else window.start)
 

@@ -46,7 +46,7 @@ parts AS (
   SELECT 'entry', service, name, coalesce(parent_service, ''), start_ns, dur, failed
   FROM j WHERE parent_service IS NULL OR parent_service <> service)
 SELECT part, blamed, name, caller, floor((start_ns - $start) / $step)::BIGINT AS bucket, count(*) AS n,
-       sum(e::INTEGER) AS errors, sum(v) AS total, quantile_cont(v, [0.5, 0.9, 0.99]) AS q
+       sum(e::INTEGER) AS errors, sum(v) AS total, quantile_cont(v, [0.5, 0.9, 0.99, 0.25, 0.75]) AS q
 FROM parts
 GROUP BY GROUPING SETS ((part, blamed, name, caller, bucket), (part, blamed, name, caller))
 ORDER BY part, blamed, name, caller, bucket NULLS FIRST
@@ -57,10 +57,10 @@ def span_groups(con: duckdb.DuckDBPyConnection, window: Window) -> list[SpanGrou
     rows = con.cursor().execute(GROUPS_SQL, {"start": int(window.start * 1e9), "end": int(window.end * 1e9),
                                              "step": int(window.step * 1e9)}).fetchall()
     groups: list[SpanGroup] = []
-    for part, service, name, caller, bucket, n, errors, total, (p50, p90, p99) in rows:
+    for part, service, name, caller, bucket, n, errors, total, (p50, p90, p99, p25, p75) in rows:
         if bucket is None:
             groups.append(SpanGroup(part, service, name, caller, int(n), int(errors), total / 1e9, p50 / 1e9,
-                                    p90 / 1e9, p99 / 1e9))
+                                    p90 / 1e9, p99 / 1e9, p25=p25 / 1e9, p75=p75 / 1e9))
         else:
             groups[-1].buckets.append((window.start + int(bucket) * window.step, int(n), int(errors), p50 / 1e9))
     return groups

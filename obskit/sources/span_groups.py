@@ -95,7 +95,8 @@ def span_groups(traces: Iterable[Trace], window: Window) -> list[SpanGroup]:
                    for i, b in sorted(per_bucket.items())]
         groups.append(SpanGroup(part, service, operation, caller, len(rows), sum(e for _, _, e in rows),
                                 sum(durations), quantile(durations, 0.5), quantile(durations, 0.9),
-                                quantile(durations, 0.99), buckets))
+                                quantile(durations, 0.99), buckets, quantile(durations, 0.25),
+                                quantile(durations, 0.75)))
     return groups
 
 

@@ -58,6 +58,8 @@ class SpanGroup:
     p90: float
     p99: float
     buckets: list[tuple[float, int, int, float]] = field(default_factory=list)  # (step start, count, errors, p50)
+    p25: float = 0.0  # quartiles: the robust spread (IQR) of the durations
+    p75: float = 0.0
 
 
 class TracesSource(Protocol):
