@@ -86,15 +86,11 @@ class Report:
     paths: list[TracePath] = field(default_factory=list)
     edges: list[tuple[str, str]] = field(default_factory=list)  # (caller, callee) in the investigated graph
     series: list[Series] = field(default_factory=list)  # RED series of the window, for charts
-    unknown_service: bool = False  # metrics and traces answered and neither has seen the service
-    known_services: list[str] = field(default_factory=list)  # services the dependency graph knows
+    unknown_service: bool = False  # the answering metrics/traces sources have not seen the service
+    known_services: list[str] = field(default_factory=list)  # services the answering sources know
     notes: list[str] = field(default_factory=list)  # how the window or baseline was adjusted, and why
     red_sources: dict[str, str] = field(default_factory=dict)  # service -> "metrics" | "spans" (its RED figures)
     missing: list[str] = field(default_factory=list)  # why there is no usable data (then no verdict of health)
-
-    @property
-    def usable(self) -> bool:
-        return not self.missing or bool(self.suspects)
 
     @property
     def answered(self) -> bool:
