@@ -58,6 +58,7 @@ def investigate(sources: Sources, service: str, window: Window, baseline: Window
     try:
         # first, concurrently: where the baseline has data (metrics) and the dependency graph (traces)
         probe = deps = None
+        red_baseline = False  # the service's RED (metrics or spans) has data the window is compared with
         if sources.metrics is not None:
             began["metrics"] = time.monotonic()
             probe = pool.submit(first_sample, sources.metrics, service, baseline)
@@ -72,12 +73,14 @@ def investigate(sources: Sources, service: str, window: Window, baseline: Window
                 in_window = wait("metrics", pool.submit(first_sample, sources.metrics, service, window))
                 split = split_window(window, in_window)
                 if split is not None:
+                    red_baseline = True
                     baseline, window = split
                     report.window = window
                     report.notes.append(
                         "no data before the window: its first half with data is the baseline; "
                         "pass --from/--to and --baseline to compare against a quiet period you choose")
             else:
+                red_baseline = first is not None
                 trimmed = covered(baseline, first)
                 if trimmed != baseline:
                     report.notes.append(f"the baseline starts at {rfc3339(trimmed.start)}, where {service}'s data "
@@ -143,7 +146,7 @@ def investigate(sources: Sources, service: str, window: Window, baseline: Window
     answered = {s.signal for s in report.sources if s.checked} & {"metrics", "traces"}
     report.unknown_service = bool(answered) and not report.series and service not in report.known_services \
         and not findings
-    report.missing = [] if report.unknown_service else missing_data(report, service, requests)
+    report.missing = [] if report.unknown_service else missing_data(report, service, requests, red_baseline)
     report.suspects, _ = correlate.rank(service, graph, findings, window.step)
     report.timeline = correlate.timeline(findings, events)
     report.verdict = verdict(report)
@@ -190,22 +193,27 @@ def known_services(sources: Sources, window: Window) -> list[str]:
     return sorted(names)
 
 
-def missing_data(report: Report, service: str, requests: tuple[int, int]) -> list[str]:
+def missing_data(report: Report, service: str, requests: tuple[int, int], red_baseline: bool) -> list[str]:
     """Why nothing about the service can be compared (empty when RED from metrics or spans covers both the
     window and the baseline): "no usable data" is its own verdict, never "nothing anomalous"."""
     red = [s for s in report.series if s.service == service and s.name == "request_rate" and s.points]
-    has_metrics = bool(red) and any(ts < report.window.start for s in red for ts, _ in s.points)
+    has_red = bool(red) and red_baseline
     has_spans = min(requests) >= MIN_REQUESTS
-    if has_metrics or has_spans:
+    if has_red or has_spans:
         return []
+    checked = {s.signal for s in report.sources if s.checked}
     reasons = []
-    if not red:
+    if "metrics" not in checked:
+        reasons.append("metrics were not checked")
+    elif not red:
         reasons.append("no RED metrics matched a known naming profile")
-    elif not has_metrics:
-        reasons.append("RED metrics have no baseline before the window")
-    if requests == (0, 0):
+    else:
+        reasons.append("its RED figures have no baseline before the window")
+    if "traces" not in checked:
+        reasons.append("traces were not checked")
+    elif requests == (0, 0):
         reasons.append("no spans enter the service")
-    elif not has_spans:
+    else:
         reasons.append(f"too few requests in spans ({requests[0]} in the window, {requests[1]} in the baseline)")
     return reasons
 
