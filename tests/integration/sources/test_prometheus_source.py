@@ -194,3 +194,16 @@ def test_service_names_are_the_label_values_of_every_profile(prometheus: str) ->
     names = source.service_names(Window(START, END, 60))
     assert set(SERVICES.values()) | set(ODD_NAMES) <= set(names)
     assert names == sorted(names)
+
+
+def test_prometheus_only_typo_is_an_unknown_service_listing_label_values(prometheus: str) -> None:
+    from obskit.investigate.pipeline import investigate
+    from obskit.sources import Sources
+
+    sources = Sources(metrics=PrometheusMetrics(PrometheusConfig(url=prometheus)))
+    window = Window(END - 600, END, 15)
+    report = investigate(sources, "svc-otel-semconvv", window, Window(END - 1200, END - 600, 15))
+    assert report.unknown_service and "svc-otel-semconv" in report.known_services
+    known = investigate(sources, "svc-spanmetrics", window, Window(END - 1200, END - 600, 15))
+    assert not known.unknown_service and not known.missing  # spanmetrics RED with a baseline: usable
+    assert known.red_sources == {"svc-spanmetrics": "metrics"}
