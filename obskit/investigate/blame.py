@@ -13,7 +13,9 @@ therefore never shows in the caller's parts. Per service this stage reports:
 
 A call-pattern change of calls into a callee also names the callee as a weaker suspect: the caller may act
 on what it answered. Link time that rises on the calls of one caller into most of its callees is the
-caller's (a starved client stalls every outgoing call), otherwise the callee's.
+caller's (a starved client stalls every outgoing call), and so is link time rising on the calls of a
+caller whose own incoming calls are delayed (a slow network at a service delays both directions);
+otherwise it is the callee's.
 Thresholds are data: obskit/investigate/blame.yaml.
 """
 
@@ -115,16 +117,18 @@ def _spread(b: SpanGroup) -> float:
 
 def _latency(shifts: list[Shift], request_seconds: float, window: Window) -> list[Finding]:
     policy = blame_policy()
-    # link time rising on most of one caller's callees is the caller's own stall
+    # link time rising on the calls of a caller whose own incoming calls are delayed too (a slow network at a
+    # service delays both directions), or on most of one caller's callees (a stalled client), is the caller's
     callees_of: dict[str, set[str]] = defaultdict(set)
     for s in shifts:
         if s.group.part == "link":
             callees_of[s.group.caller].add(s.group.service)
+    delayed = {s.group.service for s in shifts if s.group.part == "link"}
     by_service: dict[str, list[Shift]] = defaultdict(list)
     for s in shifts:
         g = s.group
         owner = g.service
-        if g.part == "link" and len(callees_of[g.caller]) >= policy.caller_stall_callees:
+        if g.part == "link" and (g.caller in delayed or len(callees_of[g.caller]) >= policy.caller_stall_callees):
             owner = g.caller
         by_service[owner].append(s)
     findings = []

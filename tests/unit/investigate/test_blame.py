@@ -76,3 +76,30 @@ def test_a_changed_call_pattern_blames_the_caller_and_suspects_the_callee_weakly
 def test_onset_is_where_the_change_began_not_the_window_end() -> None:
     found = findings(Shape(link={"catalog": 0.002, "currency": 0.150}))
     assert found[0].onset == WINDOW_START
+
+
+def test_a_slow_network_at_a_service_delays_both_directions_and_is_blamed_once() -> None:
+    from obskit.sources.traces import Span, Trace
+
+    def chain(n: int, start: float, delay: float) -> Trace:
+        tid = f"{n:032x}"
+        ids = [f"{n:08x}{i:08x}" for i in range(5)]
+        wire = 0.001 + delay
+        spans = [Span(tid, ids[0], None, "frontend", "GET /", "server", start, 0.0),
+                 Span(tid, ids[1], ids[0], "frontend", "b.Get", "unspecified", start, 0.0),
+                 Span(tid, ids[2], ids[1], "b", "b.Get", "unspecified", start + wire / 2, 0.0),
+                 Span(tid, ids[3], ids[2], "b", "d.Get", "unspecified", start + wire, 0.0),
+                 Span(tid, ids[4], ids[3], "d", "d.Get", "unspecified", start + wire + wire / 2, 0.002)]
+        spans[3].duration = 0.002 + wire
+        spans[2].duration = 0.001 + spans[3].duration
+        spans[1].duration = spans[2].duration + wire
+        spans[0].duration = spans[1].duration + 0.001
+        return Trace(tid, spans)
+
+    traces = []
+    t, n = BASELINE_START, 0
+    while t < WINDOW_END:
+        traces.append(chain(n, t, 0.1 * (1 + (n % 7) / 10) if t >= WINDOW_START else 0.0005 * (1 + (n % 7) / 10)))
+        t, n = t + 0.5, n + 1
+    found = blame.analyze(span_groups(traces, WINDOW), span_groups(traces, BASELINE), "frontend", WINDOW, BASELINE)
+    assert [(f.service, f.signal) for f in found] == [("b", "link delay")]
