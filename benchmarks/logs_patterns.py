@@ -19,7 +19,7 @@ from pathlib import Path
 
 from obskit.investigate.templates import mine
 
-DEFAULT_ROOT = Path(__file__).resolve().parents[1].parent.parent / "shared" / "eval" / "loghub"
+DEFAULT_ROOT = Path(__file__).resolve().parents[2] / "shared" / "eval" / "loghub"
 
 
 def grouping_accuracy(truth: list[str], pred: list[str]) -> float:

@@ -12,6 +12,9 @@ Which of the remaining words are variables is decided from the data (`obskit.inv
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from functools import partial
+from operator import eq
 
 from obskit.conventions.log_lines import masking_vocabulary
 
@@ -30,6 +33,7 @@ _OPEN_CHARS = "([{\"'"
 _CLOSE_CHARS = ")]}\"',.;:"
 _OPENERS = frozenset(_OPEN_CHARS)
 _CLOSERS = frozenset(_CLOSE_CHARS)
+_DIGIT_RUN = re.compile(r"[0-9][\w-]*")  # digits don't decide masking, only their presence
 _HAS_KEY = re.compile(r"[=:]").search
 _QUOTE_OPEN = re.compile(r"""^[A-Za-z_][A-Za-z0-9_.-]*[=:](["'])""")
 
@@ -37,7 +41,6 @@ _QUOTE_OPEN = re.compile(r"""^[A-Za-z_][A-Za-z0-9_.-]*[=:](["'])""")
 _CONSTANT = "\x00constant"
 _CALENDAR = "\x00calendar"
 _UNIT = "\x00unit"
-_QUOTE = "\x00quote"
 
 
 def _mask_token(token: str) -> str | None:
@@ -61,32 +64,50 @@ def _mask_token(token: str) -> str | None:
 
 
 def _classify(token: str) -> str:
+    vocabulary = masking_vocabulary()
+    if token.isalpha():  # most tokens: plain words
+        if token in vocabulary.calendar:
+            return _CALENDAR
+        return _UNIT if token in vocabulary.units else _CONSTANT
     first = token[0]
     if first.isdigit() or (first == "/" and _DIGIT.search(token)):  # cannot hold a key: mask up to the closers
         end = len(token.rstrip(_CLOSE_CHARS))
-        return WILDCARD + token[end:]
+        return WILDCARD if end == len(token) else WILDCARD + token[end:]
     if token[-1] not in _CLOSERS and first not in _OPENERS and _DIGIT.search(token) and not _HAS_KEY(token):
         return WILDCARD  # a bare value such as 0x1f, blk_-123, v2
     if token in _EMPTY:
         return token[0] + WILDCARD + token[1]
-    vocabulary = masking_vocabulary()
-    if token in vocabulary.calendar:
-        return _CALENDAR
     if token.rstrip(_CLOSE_CHARS) in vocabulary.units:
         return _UNIT
-    quote = _QUOTE_OPEN.match(token)
-    if quote is not None and token.count(quote.group(1)) == 1:
-        return _QUOTE
     masked = _mask_token(token)
     return _CONSTANT if masked is None else masked
 
 
-def _closing_quote(tokens: list[str], i: int, quote: str) -> int:
-    """Index of the token that closes the quoted value opened at tokens[i], or i when there is none."""
-    for j in range(i + 1, min(len(tokens), i + _QUOTED_MAX)):
-        if quote in tokens[j]:
-            return j if tokens[j].rstrip(_CLOSE_CHARS.replace(quote, "")).endswith(quote) else i
-    return i
+def _join_quoted(tokens: list[str]) -> list[str]:
+    """`key="several words"` becomes one token `key=<*>`: the quoted text is one value."""
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        opened = _QUOTE_OPEN.match(token)
+        i += 1
+        if opened is None or token.count(opened.group(1)) != 1:
+            out.append(token)
+            continue
+        quote, keep = opened.group(1), _CLOSE_CHARS.replace(opened.group(1), "")
+        for j in range(i, min(len(tokens), i + _QUOTED_MAX)):
+            if quote in tokens[j]:
+                closing = tokens[j]
+                if closing.rstrip(keep).endswith(quote):
+                    trailing = closing[len(closing.rstrip(_CLOSE_CHARS)):].lstrip(quote)
+                    out.append(opened.group(0)[:-1] + WILDCARD + trailing)
+                    i = j + 1
+                else:
+                    out.append(token)
+                break
+        else:
+            out.append(token)
+    return out
 
 
 def _is_bracketed_value(token: str) -> bool:
@@ -94,74 +115,81 @@ def _is_bracketed_value(token: str) -> bool:
 
 
 def tokenize(message: str, cache: dict[str, str] | None = None) -> tuple[str, ...]:
-    """The masked token sequence of one message (runs of wildcards collapsed, value groups folded).
+    """The masked token sequence of one message (runs of wildcards collapsed, value groups folded)."""
+    return fold(mask(message, {} if cache is None else cache))
+
+
+class Masker:
+    """Masks messages for one miner, with bounded caches.
+
+    `key()` is the cheap per-line step (one C-level substitution): the message with every run of digits
+    (and the hex letters around them) replaced by `0`. Masking depends on whether a token holds a digit,
+    never on which, so lines with equal keys have equal templates and `template()` (the full first pass)
+    runs once per distinct key.
+    """
+
+    def __init__(self) -> None:
+        self._kinds: dict[str, str] = {}
+        self.key: Callable[[str], str] = partial(_DIGIT_RUN.sub, "0")  # a C-level call per line
+        masking_vocabulary()  # fail early on broken conventions data
+
+    def template(self, message: str) -> tuple[str, ...]:
+        return fold(mask(message, self._kinds))
+
+
+def mask(message: str, cache: dict[str, str]) -> tuple[str, ...]:
+    """The masked token sequence before `fold` (miners fold once per distinct sequence, not per line).
 
     `cache` (token -> class or masked form) makes a repeated token one dict lookup; a miner keeps one.
     """
-    if cache is None:
-        cache = {}
+    tokens = message.split()
+    if '="' in message or "='" in message or ':"' in message:
+        tokens = _join_quoted(tokens)
     out: list[str] = []
     append = out.append
-    last_var = False  # the previous output token ends in a wildcard
-    tokens = message.split()
-    i = 0
-    while i < len(tokens):
-        token = tokens[i]
+    bare = False  # the last output token is a bare wildcard
+    for i, token in enumerate(tokens):
         kind = cache.get(token)
         if kind is None:
             kind = _classify(token)
             if len(cache) < _TOKEN_CACHE:
                 cache[token] = kind
-        i += 1
         if kind is _CONSTANT:
             append(token)
-            last_var = False
+            bare = False
         elif kind is WILDCARD:
-            if not (last_var and out[-1] == WILDCARD):
+            if not bare:
                 append(WILDCARD)
-            last_var = True
-        elif kind is _CALENDAR:
-            nxt = tokens[i] if i < len(tokens) else ""
-            bare = bool(out) and out[-1] == WILDCARD
+                bare = True
+        elif kind[0] != "\x00":  # a masked form such as (uid=<*>)
+            if not (bare and _is_bracketed_value(kind)):  # "1200 (1.2 KB)": one value, restated
+                append(kind)
+                bare = False
+        elif kind is _UNIT:
+            if out and out[-1].endswith(WILDCARD):  # "5 KB", "(1.2 KB)": the unit belongs to the value
+                trailing = token[len(token.rstrip(_CLOSE_CHARS)):]
+                out[-1] = out[-1] + trailing
+                if trailing and len(out) >= 2 and out[-2] == WILDCARD and _is_bracketed_value(out[-1]):
+                    out.pop()
+            else:
+                append(token)
+                bare = False
+        else:  # a calendar name: part of a timestamp next to a number or another calendar name
+            nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
             if bare or nxt in masking_vocabulary().calendar or nxt[:1].isdigit():
                 if not bare:
                     append(WILDCARD)
-                last_var = True
+                    bare = True
             else:
                 append(token)
-        elif kind is _UNIT:
-            if last_var:  # "5 KB", "(1.2 KB)": the unit belongs to the value before it
-                trailing = token[len(token.rstrip(_CLOSE_CHARS)):]
-                out[-1] = out[-1] + trailing
-                last_var = not trailing
-                if trailing and len(out) >= 2 and out[-2] == WILDCARD and _is_bracketed_value(out[-1]):
-                    out.pop()  # "1200 (1.2 KB)": a value restated in brackets is one variable with it
-                    last_var = True
-            else:
-                append(token)
-        elif kind is _QUOTE:
-            opened = _QUOTE_OPEN.match(token)
-            assert opened is not None
-            end = _closing_quote(tokens, i - 1, opened.group(1))
-            if end == i - 1:
-                append(token)
-                last_var = False
-            else:  # key="several words": the quoted text is one value
-                closing = tokens[end]
-                trailing = closing[len(closing.rstrip(_CLOSE_CHARS)):].lstrip("\"'")
-                append(opened.group(0)[:-1] + WILDCARD + trailing)
-                i = end + 1
-                last_var = not trailing
-        elif last_var and out[-1] == WILDCARD and _is_bracketed_value(kind):
-            continue  # "1200 (1.2 KB)": a value restated in brackets is one variable with it
-        else:
-            append(kind)
-            last_var = kind.endswith(WILDCARD)
-    return _fold_repeats(out) if len(out) >= 4 else tuple(out)
+    return tuple(out)
 
 
-def _fold_repeats(out: list[str]) -> tuple[str, ...]:
+def fold(tokens: tuple[str, ...]) -> tuple[str, ...]:
     """Collapse consecutive repeats of a group of up to three tokens that holds a variable (value lists)."""
+    if len(tokens) < 4 or not any(any(map(eq, tokens, tokens[w:])) for w in (1, 2, 3)):
+        return tokens
+    out = list(tokens)
     i = 0
     while i < len(out):
         for width in (1, 2, 3):

@@ -39,8 +39,8 @@ def _variable_slots(slots: dict[tuple[int, tuple[str, ...]], set[str]], members:
     """Indexes (in `slots` order) of the slots that are variable.
 
     A slot is variable when it takes many values, or when at least `shared_values` of its values also fill
-    a varying slot of other templates (no member in common): entities such as users, hosts or jobs recur across templates, while
-    the words of an enumeration ("Started"/"Paused") vary in one place only.
+    a varying slot of other templates (no member in common): entities such as users, hosts or jobs recur
+    across templates, while the words of an enumeration ("Started"/"Paused") vary in one place only.
     """
     keys = list(slots)
     holders: dict[str, list[int]] = defaultdict(list)
@@ -75,14 +75,15 @@ def merge(sequences: list[tuple[str, ...]], counts: list[int],
         siblings: dict[tuple[int, tuple[str, ...]], list[int]] = defaultdict(list)
         for r in roots:
             seq = templates[r]
+            constants = len(seq) - seq.count(WILDCARD) - 1  # of each skeleton: one position is blanked
+            if constants < 1 or constants < setting.min_constants * len(seq):
+                continue
             for p, token in enumerate(seq):
                 if token != WILDCARD:
                     siblings[(p, seq[:p] + (WILDCARD,) + seq[p + 1:])].append(r)
         slots: dict[tuple[int, tuple[str, ...]], set[str]] = {}
         for key, members in siblings.items():
-            skeleton = key[1]
-            constants = sum(1 for t in skeleton if t != WILDCARD)
-            if len(members) >= 2 and constants >= 1 and constants >= setting.min_constants * len(skeleton):
+            if len(members) >= 2:
                 slots[key] = {templates[r][key[0]] for r in members}
         keys = list(slots)
         for b in _variable_slots(slots, [set(siblings[k]) for k in keys], setting):

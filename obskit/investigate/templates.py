@@ -13,10 +13,11 @@ AI-driven Log Analytics", ISSRE 2023) with `benchmarks/logs_patterns.py`.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from obskit.investigate.masking import WILDCARD, tokenize
+from obskit.investigate.masking import WILDCARD, Masker, tokenize
 from obskit.investigate.merge import MergeSetting, merge
 
 __all__ = ["WILDCARD", "Template", "TemplateMiner", "mine", "tokenize"]
@@ -53,9 +54,10 @@ class TemplateMiner:
 
     def __init__(self, setting: MergeSetting | None = None) -> None:
         self._setting = setting or MergeSetting()
-        self._exact: dict[tuple[str, ...], Template] = {}
+        self._exact: dict[str, Template] = {}
         self._by_message: dict[str, Template] = {}
-        self._tokens: dict[str, str] = {}
+        self._masker = Masker()
+        self._by_key: dict[str, Template] = {}
         self._templates: list[Template] = []
         self._skeletons: dict[tuple[int, tuple[str, ...]], list[Template]] = {}
         self._overflow: Template | None = None
@@ -63,12 +65,15 @@ class TemplateMiner:
     def assign(self, message: str, index: int = 0) -> Template:
         cluster = self._by_message.get(message)
         if cluster is None:
-            tokens = tokenize(message, self._tokens)
-            cluster = self._exact.get(tokens)
+            key = self._masker.key(message)
+            cluster = self._by_key.get(key)
             if cluster is None:
-                cluster = self._place(tokens, message, index)
+                tokens = self._masker.template(message)
+                cluster = self._exact.get(tokens) or self._place(tokens, message, index)
                 if len(self._exact) < MAX_TEMPLATES * 4:
                     self._exact[tokens] = cluster
+                if len(self._by_key) < _MESSAGE_CACHE:
+                    self._by_key[key] = cluster
             if len(self._by_message) < _MESSAGE_CACHE:
                 self._by_message[message] = cluster
         cluster.count += 1
@@ -115,27 +120,34 @@ def mine(messages: Iterable[str], setting: MergeSetting | None = None) -> tuple[
     Unlike the online miner, the batch first collects every distinct masked sequence and then merges with
     the statistics of the whole batch, so the result does not depend on the order of the lines.
     """
-    token_cache: dict[str, str] = {}
+    masker = Masker()
     by_message: dict[str, int] = {}
+    by_key: dict[str, int] = {}
     groups: dict[tuple[str, ...], int] = {}
     sequences: list[tuple[str, ...]] = []
-    counts: list[int] = []
     firsts: list[tuple[int, str]] = []
     line_groups: list[int] = []
-    for index, message in enumerate(messages):
-        g = by_message.get(message)
+    remembered, known, key_of, append = by_message.get, by_key.get, masker.key, line_groups.append
+    for message in messages:  # the hot loop: two dict lookups per line, one C-level substitution when new
+        g = remembered(message)
         if g is None:
-            tokens = tokenize(message, token_cache)
-            g = groups.get(tokens)
+            key = key_of(message)
+            g = known(key)
             if g is None:
-                g = groups[tokens] = len(sequences)
-                sequences.append(tokens)
-                counts.append(0)
-                firsts.append((index, message))
+                tokens = masker.template(message)
+                g = groups.get(tokens)
+                if g is None:
+                    g = groups[tokens] = len(sequences)
+                    sequences.append(tokens)
+                    firsts.append((len(line_groups), message))
+                if len(by_key) < _MESSAGE_CACHE:
+                    by_key[key] = g
             if len(by_message) < _MESSAGE_CACHE:
                 by_message[message] = g
-        counts[g] += 1
-        line_groups.append(g)
+        append(g)
+    counts = [0] * len(sequences)
+    for g, n in Counter(line_groups).items():
+        counts[g] = n
     merged = merge(sequences, counts, setting)
     by_template: dict[tuple[str, ...], Template] = {}
     of_group: list[Template] = []
