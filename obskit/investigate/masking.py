@@ -35,6 +35,7 @@ _OPENERS = frozenset(_OPEN_CHARS)
 _CLOSERS = frozenset(_CLOSE_CHARS)
 _DIGIT_RUN = re.compile(r"[0-9][\w-]*")  # digits don't decide masking, only their presence
 _HAS_KEY = re.compile(r"[=:]").search
+_PLAIN = re.compile(r"[^\s\"'=]*")  # a one-word quoted value (no nested quotes or keys)
 _QUOTE_OPEN = re.compile(r"""^[A-Za-z_][A-Za-z0-9_.-]*[=:](["'])""")
 
 # token classes kept in the per-miner cache (any other cached value is the token's masked form)
@@ -91,8 +92,16 @@ def _join_quoted(tokens: list[str]) -> list[str]:
         token = tokens[i]
         opened = _QUOTE_OPEN.match(token)
         i += 1
-        if opened is None or token.count(opened.group(1)) != 1:
+        if opened is None:
             out.append(token)
+            continue
+        if token.count(opened.group(1)) > 1:  # key="one-word value"
+            body = token[opened.end():]
+            value = body[: body.index(opened.group(1))]
+            if value and _PLAIN.fullmatch(value) is None:
+                out.append(token)
+            else:
+                out.append(opened.group(0)[:-1] + WILDCARD + body[len(value) + 1:])
             continue
         quote, keep = opened.group(1), _CLOSE_CHARS.replace(opened.group(1), "")
         for j in range(i, min(len(tokens), i + _QUOTED_MAX)):
@@ -162,9 +171,8 @@ def mask(message: str, cache: dict[str, str]) -> tuple[str, ...]:
                 append(WILDCARD)
                 bare = True
         elif kind[0] != "\x00":  # a masked form such as (uid=<*>)
-            if not (bare and _is_bracketed_value(kind)):  # "1200 (1.2 KB)": one value, restated
-                append(kind)
-                bare = False
+            append(kind)
+            bare = False
         elif kind is _UNIT:
             if out and out[-1].endswith(WILDCARD):  # "5 KB", "(1.2 KB)": the unit belongs to the value
                 trailing = token[len(token.rstrip(_CLOSE_CHARS)):]

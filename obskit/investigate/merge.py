@@ -11,6 +11,7 @@ positions that vary together (`user X from host Y`) are learned in a few rounds.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from obskit.investigate.masking import WILDCARD
@@ -34,14 +35,21 @@ def _find(parent: list[int], i: int) -> int:
     return i
 
 
-def _variable_slots(slots: dict[tuple[int, tuple[str, ...]], set[str]], members: list[set[int]],
-                    setting: MergeSetting) -> set[int]:
-    """Indexes (in `slots` order) of the slots that are variable.
+def varies(values: set[str], others: Iterable[set[str]], setting: MergeSetting) -> bool:
+    """Whether a slot (one position under one skeleton) holding `values` is a variable.
 
     A slot is variable when it takes many values, or when at least `shared_values` of its values also fill
-    a varying slot of other templates (no member in common): entities such as users, hosts or jobs recur
-    across templates, while the words of an enumeration ("Started"/"Paused") vary in one place only.
+    a varying slot of other templates (`others`): entities such as users, hosts or jobs recur across
+    templates, while the words of an enumeration ("Started"/"Paused") vary in one place only.
     """
+    if len(values) >= setting.many_values:
+        return True
+    return any(len(values & other) >= setting.shared_values for other in others)
+
+
+def _variable_slots(slots: dict[tuple[int, tuple[str, ...]], set[str]], members: list[set[int]],
+                    setting: MergeSetting) -> set[int]:
+    """Indexes (in `slots` order) of the variable slots; other templates are slots with no common member."""
     keys = list(slots)
     holders: dict[str, list[int]] = defaultdict(list)
     for b, key in enumerate(keys):
@@ -50,15 +58,8 @@ def _variable_slots(slots: dict[tuple[int, tuple[str, ...]], set[str]], members:
     out = set()
     for b, key in enumerate(keys):
         values = slots[key]
-        if len(values) >= setting.many_values:
-            out.add(b)
-            continue
-        shared: dict[int, int] = defaultdict(int)
-        for value in values:
-            for other in holders[value]:
-                if other != b and members[other].isdisjoint(members[b]):
-                    shared[other] += 1
-        if any(n >= setting.shared_values for n in shared.values()):
+        others = {o for v in values for o in holders[v] if o != b and members[o].isdisjoint(members[b])}
+        if varies(values, (slots[keys[o]] for o in sorted(others)), setting):
             out.add(b)
     return out
 

@@ -18,13 +18,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from obskit.investigate.masking import WILDCARD, Masker, tokenize
-from obskit.investigate.merge import MergeSetting, merge
+from obskit.investigate.merge import MergeSetting, merge, varies
 
 __all__ = ["WILDCARD", "Template", "TemplateMiner", "mine", "tokenize"]
 
 _MESSAGE_CACHE = 100_000  # distinct raw messages remembered for the exact-repeat fast path
 MAX_TEMPLATES = 20_000  # online: further shapes share one overflow template, so memory stays bounded
-_MAX_SKELETONS = 400_000  # online: (position, blanked sequence) entries remembered
+_MAX_SLOTS = 400_000  # online: (position, blanked sequence) entries remembered
 OVERFLOW = ("(more", "templates", "than", "the", "online", "limit)")
 
 
@@ -42,68 +42,123 @@ class Template:
         return " ".join(self.tokens) if self.tokens else "(empty)"
 
 
+@dataclass
+class _Slot:
+    """One position under one skeleton in the online miner: the templates that fill it and their values."""
+
+    position: int
+    members: list[Template]
+    values: set[str]
+    merged: Template | None = None
+
+
 class TemplateMiner:
     """Online miner; `assign()` returns the template of one message, `templates()` the templates so far.
 
     A message joins the template of its masked token sequence. A new sequence that differs from earlier
-    ones at one position joins them once that position has shown `min_values` distinct values under the
-    same skeleton (the oldest sibling becomes the merged template and keeps its id); earlier ids stay valid.
-    Memory is bounded: caches and the skeleton index stop growing at fixed sizes, and past `MAX_TEMPLATES`
-    new shapes share one overflow template.
+    ones at one position joins them once the data says that position is variable (`merge.varies`: many
+    values there, or values shared with a varying position of other templates); the oldest sibling becomes
+    the merged template and keeps its id, and ids handed out earlier stay valid. Memory is bounded: caches
+    and the slot index stop growing at fixed sizes, and past `MAX_TEMPLATES` new shapes share one overflow
+    template. `mine()` does better on a batch, with the statistics of all lines at once.
     """
 
     def __init__(self, setting: MergeSetting | None = None) -> None:
         self._setting = setting or MergeSetting()
-        self._exact: dict[str, Template] = {}
-        self._by_message: dict[str, Template] = {}
+        self._exact: dict[tuple[str, ...], Template] = {}
+        self._by_message: dict[str, tuple[str, ...]] = {}  # message -> masked sequence
         self._masker = Masker()
-        self._by_key: dict[str, Template] = {}
+        self._by_key: dict[str, tuple[str, ...]] = {}
         self._templates: list[Template] = []
-        self._skeletons: dict[tuple[int, tuple[str, ...]], list[Template]] = {}
+        self._slots: dict[tuple[int, tuple[str, ...]], _Slot] = {}
+        self._holders: dict[str, list[_Slot]] = {}  # value -> varying slots it fills
         self._overflow: Template | None = None
 
     def assign(self, message: str, index: int = 0) -> Template:
-        cluster = self._by_message.get(message)
-        if cluster is None:
+        tokens = self._by_message.get(message)
+        if tokens is None:
             key = self._masker.key(message)
-            cluster = self._by_key.get(key)
-            if cluster is None:
+            tokens = self._by_key.get(key)
+            if tokens is None:
                 tokens = self._masker.template(message)
-                cluster = self._exact.get(tokens) or self._place(tokens, message, index)
-                if len(self._exact) < MAX_TEMPLATES * 4:
-                    self._exact[tokens] = cluster
                 if len(self._by_key) < _MESSAGE_CACHE:
-                    self._by_key[key] = cluster
+                    self._by_key[key] = tokens
             if len(self._by_message) < _MESSAGE_CACHE:
-                self._by_message[message] = cluster
+                self._by_message[message] = tokens
+        cluster = self._exact.get(tokens)
+        if cluster is None:
+            cluster = self._place(tokens, message, index)
+            if len(self._exact) < _MESSAGE_CACHE:
+                self._exact[tokens] = cluster
+                cluster.members.append(tokens)
         cluster.count += 1
         return cluster
 
     def _place(self, tokens: tuple[str, ...], message: str, index: int) -> Template:
-        keys = [(p, tokens[:p] + (WILDCARD,) + tokens[p + 1:]) for p, t in enumerate(tokens) if t != WILDCARD]
-        for key in keys:
-            siblings = self._skeletons.get(key)
-            if siblings is not None and siblings[0].tokens[key[0]] == WILDCARD:
-                return siblings[0]  # the position is already known to be variable here
-        for key in keys:
-            siblings = self._skeletons.get(key)
-            if siblings is not None and len(siblings) + 1 >= self._setting.min_values:
-                oldest = siblings[0]  # the position varies here: merge into the oldest sibling
-                oldest.tokens[key[0]] = WILDCARD
-                del siblings[1:]
-                return oldest
+        constants = len(tokens) - tokens.count(WILDCARD) - 1
+        keys = [] if constants < 1 or constants < self._setting.min_constants * len(tokens) else [
+            (p, tokens[:p] + (WILDCARD,) + tokens[p + 1:]) for p, t in enumerate(tokens) if t != WILDCARD]
+        slots = [self._slots.get(key) for key in keys]
+        for slot in slots:
+            if slot is not None and slot.merged is not None:
+                return slot.merged  # the position is already known to be variable here
+        for (p, _), slot in zip(keys, slots, strict=True):
+            if slot is not None:
+                values = slot.values | {tokens[p]}
+                evidence = self._evidence(slot, values)
+                if varies(values, [o.values for o in evidence], self._setting):
+                    for other in evidence:  # shared values are evidence both ways
+                        if other.merged is None and varies(other.values, [values], self._setting):
+                            self._merge(other)
+                    return self._merge(slot)
         if len(self._templates) >= MAX_TEMPLATES:
             if self._overflow is None:
                 self._overflow = self._new(OVERFLOW, message, index)
             return self._overflow
         cluster = self._new(tokens, message, index)
-        for key in keys:
-            siblings = self._skeletons.get(key)
-            if siblings is not None:
-                siblings.append(cluster)
-            elif len(self._skeletons) < _MAX_SKELETONS:
-                self._skeletons[key] = [cluster]
+        for (p, key), slot in zip(keys, slots, strict=True):
+            if slot is None:
+                if len(self._slots) < _MAX_SLOTS:
+                    self._slots[(p, key)] = _Slot(p, [cluster], {tokens[p]})
+                continue
+            slot.members.append(cluster)
+            if len(slot.values) < self._setting.many_values:
+                slot.values.add(tokens[p])
+            if len(self._holders) < _MAX_SLOTS:
+                for value in slot.values:
+                    holders = self._holders.setdefault(value, [])
+                    if slot not in holders and len(holders) < self._setting.many_values:
+                        holders.append(slot)
         return cluster
+
+    def _evidence(self, slot: _Slot, values: set[str]) -> list[_Slot]:
+        """Varying slots of other templates that share a value with `values`."""
+        mine = {id(t) for t in slot.members}
+        found: list[_Slot] = []
+        for value in values:
+            for other in self._holders.get(value, ()):
+                if other is not slot and other not in found and mine.isdisjoint(id(t) for t in other.members):
+                    found.append(other)
+        return found
+
+    def _merge(self, slot: _Slot) -> Template:
+        """Make the slot's position a wildcard: in the template of that shape if there is one, else the oldest.
+
+        The other members' sequences are pointed at it too, so their later lines join it.
+        """
+        oldest = slot.members[0]
+        tokens = list(oldest.tokens)
+        tokens[slot.position] = WILDCARD
+        target = self._exact.get(tuple(tokens))
+        if target is None:
+            oldest.tokens = tokens
+            target = oldest
+        self._exact[tuple(tokens)] = target
+        for member in slot.members:
+            for sequence in member.members:
+                self._exact[sequence] = target
+        slot.merged = target
+        return target
 
     def _new(self, tokens: tuple[str, ...], message: str, index: int) -> Template:
         cluster = Template(id=len(self._templates) + 1, tokens=list(tokens), example=message, first_index=index)
