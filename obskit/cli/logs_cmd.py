@@ -12,8 +12,11 @@ import typer
 from rich.table import Table
 
 from obskit.cli.output import emit_json, show
+from obskit.conventions.log_lines import MessageFields, message_fields
 from obskit.errors import InputError
-from obskit.investigate.templates import mine
+from obskit.investigate.structured import LogLine, extract
+from obskit.investigate.templates import Template, mine
+from obskit.investigate.variables import example_values
 
 app = typer.Typer(help="Work with log lines: template mining.", no_args_is_help=True)
 
@@ -40,18 +43,49 @@ def _read(source: str) -> list[str]:
     return text.splitlines()
 
 
+def _fields(overrides: list[str] | None) -> MessageFields:
+    defaults = message_fields()
+    if not overrides:
+        return defaults
+    bad = [f for f in overrides if not f.strip()]
+    if bad:
+        raise InputError("--message-field: empty field name", hint="give a key such as msg or log.message")
+    return MessageFields(message=tuple(overrides), metadata=defaults.metadata)
+
+
+def _warn_invalid(lines: list[LogLine]) -> None:
+    bad = [i + 1 for i, line in enumerate(lines) if line.error]
+    if bad:
+        first = lines[bad[0] - 1].error
+        show(f"warning: {len(bad)} line(s) start like JSON but do not parse; mined as text "
+             f"(line {bad[0]}: {first})", stderr=True)
+
+
+def _template_json(t: Template) -> dict[str, object]:
+    return {"count": t.count, "example": t.example, "first_line": t.first_index + 1, "template": t.text,
+            "template_id": t.id, "variables": example_values(t.tokens, t.samples)}
+
+
 @app.command("patterns")
 def patterns(
     source: Annotated[str, typer.Argument(help="Log file, one message per line; - for stdin.")] = "-",
     fmt: Annotated[PatternFormat, typer.Option("--format", "-f", help="text: templates by count; jsonl: one "
-                                                "object per input line, in order; json: templates.")] = (
+                                                "object per input line, in order; json: templates with "
+                                                "example values of their variables.")] = (
         PatternFormat.text
     ),
     top: Annotated[int, typer.Option("--top", min=1, help="Templates to list in text output.")] = 50,
+    message_field: Annotated[list[str] | None, typer.Option(
+        "--message-field", help="Key holding the message of JSON/logfmt lines (repeatable, tried in order; "
+        "dotted keys reach into nested objects). Default: obskit/conventions/logs/message_fields.yaml.")] = None,
 ) -> None:
-    """Group log lines into templates: numbers, ids, IPs, paths, hosts, dates become <*>."""
-    lines = _read(source)
-    assigned, ranked = mine(lines)
+    """Group log lines into templates: numbers, ids, IPs, paths, hosts, dates become <*>, and words that
+    the data shows to vary (user and host names, ...). JSON and logfmt lines are mined by their message
+    field; level and other fields never enter a template."""
+    fields = _fields(message_field)
+    lines = [extract(line, fields) for line in _read(source)]
+    _warn_invalid(lines)
+    assigned, ranked = mine(line.message for line in lines)
     if fmt is PatternFormat.jsonl:
         out = sys.stdout
         for template in assigned:
@@ -61,11 +95,8 @@ def patterns(
     if fmt is PatternFormat.json:
         emit_json({
             "lines": len(lines),
-            "templates": [
-                {"count": t.count, "example": t.example, "first_line": t.first_index + 1, "template": t.text,
-                 "template_id": t.id}
-                for t in ranked
-            ],
+            "structure": {kind: sum(1 for x in lines if x.structure == kind) for kind in ("json", "logfmt", "text")},
+            "templates": [_template_json(t) for t in ranked],
         })
         return
     table = Table(title=f"{len(ranked)} templates in {len(lines)} lines")

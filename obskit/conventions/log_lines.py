@@ -41,7 +41,13 @@ def masking_vocabulary() -> MaskingVocabulary:
     return MaskingVocabulary(units=frozenset(data.get("units", [])), calendar=frozenset(data.get("calendar", [])))
 
 
+@dataclass(frozen=True)
+class MessageFields:
+    message: tuple[str, ...]  # keys that hold the message, in the order they are tried
+    metadata: frozenset[str]  # keys never part of a template
+
+
 @cache
-def message_fields() -> tuple[str, ...]:
-    """Keys that hold the message of a JSON or logfmt line, in the order they are tried."""
-    return tuple(_read("message_fields.yaml").get("message", []))
+def message_fields() -> MessageFields:
+    data = _read("message_fields.yaml")
+    return MessageFields(message=tuple(data.get("message", [])), metadata=frozenset(data.get("metadata", [])))

@@ -24,6 +24,7 @@ __all__ = ["WILDCARD", "Template", "TemplateMiner", "mine", "tokenize"]
 
 _MESSAGE_CACHE = 100_000  # distinct raw messages remembered for the exact-repeat fast path
 MAX_TEMPLATES = 20_000  # online: further shapes share one overflow template, so memory stays bounded
+SAMPLES = 5  # distinct messages kept per masked sequence and per template for example values
 _MAX_SLOTS = 400_000  # online: (position, blanked sequence) entries remembered
 OVERFLOW = ("(more", "templates", "than", "the", "online", "limit)")
 
@@ -35,7 +36,8 @@ class Template:
     count: int = 0
     example: str = ""
     first_index: int = 0
-    members: list[tuple[str, ...]] = field(default_factory=list, repr=False)
+    members: list[tuple[str, ...]] = field(default_factory=list, repr=False)  # masked sequences merged here
+    samples: list[str] = field(default_factory=list, repr=False)  # a few distinct messages (batch mining)
 
     @property
     def text(self) -> str:
@@ -182,6 +184,7 @@ def mine(messages: Iterable[str], setting: MergeSetting | None = None) -> tuple[
     sequences: list[tuple[str, ...]] = []
     firsts: list[tuple[int, str]] = []
     line_groups: list[int] = []
+    samples: list[list[str]] = []
     remembered, known, key_of, append = by_message.get, by_key.get, masker.key, line_groups.append
     for message in messages:  # the hot loop: two dict lookups per line, one C-level substitution when new
         g = remembered(message)
@@ -195,10 +198,14 @@ def mine(messages: Iterable[str], setting: MergeSetting | None = None) -> tuple[
                     g = groups[tokens] = len(sequences)
                     sequences.append(tokens)
                     firsts.append((len(line_groups), message))
+                    samples.append([])
                 if len(by_key) < _MESSAGE_CACHE:
                     by_key[key] = g
             if len(by_message) < _MESSAGE_CACHE:
                 by_message[message] = g
+            kept = samples[g]
+            if len(kept) < SAMPLES:
+                kept.append(message)
         append(g)
     counts = [0] * len(sequences)
     for g, n in Counter(line_groups).items():
@@ -214,6 +221,8 @@ def mine(messages: Iterable[str], setting: MergeSetting | None = None) -> tuple[
                 id=len(by_template) + 1, tokens=list(tokens), example=message, first_index=index)
         template.count += counts[g]
         template.members.append(sequences[g])
+        if len(template.samples) < SAMPLES:
+            template.samples.extend(samples[g][:SAMPLES - len(template.samples)])
         of_group.append(template)
     assigned = [of_group[g] for g in line_groups]
     ranked = sorted(by_template.values(), key=lambda t: (-t.count, t.first_index))
