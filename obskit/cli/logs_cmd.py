@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from obskit.cli.output import emit_json, show
 from obskit.conventions.log_lines import MessageFields, message_fields
@@ -104,7 +105,7 @@ def patterns(
     table.add_column("id", justify="right")
     table.add_column("template", overflow="fold")
     for t in ranked[:top]:
-        table.add_row(str(t.count), str(t.id), t.text)
+        table.add_row(str(t.count), str(t.id), Text(t.text))  # a template is not Rich markup: [preauth]
     show(table)
     if len(ranked) > top:
         show(f"... {len(ranked) - top} more templates (use --top or --format json)")
