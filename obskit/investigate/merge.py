@@ -10,8 +10,8 @@ positions that vary together (`user X from host Y`) are learned in a few rounds.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from obskit.investigate.masking import WILDCARD
@@ -47,7 +47,29 @@ def varies(values: set[str], others: Iterable[set[str]], setting: MergeSetting) 
     return any(len(values & other) >= setting.shared_values for other in others)
 
 
-def _variable_slots(slots: dict[tuple[int, tuple[str, ...]], set[str]], members: list[set[int]],
+Slot = tuple[int, tuple[str, ...]]  # (position, skeleton: the sequence with that position blanked)
+
+
+def independent(a: Slot, b: Slot, values: set[str], frequency: Mapping[str, int]) -> bool:
+    """Whether slot `b` is evidence for slot `a` (holding `values`) from another template.
+
+    Slots at another position or in sequences of another length are other templates. Two slots at the same
+    position differ elsewhere in their skeletons: `session opened for user _` and `session closed for user
+    _` are two templates whose user slot shares values, while `session _ for user alice` and `session _ for
+    user bob` are one slot seen with two users. As in frequency-based parsers (Brain: Yu et al., IEEE TSC
+    2023), the rarer tokens are the variables: `b` counts when `a`'s values are rarer than the tokens where
+    the two skeletons differ.
+    """
+    (pa, sa), (pb, sb) = a, b
+    if pa != pb or len(sa) != len(sb):
+        return True
+    differ = [t for x, y in zip(sa, sb, strict=True) if x != y for t in (x, y) if t != WILDCARD]
+    if not differ:
+        return False
+    return max(frequency.get(v, 0) for v in values) < min(frequency.get(t, 0) for t in differ)
+
+
+def _variable_slots(slots: dict[Slot, set[str]], members: list[set[int]], frequency: Mapping[str, int],
                     setting: MergeSetting) -> set[int]:
     """Indexes (in `slots` order) of the variable slots; other templates are slots with no common member."""
     keys = list(slots)
@@ -58,7 +80,8 @@ def _variable_slots(slots: dict[tuple[int, tuple[str, ...]], set[str]], members:
     out = set()
     for b, key in enumerate(keys):
         values = slots[key]
-        others = {o for v in values for o in holders[v] if o != b and members[o].isdisjoint(members[b])}
+        others = {o for v in values for o in holders[v]
+                  if o != b and members[o].isdisjoint(members[b]) and independent(key, keys[o], values, frequency)}
         if varies(values, (slots[keys[o]] for o in sorted(others)), setting):
             out.add(b)
     return out
@@ -70,6 +93,10 @@ def merge(sequences: list[tuple[str, ...]], counts: list[int],
     setting = setting or MergeSetting()
     parent = list(range(len(sequences)))
     templates = list(sequences)
+    frequency: Counter[str] = Counter()  # lines holding each token
+    for seq, n in zip(sequences, counts, strict=True):
+        for token in set(seq):
+            frequency[token] += n
     for _ in range(ROUNDS):
         roots = sorted({_find(parent, i) for i in range(len(sequences))})
         changed = False
@@ -87,7 +114,7 @@ def merge(sequences: list[tuple[str, ...]], counts: list[int],
             if len(members) >= 2:
                 slots[key] = {templates[r][key[0]] for r in members}
         keys = list(slots)
-        for b in _variable_slots(slots, [set(siblings[k]) for k in keys], setting):
+        for b in _variable_slots(slots, [set(siblings[k]) for k in keys], frequency, setting):
             members = siblings[keys[b]]
             first = _find(parent, members[0])
             for r in members[1:]:

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from obskit.investigate.masking import WILDCARD, Masker, tokenize
-from obskit.investigate.merge import MergeSetting, merge, varies
+from obskit.investigate.merge import MergeSetting, Slot, independent, merge, varies
 
 __all__ = ["WILDCARD", "Template", "TemplateMiner", "mine", "tokenize"]
 
@@ -48,7 +48,7 @@ class Template:
 class _Slot:
     """One position under one skeleton in the online miner: the templates that fill it and their values."""
 
-    position: int
+    key: Slot
     members: list[Template]
     values: set[str]
     merged: Template | None = None
@@ -72,8 +72,9 @@ class TemplateMiner:
         self._masker = Masker()
         self._by_key: dict[str, tuple[str, ...]] = {}
         self._templates: list[Template] = []
-        self._slots: dict[tuple[int, tuple[str, ...]], _Slot] = {}
+        self._slots: dict[Slot, _Slot] = {}
         self._holders: dict[str, list[_Slot]] = {}  # value -> varying slots it fills
+        self._seen: Counter[str] = Counter()
         self._overflow: Template | None = None
 
     def assign(self, message: str, index: int = 0) -> Template:
@@ -87,6 +88,10 @@ class TemplateMiner:
                     self._by_key[key] = tokens
             if len(self._by_message) < _MESSAGE_CACHE:
                 self._by_message[message] = tokens
+        seen = self._seen
+        for token in set(tokens):  # lines holding each token: the rarer tokens are the variables
+            if token in seen or len(seen) < _MAX_SLOTS:
+                seen[token] += 1
         cluster = self._exact.get(tokens)
         if cluster is None:
             cluster = self._place(tokens, message, index)
@@ -121,7 +126,7 @@ class TemplateMiner:
         for (p, key), slot in zip(keys, slots, strict=True):
             if slot is None:
                 if len(self._slots) < _MAX_SLOTS:
-                    self._slots[(p, key)] = _Slot(p, [cluster], {tokens[p]})
+                    self._slots[(p, key)] = _Slot((p, key), [cluster], {tokens[p]})
                 continue
             slot.members.append(cluster)
             if len(slot.values) < self._setting.many_values:
@@ -139,7 +144,8 @@ class TemplateMiner:
         found: list[_Slot] = []
         for value in values:
             for other in self._holders.get(value, ()):
-                if other is not slot and other not in found and mine.isdisjoint(id(t) for t in other.members):
+                if (other is not slot and other not in found and independent(slot.key, other.key, values, self._seen)
+                        and mine.isdisjoint(id(t) for t in other.members)):
                     found.append(other)
         return found
 
@@ -150,7 +156,7 @@ class TemplateMiner:
         """
         oldest = slot.members[0]
         tokens = list(oldest.tokens)
-        tokens[slot.position] = WILDCARD
+        tokens[slot.key[0]] = WILDCARD
         target = self._exact.get(tuple(tokens))
         if target is None:
             oldest.tokens = tokens
