@@ -88,7 +88,8 @@ def test_short_messages_keep_their_only_constant() -> None:
 def test_positions_that_vary_together_are_learned() -> None:
     lines = [f"session opened for user {u} on host {h}" for u in USERS for h in ("web-a", "web-b", "db-x")]
     lines += [f"session closed for user {u} on host {h}" for u in USERS for h in ("web-a", "web-b", "db-x")]
-    assert sorted(_texts(lines)) == ["session closed for user <*> on host <*>", "session opened for user <*> on host <*>"]
+    assert sorted(_texts(lines)) == ["session closed for user <*> on host <*>",
+                                     "session opened for user <*> on host <*>"]
 
 
 def test_optional_fragments_and_token_counts_share_a_template() -> None:
