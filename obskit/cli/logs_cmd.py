@@ -64,7 +64,7 @@ def _warn_invalid(lines: list[LogLine]) -> None:
 
 def _template_json(t: Template) -> dict[str, object]:
     return {"count": t.count, "example": t.example, "first_line": t.first_index + 1, "template": t.text,
-            "template_id": t.id, "variables": example_values(t.tokens, t.samples)}
+            "template_id": t.id, "variables": example_values(t.display, t.samples)}
 
 
 @app.command("patterns")

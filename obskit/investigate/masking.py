@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import partial
-from operator import eq
+from operator import and_, eq
 
 from obskit.conventions.log_lines import masking_vocabulary
 
@@ -125,7 +125,7 @@ def _is_bracketed_value(token: str) -> bool:
 
 def tokenize(message: str, cache: dict[str, str] | None = None) -> tuple[str, ...]:
     """The masked token sequence of one message (runs of wildcards collapsed, value groups folded)."""
-    return fold(mask(message, {} if cache is None else cache))
+    return fold(mask(message, {} if cache is None else cache)[0])
 
 
 class Masker:
@@ -142,27 +142,35 @@ class Masker:
         self.key: Callable[[str], str] = partial(_DIGIT_RUN.sub, "0")  # a C-level call per line
         masking_vocabulary()  # fail early on broken conventions data
 
-    def template(self, message: str) -> tuple[str, ...]:
-        return fold(mask(message, self._kinds))
+    def template(self, message: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(pattern, shown) of a message, folded; see `mask`."""
+        pattern, shown = mask(message, self._kinds)
+        pattern = fold(pattern)
+        return pattern, (pattern if shown is pattern else fold(shown))
 
 
-def mask(message: str, cache: dict[str, str]) -> tuple[str, ...]:
+def mask(message: str, cache: dict[str, str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The masked token sequence before `fold` (miners fold once per distinct sequence, not per line).
 
+    Returns (pattern, shown): the pattern groups lines (a unit is part of its value there, so `lifetime
+    <1 sec` and `lifetime 00:02` agree); `shown` keeps the units for people (`took <*> ms`).
     `cache` (token -> class or masked form) makes a repeated token one dict lookup; a miner keeps one.
     """
     tokens = message.split()
     if '="' in message or "='" in message or ':"' in message:
         tokens = _join_quoted(tokens)
     out: list[str] = []
+    shown: list[str] = []
     append = out.append
     bare = False  # the last output token is a bare wildcard
+    units = False  # a unit was folded into a value: `shown` differs from `out`
     for i, token in enumerate(tokens):
         kind = cache.get(token)
         if kind is None:
             kind = _classify(token)
             if len(cache) < _TOKEN_CACHE:
                 cache[token] = kind
+        size = len(out)
         if kind is _CONSTANT:
             append(token)
             bare = False
@@ -175,13 +183,16 @@ def mask(message: str, cache: dict[str, str]) -> tuple[str, ...]:
             bare = False
         elif kind is _UNIT:
             if out and out[-1].endswith(WILDCARD):  # "5 KB", "(1.2 KB)": the unit belongs to the value
+                if not units:
+                    shown, units = list(out), True
+                shown.append(token)
                 trailing = token[len(token.rstrip(_CLOSE_CHARS)):]
                 out[-1] = out[-1] + trailing
                 if trailing and len(out) >= 2 and out[-2] == WILDCARD and _is_bracketed_value(out[-1]):
                     out.pop()
-            else:
-                append(token)
-                bare = False
+                continue
+            append(token)
+            bare = False
         else:  # a calendar name: part of a timestamp next to a number or another calendar name
             nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
             if bare or nxt in masking_vocabulary().calendar or nxt[:1].isdigit():
@@ -190,12 +201,27 @@ def mask(message: str, cache: dict[str, str]) -> tuple[str, ...]:
                     bare = True
             else:
                 append(token)
-    return tuple(out)
+        if units and len(out) > size:
+            shown.append(out[-1])
+    pattern = tuple(out)
+    return pattern, (tuple(shown) if units else pattern)
+
+
+def _has_repeat(tokens: tuple[str, ...]) -> bool:
+    """Whether some group of 1-3 tokens is directly repeated (checked with C-level maps, no Python loop)."""
+    for width in (1, 2, 3):
+        same = list(map(eq, tokens, tokens[width:]))  # same[i]: tokens[i] == tokens[i + width]
+        runs = same
+        for shift in range(1, width):
+            runs = list(map(and_, runs, same[shift:]))
+        if any(runs):
+            return True
+    return False
 
 
 def fold(tokens: tuple[str, ...]) -> tuple[str, ...]:
     """Collapse consecutive repeats of a group of up to three tokens that holds a variable (value lists)."""
-    if len(tokens) < 4 or not any(any(map(eq, tokens, tokens[w:])) for w in (1, 2, 3)):
+    if len(tokens) < 4 or not _has_repeat(tokens):
         return tokens
     out = list(tokens)
     i = 0

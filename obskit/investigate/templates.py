@@ -38,10 +38,15 @@ class Template:
     first_index: int = 0
     members: list[tuple[str, ...]] = field(default_factory=list, repr=False)  # masked sequences merged here
     samples: list[str] = field(default_factory=list, repr=False)  # a few distinct messages (batch mining)
+    shown: list[str] | None = None  # the tokens with units (`took <*> ms`) while all its lines agree on them
+
+    @property
+    def display(self) -> list[str]:
+        return self.tokens if self.shown is None else self.shown
 
     @property
     def text(self) -> str:
-        return " ".join(self.tokens) if self.tokens else "(empty)"
+        return " ".join(self.display) if self.tokens else "(empty)"
 
 
 @dataclass
@@ -78,12 +83,13 @@ class TemplateMiner:
         self._overflow: Template | None = None
 
     def assign(self, message: str, index: int = 0) -> Template:
+        shown = None
         tokens = self._by_message.get(message)
         if tokens is None:
             key = self._masker.key(message)
             tokens = self._by_key.get(key)
             if tokens is None:
-                tokens = self._masker.template(message)
+                tokens, shown = self._masker.template(message)
                 if len(self._by_key) < _MESSAGE_CACHE:
                     self._by_key[key] = tokens
             if len(self._by_message) < _MESSAGE_CACHE:
@@ -98,6 +104,10 @@ class TemplateMiner:
             if len(self._exact) < _MESSAGE_CACHE:
                 self._exact[tokens] = cluster
                 cluster.members.append(tokens)
+            if cluster.count == 0 and shown is not None and shown is not tokens:
+                cluster.shown = list(shown)
+        elif shown is not None and cluster.shown is not None and cluster.shown != list(shown):
+            cluster.shown = None  # its lines differ in units: show the pattern
         cluster.count += 1
         return cluster
 
@@ -160,6 +170,7 @@ class TemplateMiner:
         target = self._exact.get(tuple(tokens))
         if target is None:
             oldest.tokens = tokens
+            oldest.shown = None
             target = oldest
         self._exact[tuple(tokens)] = target
         for member in slot.members:
@@ -191,6 +202,7 @@ def mine(messages: Iterable[str], setting: MergeSetting | None = None) -> tuple[
     firsts: list[tuple[int, str]] = []
     line_groups: list[int] = []
     samples: list[list[str]] = []
+    shown_of: list[tuple[str, ...] | None] = []
     remembered, known, key_of, append = by_message.get, by_key.get, masker.key, line_groups.append
     for message in messages:  # the hot loop: two dict lookups per line, one C-level substitution when new
         g = remembered(message)
@@ -198,13 +210,16 @@ def mine(messages: Iterable[str], setting: MergeSetting | None = None) -> tuple[
             key = key_of(message)
             g = known(key)
             if g is None:
-                tokens = masker.template(message)
+                tokens, shown = masker.template(message)
                 g = groups.get(tokens)
                 if g is None:
                     g = groups[tokens] = len(sequences)
                     sequences.append(tokens)
                     firsts.append((len(line_groups), message))
                     samples.append([])
+                    shown_of.append(shown)
+                elif shown_of[g] != shown:
+                    shown_of[g] = None  # its lines differ in units: show the pattern
                 if len(by_key) < _MESSAGE_CACHE:
                     by_key[key] = g
             if len(by_message) < _MESSAGE_CACHE:
@@ -223,8 +238,12 @@ def mine(messages: Iterable[str], setting: MergeSetting | None = None) -> tuple[
         template = by_template.get(tokens)
         if template is None:
             index, message = firsts[g]
+            shown = shown_of[g]
             template = by_template[tokens] = Template(
-                id=len(by_template) + 1, tokens=list(tokens), example=message, first_index=index)
+                id=len(by_template) + 1, tokens=list(tokens), example=message, first_index=index,
+                shown=None if shown is None or shown is sequences[g] else list(shown))
+        else:
+            template.shown = None  # merged from several sequences: show the pattern
         template.count += counts[g]
         template.members.append(sequences[g])
         if len(template.samples) < SAMPLES:
