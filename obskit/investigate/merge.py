@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from obskit.investigate.masking import WILDCARD
 
 ROUNDS = 4
+_PUNCTUATION = "()[]{}<>\"',.;:!?"
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,11 @@ def _find(parent: list[int], i: int) -> int:
         parent[i] = parent[parent[i]]
         i = parent[i]
     return i
+
+
+def value_of(token: str) -> str:
+    """A slot's value as evidence compares it: `alice,` and `(alice)` are the same user as `alice`."""
+    return token.strip(_PUNCTUATION) or token
 
 
 def varies(values: set[str], others: Iterable[set[str]], setting: MergeSetting) -> bool:
@@ -112,7 +118,7 @@ def merge(sequences: list[tuple[str, ...]], counts: list[int],
         slots: dict[tuple[int, tuple[str, ...]], set[str]] = {}
         for key, members in siblings.items():
             if len(members) >= 2:
-                slots[key] = {templates[r][key[0]] for r in members}
+                slots[key] = {value_of(templates[r][key[0]]) for r in members}
         keys = list(slots)
         for b in _variable_slots(slots, [set(siblings[k]) for k in keys], frequency, setting):
             members = siblings[keys[b]]

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from obskit.investigate.masking import WILDCARD, Masker, tokenize
-from obskit.investigate.merge import MergeSetting, Slot, independent, merge, varies
+from obskit.investigate.merge import MergeSetting, Slot, independent, merge, value_of, varies
 
 __all__ = ["WILDCARD", "Template", "TemplateMiner", "mine", "tokenize"]
 
@@ -121,7 +121,7 @@ class TemplateMiner:
                 return slot.merged  # the position is already known to be variable here
         for (p, _), slot in zip(keys, slots, strict=True):
             if slot is not None:
-                values = slot.values | {tokens[p]}
+                values = slot.values | {value_of(tokens[p])}
                 evidence = self._evidence(slot, values)
                 if varies(values, [o.values for o in evidence], self._setting):
                     for other in evidence:  # shared values are evidence both ways
@@ -136,11 +136,11 @@ class TemplateMiner:
         for (p, key), slot in zip(keys, slots, strict=True):
             if slot is None:
                 if len(self._slots) < _MAX_SLOTS:
-                    self._slots[(p, key)] = _Slot((p, key), [cluster], {tokens[p]})
+                    self._slots[(p, key)] = _Slot((p, key), [cluster], {value_of(tokens[p])})
                 continue
             slot.members.append(cluster)
             if len(slot.values) < self._setting.many_values:
-                slot.values.add(tokens[p])
+                slot.values.add(value_of(tokens[p]))
             if len(self._holders) < _MAX_SLOTS:
                 for value in slot.values:
                     holders = self._holders.setdefault(value, [])

@@ -159,3 +159,20 @@ def test_cli_jsonl_one_object_per_line_in_order(repo_root) -> None:
     assert rows[0]["template"] == "user <*> logged in"
     assert rows[2]["template"] == "disk full on <*>"
     assert rows[4]["template"] == "(empty)"
+
+
+def test_units_are_shown_while_the_lines_agree_on_them() -> None:
+    assert _texts(["request 17 took 20 ms", "request 18 took 31 ms"]) == ["request <*> took <*> ms"]
+    assigned, ranked = mine(["lifetime <1 sec", "lifetime 00:02"])
+    assert assigned[0] is assigned[1]
+    assert ranked[0].text == "lifetime <*>"
+    miner = TemplateMiner()
+    assert miner.assign("took 5 ms").text == "took <*> ms"
+    assert miner.assign("took 00:02").text == "took <*>"
+
+
+def test_punctuation_does_not_hide_shared_values() -> None:
+    lines = []
+    for user in USERS:
+        lines += [f"login failed for {user}, retrying", f"account ({user}) locked after retries"]
+    assert sorted(_texts(lines)) == ["account <*> locked after retries", "login failed for <*> retrying"]
