@@ -62,9 +62,21 @@ def _warn_invalid(lines: list[LogLine]) -> None:
              f"(line {bad[0]}: {first})", stderr=True)
 
 
-def _template_json(t: Template) -> dict[str, object]:
+SAMPLES = 20  # distinct messages per template read back for example values
+
+
+def _samples(messages: list[str], assigned: list[Template]) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {}
+    for message, template in zip(messages, assigned, strict=True):
+        kept = out.setdefault(template.id, [])
+        if len(kept) < SAMPLES and message not in kept:
+            kept.append(message)
+    return out
+
+
+def _template_json(t: Template, samples: list[str]) -> dict[str, object]:
     return {"count": t.count, "example": t.example, "first_line": t.first_index + 1, "template": t.text,
-            "template_id": t.id, "variables": example_values(t.display, t.samples)}
+            "template_id": t.id, "variables": example_values(t.display, samples)}
 
 
 @app.command("patterns")
@@ -86,7 +98,8 @@ def patterns(
     fields = _fields(message_field)
     lines = [extract(line, fields) for line in _read(source)]
     _warn_invalid(lines)
-    assigned, ranked = mine(line.message for line in lines)
+    messages = [line.message for line in lines]
+    assigned, ranked = mine(messages)
     if fmt is PatternFormat.jsonl:
         out = sys.stdout
         for template in assigned:
@@ -94,10 +107,11 @@ def patterns(
         out.flush()
         return
     if fmt is PatternFormat.json:
+        samples = _samples(messages, assigned)
         emit_json({
             "lines": len(lines),
             "structure": {kind: sum(1 for x in lines if x.structure == kind) for kind in ("json", "logfmt", "text")},
-            "templates": [_template_json(t) for t in ranked],
+            "templates": [_template_json(t, samples[t.id]) for t in ranked],
         })
         return
     table = Table(title=f"{len(ranked)} templates in {len(lines)} lines")

@@ -24,7 +24,6 @@ __all__ = ["WILDCARD", "Template", "TemplateMiner", "mine", "tokenize"]
 
 _MESSAGE_CACHE = 100_000  # distinct raw messages remembered for the exact-repeat fast path
 MAX_TEMPLATES = 20_000  # online: further shapes share one overflow template, so memory stays bounded
-SAMPLES = 5  # distinct messages kept per masked sequence and per template for example values
 _MAX_SLOTS = 400_000  # online: (position, blanked sequence) entries remembered
 OVERFLOW = ("(more", "templates", "than", "the", "online", "limit)")
 
@@ -37,7 +36,6 @@ class Template:
     example: str = ""
     first_index: int = 0
     members: list[tuple[str, ...]] = field(default_factory=list, repr=False)  # masked sequences merged here
-    samples: list[str] = field(default_factory=list, repr=False)  # a few distinct messages (batch mining)
     shown: list[str] | None = None  # the tokens with units (`took <*> ms`) while all its lines agree on them
 
     @property
@@ -201,7 +199,6 @@ def mine(messages: Iterable[str], setting: MergeSetting | None = None) -> tuple[
     sequences: list[tuple[str, ...]] = []
     firsts: list[tuple[int, str]] = []
     line_groups: list[int] = []
-    samples: list[list[str]] = []
     shown_of: list[tuple[str, ...] | None] = []
     remembered, known, key_of, append = by_message.get, by_key.get, masker.key, line_groups.append
     for message in messages:  # the hot loop: two dict lookups per line, one C-level substitution when new
@@ -216,7 +213,6 @@ def mine(messages: Iterable[str], setting: MergeSetting | None = None) -> tuple[
                     g = groups[tokens] = len(sequences)
                     sequences.append(tokens)
                     firsts.append((len(line_groups), message))
-                    samples.append([])
                     shown_of.append(shown)
                 elif shown_of[g] != shown:
                     shown_of[g] = None  # its lines differ in units: show the pattern
@@ -224,9 +220,6 @@ def mine(messages: Iterable[str], setting: MergeSetting | None = None) -> tuple[
                     by_key[key] = g
             if len(by_message) < _MESSAGE_CACHE:
                 by_message[message] = g
-            kept = samples[g]
-            if len(kept) < SAMPLES:
-                kept.append(message)
         append(g)
     counts = [0] * len(sequences)
     for g, n in Counter(line_groups).items():
@@ -246,8 +239,6 @@ def mine(messages: Iterable[str], setting: MergeSetting | None = None) -> tuple[
             template.shown = None  # merged from several sequences: show the pattern
         template.count += counts[g]
         template.members.append(sequences[g])
-        if len(template.samples) < SAMPLES:
-            template.samples.extend(samples[g][:SAMPLES - len(template.samples)])
         of_group.append(template)
     assigned = [of_group[g] for g in line_groups]
     ranked = sorted(by_template.values(), key=lambda t: (-t.count, t.first_index))
