@@ -221,7 +221,7 @@ def _has_repeat(tokens: tuple[str, ...]) -> bool:
 
 def fold(tokens: tuple[str, ...]) -> tuple[str, ...]:
     """Collapse consecutive repeats of a group of up to three tokens that holds a variable (value lists)."""
-    if len(tokens) < 4 or not _has_repeat(tokens):
+    if len(tokens) < 4 or len(set(tokens)) == len(tokens) or not _has_repeat(tokens):
         return tokens
     out = list(tokens)
     i = 0

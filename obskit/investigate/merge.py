@@ -107,8 +107,11 @@ def merge(sequences: list[tuple[str, ...]], counts: list[int],
         roots = sorted({_find(parent, i) for i in range(len(sequences))})
         changed = False
         siblings: dict[tuple[int, tuple[str, ...]], list[int]] = defaultdict(list)
+        lengths = Counter(len(templates[r]) for r in roots)
         for r in roots:
             seq = templates[r]
+            if lengths[len(seq)] < 2:
+                continue  # no sibling can exist
             constants = len(seq) - seq.count(WILDCARD) - 1  # of each skeleton: one position is blanked
             if constants < 1 or constants < setting.min_constants * len(seq):
                 continue
