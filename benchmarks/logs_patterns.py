@@ -60,6 +60,11 @@ def run_obskit(lines: list[str]) -> tuple[list[str], float]:
     return [str(t.id) for t in assigned], time.perf_counter() - t0
 
 
+def run_online(lines: list[str]) -> list[str]:
+    miner = TemplateMiner()
+    return [str(miner.assign(line, i).id) for i, line in enumerate(lines)]
+
+
 def run_drain3(lines: list[str]) -> tuple[list[str], float]:
     from drain3 import TemplateMiner as Drain3
     from drain3.template_miner_config import TemplateMinerConfig
@@ -125,7 +130,7 @@ def main() -> None:
         return
     names = names_in(args.root)
     ours: dict[str, float] = {}
-    theirs, t_ours, t_theirs, n_lines = [], 0.0, 0.0, 0
+    theirs, online, t_ours, t_theirs, n_lines = [], [], 0.0, 0.0, 0
     print(f"{'dataset':12s} {'obskit GA':>9s} {'drain3 GA':>9s} {'obskit l/s':>11s} {'drain3 l/s':>11s}")
     for name in names:
         lines, truth = load(args.root, name)
@@ -139,12 +144,14 @@ def main() -> None:
         ga, dga = grouping_accuracy(truth, pred), grouping_accuracy(truth, dpred)
         ours[name] = ga
         theirs.append(dga)
+        online.append(grouping_accuracy(truth, run_online(lines)))
         t_ours += wall
         t_theirs += dwall
         n_lines += len(lines)
         print(f"{name:12s} {ga:9.3f} {dga:9.3f} {len(lines) / wall:11.0f} {len(lines) / dwall:11.0f}")
     print(f"{'mean':12s} {sum(ours.values()) / len(ours):9.3f} {sum(theirs) / len(theirs):9.3f} "
           f"{n_lines / t_ours:11.0f} {n_lines / t_theirs:11.0f}")
+    print(f"online miner (line by line): mean GA {sum(online) / len(online):.3f}")
     for label, half in (("half 1", names[0::2]), ("half 2", names[1::2])):
         print(f"{label}: mean GA {sum(ours[n] for n in half) / len(half):.3f} ({', '.join(half)})")
     print(f"throughput ratio obskit/drain3: {t_theirs / t_ours:.1f}x")
