@@ -11,22 +11,15 @@ positions that vary together (`user X from host Y`) are learned in a few rounds.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 
+from obskit.investigate.anchors import group_by_anchors
+from obskit.investigate.evidence import MergeSetting, Slot, independent, value_of
 from obskit.investigate.masking import WILDCARD
 
 ROUNDS = 4
-_PUNCTUATION = "()[]{}<>\"',.;:!?"
-
-
-@dataclass(frozen=True)
-class MergeSetting:
-    """One setting for every log source (no per-dataset tuning)."""
-
-    many_values: int = 8  # distinct values under one skeleton from which a position is variable by itself
-    shared_values: int = 2  # values a slot must share with another template's varying slot to be variable
-    min_constants: float = 0.5  # share of a skeleton's tokens that must stay constant for a merge
+_HOLDERS = 32  # slots remembered per value as evidence
+SIBLING_LIMIT = 20_000  # distinct sequences above which the anchor pass runs first, to bound memory
 
 
 def _find(parent: list[int], i: int) -> int:
@@ -36,60 +29,35 @@ def _find(parent: list[int], i: int) -> int:
     return i
 
 
-def value_of(token: str) -> str:
-    """A slot's value as evidence compares it: `alice,` and `(alice)` are the same user as `alice`."""
-    return token.strip(_PUNCTUATION) or token
-
-
-def varies(values: set[str], others: Iterable[set[str]], setting: MergeSetting) -> bool:
-    """Whether a slot (one position under one skeleton) holding `values` is a variable.
-
-    A slot is variable when it takes many values, or when at least `shared_values` of its values also fill
-    a varying slot of other templates (`others`): entities such as users, hosts or jobs recur across
-    templates, while the words of an enumeration ("Started"/"Paused") vary in one place only.
-    """
-    if len(values) >= setting.many_values:
-        return True
-    return any(len(values & other) >= setting.shared_values for other in others)
-
-
-Slot = tuple[int, tuple[str, ...]]  # (position, skeleton: the sequence with that position blanked)
-
-
-def independent(a: Slot, b: Slot, values: set[str], frequency: Mapping[str, int]) -> bool:
-    """Whether slot `b` is evidence for slot `a` (holding `values`) from another template.
-
-    Slots at another position or in sequences of another length are other templates. Two slots at the same
-    position differ elsewhere in their skeletons: `session opened for user _` and `session closed for user
-    _` are two templates whose user slot shares values, while `session _ for user alice` and `session _ for
-    user bob` are one slot seen with two users. As in frequency-based parsers (Brain: Yu et al., IEEE TSC
-    2023), the rarer tokens are the variables: `b` counts when `a`'s values are rarer than the tokens where
-    the two skeletons differ.
-    """
-    (pa, sa), (pb, sb) = a, b
-    if pa != pb or len(sa) != len(sb):
-        return True
-    differ = [t for x, y in zip(sa, sb, strict=True) if x != y for t in (x, y) if t != WILDCARD]
-    if not differ:
-        return False
-    return max(frequency.get(v, 0) for v in values) < min(frequency.get(t, 0) for t in differ)
-
-
 def _variable_slots(slots: dict[Slot, set[str]], members: list[set[int]], frequency: Mapping[str, int],
                     setting: MergeSetting) -> set[int]:
-    """Indexes (in `slots` order) of the variable slots; other templates are slots with no common member."""
+    """Indexes (in `slots` order) of the variable slots; other templates are slots with no common member.
+
+    Each value remembers at most `_HOLDERS` slots, so the search stays linear however often a value recurs.
+    """
     keys = list(slots)
     holders: dict[str, list[int]] = defaultdict(list)
     for b, key in enumerate(keys):
         for value in slots[key]:
-            holders[value].append(b)
+            if len(holders[value]) < _HOLDERS:
+                holders[value].append(b)
     out = set()
     for b, key in enumerate(keys):
         values = slots[key]
-        others = {o for v in values for o in holders[v]
-                  if o != b and members[o].isdisjoint(members[b]) and independent(key, keys[o], values, frequency)}
-        if varies(values, (slots[keys[o]] for o in sorted(others)), setting):
+        if len(values) >= setting.many_values:
             out.add(b)
+            continue
+        shared: Counter[int] = Counter()
+        for value in values:
+            for o in holders[value]:
+                if o != b and members[o].isdisjoint(members[b]) and independent(key, keys[o], values, frequency):
+                    shared[o] += 1
+                    if shared[o] >= setting.shared_values:
+                        break
+            else:
+                continue
+            out.add(b)
+            break
     return out
 
 
@@ -103,6 +71,13 @@ def merge(sequences: list[tuple[str, ...]], counts: list[int],
     for seq, n in zip(sequences, counts, strict=True):
         for token in set(seq):
             frequency[token] += n
+    known: set[str] = set()  # values of slots found variable: evidence for the anchor pass
+    if len(sequences) > SIBLING_LIMIT:  # fold long-tail columns first: sibling keys grow with len * positions
+        first = group_by_anchors(sequences, counts, known, setting)
+        by_template: dict[tuple[str, ...], int] = {}
+        for i, tokens in enumerate(first):
+            parent[i] = _find(parent, by_template.setdefault(tokens, i))
+        _rebuild(sequences, parent, templates)
     for _ in range(ROUNDS):
         roots = sorted({_find(parent, i) for i in range(len(sequences))})
         changed = False
@@ -124,6 +99,7 @@ def merge(sequences: list[tuple[str, ...]], counts: list[int],
                 slots[key] = {value_of(templates[r][key[0]]) for r in members}
         keys = list(slots)
         for b in _variable_slots(slots, [set(siblings[k]) for k in keys], frequency, setting):
+            known |= slots[keys[b]]
             members = siblings[keys[b]]
             first = _find(parent, members[0])
             for r in members[1:]:
@@ -134,7 +110,13 @@ def merge(sequences: list[tuple[str, ...]], counts: list[int],
         if not changed:
             break
         _rebuild(sequences, parent, templates)
-    return [templates[_find(parent, i)] for i in range(len(sequences))]
+    roots = sorted({_find(parent, i) for i in range(len(sequences))})
+    weight: Counter[int] = Counter()
+    for i, n in enumerate(counts):
+        weight[_find(parent, i)] += n
+    anchored = group_by_anchors([templates[r] for r in roots], [weight[r] for r in roots], known, setting)
+    final = dict(zip(roots, anchored, strict=True))
+    return [final[_find(parent, i)] for i in range(len(sequences))]
 
 
 def _rebuild(sequences: list[tuple[str, ...]], parent: list[int], templates: list[tuple[str, ...]]) -> None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from obskit.investigate.merge import MergeSetting, independent, merge, varies
+from obskit.investigate.evidence import MergeSetting, independent, varies
+from obskit.investigate.merge import merge
 
 SETTING = MergeSetting()
 W = "<*>"
@@ -26,7 +27,9 @@ def test_independent_slots() -> None:
     state_alice = (1, ("session", W, "user", "alice"))
     state_bob = (1, ("session", W, "user", "bob"))
     assert not independent(state_alice, state_bob, {"opened", "closed"}, freq)  # verbs are not rarer
-    assert independent((1, ("a", W, "b")), (2, ("a", "c", W)), {"x"}, freq)  # another position
+    assert independent((1, ("a", W, "b")), (2, ("d", "c", W)), {"x"}, freq)  # another position and template
+    # one template's two slots (`from NEW to _`, `from _ to RUNNING`) are no evidence for each other
+    assert not independent((3, ("from", "NEW", "to", W)), (1, ("from", W, "to", "RUNNING")), {"x"}, freq)
     assert independent((1, ("a", W)), (1, ("a", W, "b")), {"x"}, freq)  # another length
 
 
@@ -43,3 +46,18 @@ def test_merge_keeps_enumerations_and_merges_entities() -> None:
 def test_merge_needs_constant_context() -> None:
     seqs = [(name, W) for name in "abcdefghij"]  # one constant per message: nothing to anchor a merge
     assert merge(seqs, [1] * len(seqs)) == seqs
+
+
+def test_states_of_one_template_stay_constants() -> None:
+    states = ["NEW", "SCHEDULED", "RUNNING", "SUCCEEDED", "FAILED", "KILLED", "ASSIGNED", "UNASSIGNED"]
+    seqs = [("task", W, "transitioned", "from", a, "to", b) for a, b in zip(states, states[1:], strict=False)]
+    assert merge(seqs, [3] * len(seqs)) == seqs
+
+
+def test_positions_that_vary_together_without_siblings() -> None:
+    # every line has its own (user, host, word): no two sequences differ at one position only
+    words = [f"{a}{b}{c}" for a in "klmnp" for b in "qrstv" for c in "wxyz"]
+    seqs = [("accepted", "key", "for", words[i], "from", words[-1 - i], "on", "node", words[(7 * i) % 100])
+            for i in range(60)]
+    out = merge(seqs, [1] * len(seqs))
+    assert set(out) == {("accepted", "key", "for", W, "from", W, "on", "node", W)}
