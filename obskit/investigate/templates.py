@@ -4,8 +4,9 @@ One generic setting, no per-source tuning. Each message is
 1. masked (`masking.tokenize`): unmistakable variables (numbers, hex ids, UUIDs, IPs, paths, URLs, host
    names, dates, values with units) become the wildcard `<*>`;
 2. grouped by its masked token sequence (dict lookups; repeated raw messages and tokens are cached);
-3. merged where the data says a position is variable (`merge`): over the whole batch in `mine()`, and
-   online with bounded memory in `TemplateMiner.assign()` (what `investigate` uses).
+3. merged where the data says a position is variable (`evidence`): over the whole batch in `mine()`
+   (sibling slots in `merge`, then frequent-token anchors in `anchors`), and online with bounded memory in
+   `TemplateMiner.assign()` (sibling slots only; what `investigate` uses).
 
 Evaluated on the Loghub-2k datasets (Zhu et al., "Loghub: A Large Collection of System Log Datasets for
 AI-driven Log Analytics", ISSRE 2023) with `benchmarks/logs_patterns.py`.
