@@ -65,7 +65,8 @@ class TemplateMiner:
     A message joins the template of its masked token sequence. A new sequence that differs from earlier
     ones at one position joins them once the data says that position is variable (`merge.varies`: many
     values there, or values shared with a varying position of other templates); the oldest sibling becomes
-    the merged template and keeps its id, and ids handed out earlier stay valid. Memory is bounded: caches
+    the merged template and keeps its id. A sequence seen before keeps its template, so a line always gets
+    the same id (investigate compares two windows mined one after the other). Memory is bounded: caches
     and the slot index stop growing at fixed sizes, and past `MAX_TEMPLATES` new shapes share one overflow
     template. `mine()` does better on a batch, with the statistics of all lines at once.
     """
@@ -162,7 +163,8 @@ class TemplateMiner:
     def _merge(self, slot: _Slot) -> Template:
         """Make the slot's position a wildcard: in the template of that shape if there is one, else the oldest.
 
-        The other members' sequences are pointed at it too, so their later lines join it.
+        Sequences seen before keep their template: a caller comparing two windows mined one after the
+        other (investigate: incident window, then baseline) must see the same id for the same line.
         """
         oldest = slot.members[0]
         tokens = list(oldest.tokens)
@@ -173,9 +175,6 @@ class TemplateMiner:
             oldest.shown = None
             target = oldest
         self._exact[tuple(tokens)] = target
-        for member in slot.members:
-            for sequence in member.members:
-                self._exact[sequence] = target
         slot.merged = target
         return target
 
