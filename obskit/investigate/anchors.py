@@ -37,8 +37,9 @@ def group_by_anchors(templates: Sequence[tuple[str, ...]], weights: Sequence[int
     for i, seq in enumerate(templates):
         by_length[len(seq)].append(i)
     for length, members in by_length.items():
-        if len(members) < 2:
-            continue
+        if len(members) < 2 or (len(members) < setting.many_values and not any(
+                value_of(t) in known for i in members for t in templates[i])):
+            continue  # neither a long tail nor a known value can be found here
         column: list[Counter[str]] = [Counter() for _ in range(length)]
         for i in members:
             for p, token in enumerate(templates[i]):
