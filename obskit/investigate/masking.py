@@ -6,7 +6,7 @@ ports, timestamps), is a path or URL, or a host name. Opening brackets and a key
 Around those values the first pass also reads a few shapes that make one variable out of several tokens:
 a unit after a value (`5.2 KB`, `<1 sec`), a value restated in brackets (`1200 (1.2 KB)`), a quoted
 value of a key (`tag="View Lock"`), a list of repeated value groups (`a=1 ok b=2 ok ...`), textual dates.
-Which of the remaining words are variables is decided from the data (`obskit.investigate.merge`).
+Which of the remaining words are variables is decided from the data (`evidence`, `merge`, `anchors`).
 """
 
 from __future__ import annotations
@@ -131,10 +131,10 @@ def tokenize(message: str, cache: dict[str, str] | None = None) -> tuple[str, ..
 class Masker:
     """Masks messages for one miner, with bounded caches.
 
-    `key()` is the cheap per-line step (one C-level substitution): the message with every run of digits
-    (and the hex letters around them) replaced by `0`. Masking depends on whether a token holds a digit,
-    never on which, so lines with equal keys have equal templates and `template()` (the full first pass)
-    runs once per distinct key.
+    `key()` is the cheap per-line step (one C-level substitution): the message with every digit and the
+    word characters after it replaced by `0`. Masking depends on whether a token holds a digit and on its
+    key prefix and closing punctuation, never on the value, so lines with equal keys have equal templates
+    and `template()` (the full first pass) runs once per distinct key.
     """
 
     def __init__(self) -> None:
