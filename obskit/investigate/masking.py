@@ -52,7 +52,7 @@ def _mask_token(token: str) -> str | None:
     start = len(token) - len(token.lstrip(_OPEN_CHARS))
     key = None if "://" in token else _KEY.match(token, start)  # `hdfs://` is a scheme, not a key
     if key is not None:
-        if token[key.end() - 1] == ":" and "." in key.group() and token[key.end():].rstrip(_CLOSE_CHARS).isdigit():
+        if token[key.end() - 1] == ":" and "." in key.group() and token[key.end():key.end() + 1].isdigit():
             return token[:start] + WILDCARD + token[len(token.rstrip(_CLOSE_CHARS)):]  # host:port
         start = key.end()
     end = len(token.rstrip(_CLOSE_CHARS))
