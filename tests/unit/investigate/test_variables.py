@@ -24,3 +24,9 @@ def test_wildcards_inside_tokens_and_multi_token_values() -> None:
 
 def test_no_wildcards_no_variables() -> None:
     assert example_values(["VM", "Started"], ["VM Started"]) == []
+
+
+def test_many_wildcards_and_a_sample_that_does_not_match_stay_fast() -> None:
+    tokens = ["a", "<*>"] * 15
+    sample = " ".join(["a", "x y"] * 15) + " zz"  # another token count: the pattern is not tried
+    assert example_values(tokens, [sample]) == [{"token": i, "examples": []} for i in range(1, 30, 2)]
