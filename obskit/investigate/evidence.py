@@ -59,7 +59,7 @@ def independent(a: Slot, b: Slot, values: set[str], frequency: Mapping[str, int]
         return True
     if pa != pb:  # `from _ to RUNNING` and `from NEW to _` are one template: its two slots are no evidence
         return any(x != y for i, (x, y) in enumerate(zip(sa, sb, strict=True)) if i not in (pa, pb))
-    differ = [t for x, y in zip(sa, sb, strict=True) if x != y for t in (x, y) if t != WILDCARD]
+    differ = [value_of(t) for x, y in zip(sa, sb, strict=True) if x != y for t in (x, y) if t != WILDCARD]
     if not differ:
         return False
     return max(frequency.get(v, 0) for v in values) < min(frequency.get(t, 0) for t in differ)

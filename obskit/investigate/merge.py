@@ -11,7 +11,7 @@ positions that vary together (`user X from host Y`) are learned in a few rounds.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 from obskit.investigate.anchors import group_by_anchors
 from obskit.investigate.evidence import MergeSetting, Slot, independent, value_of
@@ -20,6 +20,31 @@ from obskit.investigate.masking import WILDCARD
 ROUNDS = 4
 _HOLDERS = 32  # slots remembered per value as evidence
 SIBLING_LIMIT = 20_000  # distinct sequences above which the anchor pass runs first, to bound memory
+
+
+class _LineFrequency(Mapping[str, int]):
+    """Lines holding each value (`value_of` of a token), counted on first use: most batches never ask."""
+
+    def __init__(self, sequences: list[tuple[str, ...]], counts: list[int]) -> None:
+        self._sequences, self._counts = sequences, counts
+        self._table: Counter[str] | None = None
+
+    def _get(self) -> Counter[str]:
+        if self._table is None:
+            self._table = Counter()
+            for seq, n in zip(self._sequences, self._counts, strict=True):
+                for value in {value_of(t) for t in seq}:
+                    self._table[value] += n
+        return self._table
+
+    def __getitem__(self, value: str) -> int:
+        return self._get()[value]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._get())
+
+    def __len__(self) -> int:
+        return len(self._get())
 
 
 def _find(parent: list[int], i: int) -> int:
@@ -67,10 +92,7 @@ def merge(sequences: list[tuple[str, ...]], counts: list[int],
     setting = setting or MergeSetting()
     parent = list(range(len(sequences)))
     templates = list(sequences)
-    frequency: Counter[str] = Counter()  # lines holding each token
-    for seq, n in zip(sequences, counts, strict=True):
-        for token in set(seq):
-            frequency[token] += n
+    frequency = _LineFrequency(sequences, counts)
     known: set[str] = set()  # values of slots found variable: evidence for the anchor pass
     if len(sequences) > SIBLING_LIMIT:  # fold long-tail columns first: sibling keys grow with len * positions
         first = group_by_anchors(sequences, counts, known, setting)

@@ -90,15 +90,15 @@ class TemplateMiner:
             key = self._masker.key(message)
             tokens = self._by_key.get(key)
             if tokens is None:
-                tokens, shown = self._masker.template(message)
+                tokens, shown = self._masker.template(key)  # = of the message: see Masker
                 if len(self._by_key) < _MESSAGE_CACHE:
                     self._by_key[key] = tokens
             if len(self._by_message) < _MESSAGE_CACHE:
                 self._by_message[message] = tokens
         seen = self._seen
-        for token in set(tokens):  # lines holding each token: the rarer tokens are the variables
-            if token in seen or len(seen) < _MAX_SLOTS:
-                seen[token] += 1
+        for value in {value_of(t) for t in tokens}:  # lines holding each value: the rarer are the variables
+            if value in seen or len(seen) < _MAX_SLOTS:
+                seen[value] += 1
         cluster = self._exact.get(tokens)
         if cluster is None:
             cluster = self._place(tokens, message, index)
@@ -208,7 +208,7 @@ def mine(messages: Iterable[str], setting: MergeSetting | None = None) -> tuple[
             key = key_of(message)
             g = known(key)
             if g is None:
-                tokens, shown = masker.template(message)
+                tokens, shown = masker.template(key)  # = of the message: see Masker
                 g = groups.get(tokens)
                 if g is None:
                     g = groups[tokens] = len(sequences)
