@@ -104,10 +104,11 @@ def merge(sequences: list[tuple[str, ...]], counts: list[int],
         roots = sorted({_find(parent, i) for i in range(len(sequences))})
         changed = False
         siblings: dict[tuple[int, tuple[str, ...]], list[int]] = defaultdict(list)
-        lengths = Counter(len(templates[r]) for r in roots)
+        # siblings agree on their first or their second token: a sequence alone with both has none
+        heads = Counter((len(templates[r]), i, templates[r][i]) for r in roots for i in (0, 1) if len(templates[r]) > i)
         for r in roots:
             seq = templates[r]
-            if lengths[len(seq)] < 2:
+            if heads[(len(seq), 0, seq[0] if seq else "")] < 2 and (len(seq) < 2 or heads[(len(seq), 1, seq[1])] < 2):
                 continue  # no sibling can exist
             constants = len(seq) - seq.count(WILDCARD) - 1  # of each skeleton: one position is blanked
             if constants < 1 or constants < setting.min_constants * len(seq):
