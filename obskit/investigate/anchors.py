@@ -20,13 +20,16 @@ from obskit.investigate.evidence import MergeSetting, value_of
 from obskit.investigate.masking import WILDCARD
 
 
-def _anchor(seq: tuple[str, ...], column: list[Counter[str]]) -> tuple[tuple[int, str], ...]:
-    counts = [column[p][t] for p, t in enumerate(seq) if t != WILDCARD]
-    if not counts:
+def _anchor(seq: tuple[str, ...], column: list[dict[str, int]]) -> tuple[tuple[int, str], ...]:
+    counts = [column[p][t] if t != WILDCARD else 0 for p, t in enumerate(seq)]
+    modes: dict[int, int] = {}
+    for c in counts:
+        if c:
+            modes[c] = modes.get(c, 0) + 1
+    if not modes:
         return ()
-    modes = Counter(counts)
     top = max(modes, key=lambda c: (modes[c], c))  # the most common count; ties: the more frequent
-    return tuple((p, t) for p, t in enumerate(seq) if t != WILDCARD and column[p][t] == top)
+    return tuple((p, t) for p, (t, c) in enumerate(zip(seq, counts, strict=True)) if c == top)
 
 
 def group_by_anchors(templates: Sequence[tuple[str, ...]], weights: Sequence[int], known: set[str],
@@ -37,14 +40,14 @@ def group_by_anchors(templates: Sequence[tuple[str, ...]], weights: Sequence[int
     for i, seq in enumerate(templates):
         by_length[len(seq)].append(i)
     for length, members in by_length.items():
-        if len(members) < 2 or (len(members) < setting.many_values and not any(
-                value_of(t) in known for i in members for t in templates[i])):
+        if len(members) < 2 or (len(members) < setting.many_values and not (known and any(
+                value_of(t) in known for i in members for t in templates[i]))):
             continue  # neither a long tail nor a known value can be found here
-        column: list[Counter[str]] = [Counter() for _ in range(length)]
+        column: list[dict[str, int]] = [{} for _ in range(length)]
         for i in members:
-            for p, token in enumerate(templates[i]):
-                if token != WILDCARD:
-                    column[p][token] += weights[i]
+            n = weights[i]
+            for cells, token in zip(column, templates[i], strict=True):
+                cells[token] = cells.get(token, 0) + n
         groups: dict[tuple[tuple[int, str], ...], list[int]] = defaultdict(list)
         for i in members:
             anchor = _anchor(templates[i], column)
