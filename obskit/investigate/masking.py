@@ -143,34 +143,33 @@ class Masker:
         masking_vocabulary()  # fail early on broken conventions data
 
     def template(self, message: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """(pattern, shown) of a message, folded; see `mask`."""
-        pattern, shown = mask(message, self._kinds)
+        """(pattern, shown) of a message, folded: `shown` keeps the units the pattern folds (see `mask`)."""
+        pattern, units = mask(message, self._kinds)
         pattern = fold(pattern)
-        return pattern, (pattern if shown is pattern else fold(shown))
+        return pattern, (fold(mask(message, self._kinds, keep_units=True)[0]) if units else pattern)
 
 
-def mask(message: str, cache: dict[str, str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The masked token sequence before `fold` (miners fold once per distinct sequence, not per line).
+def mask(message: str, cache: dict[str, str], keep_units: bool = False) -> tuple[tuple[str, ...], bool]:
+    """The masked token sequence before `fold` (miners fold once per distinct sequence, not per line), and
+    whether a unit was folded into its value.
 
-    Returns (pattern, shown): the pattern groups lines (a unit is part of its value there, so `lifetime
-    <1 sec` and `lifetime 00:02` agree); `shown` keeps the units for people (`took <*> ms`).
+    A unit is part of its value in the pattern that groups lines, so `lifetime <1 sec` and `lifetime 00:02`
+    agree; with `keep_units` the units stay as tokens, for people (`took <*> ms`).
     `cache` (token -> class or masked form) makes a repeated token one dict lookup; a miner keeps one.
     """
     tokens = message.split()
     if '="' in message or "='" in message or ':"' in message:
         tokens = _join_quoted(tokens)
     out: list[str] = []
-    shown: list[str] = []
     append = out.append
     bare = False  # the last output token is a bare wildcard
-    units = False  # a unit was folded into a value: `shown` differs from `out`
+    units = False
     for i, token in enumerate(tokens):
         kind = cache.get(token)
         if kind is None:
             kind = _classify(token)
             if len(cache) < _TOKEN_CACHE:
                 cache[token] = kind
-        size = len(out)
         if kind is _CONSTANT:
             append(token)
             bare = False
@@ -182,17 +181,15 @@ def mask(message: str, cache: dict[str, str]) -> tuple[tuple[str, ...], tuple[st
             append(kind)
             bare = False
         elif kind is _UNIT:
-            if out and out[-1].endswith(WILDCARD):  # "5 KB", "(1.2 KB)": the unit belongs to the value
-                if not units:
-                    shown, units = list(out), True
-                shown.append(token)
+            if out and out[-1].endswith(WILDCARD) and not keep_units:  # "5 KB": the unit belongs to the value
+                units = True
                 trailing = token[len(token.rstrip(_CLOSE_CHARS)):]
                 out[-1] = out[-1] + trailing
                 if trailing and len(out) >= 2 and out[-2] == WILDCARD and _is_bracketed_value(out[-1]):
-                    out.pop()
-                continue
-            append(token)
-            bare = False
+                    out.pop()  # "0 bytes (1.2 KB)": a value restated in brackets is one value with it
+            else:
+                append(token)
+                bare = False
         else:  # a calendar name: part of a timestamp next to a number or another calendar name
             nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
             if bare or nxt in masking_vocabulary().calendar or nxt[:1].isdigit():
@@ -201,10 +198,7 @@ def mask(message: str, cache: dict[str, str]) -> tuple[tuple[str, ...], tuple[st
                     bare = True
             else:
                 append(token)
-        if units and len(out) > size:
-            shown.append(out[-1])
-    pattern = tuple(out)
-    return pattern, (tuple(shown) if units else pattern)
+    return tuple(out), units
 
 
 def _has_repeat(tokens: tuple[str, ...]) -> bool:
