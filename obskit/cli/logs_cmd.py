@@ -41,7 +41,16 @@ def _read(source: str) -> list[str]:
     text = data.decode("utf-8", errors="replace")
     if "\x00" in text:
         raise InputError(f"{name}: looks like a binary file (NUL bytes); expected text, one log message per line")
-    return text.splitlines()
+    return _lines(text)
+
+
+def _lines(text: str) -> list[str]:
+    """Lines split at newlines only (a CR before one is dropped): one output row per input line, even when
+    a message holds a form feed, a vertical tab or a Unicode line separator (which `str.splitlines` splits)."""
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [line[:-1] if line.endswith("\r") else line for line in lines]
 
 
 def _fields(overrides: list[str] | None) -> MessageFields:

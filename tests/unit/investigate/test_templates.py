@@ -201,3 +201,12 @@ def test_lines_with_equal_keys_have_equal_templates(tokens: list[str], rnd) -> N
     masker = Masker()
     assert masker.key(message) == masker.key(other)
     assert Masker().template(message) == Masker().template(other)
+
+
+def test_cli_jsonl_one_row_per_newline_only(repo_root) -> None:
+    # form feeds, vertical tabs and Unicode line separators inside a message do not split it
+    data = "user 1\x0cin\r\nuser 2\u2028in\nuser 3\x0bin\x85x\n"
+    proc = subprocess.run([sys.executable, "-m", "obskit", "logs", "patterns", "-", "--format", "jsonl"],
+                          input=data.encode(), capture_output=True, cwd=repo_root, check=True)
+    rows = [json.loads(x) for x in proc.stdout.decode().split("\n") if x]
+    assert len(rows) == 3
