@@ -86,6 +86,24 @@ def _variable_slots(slots: dict[Slot, set[str]], members: list[set[int]], freque
     return out
 
 
+def _siblings(templates: list[tuple[str, ...]], roots: list[int], setting: MergeSetting) -> dict[Slot, list[int]]:
+    """The templates under each skeleton (a sequence with one position blanked) that more than one may share."""
+    siblings: dict[Slot, list[int]] = defaultdict(list)
+    # siblings agree on their first or their second token: a sequence alone with both has none
+    heads = Counter((len(templates[r]), i, templates[r][i]) for r in roots for i in (0, 1) if len(templates[r]) > i)
+    for r in roots:
+        seq = templates[r]
+        if len(seq) < 2 or (heads[(len(seq), 0, seq[0])] < 2 and heads[(len(seq), 1, seq[1])] < 2):
+            continue  # no sibling can exist (a single token has no constant context anyway)
+        constants = len(seq) - seq.count(WILDCARD) - 1  # of each skeleton: one position is blanked
+        if constants < 1 or constants < setting.min_constants * len(seq):
+            continue
+        for p, token in enumerate(seq):
+            if token != WILDCARD:
+                siblings[(p, seq[:p] + (WILDCARD,) + seq[p + 1:])].append(r)
+    return siblings
+
+
 def merge(sequences: list[tuple[str, ...]], counts: list[int],
           setting: MergeSetting | None = None) -> list[tuple[str, ...]]:
     """The template of each input sequence after merging siblings at variable positions."""
@@ -95,28 +113,16 @@ def merge(sequences: list[tuple[str, ...]], counts: list[int],
     frequency = _LineFrequency(sequences, counts)
     known: set[str] = set()  # values of slots found variable: evidence for the anchor pass
     if len(sequences) > SIBLING_LIMIT:  # fold long-tail columns first: sibling keys grow with len * positions
-        first = group_by_anchors(sequences, counts, known, setting)
+        folded = group_by_anchors(sequences, counts, known, setting)
         by_template: dict[tuple[str, ...], int] = {}
-        for i, tokens in enumerate(first):
+        for i, tokens in enumerate(folded):
             parent[i] = _find(parent, by_template.setdefault(tokens, i))
         _rebuild(sequences, parent, templates)
     for _ in range(ROUNDS):
         roots = sorted({_find(parent, i) for i in range(len(sequences))})
         changed = False
-        siblings: dict[tuple[int, tuple[str, ...]], list[int]] = defaultdict(list)
-        # siblings agree on their first or their second token: a sequence alone with both has none
-        heads = Counter((len(templates[r]), i, templates[r][i]) for r in roots for i in (0, 1) if len(templates[r]) > i)
-        for r in roots:
-            seq = templates[r]
-            if heads[(len(seq), 0, seq[0] if seq else "")] < 2 and (len(seq) < 2 or heads[(len(seq), 1, seq[1])] < 2):
-                continue  # no sibling can exist
-            constants = len(seq) - seq.count(WILDCARD) - 1  # of each skeleton: one position is blanked
-            if constants < 1 or constants < setting.min_constants * len(seq):
-                continue
-            for p, token in enumerate(seq):
-                if token != WILDCARD:
-                    siblings[(p, seq[:p] + (WILDCARD,) + seq[p + 1:])].append(r)
-        slots: dict[tuple[int, tuple[str, ...]], set[str]] = {}
+        siblings = _siblings(templates, roots, setting)
+        slots: dict[Slot, set[str]] = {}
         for key, members in siblings.items():
             if len(members) >= 2:
                 slots[key] = {value_of(templates[r][key[0]]) for r in members}

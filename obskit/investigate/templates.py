@@ -63,7 +63,7 @@ class TemplateMiner:
     """Online miner; `assign()` returns the template of one message, `templates()` the templates so far.
 
     A message joins the template of its masked token sequence. A new sequence that differs from earlier
-    ones at one position joins them once the data says that position is variable (`merge.varies`: many
+    ones at one position joins them once the data says that position is variable (`evidence.varies`: many
     values there, or values shared with a varying position of other templates); the oldest sibling becomes
     the merged template and keeps its id. A sequence seen before keeps its template, so a line always gets
     the same id (investigate compares two windows mined one after the other). Memory is bounded: caches
