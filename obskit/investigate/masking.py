@@ -25,8 +25,9 @@ _QUOTED_MAX = 16  # tokens a quoted value may span
 _KEY = re.compile(r"[A-Za-z_][A-Za-z_.-]*[:=]")
 _DIGIT = re.compile(r"\d")
 _PATH = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]*:/)?/[^/]+/")
-_HOST = re.compile(  # dotted labels ending in a generic or a two-letter country top-level domain
-    r"(?:[A-Za-z0-9-]+\.)+(?:com|net|org|edu|gov|mil|io|info|biz|local|internal|lan|[a-z]{2})"
+_HOST = re.compile(  # dotted labels ending in a generic top-level domain, or a country one after 2+ labels
+    r"(?:[A-Za-z0-9-]+\.)+(?:com|net|org|edu|gov|mil|io|info|biz|local|internal|lan)"
+    r"|(?:[A-Za-z0-9-]+\.){2,}[a-z]{2}"  # (one label and two letters is as often a file: libc.so, run.sh)
 )
 _EMPTY = frozenset(("()", "[]", "{}"))
 _OPEN_CHARS = "([{\"'"

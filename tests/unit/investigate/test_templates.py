@@ -29,6 +29,8 @@ from obskit.investigate.templates import WILDCARD, TemplateMiner, mine, tokenize
         ("GET /api/v1/items/7 hdfs://nn/tmp/x", "GET <*>"),
         ("attempt_2017_0024_m_000004_1026: Committed", "<*>: Committed"),
         ("VM Started (Lifecycle Event)", "VM Started (Lifecycle Event)"),
+        ("reverse mapping for mail.example.de failed", "reverse mapping for <*> failed"),
+        ("loaded libc.so and run.sh", "loaded libc.so and run.sh"),  # one label and two letters: a file
         ("May I help", "May I help"),
         # a unit belongs to its value, so a template does not split on whether a writer printed one
         ("took 5 ms", "took <*>"),
