@@ -26,7 +26,7 @@ __all__ = ["WILDCARD", "Template", "TemplateMiner", "mine", "tokenize"]
 
 _MESSAGE_CACHE = 100_000  # distinct raw messages remembered for the exact-repeat fast path
 MAX_TEMPLATES = 20_000  # online: further shapes share one overflow template, so memory stays bounded
-_MAX_SLOTS = 400_000  # online: (position, blanked sequence) entries remembered
+_MAX_SLOTS = 200_000  # online: (position, blanked sequence) entries remembered
 OVERFLOW = ("(more", "templates", "than", "the", "online", "limit)")
 
 
