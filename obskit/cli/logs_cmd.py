@@ -88,7 +88,11 @@ def _template_json(t: Template, samples: list[str]) -> dict[str, object]:
             "template_id": t.id, "variables": example_values(t.display, samples)}
 
 
-@app.command("patterns")
+EXITS = ("Exit codes: 0 ok (lines that start like JSON but do not parse are mined as text, with a warning); "
+         "2 input error (missing or binary file, bad option).")
+
+
+@app.command("patterns", epilog=EXITS)
 def patterns(
     source: Annotated[str, typer.Argument(help="Log file, one message per line; - for stdin.")] = "-",
     fmt: Annotated[PatternFormat, typer.Option("--format", "-f", help="text: templates by count; jsonl: one "
