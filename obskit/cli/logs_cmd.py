@@ -10,10 +10,14 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from obskit.cli.output import emit_json, show
+from obskit.conventions.log_lines import MessageFields, message_fields
 from obskit.errors import InputError
-from obskit.investigate.templates import mine
+from obskit.investigate.structured import LogLine, extract
+from obskit.investigate.templates import Template, mine
+from obskit.investigate.variables import example_values
 
 app = typer.Typer(help="Work with log lines: template mining.", no_args_is_help=True)
 
@@ -37,21 +41,78 @@ def _read(source: str) -> list[str]:
     text = data.decode("utf-8", errors="replace")
     if "\x00" in text:
         raise InputError(f"{name}: looks like a binary file (NUL bytes); expected text, one log message per line")
-    return text.splitlines()
+    return _lines(text)
 
 
-@app.command("patterns")
+def _lines(text: str) -> list[str]:
+    """Lines split at newlines only (a CR before one is dropped): one output row per input line, even when
+    a message holds a form feed, a vertical tab or a Unicode line separator (which `str.splitlines` splits)."""
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [line[:-1] if line.endswith("\r") else line for line in lines]
+
+
+def _fields(overrides: list[str] | None) -> MessageFields:
+    defaults = message_fields()
+    if not overrides:
+        return defaults
+    bad = [f for f in overrides if not f.strip()]
+    if bad:
+        raise InputError("--message-field: empty field name", hint="give a key such as msg or log.message")
+    return MessageFields(message=tuple(overrides), metadata=defaults.metadata)
+
+
+def _warn_invalid(lines: list[LogLine]) -> None:
+    bad = [i + 1 for i, line in enumerate(lines) if line.error]
+    if bad:
+        first = lines[bad[0] - 1].error
+        show(f"warning: {len(bad)} line(s) start like JSON but do not parse; mined as text "
+             f"(line {bad[0]}: {first})", stderr=True)
+
+
+SAMPLES = 20  # distinct messages per template read back for example values
+
+
+def _samples(messages: list[str], assigned: list[Template]) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {}
+    for message, template in zip(messages, assigned, strict=True):
+        kept = out.setdefault(template.id, [])
+        if len(kept) < SAMPLES and message not in kept:
+            kept.append(message)
+    return out
+
+
+def _template_json(t: Template, samples: list[str]) -> dict[str, object]:
+    return {"count": t.count, "example": t.example, "first_line": t.first_index + 1, "template": t.text,
+            "template_id": t.id, "variables": example_values(t.display, samples)}
+
+
+EXITS = ("Exit codes: 0 ok (lines that start like JSON but do not parse are mined as text, with a warning); "
+         "2 input error (missing or binary file, bad option).")
+
+
+@app.command("patterns", epilog=EXITS)
 def patterns(
     source: Annotated[str, typer.Argument(help="Log file, one message per line; - for stdin.")] = "-",
     fmt: Annotated[PatternFormat, typer.Option("--format", "-f", help="text: templates by count; jsonl: one "
-                                                "object per input line, in order; json: templates.")] = (
+                                                "object per input line, in order; json: templates with "
+                                                "example values of their variables.")] = (
         PatternFormat.text
     ),
     top: Annotated[int, typer.Option("--top", min=1, help="Templates to list in text output.")] = 50,
+    message_field: Annotated[list[str] | None, typer.Option(
+        "--message-field", help="Key holding the message of JSON/logfmt lines (repeatable, tried in order; "
+        "dotted keys reach into nested objects). Default: obskit/conventions/logs/message_fields.yaml.")] = None,
 ) -> None:
-    """Group log lines into templates: numbers, ids, IPs, paths, hosts, dates become <*>."""
-    lines = _read(source)
-    assigned, ranked = mine(lines)
+    """Group log lines into templates: numbers, ids, IPs, paths, hosts, dates become <*>, and words that
+    the data shows to vary (user and host names, ...). JSON and logfmt lines are mined by their message
+    field; level and other fields never enter a template."""
+    fields = _fields(message_field)
+    lines = [extract(line, fields) for line in _read(source)]
+    _warn_invalid(lines)
+    messages = [line.message for line in lines]
+    assigned, ranked = mine(messages)
     if fmt is PatternFormat.jsonl:
         out = sys.stdout
         for template in assigned:
@@ -59,13 +120,11 @@ def patterns(
         out.flush()
         return
     if fmt is PatternFormat.json:
+        samples = _samples(messages, assigned)
         emit_json({
             "lines": len(lines),
-            "templates": [
-                {"count": t.count, "example": t.example, "first_line": t.first_index + 1, "template": t.text,
-                 "template_id": t.id}
-                for t in ranked
-            ],
+            "structure": {kind: sum(1 for x in lines if x.structure == kind) for kind in ("json", "logfmt", "text")},
+            "templates": [_template_json(t, samples[t.id]) for t in ranked],
         })
         return
     table = Table(title=f"{len(ranked)} templates in {len(lines)} lines")
@@ -73,7 +132,7 @@ def patterns(
     table.add_column("id", justify="right")
     table.add_column("template", overflow="fold")
     for t in ranked[:top]:
-        table.add_row(str(t.count), str(t.id), t.text)
+        table.add_row(str(t.count), str(t.id), Text(t.text))  # a template is not Rich markup: [preauth]
     show(table)
     if len(ranked) > top:
         show(f"... {len(ranked) - top} more templates (use --top or --format json)")

@@ -1,136 +1,33 @@
 """Log template mining: group log messages that differ only in their variable parts.
 
-Generic, no per-dataset tuning. Each message is
-1. masked: tokens that carry data (numbers, hex ids, UUIDs, IPs, ports, paths, URLs, host names, values
-   of key=value pairs, textual dates, sizes with units) become the wildcard `<*>`; runs collapse to one;
-2. grouped by its masked token sequence (dict lookups; repeated raw messages and tokens are cached).
+One generic setting, no per-source tuning. Each message is
+1. masked (`masking.tokenize`): unmistakable variables (numbers, hex ids, UUIDs, IPs, paths, URLs, host
+   names, dates, values with units) become the wildcard `<*>`;
+2. grouped by its masked token sequence (dict lookups; repeated raw messages and tokens are cached);
+3. merged where the data says a position is variable (`evidence`): over the whole batch in `mine()`
+   (sibling slots in `merge`, then frequent-token anchors in `anchors`), and online with bounded memory in
+   `TemplateMiner.assign()` (sibling slots only; what `investigate` uses).
 
-Evaluated on the Loghub-2k datasets (Zhu et al., "Loghub: A
-Large Collection of System Log Datasets for AI-driven Log Analytics", ISSRE 2023) with
-`benchmarks/logs_patterns.py`.
+Evaluated on the Loghub-2k datasets (Zhu et al., "Loghub: A Large Collection of System Log Datasets for
+AI-driven Log Analytics", ISSRE 2023) with `benchmarks/logs_patterns.py`.
 """
 
 from __future__ import annotations
 
-import re
+from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-WILDCARD = "<*>"
+from obskit.investigate.evidence import MergeSetting, Slot, independent, value_of, varies
+from obskit.investigate.masking import WILDCARD, Masker, tokenize
+from obskit.investigate.merge import merge
+
+__all__ = ["WILDCARD", "Template", "TemplateMiner", "mine", "tokenize"]
+
 _MESSAGE_CACHE = 100_000  # distinct raw messages remembered for the exact-repeat fast path
-
-# A token (whitespace-separated) is a variable when its core carries a digit (numbers, hex ids, UUIDs, IPs
-# with ports, timestamps), is a path or URL, or a host name. Opening brackets and a key prefix are kept
-# (`(uid=0)` -> `(uid=<*>)`, `onExtend:12` -> `onExtend:<*>`), and so are closing brackets/punctuation.
-_KEY = re.compile(r"[A-Za-z_][A-Za-z_.-]*[:=]")
-_DIGIT = re.compile(r"\d")
-_PATH = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]*:/)?/[^/]+/")
-_HOST = re.compile(  # dotted labels ending in a generic or <sld>.<country> top-level domain
-    r"(?:[A-Za-z0-9-]+\.)+(?:com|net|org|edu|gov|mil|io|info|biz|local|internal|lan|(?:com|net|org|edu|gov|ac|co)\.[a-z]{2})"
-)
-# textual dates ("Mon Jun 20 03:40:59 2005"): day and month names next to numbers are part of a timestamp
-_CALENDAR = frozenset("Mon Tue Wed Thu Fri Sat Sun Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split())
-_UNITS = frozenset("B KB MB GB TB PB KiB MiB GiB TiB bytes".split())  # "5.2 KB": a size is one variable
-_EMPTY = frozenset(("()", "[]", "{}"))  # an empty value in brackets: "()" -> "(<*>)"
-
-
-_OPEN_CHARS = "([{\"'"
-_CLOSE_CHARS = ")]}\"',.;:"
-_OPENERS = frozenset(_OPEN_CHARS)
-_HAS_KEY = re.compile(r"[=:]").search
-_CLOSERS = frozenset(_CLOSE_CHARS)
-
-
-def _mask_token(token: str) -> str | None:
-    """The masked form of a token that holds a variable, or None when the token is a constant."""
-    has_digit = _DIGIT.search(token) is not None
-    if not has_digit and "/" not in token and "." not in token:
-        return None
-    if has_digit and token[0] not in _OPENERS and token[-1] not in _CLOSERS and "=" not in token and ":" not in token:
-        return WILDCARD  # fast path: a bare value such as 42, 0x1f, blk_-123, 10.0.0.1
-    start = len(token) - len(token.lstrip(_OPEN_CHARS))
-    key = None if "://" in token else _KEY.match(token, start)  # `hdfs://` is a scheme, not a key
-    if key is not None:
-        start = key.end()
-    end = len(token.rstrip(_CLOSE_CHARS))
-    if end <= start:
-        return None
-    prefix, core, suffix = token[:start], token[start:end], token[end:]
-    if not core:
-        return None
-    if (has_digit and _DIGIT.search(core)) or _PATH.match(core) or _HOST.fullmatch(core):
-        return prefix + WILDCARD + suffix if prefix or suffix else WILDCARD
-    return None
-
-
-# token classes kept in the per-miner cache (any other cached value is the token's masked form)
-_CONSTANT = "\x00constant"
-_CALENDAR_NAME = "\x00calendar"
-_UNIT = "\x00unit"
-_TOKEN_CACHE = 200_000
-
-
-def _classify(token: str) -> str:
-    first = token[0]
-    if first.isdigit() or (first == "/" and _DIGIT.search(token)):  # cannot hold a key: mask up to the closers
-        end = len(token.rstrip(_CLOSE_CHARS))
-        return WILDCARD if end == len(token) else WILDCARD + token[end:]
-    if token[-1] not in _CLOSERS and token[0] not in _OPENERS and _DIGIT.search(token) and not _HAS_KEY(token):
-        return WILDCARD  # fast path: a bare value such as 42, 0x1f, blk_-123, 10.0.0.1
-    if token in _EMPTY:
-        return token[0] + WILDCARD + token[1]
-    if token in _CALENDAR:
-        return _CALENDAR_NAME
-    if token.rstrip(_CLOSE_CHARS) in _UNITS:
-        return _UNIT
-    masked = _mask_token(token)
-    return _CONSTANT if masked is None else masked
-
-
-def tokenize(message: str, cache: dict[str, str] | None = None) -> tuple[str, ...]:
-    """The masked token sequence of one message (runs of wildcards collapsed).
-
-    `cache` (token -> class or masked form) makes a repeated token one dict lookup; a miner keeps one.
-    """
-    if cache is None:
-        cache = {}
-    out: list[str] = []
-    append = out.append
-    last_var = False  # the previous token was a bare wildcard
-    tokens = message.split()
-    for i, token in enumerate(tokens):
-        kind = cache.get(token)
-        if kind is None:
-            kind = _classify(token)
-            if len(cache) < _TOKEN_CACHE:
-                cache[token] = kind
-        if kind is _CONSTANT:
-            append(token)
-            last_var = False
-        elif kind is WILDCARD:
-            if not last_var:
-                append(WILDCARD)
-                last_var = True
-        elif kind is _CALENDAR_NAME:
-            nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
-            if last_var or nxt in _CALENDAR or nxt[:1].isdigit():
-                if not last_var:
-                    append(WILDCARD)
-                    last_var = True
-            else:
-                append(token)
-        elif kind is _UNIT:
-            if not last_var:
-                append(token)
-                continue
-            trailing = token[len(token.rstrip(_CLOSE_CHARS)) :]
-            if trailing:
-                out[-1] = WILDCARD + trailing
-                last_var = False
-        else:
-            append(kind)
-            last_var = False
-    return tuple(out)
+MAX_TEMPLATES = 20_000  # online: further shapes share one overflow template, so memory stays bounded
+_MAX_SLOTS = 200_000  # online: (position, blanked sequence) entries remembered
+OVERFLOW = ("(more", "templates", "than", "the", "online", "limit)")
 
 
 @dataclass
@@ -140,47 +37,210 @@ class Template:
     count: int = 0
     example: str = ""
     first_index: int = 0
+    members: list[tuple[str, ...]] = field(default_factory=list, repr=False)  # masked sequences merged here
+    shown: list[str] | None = None  # the tokens with units (`took <*> ms`) while all its lines agree on them
+
+    @property
+    def display(self) -> list[str]:
+        return self.tokens if self.shown is None else self.shown
 
     @property
     def text(self) -> str:
-        return " ".join(self.tokens) if self.tokens else "(empty)"
+        return " ".join(self.display) if self.tokens else "(empty)"
+
+
+@dataclass
+class _Slot:
+    """One position under one skeleton in the online miner: the templates that fill it and their values."""
+
+    key: Slot
+    members: list[Template]
+    values: set[str]
+    merged: Template | None = None
 
 
 class TemplateMiner:
     """Online miner; `assign()` returns the template of one message, `templates()` the templates so far.
 
-    Two messages share a template when their masked token sequences are equal. A Drain-style similarity
-    merge (same length, >= 50% equal constant tokens) was measured on Loghub-2k and lowered the mean GA
-    (0.926 -> 0.983 without it: it merges "VM Started"/"VM Paused"), so constants are never merged.
+    A message joins the template of its masked token sequence. A new sequence that differs from earlier
+    ones at one position joins them once the data says that position is variable (`evidence.varies`: many
+    values there, or values shared with a varying position of other templates); the oldest sibling becomes
+    the merged template and keeps its id. A sequence seen before keeps its template, so a line always gets
+    the same id (investigate compares two windows mined one after the other). Memory is bounded: caches
+    and the slot index stop growing at fixed sizes, and past `MAX_TEMPLATES` new shapes share one overflow
+    template. `mine()` does better on a batch, with the statistics of all lines at once.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, setting: MergeSetting | None = None) -> None:
+        self._setting = setting or MergeSetting()
         self._exact: dict[tuple[str, ...], Template] = {}
-        self._by_message: dict[str, Template] = {}
-        self._tokens: dict[str, str] = {}
+        self._by_message: dict[str, tuple[str, ...]] = {}  # message -> masked sequence
+        self._masker = Masker()
+        self._by_key: dict[str, tuple[str, ...]] = {}
         self._templates: list[Template] = []
+        self._slots: dict[Slot, _Slot] = {}
+        self._holders: dict[str, list[_Slot]] = {}  # value -> varying slots it fills
+        self._seen: Counter[str] = Counter()
+        self._overflow: Template | None = None
 
     def assign(self, message: str, index: int = 0) -> Template:
-        cluster = self._by_message.get(message)
-        if cluster is None:
-            tokens = tokenize(message, self._tokens)
-            cluster = self._exact.get(tokens)
-            if cluster is None:
-                cluster = Template(id=len(self._templates) + 1, tokens=list(tokens), example=message, first_index=index)
-                self._templates.append(cluster)
-                self._exact[tokens] = cluster
+        shown = None
+        tokens = self._by_message.get(message)
+        if tokens is None:
+            key = self._masker.key(message)
+            tokens = self._by_key.get(key)
+            if tokens is None:
+                tokens, shown = self._masker.template(key)  # = of the message: see Masker
+                if len(self._by_key) < _MESSAGE_CACHE:
+                    self._by_key[key] = tokens
             if len(self._by_message) < _MESSAGE_CACHE:
-                self._by_message[message] = cluster
+                self._by_message[message] = tokens
+        seen = self._seen
+        for value in {value_of(t) for t in tokens}:  # lines holding each value: the rarer are the variables
+            if value in seen or len(seen) < _MAX_SLOTS:
+                seen[value] += 1
+        cluster = self._exact.get(tokens)
+        if cluster is None:
+            cluster = self._place(tokens, message, index)
+            if len(self._exact) < _MESSAGE_CACHE:
+                self._exact[tokens] = cluster
+                cluster.members.append(tokens)
+            if cluster.count == 0 and shown is not None and shown is not tokens:
+                cluster.shown = list(shown)
+        elif shown is not None and cluster.shown is not None and cluster.shown != list(shown):
+            cluster.shown = None  # its lines differ in units: show the pattern
         cluster.count += 1
+        return cluster
+
+    def _place(self, tokens: tuple[str, ...], message: str, index: int) -> Template:
+        constants = len(tokens) - tokens.count(WILDCARD) - 1
+        keys = [] if constants < 1 or constants < self._setting.min_constants * len(tokens) else [
+            (p, tokens[:p] + (WILDCARD,) + tokens[p + 1:]) for p, t in enumerate(tokens) if t != WILDCARD]
+        slots = [self._slots.get(key) for key in keys]
+        for slot in slots:
+            if slot is not None and slot.merged is not None:
+                return slot.merged  # the position is already known to be variable here
+        for (p, _), slot in zip(keys, slots, strict=True):
+            if slot is not None:
+                values = slot.values | {value_of(tokens[p])}
+                evidence = self._evidence(slot, values)
+                if varies(values, [o.values for o in evidence], self._setting):
+                    for other in evidence:  # shared values are evidence both ways
+                        if other.merged is None and varies(other.values, [values], self._setting):
+                            self._merge(other)
+                    return self._merge(slot)
+        if len(self._templates) >= MAX_TEMPLATES:
+            if self._overflow is None:
+                self._overflow = self._new(OVERFLOW, message, index)
+            return self._overflow
+        cluster = self._new(tokens, message, index)
+        for (p, key), slot in zip(keys, slots, strict=True):
+            if slot is None:
+                if len(self._slots) < _MAX_SLOTS:
+                    self._slots[(p, key)] = _Slot((p, key), [cluster], {value_of(tokens[p])})
+                continue
+            slot.members.append(cluster)
+            if len(slot.values) < self._setting.many_values:
+                slot.values.add(value_of(tokens[p]))
+            if len(self._holders) < _MAX_SLOTS:
+                for value in slot.values:
+                    holders = self._holders.setdefault(value, [])
+                    if slot not in holders and len(holders) < self._setting.many_values:
+                        holders.append(slot)
+        return cluster
+
+    def _evidence(self, slot: _Slot, values: set[str]) -> list[_Slot]:
+        """Varying slots of other templates that share a value with `values`."""
+        mine = {id(t) for t in slot.members}
+        found: list[_Slot] = []
+        for value in values:
+            for other in self._holders.get(value, ()):
+                if (other is not slot and other not in found and independent(slot.key, other.key, values, self._seen)
+                        and mine.isdisjoint(id(t) for t in other.members)):
+                    found.append(other)
+        return found
+
+    def _merge(self, slot: _Slot) -> Template:
+        """Make the slot's position a wildcard: in the template of that shape if there is one, else the oldest.
+
+        Sequences seen before keep their template: a caller comparing two windows mined one after the
+        other (investigate: incident window, then baseline) must see the same id for the same line.
+        """
+        oldest = slot.members[0]
+        tokens = list(oldest.tokens)
+        tokens[slot.key[0]] = WILDCARD
+        target = self._exact.get(tuple(tokens))
+        if target is None:
+            oldest.tokens = tokens
+            oldest.shown = None
+            target = oldest
+        self._exact[tuple(tokens)] = target
+        slot.merged = target
+        return target
+
+    def _new(self, tokens: tuple[str, ...], message: str, index: int) -> Template:
+        cluster = Template(id=len(self._templates) + 1, tokens=list(tokens), example=message, first_index=index)
+        self._templates.append(cluster)
         return cluster
 
     def templates(self) -> list[Template]:
         return list(self._templates)
 
 
-def mine(messages: Iterable[str]) -> tuple[list[Template], list[Template]]:
-    """Mine a batch. Returns (per-message template, templates ordered by count desc then first sighting)."""
-    miner = TemplateMiner()
-    assigned = [miner.assign(m, i) for i, m in enumerate(messages)]
-    ranked = sorted(miner.templates(), key=lambda t: (-t.count, t.first_index))
+def mine(messages: Iterable[str], setting: MergeSetting | None = None) -> tuple[list[Template], list[Template]]:
+    """Mine a batch. Returns (per-message template, templates ordered by count desc then first sighting).
+
+    Unlike the online miner, the batch first collects every distinct masked sequence and then merges with
+    the statistics of the whole batch, so the result does not depend on the order of the lines.
+    """
+    masker = Masker()
+    by_message: dict[str, int] = {}
+    by_key: dict[str, int] = {}
+    groups: dict[tuple[str, ...], int] = {}
+    sequences: list[tuple[str, ...]] = []
+    firsts: list[tuple[int, str]] = []
+    line_groups: list[int] = []
+    shown_of: list[tuple[str, ...] | None] = []
+    remembered, known, key_of, append = by_message.get, by_key.get, masker.key, line_groups.append
+    for message in messages:  # the hot loop: two dict lookups per line, one C-level substitution when new
+        g = remembered(message)
+        if g is None:
+            key = key_of(message)
+            g = known(key)
+            if g is None:
+                tokens, shown = masker.template(key)  # = of the message: see Masker
+                g = groups.get(tokens)
+                if g is None:
+                    g = groups[tokens] = len(sequences)
+                    sequences.append(tokens)
+                    firsts.append((len(line_groups), message))
+                    shown_of.append(shown)
+                elif shown_of[g] != shown:
+                    shown_of[g] = None  # its lines differ in units: show the pattern
+                if len(by_key) < _MESSAGE_CACHE:
+                    by_key[key] = g
+            if len(by_message) < _MESSAGE_CACHE:
+                by_message[message] = g
+        append(g)
+    counts = [0] * len(sequences)
+    for g, n in Counter(line_groups).items():
+        counts[g] = n
+    merged = merge(sequences, counts, setting)
+    by_template: dict[tuple[str, ...], Template] = {}
+    of_group: list[Template] = []
+    for g, tokens in enumerate(merged):
+        template = by_template.get(tokens)
+        if template is None:
+            index, message = firsts[g]
+            shown = shown_of[g]
+            template = by_template[tokens] = Template(
+                id=len(by_template) + 1, tokens=list(tokens), example=message, first_index=index,
+                shown=None if shown is None or shown is sequences[g] else list(shown))
+        else:
+            template.shown = None  # merged from several sequences: show the pattern
+        template.count += counts[g]
+        template.members.append(sequences[g])
+        of_group.append(template)
+    assigned = [of_group[g] for g in line_groups]
+    ranked = sorted(by_template.values(), key=lambda t: (-t.count, t.first_index))
     return assigned, ranked

@@ -22,3 +22,14 @@ def test_field_map_overrides() -> None:
     assert field_map().trace_id == "trace.id"
     with pytest.raises(InputError, match="unknown field"):
         field_map("ecs", {"bogus": "x"})
+
+
+def test_log_line_conventions_load() -> None:
+    from obskit.conventions.log_lines import masking_vocabulary, message_fields
+
+    fields = message_fields()
+    assert fields.message[:2] == ("msg", "message")
+    assert "level" in fields.metadata and "msg" not in fields.metadata
+    vocabulary = masking_vocabulary()
+    assert {"KB", "ms", "sec"} <= vocabulary.units
+    assert "Jun" in vocabulary.calendar
