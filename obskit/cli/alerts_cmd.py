@@ -67,7 +67,7 @@ def build(
 
     config = state.config().config
     roots = _paths(paths, config)
-    rulesets = load_all(roots, windows_dirs(roots))
+    rulesets = load_all(roots, windows_dirs(roots), config.alerts.slo_period)
     options = BuildOptions(out=out, format=str(fmt), namespace=namespace or config.alerts.prometheus_rule_namespace,
                            labels=_labels(label, config.alerts.prometheus_rule_labels))
     written = build_rules(rulesets, options, root=Path.cwd())
@@ -96,7 +96,7 @@ def check(
     loaded = state.config({"prometheus.url": prometheus})
     config = loaded.config
     roots = _paths(paths, config)
-    rulesets = load_all(roots, windows_dirs(roots))
+    rulesets = load_all(roots, windows_dirs(roots), config.alerts.slo_period)
     url = None if offline else config.prometheus.url
     report = lint(rulesets, lint_options(config, url, disable))
     if fmt is CheckFormat.json:
