@@ -35,6 +35,7 @@ POLICY_SPEC = {"description", "alertWhenNoData", "alertWhenResolved", "alertWhen
                "notificationTargets"}
 CONDITION_SPEC = {"description", "severity", "condition"}
 CONDITION = {"kind", "op", "threshold", "lookbackWindow", "alertAfter"}
+SLOTH_SEVERITY = {"page": "critical", "ticket": "warning"}
 OPS = {"gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
 
 
@@ -165,8 +166,11 @@ def _policy_alerts(r: SpecReader, key: tuple[Any, ...], raw: Any, index: OpenSlo
                     parse_duration(value)
             except ValueError as exc:
                 raise c_reader.fail((*body_key, name), f"{name}: {exc}") from None
-        labels = {"severity": c_reader.text((*c_key, "spec", "severity"), c_spec.get("severity"), "severity"),
-                  "openslo_alert_policy": policy}
+        severity = c_reader.text((*c_key, "spec", "severity"), c_spec.get("severity"), "severity")
+        # page/ticket are Sloth's severities: same labels as Sloth's alerts so routes keep working
+        labels = ({"severity": SLOTH_SEVERITY[severity], "sloth_severity": severity} if severity in SLOTH_SEVERITY
+                  else {"severity": severity})
+        labels["openslo_alert_policy"] = policy
         if targets:
             labels["notification_target"] = ",".join(targets)
         annotations = {}

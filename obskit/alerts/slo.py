@@ -142,7 +142,7 @@ def policy_rules(slo: SLO, catalog: WindowCatalog) -> list[Alert | Record]:
     rules: list[Alert | Record] = []
     for policy in slo.policies:
         expr = f"slo:sli_error:ratio_rate{policy.window}{sel} {policy.op} ({exact(policy.threshold)} * {budget})\n"
-        severity = policy.labels.get("severity", "")
+        severity = policy.labels.get("sloth_severity", policy.labels.get("severity", ""))
         rules.append(Alert(policy.name, expr, for_=policy.for_, labels={**slo.alert_labels, **policy.labels},
                            annotations={**_annotations(slo, severity, catalog.period), **slo.alert_annotations,
                                         **policy.annotations}, origin=slo.origin))
