@@ -75,6 +75,13 @@ def build(
 
     chosen = _paths(paths)
     loaded = load(chosen)
+    from_files = {Path(str(d.file)).resolve() for d in loaded.dashboards}
+    failed = {Path(e.file).resolve() for e in loaded.errors}
+    for path in chosen:
+        if path.is_file() and path.resolve() not in from_files | failed:
+            raise InputError(f"{path}: no dashboard found in this file",
+                             hint="a *.dashboard.py file defines `dashboard` (or `dashboards`); a *.json file "
+                                  "holds one Grafana dashboard")
     out_dir = out or (chosen[0] / BUILD_DIR if chosen[0].is_dir() else Path("dashboards") / BUILD_DIR)
     try:
         outs = outputs(loaded.dashboards, fmt.value)

@@ -29,7 +29,10 @@ def run(options: CheckOptions) -> PartResult:
         try:
             inputs = bundle.build_inputs(None, None, None, Path(tmp) / "build", options.root)
         except ObskitError:
-            result.input_errors.append("not rendered: the as-code tree does not build (see the parts above)")
+            # a finding, said once, not an input error of its own: the dashboards/alerts parts name the broken
+            # file (exit 2 when it does not load; exit 1 for a lint finding, which must not become exit 2 here)
+            result.problems.append(Problem("deploy/tree", Severity.error, "not rendered: the as-code tree does not "
+                                           "build (see the parts above)", str(options.root)))
             result.summary = "skipped: the as-code tree does not build"
             return result
         for name in profile_names():
