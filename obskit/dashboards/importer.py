@@ -37,7 +37,15 @@ DASHBOARD_METHODS = {"uid": "uid", "description": "description", "tags": "tags",
                      "fiscalYearStartMonth": "fiscal_year_start_month"}
 FIRST = ["type", "id", "title", "uid", "description", "gridPos", "datasource"]  # generated in this order
 PROM_METHODS = {"expr": "expr", "legendFormat": "legend_format", "refId": "ref_id", "interval": "interval",
-                "hide": "hide"}
+                "hide": "hide", "exemplar": "exemplar", "intervalFactor": "interval_factor"}
+# typed Prometheus query fields: JSON key -> (builder method, model enum, allowed values)
+PROM_ENUMS = {"editorMode": ("editor_mode", "QueryEditorMode", {"builder": "BUILDER", "code": "CODE"}),
+              "format": ("format", "PromQueryFormat", {"time_series": "TIME_SERIES", "table": "TABLE",
+                                                       "heatmap": "HEATMAP"})}
+# (range, instant) as Grafana writes them -> the builder call that sets exactly those
+PROM_MODES = {(True, False): ".range()", (False, True): ".instant()", (True, True): ".range_and_instant()"}
+PROM_TYPES = {"expr": str, "legendFormat": str, "refId": str, "interval": str, "hide": bool, "exemplar": bool,
+              "intervalFactor": int}
 
 
 def normalise(data: Any, top: bool = True) -> Any:
@@ -78,24 +86,55 @@ def _grid(value: Any) -> str | None:
     return None
 
 
+def handled_as_queries(methods: dict[str, str]) -> set[str]:
+    """Panels take ``.targets([...])``; rows (Grafana writes ``targets`` on them too) keep them as JSON."""
+    return {"targets"} if methods is PANEL_METHODS else set()
+
+
 class _Writer:
     def __init__(self) -> None:
         self.uses_prometheus = False
         self.uses_raw = False
         self.uses_with_json = False
+        self.uses_prometheus_models = False
+
+    def _prometheus_calls(self, target: dict[str, Any]) -> list[str] | None:
+        """Typed builder calls that reproduce the query exactly, or None (then it stays a RawQuery)."""
+        known = set(PROM_METHODS) | set(PROM_ENUMS) | {"datasource", "range", "instant"}
+        if "expr" not in target or not set(target) <= known:
+            return None
+        calls = []
+        for key, method in PROM_METHODS.items():
+            if key in target:
+                if type(target[key]) is not PROM_TYPES[key]:
+                    return None
+                calls.append(f".{method}({target[key]!r})")
+        for key, (method, enum, members) in PROM_ENUMS.items():
+            if key in target:
+                if target[key] not in members:
+                    return None
+                self.uses_prometheus_models = True
+                calls.append(f".{method}(prometheus_models.{enum}.{members[target[key]]})")
+        if "range" in target or "instant" in target:
+            mode = PROM_MODES.get((target.get("range"), target.get("instant")))
+            if mode is None:
+                return None
+            calls.append(mode)
+        if "datasource" in target:
+            ds = _ds(target["datasource"])
+            if ds is None:
+                return None
+            calls.append(f".datasource({ds})")
+        return calls
 
     def target(self, target: Any, indent: int) -> str:
-        if isinstance(target, dict) and set(target) <= set(PROM_METHODS) | {"datasource"} and "expr" in target:
-            calls = [f".{method}({target[key]!r})" for key, method in PROM_METHODS.items() if key in target]
-            ds = _ds(target.get("datasource")) if "datasource" in target else ""
-            if ds is not None:
-                if ds:
-                    calls.append(f".datasource({ds})")
-                self.uses_prometheus = True
-                one_line = "prometheus.Dataquery()" + "".join(calls)
-                if len(one_line) + indent <= 110:
-                    return one_line
-                return "prometheus.Dataquery()" + "".join(f"\n{' ' * (indent + 4)}{c}" for c in calls)
+        calls = self._prometheus_calls(target) if isinstance(target, dict) else None
+        if calls is not None:
+            self.uses_prometheus = True
+            one_line = "prometheus.Dataquery()" + "".join(calls)
+            if len(one_line) + indent <= 110:
+                return one_line
+            return "prometheus.Dataquery()" + "".join(f"\n{' ' * (indent + 4)}{c}" for c in calls)
         self.uses_raw = True
         return f"RawQuery({_lit(target, indent + 9)})"
 
@@ -115,7 +154,7 @@ class _Writer:
                 lines.append(f"{pad}.datasource({_ds(value)})")
             elif key == "gridPos" and _grid(value):
                 lines.append(f"{pad}.grid_pos({_grid(value)})")
-            elif key == "targets" and isinstance(value, list):
+            elif key == "targets" and isinstance(value, list) and "targets" in handled_as_queries(methods):
                 items = f",\n{pad}    ".join(self.target(t, indent + 4) for t in value)
                 lines.append(f"{pad}.targets([\n{pad}    {items},\n{pad}])")
             else:
@@ -204,6 +243,8 @@ def to_python(data: dict[str, Any], source: str = "a JSON file", verify: bool = 
     imports = ["from grafana_foundation_sdk.builders import dashboard as db"]
     if writer.uses_prometheus:
         imports.append("from grafana_foundation_sdk.builders import prometheus")
+    if writer.uses_prometheus_models:
+        imports.append("from grafana_foundation_sdk.models import prometheus as prometheus_models")
     imports += ["from grafana_foundation_sdk.models.common import DataSourceRef  # noqa: F401",
                 "from grafana_foundation_sdk.models.dashboard import GridPos  # noqa: F401", ""]
     names = [n for n, used in (("RawQuery", writer.uses_raw), ("with_json", writer.uses_with_json)) if used]
