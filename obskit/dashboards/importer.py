@@ -12,6 +12,7 @@ import pprint
 import warnings
 from typing import Any
 
+from obskit.dashboards.import_panels import builds_back, methods_of, typed_field_defaults, typed_module
 from obskit.errors import InputError
 
 # Values Grafana (or the SDK) fills in when absent: equal dashboards may differ only by these.
@@ -19,6 +20,7 @@ DEFAULTS: dict[str, Any] = {
     "editable": True, "fiscalYearStartMonth": 0, "graphTooltip": 0, "timezone": "browser", "transparent": False,
     "repeatDirection": "h", "collapsed": False, "allowCustomValue": True, "auto": False, "auto_count": 30,
     "auto_min": "10s", "includeAll": False, "multi": False, "skipUrlSync": False, "hide": 0, "liveNow": False,
+    "instant": False,
 }
 VOLATILE = ("id", "version", "iteration", "schemaVersion")  # set by Grafana on save
 
@@ -86,17 +88,13 @@ def _grid(value: Any) -> str | None:
     return None
 
 
-def handled_as_queries(methods: dict[str, str]) -> set[str]:
-    """Panels take ``.targets([...])``; rows (Grafana writes ``targets`` on them too) keep them as JSON."""
-    return {"targets"} if methods is PANEL_METHODS else set()
-
-
 class _Writer:
     def __init__(self) -> None:
         self.uses_prometheus = False
         self.uses_raw = False
         self.uses_with_json = False
         self.uses_prometheus_models = False
+        self.typed_modules: set[str] = set()
 
     def _prometheus_calls(self, target: dict[str, Any]) -> list[str] | None:
         """Typed builder calls that reproduce the query exactly, or None (then it stays a RawQuery)."""
@@ -116,7 +114,7 @@ class _Writer:
                 self.uses_prometheus_models = True
                 calls.append(f".{method}(prometheus_models.{enum}.{members[target[key]]})")
         if "range" in target or "instant" in target:
-            mode = PROM_MODES.get((target.get("range"), target.get("instant")))
+            mode = PROM_MODES.get((target.get("range"), target.get("instant", False)))
             if mode is None:
                 return None
             calls.append(mode)
@@ -139,7 +137,9 @@ class _Writer:
         return f"RawQuery({_lit(target, indent + 9)})"
 
     def chain(self, head: str, data: dict[str, Any], methods: dict[str, str], indent: int,
-              handled: set[str]) -> tuple[list[str], dict[str, Any]]:
+              handled: set[str], queries: bool = False) -> tuple[list[str], dict[str, Any]]:
+        """Builder calls for ``data``'s keys; ``queries``: the builder takes ``.targets([...])`` (panels do;
+        rows, on which Grafana writes ``targets`` too, keep them as JSON)."""
         pad = " " * indent
         lines = [head]
         extra: dict[str, Any] = {}
@@ -154,7 +154,7 @@ class _Writer:
                 lines.append(f"{pad}.datasource({_ds(value)})")
             elif key == "gridPos" and _grid(value):
                 lines.append(f"{pad}.grid_pos({_grid(value)})")
-            elif key == "targets" and isinstance(value, list) and "targets" in handled_as_queries(methods):
+            elif key == "targets" and isinstance(value, list) and queries:
                 items = f",\n{pad}    ".join(self.target(t, indent + 4) for t in value)
                 lines.append(f"{pad}.targets([\n{pad}    {items},\n{pad}])")
             else:
@@ -179,8 +179,35 @@ class _Writer:
             if "panels" in panel and not isinstance(panel["panels"], list):
                 extra["panels"] = panel["panels"]
             return self.wrap(lines, extra, indent)
-        lines, extra = self.chain("db.Panel()", panel, PANEL_METHODS, indent, set())
+        module = typed_module(panel)
+        if module is not None:
+            code = self.typed_panel(panel, module, indent)
+            if builds_back(code, self.imports([module]), panel):
+                self.typed_modules.add(module)
+                return code
+        lines, extra = self.chain("db.Panel()", panel, PANEL_METHODS, indent, set(), queries=True)
         return self.wrap(lines, extra, indent)
+
+    def typed_panel(self, panel: dict[str, Any], module: str, indent: int) -> str:
+        lines, extra = self.chain(f"{module}.Panel()", panel, methods_of(module, PANEL_METHODS), indent,
+                                  {"type", "options", "fieldConfig"}, queries=True)
+        extra["options"] = panel.get("options", {})  # exactly as exported: the builder adds its own defaults
+        calls = typed_field_defaults(panel["fieldConfig"]) if "fieldConfig" in panel else []
+        if calls is None:
+            extra["fieldConfig"] = panel["fieldConfig"]
+        else:
+            lines += [f"{' ' * indent}.{method}({value!r})" for method, value in calls]
+        return self.wrap(lines, extra, indent)
+
+    def imports(self, modules: list[str]) -> list[str]:
+        """Every import the generated code may need (panels are verified one by one with all of them)."""
+        lines = ["from grafana_foundation_sdk.builders import dashboard as db",
+                 "from grafana_foundation_sdk.builders import prometheus",
+                 "from grafana_foundation_sdk.models import prometheus as prometheus_models",
+                 "from grafana_foundation_sdk.models.common import DataSourceRef",
+                 "from grafana_foundation_sdk.models.dashboard import GridPos",
+                 "from obskit.dashboards.builders.raw import RawQuery, with_json"]
+        return lines + [f"from grafana_foundation_sdk.builders import {m}" for m in modules]
 
 
 HEADER = '''"""{title}: imported from {source} by `obskit dashboards import`.
@@ -240,9 +267,8 @@ def to_python(data: dict[str, Any], source: str = "a JSON file", verify: bool = 
     if "panels" in data and not data.get("panels"):
         extra["panels"] = data["panels"]
     body = writer.wrap(lines, extra, 0) if extra else "(\n    " + "\n".join(lines) + "\n)"
-    imports = ["from grafana_foundation_sdk.builders import dashboard as db"]
-    if writer.uses_prometheus:
-        imports.append("from grafana_foundation_sdk.builders import prometheus")
+    builders = {"dashboard as db", *writer.typed_modules} | ({"prometheus"} if writer.uses_prometheus else set())
+    imports = [f"from grafana_foundation_sdk.builders import {name}" for name in sorted(builders)]
     if writer.uses_prometheus_models:
         imports.append("from grafana_foundation_sdk.models import prometheus as prometheus_models")
     imports += ["from grafana_foundation_sdk.models.common import DataSourceRef  # noqa: F401",
