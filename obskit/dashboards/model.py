@@ -216,6 +216,8 @@ def load_file(file: Path, folder: str = GENERAL_FOLDER) -> list[Dashboard]:
         if isinstance(data.get("dashboard"), dict):  # Grafana API export {"dashboard": ..., "meta": ...}
             data = data["dashboard"]
         return [Dashboard(file, file.stem, data, "json", folder, text)]
+    if file.suffix != ".py":
+        raise DashboardFileError(LoadError(str(file), None, "not a dashboard file: expected *.json or *.dashboard.py"))
     try:
         return list(_load_python(file, folder, text))
     except Exception as exc:  # the user's code may raise anything; report it with its line
