@@ -17,6 +17,7 @@ from obskit.alerts.model import Alert, Group, Origin, Record, RuleSet
 from obskit.alerts.openslo_refs import REFERABLE, OpenSloIndex
 from obskit.alerts.slo import generate
 from obskit.alerts.slodocs import parse_spec
+from obskit.alerts.sloth import K8S_KINDS
 from obskit.alerts.yamlsource import YamlDoc, YamlStream, load_yaml_all
 from obskit.errors import InputError
 
@@ -34,7 +35,7 @@ def classify(doc: YamlDoc) -> str:
         return "unknown"
     if data.get("kind") == "PrometheusRule":
         return "prometheusrule"
-    if data.get("version") == "prometheus/v1" or data.get("kind") == "PrometheusServiceLevel":
+    if data.get("version") == "prometheus/v1" or data.get("kind") in K8S_KINDS:
         return "sloth"
     if str(data.get("apiVersion", "")).startswith("openslo/"):
         return "openslo"

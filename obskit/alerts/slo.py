@@ -168,7 +168,8 @@ def alert_rules(slo: SLO, catalog: WindowCatalog) -> Group | None:
         labels = {"severity": DEFAULT_SEVERITY[severity], **slo.alert_labels, **spec.labels,
                   "sloth_severity": severity}
         annotations = {**_annotations(slo, severity, catalog.period), **slo.alert_annotations, **spec.annotations}
-        rules.append(Alert(slo.alert_name, expr, labels=labels, annotations=annotations, origin=slo.origin))
+        rules.append(Alert(slo.alert_name, expr, for_=spec.for_, labels=labels, annotations=annotations,
+                           origin=slo.origin))
     if not rules:
         return None
     return Group(f"sloth-slo-alerts-{slo.id}", rules, interval=slo.intervals.get("alert"), origin=slo.origin)

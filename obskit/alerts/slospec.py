@@ -32,6 +32,7 @@ class AlertSpec:
     enabled: bool = True
     labels: dict[str, str] = field(default_factory=dict)
     annotations: dict[str, str] = field(default_factory=dict)
+    for_: str | None = None
 
 
 @dataclass
@@ -74,6 +75,15 @@ class SLO:
         return f"{self.service}-{self.name}"
 
 
+def scalar_text(value: Any) -> str:
+    """A YAML scalar as Sloth (Go) prints it in a label: true/false lowercase, numbers as written."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
 class SpecReader:
     """Strict access to a YAML mapping with file:line errors."""
 
@@ -113,7 +123,7 @@ class SpecReader:
             return {}
         if not isinstance(value, dict):
             raise self.fail(key, f"{what} must be a mapping of strings")
-        return {str(k): "" if v is None else str(v) for k, v in value.items()}
+        return {str(k): scalar_text(v) for k, v in value.items()}
 
 
 def parse_percent(reader: SpecReader, key: tuple[Any, ...], value: Any, ratio: bool = False) -> Decimal:

@@ -5,15 +5,17 @@ under ``spec`` and spells the keys in camelCase (``errorQuery``, ``pageAlert``, 
 field table serves both: each entry is (prometheus/v1 name, Kubernetes name).
 
 Supported: ``sli.events``, ``sli.raw`` (``error_ratio_query``), obskit's ``sli.latency``, alerting with
-page/ticket alerts, ``interval`` (rule group intervals: ``all`` or ``slierror``/``metadata``/``alert``).
-Sloth plugins (``slo_plugins``, ``plugins``, ``sli.plugin``) run Go code inside Sloth: refused as "not
-supported", naming the field.
+page/ticket alerts (and their ``for``, which Sloth applies with its ``alert_for`` plugin and obskit
+always), ``interval`` (rule group intervals: ``all`` or ``slierror``/``metadata``/``alert``). Plugin
+chains are accepted when obskit already does what their plugins do (see sloth_plugins.yaml); other
+plugins and ``sli.plugin`` run Go code inside Sloth and are refused as "not supported", naming the field.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from obskit.alerts.duration import parse_duration
 from obskit.alerts.slospec import (
     NAME_RE,
     SLO,
@@ -23,10 +25,13 @@ from obskit.alerts.slospec import (
     latency_queries,
     parse_percent,
 )
+from obskit.alerts.sloth_plugins import check_chain
 from obskit.alerts.yamlsource import YamlDoc
 
 K8S_API = "sloth.slok.dev/v1"
-PLUGINS_WHY = "Sloth plugins run Go code inside Sloth; remove the field or generate these rules with Sloth"
+# the same SLO spec; Sloth writes Prometheus Operator or Google Managed Prometheus rule objects from them,
+# obskit writes rule files (`alerts build --format prometheusrule` for the operator)
+K8S_KINDS = ("PrometheusServiceLevel", "ManagedPrometheusServiceLevel")
 INTERVAL_KEYS = {"all", "slierror", "metadata", "alert"}
 
 
@@ -41,11 +46,6 @@ class _Names:
             return snake
         head, *rest = snake.split("_")
         return head + "".join(part.title() for part in rest)
-
-
-def _refuse_plugins(r: SpecReader, key: tuple[Any, ...], value: Any, name: str) -> None:
-    if value not in (None, {}, []):
-        raise r.refuse(key, name, PLUGINS_WHY)
 
 
 def _intervals(r: SpecReader, key: tuple[Any, ...], raw: Any) -> dict[str, str]:
@@ -63,7 +63,8 @@ def _sli(r: SpecReader, key: tuple[Any, ...], raw: Any, n: _Names) -> tuple[str,
     """(error query, total query, raw error ratio query or None, key of the query for positions)."""
     sli = r.mapping(key, raw, {"events", "raw", "plugin", "latency"}, "sli")
     if "plugin" in sli:
-        raise r.refuse((*key, "plugin"), "sli.plugin", PLUGINS_WHY + " (or write the SLI as events or raw)")
+        raise r.refuse((*key, "plugin"), "sli.plugin", "SLI plugins run Go code inside Sloth; write the SLI as "
+                       "events or raw")
     if len(sli) != 1:
         raise r.fail(key, "sli needs exactly one of events, raw or latency")
     if "latency" in sli:
@@ -91,7 +92,7 @@ def _sli(r: SpecReader, key: tuple[Any, ...], raw: Any, n: _Names) -> tuple[str,
 def _slo(r: SpecReader, key: tuple[Any, ...], raw: Any, service: str, common: dict[str, str], n: _Names) -> SLO:
     spec = r.mapping(key, raw, {"name", "objective", "description", "labels", "sli", "alerting", "plugins",
                                 "interval"}, "an SLO")
-    _refuse_plugins(r, (*key, "plugins"), spec.get("plugins"), "plugins")
+    check_chain(r, (*key, "plugins"), spec.get("plugins"), "plugins")
     name = r.text((*key, "name"), spec.get("name"), "slos[].name")
     if not NAME_RE.match(name):
         raise r.fail((*key, "name"), f"SLO name {name!r}: use letters, digits, '-', '_' and '.'")
@@ -115,21 +116,27 @@ def _slo(r: SpecReader, key: tuple[Any, ...], raw: Any, service: str, common: di
               origin=r.doc.origin(key), query_origin=r.doc.origin(qkey))
     for severity, field_name in (("page", page_name), ("ticket", ticket_name)):
         a_key = (*al_key, field_name)
-        alert = r.mapping(a_key, alerting.get(field_name), {"disable", "labels", "annotations"},
+        alert = r.mapping(a_key, alerting.get(field_name), {"disable", "labels", "annotations", "for"},
                           f"alerting.{field_name}")
         disable = alert.get("disable", False)
         if not isinstance(disable, bool):
             raise r.fail((*a_key, "disable"), "disable must be true or false")
+        wait = r.text((*a_key, "for"), alert.get("for"), f"alerting.{field_name}.for", required=False) or None
+        if wait is not None:
+            try:
+                parse_duration(wait)
+            except ValueError as exc:
+                raise r.fail((*a_key, "for"), f"alerting.{field_name}.for: {exc}") from None
         setattr(slo, severity, AlertSpec(not disable, r.labels((*a_key, "labels"), alert.get("labels"), "labels"),
                                          r.labels((*a_key, "annotations"), alert.get("annotations"),
-                                                  "annotations")))
+                                                  "annotations"), wait))
     return slo
 
 
 def parse_sloth(doc: YamlDoc) -> list[SLO]:
     """A ``prometheus/v1`` spec or a ``PrometheusServiceLevel`` object (one YAML document)."""
     r = SpecReader(doc)
-    k8s = isinstance(doc.data, dict) and doc.data.get("kind") == "PrometheusServiceLevel"
+    k8s = isinstance(doc.data, dict) and doc.data.get("kind") in K8S_KINDS
     n = _Names(k8s)
     base: tuple[Any, ...] = ()
     if k8s:
@@ -141,7 +148,7 @@ def parse_sloth(doc: YamlDoc) -> list[SLO]:
     else:
         body = r.mapping((), doc.data, {"version", "service", "labels", "slo_plugins", "slos"}, "the Sloth spec")
     plugins_name = n("slo_plugins")
-    _refuse_plugins(r, (*base, plugins_name), body.get(plugins_name), plugins_name)
+    check_chain(r, (*base, plugins_name), body.get(plugins_name), plugins_name)
     service = r.text((*base, "service"), body.get("service"), "service")
     if not NAME_RE.match(service):
         raise r.fail((*base, "service"), f"service {service!r}: use letters, digits, '-', '_' and '.'")

@@ -111,11 +111,34 @@ def test_raw_sli_is_the_error_ratio(tmp_path: Path) -> None:
     assert records["slo:sli_error:ratio_rate5m"] == "(1 - avg_over_time(api_ok_ratio[5m]))\n"
 
 
-@pytest.mark.parametrize("field", ["slo_plugins: {chain: [{id: x}]}\n"])
-def test_plugins_refused_naming_the_field(tmp_path: Path, field: str) -> None:
+@pytest.mark.parametrize(("field", "message"), [
+    ("slo_plugins: {chain: [{id: sloth.dev/contrib/x/v1}]}\n", r"api.yaml:3:24: slo_plugins plugin "
+     r"'sloth.dev/contrib/x/v1' is not supported by obskit"),
+    ("slo_plugins: {overridePrevious: true, chain: [{id: sloth.dev/core/sli_rules/v1}]}\n",
+     r"api.yaml:3:15: slo_plugins.overridePrevious without sloth.dev/core/metadata_rules/v1, "
+     r"sloth.dev/core/alert_rules/v1 is not supported"),
+    ("slo_plugins: {chain: [{id: sloth.dev/core/debug/v1, colour: red}]}\n", r"unknown field 'colour'"),
+])
+def test_plugins_refused_naming_the_field(tmp_path: Path, field: str, message: str) -> None:
     root = tree(tmp_path, SPEC.replace("slos:\n", field + "slos:\n"))
-    with pytest.raises(InputError, match=r"api.yaml:3:1: slo_plugins is not supported by obskit"):
+    with pytest.raises(InputError, match=message):
         load_all([root], windows_dirs([root]))
+
+
+def test_builtin_plugins_and_alert_for_are_accepted(tmp_path: Path) -> None:
+    spec = SPEC.replace("slos:\n", "slo_plugins: {chain: [{id: sloth.dev/contrib/alert_for/v1}]}\nslos:\n")
+    spec = spec.replace("      name: ApiRequests\n", "      name: ApiRequests\n      page_alert: {for: 3m}\n")
+    root = tree(tmp_path, spec)
+    [ruleset] = load_all([root], windows_dirs([root]))
+    waits = [r.for_ for _, r in ruleset.rules() if r.name == "ApiRequests"]
+    assert waits == ["3m", None]
+
+
+def test_label_scalars_print_as_yaml_wrote_them(tmp_path: Path) -> None:
+    root = tree(tmp_path, SPEC.replace("slos:\n", "labels: {generated: true, tier: 2.5}\nslos:\n"))
+    [ruleset] = load_all([root], windows_dirs([root]))
+    labels = ruleset.groups[0].rules[0].labels
+    assert labels["generated"] == "true" and labels["tier"] == "2.5"
 
 
 def test_empty_plugins_are_accepted(tmp_path: Path) -> None:
