@@ -29,6 +29,8 @@ def test_corpus_entry(entry: str, tmp_path: Path) -> None:
     assert "Traceback" not in output and "internal error" not in output, output
     for text in expected.get("stdout", []) + expected.get("stderr", []):
         assert text in output, f"{text!r} not in {output}"
+    for text in expected.get("absent", []):
+        assert text not in output, f"{text!r} in {output}"
     if "rules" in expected:
         match = re.search(r"(\d+) rules", output)
         assert match and int(match.group(1)) == expected["rules"], output
