@@ -13,7 +13,7 @@ from obskit.alerts.lint.alert_name import AlertName
 from obskit.alerts.lint.alert_runbook import AlertRunbook
 from obskit.alerts.lint.alert_severity import AlertSeverity
 from obskit.alerts.lint.base import Check, LintContext, LintOptions
-from obskit.alerts.lint.disable import suppressed
+from obskit.alerts.lint.disable import suppressor
 from obskit.alerts.lint.duplicates import Duplicates
 from obskit.alerts.lint.label_name import LabelName
 from obskit.alerts.lint.promql_impossible import PromqlImpossible
@@ -71,7 +71,8 @@ def lint(rulesets: list[RuleSet], options: LintOptions) -> LintReport:
                 break
     # an SLO query written once feeds seven SLI rules: report each problem once
     unique: dict[tuple, Problem] = {}
-    report.problems = [p for p in report.problems if not suppressed(p, rulesets)]
+    suppressed = suppressor(rulesets)
+    report.problems = [p for p in report.problems if not suppressed(p)]
     for problem in report.problems:
         unique.setdefault((problem.check, problem.file, problem.line, problem.column, problem.message), problem)
     report.problems = sort_problems(unique.values())

@@ -8,6 +8,7 @@ named checks off for that rule only; ``alerts.lint.disable`` and ``--disable`` t
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from obskit.alerts.model import RuleSet
@@ -47,11 +48,14 @@ def spans(ruleset: RuleSet) -> list[Span]:
     return out
 
 
-def suppressed(problem: Problem, rulesets: list[RuleSet]) -> bool:
-    for ruleset in rulesets:
-        if ruleset.path != problem.file or problem.line is None:
-            continue
-        for span in spans(ruleset):
-            if span.first <= problem.line <= span.last and problem.check in span.checks:
-                return True
-    return False
+def suppressor(rulesets: list[RuleSet]) -> Callable[[Problem], bool]:
+    """A predicate: is this problem turned off by a disable comment? (spans computed once per file)"""
+    by_file = {rs.path: found for rs in rulesets if (found := spans(rs))}
+
+    def suppressed(problem: Problem) -> bool:
+        if problem.line is None:
+            return False
+        return any(span.first <= problem.line <= span.last and problem.check in span.checks
+                   for span in by_file.get(problem.file, []))
+
+    return suppressed
