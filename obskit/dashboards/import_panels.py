@@ -14,6 +14,8 @@ import importlib
 import warnings
 from typing import Any
 
+from obskit.dashboards.equality import normalise
+
 # Grafana panel "type" -> grafana_foundation_sdk.builders module with a typed Panel builder
 TYPED_PANELS = {
     "timeseries": "timeseries", "stat": "stat", "gauge": "gauge", "bargauge": "bargauge", "table": "table",
@@ -71,7 +73,6 @@ def typed_field_defaults(field_config: Any) -> list[tuple[str, Any]] | None:
 
 def builds_back(code: str, imports: list[str], original: dict[str, Any]) -> bool:
     """Does the panel expression ``code`` build to ``original`` (after normalising defaults)?"""
-    from obskit.dashboards.importer import normalise
     from obskit.dashboards.model import to_data
 
     source = "\n".join(imports) + f"\n\npanel = ({code})\n"

@@ -12,17 +12,9 @@ import pprint
 import warnings
 from typing import Any
 
+from obskit.dashboards.equality import DEFAULTS, normalise
 from obskit.dashboards.import_panels import builds_back, methods_of, typed_field_defaults, typed_module
 from obskit.errors import InputError
-
-# Values Grafana (or the SDK) fills in when absent: equal dashboards may differ only by these.
-DEFAULTS: dict[str, Any] = {
-    "editable": True, "fiscalYearStartMonth": 0, "graphTooltip": 0, "timezone": "browser", "transparent": False,
-    "repeatDirection": "h", "collapsed": False, "allowCustomValue": True, "auto": False, "auto_count": 30,
-    "auto_min": "10s", "includeAll": False, "multi": False, "skipUrlSync": False, "hide": 0, "liveNow": False,
-    "instant": False,
-}
-VOLATILE = ("id", "version", "iteration", "schemaVersion")  # set by Grafana on save
 
 # panel JSON key -> (builder method, how to render the value)
 PANEL_METHODS = {
@@ -48,25 +40,6 @@ PROM_ENUMS = {"editorMode": ("editor_mode", "QueryEditorMode", {"builder": "BUIL
 PROM_MODES = {(True, False): ".range()", (False, True): ".instant()", (True, True): ".range_and_instant()"}
 PROM_TYPES = {"expr": str, "legendFormat": str, "refId": str, "interval": str, "hide": bool, "exemplar": bool,
               "intervalFactor": int}
-
-
-def normalise(data: Any, top: bool = True) -> Any:
-    """Drop volatile keys, default values, empty strings and empty containers, recursively."""
-    if isinstance(data, dict):
-        out = {}
-        for key, value in data.items():
-            if top and key in VOLATILE:
-                continue
-            if key in DEFAULTS and value == DEFAULTS[key]:
-                continue
-            value = normalise(value, False)
-            if value is None or value == {} or value == [] or value == "":
-                continue
-            out[key] = value
-        return out
-    if isinstance(data, list):
-        return [normalise(item, False) for item in data]
-    return data
 
 
 def _lit(value: Any, indent: int) -> str:
