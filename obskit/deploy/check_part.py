@@ -6,6 +6,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+from obskit.alerts.parts import slo_period
 from obskit.check import CheckOptions, PartResult
 from obskit.deploy import bundle, chart
 from obskit.deploy.profiles import profile_names
@@ -28,7 +29,8 @@ def run(options: CheckOptions) -> PartResult:
         # build the as-code tree once for every profile; when it does not build, the dashboards and
         # alerts parts already name each broken file, so say so once instead of per profile
         try:
-            inputs = bundle.build_inputs(None, None, None, Path(tmp) / "build", options.root)
+            inputs = bundle.build_inputs(None, None, None, Path(tmp) / "build", options.root,
+                                         slo_period(options.config))
         except ObskitError:
             # a finding, said once, not an input error of its own: the dashboards/alerts parts name the broken
             # file (exit 2 when it does not load; exit 1 for a lint finding, which must not become exit 2 here)
