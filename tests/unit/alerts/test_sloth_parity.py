@@ -21,7 +21,7 @@ spec:
     slow: {errorBudgetPercent: 14, shortWindow: 30m, longWindow: 6h}
   ticket:
     quick: {errorBudgetPercent: 28, shortWindow: 2h, longWindow: 1d}
-    slow: {errorBudgetPercent: 42, shortWindow: 6h, longWindow: 3d}
+    slow: {errorBudgetPercent: 45, shortWindow: 6h, longWindow: 3d}
 """
 SPEC = """\
 version: prometheus/v1
@@ -50,9 +50,9 @@ def test_sloth_alert_windows_catalogue_is_read_directly(tmp_path: Path) -> None:
     root = tree(tmp_path)
     catalog = catalog_for("7d", windows_dirs([root]))
     assert catalog.period == "7d"
-    # 7 % of a 7-day budget in 1 h: 0.07 * 168 = 11.76; 42 % over 3 days: 0.42 * 7 / 3 = 0.98
+    # 7 % of a 7-day budget in 1 h: 0.07 * 168 = 11.76; 45 % over 3 days: 0.45 * 7 / 3 = 1.05
     assert catalog.window("page", "quick").factor == Fraction("11.76")
-    assert catalog.window("ticket", "slow").factor == Fraction("0.98")
+    assert catalog.window("ticket", "slow").factor == Fraction("1.05")
 
 
 def test_default_period_picks_the_catalogue(tmp_path: Path) -> None:
@@ -61,7 +61,7 @@ def test_default_period_picks_the_catalogue(tmp_path: Path) -> None:
     exprs = {r.name: r.expr for _, r in ruleset.rules()}
     assert exprs["slo:time_period:days"] == "vector(7)"
     alerts = [r.expr for _, r in ruleset.rules() if r.name == "ApiRequests"]
-    assert "(11.76 * 0.005)" in alerts[0] and "(0.98 * 0.005)" in alerts[1]
+    assert "(11.76 * 0.005)" in alerts[0] and "(1.05 * 0.005)" in alerts[1]
     [default] = load_all([root], windows_dirs([root]))
     assert {r.name: r.expr for _, r in default.rules()}["slo:time_period:days"] == "vector(30)"
 
