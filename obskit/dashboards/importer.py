@@ -154,10 +154,12 @@ class _Writer:
             return self.wrap(lines, extra, indent)
         module = typed_module(panel)
         if module is not None:
+            flags = dict(vars(self))
             code = self.typed_panel(panel, module, indent)
             if builds_back(code, self.imports([module]), panel):
                 self.typed_modules.add(module)
                 return code
+            vars(self).update(flags)  # the generic panel below sets what it uses
         lines, extra = self.chain("db.Panel()", panel, PANEL_METHODS, indent, set(), queries=True)
         return self.wrap(lines, extra, indent)
 
