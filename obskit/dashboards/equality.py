@@ -30,6 +30,8 @@ def normalise(data: Any, top: bool = True) -> Any:
             if value is None or value == {} or value == [] or value == "":
                 continue
             out[key] = value
+        if data.get("instant") is True and data.get("range") is False:
+            out.pop("range", None)  # a Prometheus query with instant: true runs no range query unless told to
         return out
     if isinstance(data, list):
         return [normalise(item, False) for item in data]

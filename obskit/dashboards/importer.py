@@ -37,7 +37,8 @@ PROM_ENUMS = {"editorMode": ("editor_mode", "QueryEditorMode", {"builder": "BUIL
               "format": ("format", "PromQueryFormat", {"time_series": "TIME_SERIES", "table": "TABLE",
                                                        "heatmap": "HEATMAP"})}
 # (range, instant) as Grafana writes them -> the builder call that sets exactly those
-PROM_MODES = {(True, False): ".range()", (False, True): ".instant()", (True, True): ".range_and_instant()"}
+PROM_MODES = {(True, False): ".range()", (False, True): ".instant()", (None, True): ".instant()",
+              (True, True): ".range_and_instant()"}
 PROM_TYPES = {"expr": str, "legendFormat": str, "refId": str, "interval": str, "hide": bool, "exemplar": bool,
               "intervalFactor": int}
 
