@@ -69,7 +69,7 @@ def test_part(options: CheckOptions) -> PartResult:
         result.summary = f"no {root} directory; nothing to test"
         return result
     try:
-        results = run_tests([root], windows_dirs([root]))
+        results = run_tests([root], windows_dirs([root]), slo_period(options.config))
     except InputError as exc:
         result.input_errors.append(exc.message)
         result.summary = "input error"
