@@ -15,6 +15,7 @@ from obskit.alerts.lint.alert_severity import AlertSeverity
 from obskit.alerts.lint.base import Check, LintContext, LintOptions
 from obskit.alerts.lint.disable import suppressor
 from obskit.alerts.lint.duplicates import Duplicates
+from obskit.alerts.lint.group_names import GroupNames
 from obskit.alerts.lint.label_name import LabelName
 from obskit.alerts.lint.promql_impossible import PromqlImpossible
 from obskit.alerts.lint.promql_regexp import PromqlRegexp
@@ -33,7 +34,7 @@ from obskit.lint import Problem, sort_problems
 CHECKS: list[type[Check]] = [
     PromqlSyntax, AlertSeverity, AlertAnnotations, AlertRunbook, AlertName, AlertFor, RateWindow, AbsentFor,
     Duplicates, TemplateSyntax, RecordName, SeriesExist, RateCounter, AlertComparison, AlertForValue,
-    PromqlRegexp, LabelName, PromqlImpossible, TemplateDroppedLabels, RuleDroppedLabels,
+    PromqlRegexp, LabelName, PromqlImpossible, TemplateDroppedLabels, RuleDroppedLabels, GroupNames,
 ]
 CHECK_IDS = sorted(c.id for c in CHECKS)
 
