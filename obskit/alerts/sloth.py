@@ -2,7 +2,7 @@
 
 Both carry the same SLO description; the Kubernetes object (``apiVersion: sloth.slok.dev/v1``) nests it
 under ``spec`` and spells the keys in camelCase (``errorQuery``, ``pageAlert``, ``sloPlugins``). One
-field table serves both: each entry is (prometheus/v1 name, Kubernetes name).
+parser serves both: :class:`_Names` turns a ``prometheus/v1`` key into the flavour being read.
 
 Supported: ``sli.events``, ``sli.raw`` (``error_ratio_query``), obskit's ``sli.latency``, alerting with
 page/ticket alerts (and their ``for``, which Sloth applies with its ``alert_for`` plugin and obskit
@@ -53,6 +53,10 @@ def _intervals(r: SpecReader, key: tuple[Any, ...], raw: Any) -> dict[str, str]:
     out = {}
     for name in sorted(spec):
         out[name] = r.text((*key, name), spec[name], f"interval.{name}")
+        try:
+            parse_duration(out[name])
+        except ValueError as exc:
+            raise r.fail((*key, name), f"interval.{name}: {exc}") from None
     if "all" in out:
         every = out.pop("all")
         out = {part: out.get(part, every) for part in ("slierror", "metadata", "alert")}
