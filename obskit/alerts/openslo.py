@@ -47,6 +47,14 @@ def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
 
+def _items(r: SpecReader, key: tuple[Any, ...], value: Any, what: str) -> list[Any]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise r.fail(key, f"{what} must be a list")
+    return value
+
+
 def _query(r: SpecReader, key: tuple[Any, ...], raw: Any, what: str) -> str:
     source = r.mapping(key, raw, {"metricSource"}, what)
     ms_key = (*key, "metricSource")
@@ -130,7 +138,8 @@ def _policy_alerts(r: SpecReader, key: tuple[Any, ...], raw: Any, index: OpenSlo
         raise r.refuse((*key, "spec", "alertWhenBreaching"), "alertWhenBreaching: false",
                        "a generated alert fires when its condition breaches")
     targets = []
-    for ti, target in enumerate(spec.get("notificationTargets") or []):
+    for ti, target in enumerate(_items(r, (*key, "spec", "notificationTargets"), spec.get("notificationTargets"),
+                                       "notificationTargets")):
         t_key = (*key, "spec", "notificationTargets", ti)
         t = r.mapping(t_key, target, {"targetRef", "kind", "metadata", "spec"}, "a notification target")
         if "targetRef" in t:
@@ -242,7 +251,7 @@ def parse_openslo(doc: YamlDoc, index: OpenSloIndex | None = None) -> list[SLO]:
     source, error, total, qkey = _resolve_indicator(r, spec, index)
     base = f"{camel(service)}{camel(name)}"
     policies: list[PolicyAlert] = []
-    for pi, raw in enumerate(spec.get("alertPolicies") or []):
+    for pi, raw in enumerate(_items(r, ("spec", "alertPolicies"), spec.get("alertPolicies"), "alertPolicies")):
         policies.extend(_policy_alerts(r, ("spec", "alertPolicies", pi), raw, index, base))
     out = []
     for suffix, objective in objectives:

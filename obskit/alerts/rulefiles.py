@@ -103,7 +103,11 @@ def groups_from_yaml(doc: YamlDoc, base: tuple[Any, ...] = ()) -> list[Group]:
             o = doc.origin(gkey)
             raise InputError(f"{o.file}:{o.line}:{o.column}: a group needs a name")
         group = Group(name=graw["name"], interval=graw.get("interval"), origin=doc.origin(gkey))
-        for ri, rraw in enumerate(graw.get("rules") or []):
+        rules_raw = graw.get("rules") or []
+        if not isinstance(rules_raw, list):
+            o = doc.origin((*gkey, "rules"))
+            raise InputError(f"{o.file}:{o.line}:{o.column}: rules must be a list of rules")
+        for ri, rraw in enumerate(rules_raw):
             group.rules.append(_rule_from_yaml(doc, (*gkey, "rules", ri), rraw))
         groups.append(group)
     return groups
@@ -122,7 +126,8 @@ def _rule_from_yaml(doc: YamlDoc, key: tuple[Any, ...], raw: Any) -> Alert | Rec
         raise InputError(f"{where.file}:{where.line}:{where.column}: a rule needs an expr")
     fields = {"expr": doc.origin((*key, "expr")), "name": doc.origin((*key, "alert" if "alert" in raw else "record"))}
     for section in ("labels", "annotations"):
-        for label in raw.get(section) or {}:
+        values = _strings(doc, (*key, section), raw.get(section), section)  # a mapping, or an input error
+        for label in values:
             fields[f"{section}.{label}"] = doc.origin((*key, section, label))
     if "for" in raw:
         fields["for"] = doc.origin((*key, "for"))

@@ -39,6 +39,25 @@ PROM_ENUMS = {"editorMode": ("editor_mode", "QueryEditorMode", {"builder": "BUIL
 # (range, instant) as Grafana writes them -> the builder call that sets exactly those
 PROM_MODES = {(True, False): ".range()", (False, True): ".instant()", (None, True): ".instant()",
               (True, True): ".range_and_instant()"}
+# JSON type a builder method takes, by key; a value of another type stays JSON (with_json), exactly as written
+METHOD_TYPES: dict[str, tuple[type, ...]] = {
+    "id": (int,), "type": (str,), "title": (str,), "uid": (str,), "description": (str,), "transparent": (bool,),
+    "repeat": (str,), "repeatDirection": (str,), "maxPerRow": (int,), "maxDataPoints": (int, float),
+    "interval": (str,), "timeFrom": (str,), "timeShift": (str,), "hideTimeOverride": (bool,),
+    "pluginVersion": (str,), "cacheTimeout": (str,), "options": (dict,), "fieldConfig": (dict,),
+    "transformations": (list,), "libraryPanel": (dict,), "tags": (list,), "timezone": (str,), "refresh": (str,),
+    "weekStart": (str,), "liveNow": (bool,), "fiscalYearStartMonth": (int,), "collapsed": (bool,),
+}
+
+
+def typed_value(key: str, value: Any) -> bool:
+    """Does ``value`` have the type the builder method for ``key`` takes (bool is not an int here)?"""
+    types = METHOD_TYPES.get(key, (object,))
+    if isinstance(value, bool) and bool not in types:
+        return False
+    return isinstance(value, types)
+
+
 PROM_TYPES = {"expr": str, "legendFormat": str, "refId": str, "interval": str, "hide": bool, "exemplar": bool,
               "intervalFactor": int}
 
@@ -83,12 +102,15 @@ class _Writer:
                 calls.append(f".{method}({target[key]!r})")
         for key, (method, enum, members) in PROM_ENUMS.items():
             if key in target:
-                if target[key] not in members:
+                if not isinstance(target[key], str) or target[key] not in members:
                     return None
                 self.uses_prometheus_models = True
                 calls.append(f".{method}(prometheus_models.{enum}.{members[target[key]]})")
         if "range" in target or "instant" in target:
-            mode = PROM_MODES.get((target.get("range"), target.get("instant", False)))
+            flags = (target.get("range"), target.get("instant", False))
+            if not all(flag is None or isinstance(flag, bool) for flag in flags):
+                return None
+            mode = PROM_MODES.get(flags)
             if mode is None:
                 return None
             calls.append(mode)
@@ -122,7 +144,7 @@ class _Writer:
             value = data[key]
             if key in handled or (key in DEFAULTS and value == DEFAULTS[key] and key in methods):
                 continue
-            if key in methods and not (key in ("options", "fieldConfig") and not isinstance(value, dict)):
+            if key in methods and typed_value(key, value):
                 lines.append(f"{pad}.{methods[key]}({_lit(value, indent + len(methods[key]) + 2)})")
             elif key == "datasource" and _ds(value):
                 lines.append(f"{pad}.datasource({_ds(value)})")
@@ -255,7 +277,11 @@ def to_python(data: dict[str, Any], source: str = "a JSON file", verify: bool = 
     code = HEADER.format(title=data.get("title", "dashboard"), source=source) + "\n".join(imports) + \
         f"\n\ndashboard = {body}\n"
     if verify:
-        rebuilt = build_python(code)
+        try:
+            rebuilt = build_python(code)
+        except Exception as exc:  # noqa: BLE001 - a value the SDK refuses: say which, never a traceback
+            raise InputError(f"{source}: the dashboard cannot be written as builder code: {type(exc).__name__}: "
+                             f"{exc}") from None
         if normalise(rebuilt) != normalise(data):
             raise InputError(f"{source}: the generated Python does not build back to the same dashboard "
                              "(please report this with the JSON)")

@@ -51,7 +51,7 @@ def resolve_inputs(data: dict[str, Any], source: str = "the dashboard") -> tuple
     existing = templating.setdefault("list", [])
     if not isinstance(existing, list):
         raise InputError(f"{source}: templating.list: expected a list of variables")
-    defined = {v.get("name") for v in existing if isinstance(v, dict)}
+    defined = {v.get("name") for v in existing if isinstance(v, dict) and isinstance(v.get("name"), str)}
     added = []
     new = []
     for i, item in enumerate(inputs or []):

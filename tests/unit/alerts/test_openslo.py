@@ -106,3 +106,13 @@ def test_alert_when_no_data_is_refused(tmp_path: Path) -> None:
 def test_two_objects_of_one_kind_and_name_are_an_error(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"a second OpenSLO SLI named 'shop-errors'"):
         tree(tmp_path, **{"slo.yaml": SLO, "sli.yaml": SLI, "sli2.yaml": SLI})
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("groups: [{name: g, rules: true}]\n", r"r.yaml:1:\d+: rules must be a list of rules"),
+    ("groups: [{name: g, rules: [{alert: A, expr: up, labels: true}]}]\n", r"labels must be a mapping"),
+    (SLO + "  alertPolicies: 3\n", r"alertPolicies must be a list"),
+])
+def test_wrong_shapes_are_input_errors(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        tree(tmp_path, **{"r.yaml": text, "sli.yaml": SLI})

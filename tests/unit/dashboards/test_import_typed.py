@@ -70,3 +70,17 @@ def test_existing_variable_is_not_duplicated() -> None:
 def test_bad_inputs_are_input_errors(inputs: object, message: str) -> None:
     with pytest.raises(InputError, match=message):
         resolve_inputs({"__inputs": inputs, "panels": []}, "export.json")
+
+
+@pytest.mark.parametrize("odd", [{"editorMode": ["code"]}, {"range": {"a": 1}}, {"format": 3}])
+def test_query_fields_of_odd_types_stay_raw(odd: dict) -> None:
+    target = {"expr": "up", "refId": "A", **odd}
+    data = {"title": "t", "uid": "u", "panels": [{"type": "timeseries", "id": 1, "title": "p",
+             "gridPos": {"h": 8, "w": 8, "x": 0, "y": 0}, "targets": [target]}]}
+    assert "RawQuery(" in to_python(data)
+
+
+def test_dashboard_field_of_another_type_stays_json() -> None:
+    data = {"title": "t", "uid": "u", "fiscalYearStartMonth": {"odd": 1}, "panels": []}
+    code = to_python(data)
+    assert normalise(build_python(code)) == normalise(data) and "'fiscalYearStartMonth': {'odd': 1}" in code
