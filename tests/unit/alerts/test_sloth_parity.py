@@ -144,3 +144,12 @@ def test_label_scalars_print_as_yaml_wrote_them(tmp_path: Path) -> None:
 def test_empty_plugins_are_accepted(tmp_path: Path) -> None:
     root = tree(tmp_path, SPEC.replace("slos:\n", "slo_plugins: {}\nslos:\n"))
     assert load_all([root], windows_dirs([root]))
+
+
+def test_deploy_builds_rules_with_the_configured_period(tmp_path: Path) -> None:
+    from obskit.deploy.bundle import build_rules
+
+    root = tree(tmp_path)
+    out = build_rules(root, tmp_path / "built", "7d")
+    [text] = [p.read_text() for p in out.glob("*.yaml")]
+    assert "vector(7)" in text and "(11.76 * 0.005)" in text
