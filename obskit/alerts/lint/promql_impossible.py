@@ -6,6 +6,7 @@
   labels, but one side has a fixed small label set (absent's equality matchers, none for vector() or
   sum() without by) while the other is a raw selector whose series carry job/instance and more: no pair
   ever matches. Add ``on(...)`` (``on() absent(y)`` matches anything) or aggregate the other side.
+  Recorded series (names with ``:``) are not judged: their labels are whatever the recording kept.
 """
 
 from __future__ import annotations
@@ -30,8 +31,12 @@ def _absent_metrics(node: Any) -> set[str]:
 
 
 def _raw_selector(node: Any) -> bool:
-    """A side whose result carries every label of its series (no aggregation narrowed it)."""
-    return labels_of(node).any and any(True for _ in selectors(node))
+    """A side whose result carries every label of scraped series (no aggregation narrowed it).
+
+    Recorded series (``job:errors:rate5m``) are left out: a recording rule may have aggregated them down
+    to exactly the labels the other side has."""
+    found = [s.name or "" for s in selectors(node)]
+    return labels_of(node).any and bool(found) and not any(":" in name for name in found)
 
 
 def problems(tree: Any) -> Iterator[str]:

@@ -4,7 +4,8 @@ from tests.unit.alerts.lint.case import alert, run
 
 
 @pytest.mark.parametrize("expr", ['up{job="a"} == 0', 'up == 0 and on() absent(node_up)',
-                                  "sum(up) > 0 and absent(node_up)", "rate(x[5m]) > 0 and rate(y[5m]) > 0"])
+                                  "sum(up) > 0 and absent(node_up)", "rate(x[5m]) > 0 and rate(y[5m]) > 0",
+                                  "job:errors:rate5m > 0 and sum by (job) (up) > 1"])
 def test_possible_expressions_pass(expr: str) -> None:
     assert run("promql/impossible", alert(f"'{expr}'")) == []
 
