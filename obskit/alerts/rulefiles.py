@@ -129,6 +129,7 @@ def _rule_from_yaml(doc: YamlDoc, key: tuple[Any, ...], raw: Any) -> Alert | Rec
         values = _strings(doc, (*key, section), raw.get(section), section)  # a mapping, or an input error
         for label in values:
             fields[f"{section}.{label}"] = doc.origin((*key, section, label))
+            fields[f"{section}.{label}:name"] = doc.origin((*key, section, label), of_key=True)
     if "for" in raw:
         fields["for"] = doc.origin((*key, "for"))
     labels = _strings(doc, (*key, "labels"), raw.get("labels"), "labels")

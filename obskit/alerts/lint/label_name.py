@@ -25,7 +25,7 @@ class LabelName(Check):
         for _group, rule in ruleset.rules():
             for section, values in (("labels", rule.labels), ("annotations", getattr(rule, "annotations", {}))):
                 for name in values:
-                    field = f"{section}.{name}"
+                    field = f"{section}.{name}:name" if f"{section}.{name}:name" in rule.fields else f"{section}.{name}"
                     if not LABEL_NAME.match(name):
                         suggestion = re.sub(r"[^a-zA-Z0-9_]", "_", name)
                         suggestion = suggestion if LABEL_NAME.match(suggestion) else f"_{suggestion}"
