@@ -7,7 +7,9 @@ PrometheusRule objects carry a configurable label set; the default ``release: ob
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -67,15 +69,33 @@ class BuildOptions:
 
 
 def output_name(ruleset: RuleSet, root: Path | None = None) -> str:
-    """``alerts/slos/checkout.yaml`` -> ``slos-checkout.rules.yaml`` (relative to root when given)."""
+    """``alerts/slos/checkout.yaml`` -> ``slos-checkout.rules.yaml`` (relative to root when given).
+
+    A source outside root is named by its file name alone; :func:`output_names` resolves collisions.
+    """
     path = Path(ruleset.path)
     if root is not None:
         try:
             path = path.resolve().relative_to(root.resolve())
         except ValueError:
-            pass
-    stem = str(path.with_suffix("")).removesuffix(".rules").replace("/", "-").replace("\\", "-")
+            path = Path(path.name)
+    parts = [p for p in path.with_suffix("").parts if p not in ("/", "..", ".")]
+    stem = "-".join(parts).removesuffix(".rules")
     return f"{stem.removeprefix('alerts-') or 'rules'}.rules.yaml"
+
+
+def output_names(rulesets: list[RuleSet], root: Path | None = None) -> list[str]:
+    """One distinct output name per source: sources whose names collide (``a/x.yml``, ``a-x.yml``,
+    ``a-x.yaml``) each get a short stable suffix from their path, so no rules are lost."""
+    names = [output_name(rs, root) for rs in rulesets]
+    counts = Counter(names)
+    out = []
+    for ruleset, name in zip(rulesets, names, strict=True):
+        if counts[name] > 1:
+            digest = hashlib.sha256(Path(ruleset.path).as_posix().encode()).hexdigest()[:8]
+            name = f"{name.removesuffix('.rules.yaml')}-{digest}.rules.yaml"
+        out.append(name)
+    return out
 
 
 def render(ruleset: RuleSet, options: BuildOptions, name: str) -> str:
@@ -92,8 +112,7 @@ def build(rulesets: list[RuleSet], options: BuildOptions, root: Path | None = No
     """Write one output file per source; returns the files written (sorted)."""
     options.out.mkdir(parents=True, exist_ok=True)
     written = []
-    for ruleset in rulesets:
-        name = output_name(ruleset, root)
+    for ruleset, name in zip(rulesets, output_names(rulesets, root), strict=True):
         target = options.out / name
         target.write_text(render(ruleset, options, name), encoding="utf-8")
         written.append(target)

@@ -131,8 +131,9 @@ class RuleSet:
         fields = getattr(rule, "fields", {})
         origin = fields.get(field_name) if field_name else None
         origin = origin or rule.origin or Origin(self.path)
-        if origin.file != self.path and self.kind != "rules-py":
+        # rules-py: the line in the Python file; slo: an OpenSLO query may sit in a referenced SLI file
+        if origin.file != self.path and self.kind not in ("rules-py", "slo"):
             origin = Origin(self.path, origin.line, origin.column)
-        if origin.text is None and origin.line and 0 < origin.line <= len(self.lines):
+        if origin.text is None and origin.file == self.path and origin.line and 0 < origin.line <= len(self.lines):
             origin = Origin(origin.file, origin.line, origin.column, self.lines[origin.line - 1])
         return origin

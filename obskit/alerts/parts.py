@@ -28,6 +28,12 @@ def lint_options(config: object | None, prometheus_url: str | None = None,
     return options
 
 
+def slo_period(config: object | None) -> str:
+    """``alerts.slo_period`` of a LoadedConfig or Config (30d without one, Sloth's default)."""
+    config = getattr(config, "config", config)
+    return str(getattr(getattr(config, "alerts", None), "slo_period", "30d"))
+
+
 def _alerts_dir(options: CheckOptions) -> Path:
     return options.root / "alerts"
 
@@ -39,7 +45,7 @@ def lint_part(options: CheckOptions) -> PartResult:
         result.summary = f"no {root} directory; nothing to check"
         return result
     try:
-        rulesets = load_all([root], windows_dirs([root]))
+        rulesets = load_all([root], windows_dirs([root]), slo_period(options.config))
         report = lint(rulesets, lint_options(options.config, options.prometheus_url))
     except InputError as exc:
         result.input_errors.append(exc.message)
@@ -63,7 +69,7 @@ def test_part(options: CheckOptions) -> PartResult:
         result.summary = f"no {root} directory; nothing to test"
         return result
     try:
-        results = run_tests([root], windows_dirs([root]))
+        results = run_tests([root], windows_dirs([root]), slo_period(options.config))
     except InputError as exc:
         result.input_errors.append(exc.message)
         result.summary = "input error"

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from obskit.alerts.emit import dump_yaml, rules_document
-from obskit.alerts.rulefiles import classify, discover, load_source
-from obskit.alerts.yamlsource import load_yaml, load_yaml_all
+from obskit.alerts.rulefiles import SloContext, classify, discover, load_source, tree_context
+from obskit.alerts.yamlsource import YamlDoc, load_yaml, load_yaml_all
 from obskit.errors import BackendError, InputError
 
 PROMTOOL_TIMEOUT = 300
@@ -50,8 +50,12 @@ def find_tests(paths: list[Path]) -> list[Path]:
     return found
 
 
-def _prepare(test_file: Path, workdir: Path, windows_dirs: list[Path] | None) -> tuple[Path, dict[str, str]]:
-    """Write a runnable copy of the test file; returns it and a {temp path: source path} map."""
+def _prepare(test_file: Path, workdir: Path, ctx: SloContext) -> tuple[Path, dict[str, str]]:
+    """Write a runnable copy of the test file; returns it and a {temp path: source path} map.
+
+    Plain single-document rule files are used as they are; everything else (PrometheusRule objects, SLO
+    specs, ``*.rules.py``, multi-document files, which Prometheus reads only the first document of) is
+    rendered to a plain rule file first."""
     doc = load_yaml(test_file)
     data = dict(doc.data)
     rule_files = data.get("rule_files") or []
@@ -68,11 +72,11 @@ def _prepare(test_file: Path, workdir: Path, windows_dirs: list[Path] | None) ->
             raise InputError(f"{o.file}:{o.line}:{o.column}: rule file not found: {entry}")
         for match in matches:
             source = Path(match)
-            ruleset = load_source(source, windows_dirs)
+            ruleset = load_source(source, ctx=ctx)
             if ruleset is None:
                 o = doc.origin(("rule_files", i))
                 raise InputError(f"{o.file}:{o.line}:{o.column}: {entry} is not a rule file")
-            if ruleset.kind == "rules-yaml":
+            if ruleset.kind == "rules-yaml" and isinstance(ruleset.doc, YamlDoc):
                 resolved.append(str(source.resolve()))
                 continue
             target = workdir / f"{len(mapping):03d}-{source.name.replace('.py', '')}"
@@ -87,11 +91,14 @@ def _prepare(test_file: Path, workdir: Path, windows_dirs: list[Path] | None) ->
     return copy, mapping
 
 
-def run_test_file(test_file: Path, windows_dirs: list[Path] | None = None) -> TestResult:
+def run_test_file(test_file: Path, windows_dirs: list[Path] | None = None, default_period: str = "30d",
+                  ctx: SloContext | None = None) -> TestResult:
+    """Run one promtool test file; ``ctx`` (from :func:`tree_context`) lets SLO specs see the whole tree."""
     import time
 
+    ctx = ctx or SloContext(windows_dirs, default_period)
     with tempfile.TemporaryDirectory(prefix="obskit-promtool-") as tmp:
-        copy, mapping = _prepare(test_file, Path(tmp), windows_dirs)
+        copy, mapping = _prepare(test_file, Path(tmp), ctx)
         start = time.monotonic()
         try:
             proc = subprocess.run([promtool_binary(), "test", "rules", copy.name], cwd=tmp, capture_output=True,
@@ -106,5 +113,7 @@ def run_test_file(test_file: Path, windows_dirs: list[Path] | None = None) -> Te
     return TestResult(str(test_file), proc.returncode == 0, output.strip() + "\n", elapsed)
 
 
-def run_tests(paths: list[Path], windows_dirs: list[Path] | None = None) -> list[TestResult]:
-    return [run_test_file(path, windows_dirs) for path in find_tests(paths)]
+def run_tests(paths: list[Path], windows_dirs: list[Path] | None = None, default_period: str = "30d"
+              ) -> list[TestResult]:
+    ctx, _ = tree_context(discover(paths), windows_dirs, default_period)
+    return [run_test_file(path, ctx=ctx) for path in find_tests(paths)]

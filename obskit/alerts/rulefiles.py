@@ -9,11 +9,16 @@ from __future__ import annotations
 import re
 import runpy
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from obskit.alerts.model import Alert, Group, Origin, Record, RuleSet
-from obskit.alerts.yamlsource import YamlDoc, load_yaml_all
+from obskit.alerts.openslo_refs import REFERABLE, OpenSloIndex
+from obskit.alerts.slo import generate
+from obskit.alerts.slodocs import parse_spec
+from obskit.alerts.sloth import K8S_KINDS
+from obskit.alerts.yamlsource import YamlDoc, YamlStream, load_yaml_all
 from obskit.errors import InputError
 
 RULE_KEYS = {"alert", "record", "expr", "for", "keep_firing_for", "labels", "annotations"}
@@ -21,19 +26,22 @@ GROUP_KEYS = {"name", "interval", "rules", "limit", "query_offset"}
 
 
 def classify(doc: YamlDoc) -> str:
-    """What a YAML file is: rules-yaml, prometheusrule, sloth, openslo, promtool-test, windows, or unknown."""
+    """What a YAML document is: rules-yaml, prometheusrule, sloth, openslo, promtool-test, windows, empty or
+    unknown."""
     data = doc.data
+    if data is None:
+        return "empty"
     if not isinstance(data, dict):
         return "unknown"
     if data.get("kind") == "PrometheusRule":
         return "prometheusrule"
-    if data.get("version") == "prometheus/v1":
+    if data.get("version") == "prometheus/v1" or data.get("kind") in K8S_KINDS:
         return "sloth"
     if str(data.get("apiVersion", "")).startswith("openslo/"):
         return "openslo"
     if "rule_files" in data or "tests" in data:
         return "promtool-test"
-    if data.get("kind") == "BurnRateWindows":
+    if data.get("kind") in ("BurnRateWindows", "AlertWindows"):
         return "windows"
     if "groups" in data:
         return "rules-yaml"
@@ -95,7 +103,11 @@ def groups_from_yaml(doc: YamlDoc, base: tuple[Any, ...] = ()) -> list[Group]:
             o = doc.origin(gkey)
             raise InputError(f"{o.file}:{o.line}:{o.column}: a group needs a name")
         group = Group(name=graw["name"], interval=graw.get("interval"), origin=doc.origin(gkey))
-        for ri, rraw in enumerate(graw.get("rules") or []):
+        rules_raw = graw.get("rules") or []
+        if not isinstance(rules_raw, list):
+            o = doc.origin((*gkey, "rules"))
+            raise InputError(f"{o.file}:{o.line}:{o.column}: rules must be a list of rules")
+        for ri, rraw in enumerate(rules_raw):
             group.rules.append(_rule_from_yaml(doc, (*gkey, "rules", ri), rraw))
         groups.append(group)
     return groups
@@ -114,8 +126,10 @@ def _rule_from_yaml(doc: YamlDoc, key: tuple[Any, ...], raw: Any) -> Alert | Rec
         raise InputError(f"{where.file}:{where.line}:{where.column}: a rule needs an expr")
     fields = {"expr": doc.origin((*key, "expr")), "name": doc.origin((*key, "alert" if "alert" in raw else "record"))}
     for section in ("labels", "annotations"):
-        for label in raw.get(section) or {}:
+        values = _strings(doc, (*key, section), raw.get(section), section)  # a mapping, or an input error
+        for label in values:
             fields[f"{section}.{label}"] = doc.origin((*key, section, label))
+            fields[f"{section}.{label}:name"] = doc.origin((*key, section, label), of_key=True)
     if "for" in raw:
         fields["for"] = doc.origin((*key, "for"))
     labels = _strings(doc, (*key, "labels"), raw.get("labels"), "labels")
@@ -169,58 +183,97 @@ def _locate_keywords(rule: Alert | Record, lines: list[str], path: str) -> None:
                 rule.fields[field_name] = Origin(path, number, match.end() + 1, text)
 
 
-def load_source(path: Path, windows_dirs: list[Path] | None = None) -> RuleSet | None:
-    """Load one source file into a RuleSet; None for files that are not rule sources (tests, windows)."""
+@dataclass
+class SloContext:
+    """What SLO documents need from the rest of the tree: catalogues, the default period, OpenSLO objects."""
+
+    windows_dirs: list[Path] | None = None
+    default_period: str = "30d"
+    index: OpenSloIndex = field(default_factory=OpenSloIndex)
+
+
+def _doc_groups(doc: YamlDoc, kind: str, ctx: SloContext) -> list[Group]:
+    if kind == "rules-yaml":
+        return groups_from_yaml(doc)
+    if kind == "prometheusrule":
+        return groups_from_yaml(doc, ("spec",))
+    if kind == "openslo" and doc.data.get("kind") != "SLO":
+        if doc.data.get("kind") in REFERABLE:
+            return []  # SLI, AlertPolicy, Service, ...: referenced by SLOs, no rules of their own
+        o = doc.origin(("kind",))
+        raise InputError(f"{o.file}:{o.line}:{o.column}: OpenSLO kind {doc.data.get('kind')!r} is not supported "
+                         f"(supported: SLO, and {', '.join(REFERABLE)} as referenced objects)")
+    return generate(parse_spec(doc, ctx.index), windows_dirs=ctx.windows_dirs, default_period=ctx.default_period)
+
+
+_SOURCE_KINDS = ("rules-yaml", "prometheusrule", "sloth", "openslo")
+
+
+def load_source(path: Path, windows_dirs: list[Path] | None = None, default_period: str = "30d",
+                ctx: SloContext | None = None, docs: list[YamlDoc] | None = None) -> RuleSet | None:
+    """Load one source file into a RuleSet; None for files that are not rule sources (tests, windows).
+
+    A file may hold several YAML documents (``---``): each is read on its own (rule files, PrometheusRule
+    objects, Sloth specs and OpenSLO objects may be mixed); empty documents (a trailing ``---``) are skipped.
+    """
     if path.name.endswith(".rules.py"):
         return load_rules_py(path)
     if path.suffix not in (".yaml", ".yml"):
         raise InputError(f"{path}: not a rule source (expected *.yaml, *.yml or *.rules.py)")
-    docs = load_yaml_all(path)
-    if len(docs) > 1:
-        return _load_openslo_stream(path, docs, windows_dirs)
-    doc = docs[0]
-    kind = classify(doc)
-    if kind == "rules-yaml":
-        return RuleSet(str(path), kind, groups_from_yaml(doc), doc.lines, doc)
-    if kind == "prometheusrule":
-        return RuleSet(str(path), kind, groups_from_yaml(doc, ("spec",)), doc.lines, doc)
-    if kind in ("sloth", "openslo"):
-        from obskit.alerts.slo import generate
-        from obskit.alerts.slospec import parse_spec
-
-        slos = parse_spec(doc)
-        return RuleSet(str(path), "slo", generate(slos, windows_dirs=windows_dirs), doc.lines)
-    if kind in ("promtool-test", "windows"):
-        return None
-    raise InputError(f"{path}:1:1: not a rule file: expected `groups:`, a PrometheusRule, "
-                     "a Sloth prometheus/v1 spec or an OpenSLO v1 SLO")
-
-
-def _load_openslo_stream(path: Path, docs: list[YamlDoc], windows_dirs: list[Path] | None) -> RuleSet:
-    """A multi-document OpenSLO file: every ``kind: SLO`` becomes rules; ``kind: Service`` carries none."""
-    from obskit.alerts.slo import generate
-    from obskit.alerts.slospec import parse_spec
-
-    slos = []
-    for doc in docs:
-        data = doc.data if isinstance(doc.data, dict) else {}
-        o = doc.origin(())
-        if classify(doc) != "openslo":
-            raise InputError(f"{o.file}:{o.line}:{o.column}: multi-document files are read for OpenSLO only; "
-                             "put rule files and Sloth specs in one document per file")
-        if data.get("kind") == "Service":
+    ctx = ctx or SloContext(windows_dirs, default_period)
+    docs = docs if docs is not None else load_yaml_all(path)
+    kinds = [classify(doc) for doc in docs]
+    if not any(kind in _SOURCE_KINDS for kind in kinds):
+        if any(kind in ("promtool-test", "windows") for kind in kinds):
+            return None
+        if all(kind == "empty" for kind in kinds):
+            raise InputError(f"{path}:1:1: empty file: expected rules or an SLO spec")
+    for doc, kind in zip(docs, kinds, strict=True):
+        if kind == "openslo":
+            ctx.index.add(doc)
+    groups: list[Group] = []
+    slo = False
+    for i, (doc, kind) in enumerate(zip(docs, kinds, strict=True)):
+        if kind in ("empty", "promtool-test", "windows"):
             continue
-        if data.get("kind") != "SLO":
-            raise InputError(f"{o.file}:{o.line}:{o.column}: OpenSLO kind {data.get('kind')!r} is not supported "
-                             "(supported: SLO with an inline indicator, and Service)")
-        slos.extend(parse_spec(doc))
-    return RuleSet(str(path), "slo", generate(slos, windows_dirs=windows_dirs), docs[0].lines)
+        if kind == "unknown":
+            o = doc.origin(())
+            raise InputError(f"{o.file}:{o.line}:{o.column}: not a rule file: expected `groups:`, a PrometheusRule, "
+                             "a Sloth prometheus/v1 spec or PrometheusServiceLevel, or an OpenSLO v1 document")
+        doc_groups = _doc_groups(doc, kind, ctx)
+        slo = slo or kind in ("sloth", "openslo")
+        if len(docs) > 1:  # rule keys address their document: (document index, *path)
+            for group in doc_groups:
+                for rule in group.rules:
+                    rule.key = (i, *rule.key) if rule.key is not None else None
+        groups.extend(doc_groups)
+    source_kinds = {k for k in kinds if k in _SOURCE_KINDS}
+    kind = "slo" if slo else source_kinds.pop() if len(source_kinds) == 1 else "rules-yaml"
+    doc = docs[0] if len(docs) == 1 else YamlStream(docs)
+    return RuleSet(str(path), kind, groups, docs[0].lines, doc)
 
 
-def load_all(paths: Iterable[Path], windows_dirs: list[Path] | None = None) -> list[RuleSet]:
+def tree_context(sources: list[Path], windows_dirs: list[Path] | None, default_period: str
+                 ) -> tuple[SloContext, dict[Path, list[YamlDoc]]]:
+    """Read every YAML source once and index its OpenSLO objects, so references work across files."""
+    ctx = SloContext(windows_dirs, default_period)
+    docs: dict[Path, list[YamlDoc]] = {}
+    for path in sources:
+        if path.suffix in (".yaml", ".yml"):
+            docs[path] = load_yaml_all(path)
+            for doc in docs[path]:
+                if classify(doc) == "openslo":
+                    ctx.index.add(doc)
+    return ctx, docs
+
+
+def load_all(paths: Iterable[Path], windows_dirs: list[Path] | None = None, default_period: str = "30d"
+             ) -> list[RuleSet]:
+    sources = discover(paths)
+    ctx, docs = tree_context(sources, windows_dirs, default_period)
     sets = []
-    for path in discover(paths):
-        ruleset = load_source(path, windows_dirs)
+    for path in sources:
+        ruleset = load_source(path, ctx=ctx, docs=docs.get(path))
         if ruleset is not None:
             sets.append(ruleset)
     return sets

@@ -51,12 +51,25 @@ def _escape(value: str) -> str:
     return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
 
 
+def _windows(slo: SLO, catalog: WindowCatalog) -> list[str]:
+    """The catalogue's windows plus the lookback windows of OpenSLO alert conditions, shortest first."""
+    extra = [p.window for p in slo.policies if parse_duration(p.window) not in
+             {parse_duration(w) for w in catalog.durations()}]
+    return sorted(dict.fromkeys([*catalog.durations(), *extra]), key=parse_duration)
+
+
+def _sli_expr(slo: SLO, window: str) -> str:
+    if slo.error_ratio_query is not None:  # Sloth sli.raw: the query is the error ratio
+        return f"({fill_window(slo.error_ratio_query, window)})\n"
+    return f"({fill_window(slo.error_query, window)})\n/\n({fill_window(slo.total_query, window)})\n"
+
+
 def sli_rules(slo: SLO, catalog: WindowCatalog) -> Group:
     ids = {"sloth_id": slo.id, "sloth_service": slo.service, "sloth_slo": slo.name}
     base = {**slo.labels, **ids}
     rules: list[Alert | Record] = []
-    for window in catalog.durations():
-        expr = f"({fill_window(slo.error_query, window)})\n/\n({fill_window(slo.total_query, window)})\n"
+    for window in _windows(slo, catalog):
+        expr = _sli_expr(slo, window)
         rules.append(Record(f"slo:sli_error:ratio_rate{window}", expr, {**base, "sloth_window": window},
                             origin=slo.origin, fields=_query_fields(slo)))
     sel = _selector({k: _escape(v) for k, v in ids.items()})
@@ -66,7 +79,8 @@ def sli_rules(slo: SLO, catalog: WindowCatalog) -> Group:
             f"count_over_time(slo:sli_error:ratio_rate{catalog.durations()[0]}{sel}[{period}])\n")
     rules.append(Record(f"slo:sli_error:ratio_rate{period}", expr, {**base, "sloth_window": period},
                         origin=slo.origin))
-    return Group(f"sloth-slo-sli-recordings-{slo.id}", rules, origin=slo.origin)
+    return Group(f"sloth-slo-sli-recordings-{slo.id}", rules, interval=slo.intervals.get("slierror"),
+                 origin=slo.origin)
 
 
 def _query_fields(slo: SLO) -> dict[str, Origin]:
@@ -98,7 +112,8 @@ def meta_rules(slo: SLO, catalog: WindowCatalog) -> Group:
     ]
     for rule in rules:
         rule.origin = slo.origin
-    return Group(f"sloth-slo-meta-recordings-{slo.id}", rules, origin=slo.origin)
+    return Group(f"sloth-slo-meta-recordings-{slo.id}", rules, interval=slo.intervals.get("metadata"),
+                 origin=slo.origin)
 
 
 def _condition(sel: str, window: BurnWindow, budget: str) -> str:
@@ -108,7 +123,36 @@ def _condition(sel: str, window: BurnWindow, budget: str) -> str:
     return f"(\n    {parts[0]}\n    and\n    {parts[1]}\n)"
 
 
+def _annotations(slo: SLO, severity: str, period: str) -> dict[str, str]:
+    return {
+        "title": f"({severity}) {{{{$labels.sloth_service}}}} {{{{$labels.sloth_slo}}}} SLO error budget burn rate "
+                 "is too fast.",
+        "summary": "{{$labels.sloth_service}} {{$labels.sloth_slo}} SLO error budget burn rate is over expected.",
+        "description": f"The {{{{$labels.sloth_slo}}}} SLO ({exact(slo.objective)} % over {period}) of "
+                       "{{$labels.sloth_service}} is burning its error budget too fast: error ratio "
+                       "{{ $value | humanizePercentage }}.",
+    }
+
+
+def policy_rules(slo: SLO, catalog: WindowCatalog) -> list[Alert | Record]:
+    """OpenSLO alert conditions: burn rate over the lookback window compared with the threshold."""
+    ids = {"sloth_id": slo.id, "sloth_service": slo.service, "sloth_slo": slo.name}
+    sel = _selector({k: _escape(v) for k, v in ids.items()})
+    budget = exact(1 - slo.objective / 100)
+    rules: list[Alert | Record] = []
+    for policy in slo.policies:
+        expr = f"slo:sli_error:ratio_rate{policy.window}{sel} {policy.op} ({exact(policy.threshold)} * {budget})\n"
+        severity = policy.labels.get("sloth_severity", policy.labels.get("severity", ""))
+        rules.append(Alert(policy.name, expr, for_=policy.for_, labels={**slo.alert_labels, **policy.labels},
+                           annotations={**_annotations(slo, severity, catalog.period), **slo.alert_annotations,
+                                        **policy.annotations}, origin=slo.origin))
+    return rules
+
+
 def alert_rules(slo: SLO, catalog: WindowCatalog) -> Group | None:
+    if slo.policies:
+        return Group(f"sloth-slo-alerts-{slo.id}", policy_rules(slo, catalog), interval=slo.intervals.get("alert"),
+                     origin=slo.origin)
     if not slo.alert_name:
         return None
     ids = {"sloth_id": slo.id, "sloth_service": slo.service, "sloth_slo": slo.name}
@@ -123,27 +167,26 @@ def alert_rules(slo: SLO, catalog: WindowCatalog) -> Group | None:
         expr = f"{_condition(sel, quick, budget)}\nor\n{_condition(sel, slow, budget)}\n"
         labels = {"severity": DEFAULT_SEVERITY[severity], **slo.alert_labels, **spec.labels,
                   "sloth_severity": severity}
-        annotations = {
-            "title": f"({severity}) {{{{$labels.sloth_service}}}} {{{{$labels.sloth_slo}}}} SLO error budget "
-                     "burn rate is too fast.",
-            "summary": "{{$labels.sloth_service}} {{$labels.sloth_slo}} SLO error budget burn rate is over expected.",
-            "description": f"The {{{{$labels.sloth_slo}}}} SLO ({exact(slo.objective)} % over {catalog.period}) of "
-                           "{{$labels.sloth_service}} is burning its error budget too fast: error ratio "
-                           "{{ $value | humanizePercentage }}.",
-            **slo.alert_annotations, **spec.annotations,
-        }
-        rules.append(Alert(slo.alert_name, expr, labels=labels, annotations=annotations, origin=slo.origin))
-    return Group(f"sloth-slo-alerts-{slo.id}", rules, origin=slo.origin) if rules else None
+        annotations = {**_annotations(slo, severity, catalog.period), **slo.alert_annotations, **spec.annotations}
+        rules.append(Alert(slo.alert_name, expr, for_=spec.for_, labels=labels, annotations=annotations,
+                           origin=slo.origin))
+    if not rules:
+        return None
+    return Group(f"sloth-slo-alerts-{slo.id}", rules, interval=slo.intervals.get("alert"), origin=slo.origin)
 
 
-def generate(slos: list[SLO], windows_dirs: list[Path] | None = None) -> list[Group]:
-    """All rule groups for the SLOs, in spec order: SLI, metadata and alert groups per SLO."""
+def generate(slos: list[SLO], windows_dirs: list[Path] | None = None, default_period: str = "30d") -> list[Group]:
+    """All rule groups for the SLOs, in spec order: SLI, metadata and alert groups per SLO.
+
+    ``default_period`` is the SLO period of specs that give none (Sloth's ``--default-slo-period``).
+    """
     groups: list[Group] = []
     catalogs: dict[str, WindowCatalog] = {}
     for slo in slos:
-        if slo.period not in catalogs:
-            catalogs[slo.period] = catalog_for(slo.period, windows_dirs)
-        catalog = catalogs[slo.period]
+        period = slo.period or default_period
+        if period not in catalogs:
+            catalogs[period] = catalog_for(period, windows_dirs)
+        catalog = catalogs[period]
         groups.append(sli_rules(slo, catalog))
         groups.append(meta_rules(slo, catalog))
         alerts = alert_rules(slo, catalog)

@@ -1,11 +1,13 @@
-"""SLO specs -> :class:`SLO`: Sloth ``prometheus/v1`` and OpenSLO ``v1`` (``kind: SLO``), validated strictly.
+"""The SLO model shared by every spec format, and the strict field reading the parsers use.
 
+Parsers: :mod:`obskit.alerts.sloth` (Sloth ``prometheus/v1`` and ``PrometheusServiceLevel``) and
+:mod:`obskit.alerts.openslo` (OpenSLO ``v1``); :mod:`obskit.alerts.slodocs` picks one per document.
 Every field is checked: unknown fields are errors that name the field and its line (never ignored);
 objectives must be in (0, 100); event queries must contain ``{{.window}}`` and differ from each other.
 Objectives are :class:`~decimal.Decimal` percentages taken from the text as written.
 
-obskit extension (both formats accept it in Sloth's ``sli``): ``sli.latency`` builds the queries from a
-histogram: ``{metric, threshold, selector}`` -> errors are requests slower than the ``le`` bucket.
+obskit extension (Sloth's ``sli``): ``sli.latency`` builds the queries from a histogram:
+``{metric, threshold, selector}`` -> errors are requests slower than the ``le`` bucket.
 """
 
 from __future__ import annotations
@@ -22,12 +24,26 @@ from obskit.errors import InputError
 WINDOW = "{{.window}}"
 WINDOW_PATTERN = re.compile(r"\{\{\s*\.window\s*\}\}")
 _METRIC_RE = re.compile(r"^[a-zA-Z_:][a-zA-Z0-9_:]*$")
-_NAME_RE = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_.-]*$")
+NAME_RE = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_.-]*$")
 
 
 @dataclass
 class AlertSpec:
     enabled: bool = True
+    labels: dict[str, str] = field(default_factory=dict)
+    annotations: dict[str, str] = field(default_factory=dict)
+    for_: str | None = None
+
+
+@dataclass
+class PolicyAlert:
+    """One OpenSLO alert condition (``kind: burnrate``) of an alert policy: one alert rule."""
+
+    name: str  # the alert name
+    window: str  # lookbackWindow: the SLI window the burn rate is measured over
+    op: str  # PromQL comparison: >, >=, <, <=
+    threshold: Decimal  # burn rate
+    for_: str | None = None  # alertAfter
     labels: dict[str, str] = field(default_factory=dict)
     annotations: dict[str, str] = field(default_factory=dict)
 
@@ -39,7 +55,10 @@ class SLO:
     objective: Decimal  # percent, e.g. Decimal("99.9")
     error_query: str  # contains {{.window}}
     total_query: str
-    period: str = "30d"
+    period: str | None = None  # None: the project default (alerts.slo_period, Sloth's --default-slo-period)
+    error_ratio_query: str | None = None  # Sloth sli.raw: the error ratio itself; error/total queries unused
+    intervals: dict[str, str] = field(default_factory=dict)  # Sloth interval: slierror/metadata/alert -> interval
+    policies: list[PolicyAlert] = field(default_factory=list)  # OpenSLO alertPolicies: replace page/ticket alerts
     description: str = ""
     spec: str = "prometheus/v1"
     labels: dict[str, str] = field(default_factory=dict)
@@ -54,6 +73,15 @@ class SLO:
     @property
     def id(self) -> str:
         return f"{self.service}-{self.name}"
+
+
+def scalar_text(value: Any) -> str:
+    """A YAML scalar as Sloth (Go) prints it in a label: true/false lowercase, numbers as written."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 class SpecReader:
@@ -77,6 +105,10 @@ class SpecReader:
                                 f"(expected one of: {', '.join(sorted(allowed))})", of_key=True)
         return value
 
+    def refuse(self, key: tuple[Any, ...], name: str, why: str) -> InputError:
+        """A documented field of the source format that obskit does not implement: say so, name it."""
+        return self.fail(key, f"{name} is not supported by obskit: {why}", of_key=True)
+
     def text(self, key: tuple[Any, ...], value: Any, what: str, required: bool = True) -> str:
         if value is None or value == "":
             if required:
@@ -91,7 +123,7 @@ class SpecReader:
             return {}
         if not isinstance(value, dict):
             raise self.fail(key, f"{what} must be a mapping of strings")
-        return {str(k): "" if v is None else str(v) for k, v in value.items()}
+        return {str(k): scalar_text(v) for k, v in value.items()}
 
 
 def parse_percent(reader: SpecReader, key: tuple[Any, ...], value: Any, ratio: bool = False) -> Decimal:
@@ -109,16 +141,18 @@ def parse_percent(reader: SpecReader, key: tuple[Any, ...], value: Any, ratio: b
     return number.normalize()
 
 
-def check_queries(reader: SpecReader, key: tuple[Any, ...], error: str, total: str) -> None:
-    for name, query in (("error query", error), ("total query", total)):
+def check_queries(reader: SpecReader, key: tuple[Any, ...], error: str, total: str | None) -> None:
+    """Both event queries (or, with ``total`` None, a raw error ratio query) use the window and differ."""
+    pairs = (("error query", error), ("total query", total)) if total is not None else (("error ratio query", error),)
+    for name, query in pairs:
         if not WINDOW_PATTERN.search(query):
             raise reader.fail(key, f"the {name} has no {WINDOW} placeholder; obskit fills it with each "
                               "alert window (5m, 1h, ...), e.g. rate(http_requests_total[{{.window}}])")
-    if " ".join(error.split()) == " ".join(total.split()):
+    if total is not None and " ".join(error.split()) == " ".join(total.split()):
         raise reader.fail(key, "the error query equals the total query: the SLI would always be 100 % errors")
 
 
-def _latency_queries(reader: SpecReader, key: tuple[Any, ...], raw: Any) -> tuple[str, str]:
+def latency_queries(reader: SpecReader, key: tuple[Any, ...], raw: Any) -> tuple[str, str]:
     spec = reader.mapping(key, raw, {"metric", "threshold", "selector"}, "sli.latency")
     metric = reader.text((*key, "metric"), spec.get("metric"), "sli.latency.metric")
     if not _METRIC_RE.match(metric):
@@ -139,83 +173,3 @@ def _latency_queries(reader: SpecReader, key: tuple[Any, ...], raw: Any) -> tupl
     total = f"sum(rate({metric}_count{{{selector}}}[{WINDOW}]))"
     good = f'sum(rate({metric}_bucket{{{selector}{sep}le="{threshold}"}}[{WINDOW}]))'
     return f"({total} - {good})", total
-
-
-SLOTH_TOP = {"version", "service", "labels", "slos"}
-SLOTH_SLO = {"name", "objective", "description", "labels", "sli", "alerting"}
-SLOTH_SLI = {"events", "raw", "plugin", "latency"}
-SLOTH_ALERTING = {"name", "labels", "annotations", "page_alert", "ticket_alert"}
-SLOTH_ALERT = {"disable", "labels", "annotations"}
-
-
-def parse_sloth(doc: YamlDoc) -> list[SLO]:
-    r = SpecReader(doc)
-    top = r.mapping((), doc.data, SLOTH_TOP, "the Sloth spec")
-    service = r.text(("service",), top.get("service"), "service")
-    if not _NAME_RE.match(service):
-        raise r.fail(("service",), f"service {service!r}: use letters, digits, '-', '_' and '.'")
-    common = r.labels(("labels",), top.get("labels"), "labels")
-    raw_slos = top.get("slos")
-    if not isinstance(raw_slos, list) or not raw_slos:
-        raise r.fail(("slos",), "slos must be a non-empty list")
-    out, names = [], set()
-    for i, raw in enumerate(raw_slos):
-        key: tuple[Any, ...] = ("slos", i)
-        spec = r.mapping(key, raw, SLOTH_SLO, "an SLO")
-        name = r.text((*key, "name"), spec.get("name"), "slos[].name")
-        if not _NAME_RE.match(name):
-            raise r.fail((*key, "name"), f"SLO name {name!r}: use letters, digits, '-', '_' and '.'")
-        if name in names:
-            raise r.fail((*key, "name"), f"duplicate SLO name {name!r}")
-        names.add(name)
-        if "objective" not in spec:
-            raise r.fail(key, "objective is required (a percentage such as 99.9)")
-        objective = parse_percent(r, (*key, "objective"), spec["objective"])
-        sli_key = (*key, "sli")
-        sli = r.mapping(sli_key, spec.get("sli"), SLOTH_SLI, "sli")
-        if len(sli) != 1:
-            raise r.fail(sli_key, "sli needs exactly one of events, raw or latency")
-        if "plugin" in sli:
-            raise r.fail((*sli_key, "plugin"), "sli.plugin is not supported by obskit; use events or latency")
-        if "raw" in sli:
-            raise r.fail((*sli_key, "raw"), "sli.raw is not supported yet; use events (error_query/total_query)")
-        if "latency" in sli:
-            error, total = _latency_queries(r, (*sli_key, "latency"), sli["latency"])
-            qkey: tuple[Any, ...] = (*sli_key, "latency")
-        else:
-            ev_key = (*sli_key, "events")
-            events = r.mapping(ev_key, sli["events"], {"error_query", "total_query"}, "sli.events")
-            error = r.text((*ev_key, "error_query"), events.get("error_query"), "sli.events.error_query")
-            total = r.text((*ev_key, "total_query"), events.get("total_query"), "sli.events.total_query")
-            qkey = (*ev_key, "error_query")
-            check_queries(r, qkey, error, total)
-        al_key = (*key, "alerting")
-        alerting = r.mapping(al_key, spec.get("alerting"), SLOTH_ALERTING, "alerting")
-        slo = SLO(service=service, name=name, objective=objective, error_query=error.strip(),
-                  total_query=total.strip(), description=r.text((*key, "description"), spec.get("description"),
-                                                                "description", required=False),
-                  labels={**common, **r.labels((*key, "labels"), spec.get("labels"), "labels")},
-                  alert_name=r.text((*al_key, "name"), alerting.get("name"), "alerting.name", required=False) or None,
-                  alert_labels=r.labels((*al_key, "labels"), alerting.get("labels"), "alerting.labels"),
-                  alert_annotations=r.labels((*al_key, "annotations"), alerting.get("annotations"),
-                                             "alerting.annotations"),
-                  origin=doc.origin(key), query_origin=doc.origin(qkey))
-        for sev in ("page", "ticket"):
-            a_key = (*al_key, f"{sev}_alert")
-            a = r.mapping(a_key, alerting.get(f"{sev}_alert"), SLOTH_ALERT, f"alerting.{sev}_alert")
-            disable = a.get("disable", False)
-            if not isinstance(disable, bool):
-                raise r.fail((*a_key, "disable"), "disable must be true or false")
-            setattr(slo, sev, AlertSpec(not disable, r.labels((*a_key, "labels"), a.get("labels"), "labels"),
-                                        r.labels((*a_key, "annotations"), a.get("annotations"), "annotations")))
-        out.append(slo)
-    return out
-
-
-def parse_spec(doc: YamlDoc) -> list[SLO]:
-    """Parse a Sloth or OpenSLO document (see :func:`obskit.alerts.rulefiles.classify`)."""
-    if isinstance(doc.data, dict) and str(doc.data.get("apiVersion", "")).startswith("openslo/"):
-        from obskit.alerts.openslo import parse_openslo
-
-        return parse_openslo(doc)
-    return parse_sloth(doc)

@@ -67,6 +67,21 @@ class YamlDoc:
         return Origin(self.path, line, col, text)
 
 
+@dataclass
+class YamlStream:
+    """The documents of one multi-document file; keys start with the document index."""
+
+    docs: list[YamlDoc]
+
+    def position(self, key: Key, offset: int) -> Origin:
+        return self.docs[key[0]].position(tuple(key[1:]), offset)
+
+    def origin(self, key: Key, *, of_key: bool = False) -> Origin:
+        if not key:
+            return self.docs[0].origin(())
+        return self.docs[key[0]].origin(tuple(key[1:]), of_key=of_key)
+
+
 def _walk(doc: YamlDoc, node: yaml.Node, path: Key) -> None:
     doc.values[path] = node
     if isinstance(node, yaml.MappingNode):

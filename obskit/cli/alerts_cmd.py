@@ -67,7 +67,7 @@ def build(
 
     config = state.config().config
     roots = _paths(paths, config)
-    rulesets = load_all(roots, windows_dirs(roots))
+    rulesets = load_all(roots, windows_dirs(roots), config.alerts.slo_period)
     options = BuildOptions(out=out, format=str(fmt), namespace=namespace or config.alerts.prometheus_rule_namespace,
                            labels=_labels(label, config.alerts.prometheus_rule_labels))
     written = build_rules(rulesets, options, root=Path.cwd())
@@ -96,7 +96,7 @@ def check(
     loaded = state.config({"prometheus.url": prometheus})
     config = loaded.config
     roots = _paths(paths, config)
-    rulesets = load_all(roots, windows_dirs(roots))
+    rulesets = load_all(roots, windows_dirs(roots), config.alerts.slo_period)
     url = None if offline else config.prometheus.url
     report = lint(rulesets, lint_options(config, url, disable))
     if fmt is CheckFormat.json:
@@ -125,16 +125,17 @@ def test(
     """Run promtool unit tests (YAML files with rule_files/tests), also over PrometheusRule files, SLO specs
     and *.rules.py (rendered to plain rule files first; errors name the source file)."""
     from obskit.alerts.promtool import find_tests, run_test_file
-    from obskit.alerts.rulefiles import windows_dirs
+    from obskit.alerts.rulefiles import discover, tree_context, windows_dirs
 
     config = state.config().config
     roots = _paths(paths, config)
     tests = find_tests(roots)
+    ctx, _ = tree_context(discover(roots), windows_dirs(roots), config.alerts.slo_period)
     results = []
     for i, path in enumerate(tests, 1):
         if fmt is Format.text:
             show(f"[{i}/{len(tests)}] {path}", stderr=True)
-        results.append(run_test_file(path, windows_dirs(roots)))
+        results.append(run_test_file(path, ctx=ctx))
     failed = [r for r in results if not r.passed]
     if fmt is Format.json:
         emit_json({"ok": not failed, "tests": [{"file": r.file, "passed": r.passed, "output": r.output,

@@ -75,6 +75,13 @@ def build(
 
     chosen = _paths(paths)
     loaded = load(chosen)
+    from_files = {Path(str(d.file)).resolve() for d in loaded.dashboards}
+    failed = {Path(e.file).resolve() for e in loaded.errors}
+    for path in chosen:
+        if path.is_file() and path.resolve() not in from_files | failed:
+            raise InputError(f"{path}: no dashboard found in this file",
+                             hint="a *.dashboard.py file defines `dashboard` (or `dashboards`); a *.json file "
+                                  "holds one Grafana dashboard")
     out_dir = out or (chosen[0] / BUILD_DIR if chosen[0].is_dir() else Path("dashboards") / BUILD_DIR)
     try:
         outs = outputs(loaded.dashboards, fmt.value)
@@ -182,6 +189,7 @@ def import_(
 ) -> None:
     """Write readable Python (grafana-foundation-sdk builders) that builds back to the same dashboard."""
     from obskit.dashboards.importer import to_python
+    from obskit.dashboards.inputs import resolve_inputs
     from obskit.dashboards.model import DashboardFileError, load_file
 
     if not file.is_file():
@@ -190,7 +198,10 @@ def import_(
         dash = load_file(file)[0]
     except DashboardFileError as exc:
         raise InputError(str(exc.error)) from None
+    data, added = resolve_inputs(dash.data, file.name)
     target = out or file.with_name(file.stem + ".dashboard.py")
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(to_python(dash.data, source=file.name), encoding="utf-8")
-    write(f"wrote {target} ({json.dumps(dash.title)}, {len(dash.data.get('panels') or [])} top-level panels)\n")
+    target.write_text(to_python(data, source=file.name), encoding="utf-8")
+    if added:
+        write(f"resolved __inputs to template variables: {', '.join(added)}\n")
+    write(f"wrote {target} ({json.dumps(dash.title)}, {len(data.get('panels') or [])} top-level panels)\n")

@@ -71,11 +71,13 @@ def deploy(
     if ctx.invoked_subcommand:
         return
     context = _kube_context(context)
+    from obskit.cli import state
     from obskit.deploy import deployment
     from obskit.deploy.stack import StackOptions, render_stack
 
     options = StackOptions(profile=profile, values_files=list(values or []), release=release, namespace=namespace,
-                           dashboards_dir=dashboards_dir, rules_dir=rules_dir, alertmanager_file=alertmanager_config)
+                           dashboards_dir=dashboards_dir, rules_dir=rules_dir, alertmanager_file=alertmanager_config,
+                           slo_period=state.config().config.alerts.slo_period)
     with tempfile.TemporaryDirectory(prefix="obskit-deploy-") as tmp:
         work = Path(tmp)
         stack = render_stack(options, work)

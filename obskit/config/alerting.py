@@ -99,6 +99,8 @@ class AlertmanagerRouting(_Model):
 
 class AlertsConfig(_Model):
     paths: list[str] = Field(default_factory=lambda: ["alerts"])
+    # SLO period of specs that give none (Sloth specs never do): picks the burn-rate window catalogue
+    slo_period: str = Field(default="30d", pattern=r"^[0-9]+[smhdwy]$")
     lint: AlertsLintConfig = AlertsLintConfig()
     prometheus_rule_labels: dict[str, str] = Field(default_factory=lambda: {"release": "obskit"})
     prometheus_rule_namespace: str | None = None

@@ -15,22 +15,13 @@ from typing import Any
 
 import yaml
 
-from obskit.dashboards.model import Dashboard
+from obskit.dashboards.model import Dashboard, encode_default
 from obskit.yamlblock import BlockDumper
 
 CONFIGMAP_MAX_BYTES = 1024 * 1024  # Kubernetes object size limit (etcd), 1 MiB
 CONFIGMAP_WARN_BYTES = 262_144  # kubectl client-side apply: last-applied-configuration annotation limit
 SIDECAR_LABEL = "grafana_dashboard"
 FOLDER_ANNOTATION = "k8s-sidecar-target-directory"
-
-
-def encode_default(obj: Any) -> Any:
-    """JSON encoder hook for grafanalib objects (to_json_data) and FSDK models (to_json)."""
-    for attr in ("to_json_data", "to_json"):
-        method = getattr(obj, attr, None)
-        if callable(method):
-            return method()
-    raise TypeError(f"Object of type {type(obj).__name__} is not JSON serializable")
 
 
 def render_json(data: dict[str, Any]) -> str:

@@ -12,15 +12,9 @@ import pprint
 import warnings
 from typing import Any
 
+from obskit.dashboards.equality import DEFAULTS, normalise
+from obskit.dashboards.import_panels import builds_back, methods_of, typed_field_defaults, typed_module
 from obskit.errors import InputError
-
-# Values Grafana (or the SDK) fills in when absent: equal dashboards may differ only by these.
-DEFAULTS: dict[str, Any] = {
-    "editable": True, "fiscalYearStartMonth": 0, "graphTooltip": 0, "timezone": "browser", "transparent": False,
-    "repeatDirection": "h", "collapsed": False, "allowCustomValue": True, "auto": False, "auto_count": 30,
-    "auto_min": "10s", "includeAll": False, "multi": False, "skipUrlSync": False, "hide": 0, "liveNow": False,
-}
-VOLATILE = ("id", "version", "iteration", "schemaVersion")  # set by Grafana on save
 
 # panel JSON key -> (builder method, how to render the value)
 PANEL_METHODS = {
@@ -37,26 +31,35 @@ DASHBOARD_METHODS = {"uid": "uid", "description": "description", "tags": "tags",
                      "fiscalYearStartMonth": "fiscal_year_start_month"}
 FIRST = ["type", "id", "title", "uid", "description", "gridPos", "datasource"]  # generated in this order
 PROM_METHODS = {"expr": "expr", "legendFormat": "legend_format", "refId": "ref_id", "interval": "interval",
-                "hide": "hide"}
+                "hide": "hide", "exemplar": "exemplar", "intervalFactor": "interval_factor"}
+# typed Prometheus query fields: JSON key -> (builder method, model enum, allowed values)
+PROM_ENUMS = {"editorMode": ("editor_mode", "QueryEditorMode", {"builder": "BUILDER", "code": "CODE"}),
+              "format": ("format", "PromQueryFormat", {"time_series": "TIME_SERIES", "table": "TABLE",
+                                                       "heatmap": "HEATMAP"})}
+# (range, instant) as Grafana writes them -> the builder call that sets exactly those
+PROM_MODES = {(True, False): ".range()", (False, True): ".instant()", (None, True): ".instant()",
+              (True, True): ".range_and_instant()"}
+# JSON type a builder method takes, by key; a value of another type stays JSON (with_json), exactly as written
+METHOD_TYPES: dict[str, tuple[type, ...]] = {
+    "id": (int,), "type": (str,), "title": (str,), "uid": (str,), "description": (str,), "transparent": (bool,),
+    "repeat": (str,), "repeatDirection": (str,), "maxPerRow": (int,), "maxDataPoints": (int, float),
+    "interval": (str,), "timeFrom": (str,), "timeShift": (str,), "hideTimeOverride": (bool,),
+    "pluginVersion": (str,), "cacheTimeout": (str,), "options": (dict,), "fieldConfig": (dict,),
+    "transformations": (list,), "libraryPanel": (dict,), "tags": (list,), "timezone": (str,), "refresh": (str,),
+    "weekStart": (str,), "liveNow": (bool,), "fiscalYearStartMonth": (int,), "collapsed": (bool,),
+}
 
 
-def normalise(data: Any, top: bool = True) -> Any:
-    """Drop volatile keys, default values, empty strings and empty containers, recursively."""
-    if isinstance(data, dict):
-        out = {}
-        for key, value in data.items():
-            if top and key in VOLATILE:
-                continue
-            if key in DEFAULTS and value == DEFAULTS[key]:
-                continue
-            value = normalise(value, False)
-            if value is None or value == {} or value == [] or value == "":
-                continue
-            out[key] = value
-        return out
-    if isinstance(data, list):
-        return [normalise(item, False) for item in data]
-    return data
+def typed_value(key: str, value: Any) -> bool:
+    """Does ``value`` have the type the builder method for ``key`` takes (bool is not an int here)?"""
+    types = METHOD_TYPES.get(key, (object,))
+    if isinstance(value, bool) and bool not in types:
+        return False
+    return isinstance(value, types)
+
+
+PROM_TYPES = {"expr": str, "legendFormat": str, "refId": str, "interval": str, "hide": bool, "exemplar": bool,
+              "intervalFactor": int}
 
 
 def _lit(value: Any, indent: int) -> str:
@@ -83,24 +86,56 @@ class _Writer:
         self.uses_prometheus = False
         self.uses_raw = False
         self.uses_with_json = False
+        self.uses_prometheus_models = False
+        self.typed_modules: set[str] = set()
+
+    def _prometheus_calls(self, target: dict[str, Any]) -> list[str] | None:
+        """Typed builder calls that reproduce the query exactly, or None (then it stays a RawQuery)."""
+        known = set(PROM_METHODS) | set(PROM_ENUMS) | {"datasource", "range", "instant"}
+        if "expr" not in target or not set(target) <= known:
+            return None
+        calls = []
+        for key, method in PROM_METHODS.items():
+            if key in target:
+                if type(target[key]) is not PROM_TYPES[key]:
+                    return None
+                calls.append(f".{method}({target[key]!r})")
+        for key, (method, enum, members) in PROM_ENUMS.items():
+            if key in target:
+                if not isinstance(target[key], str) or target[key] not in members:
+                    return None
+                self.uses_prometheus_models = True
+                calls.append(f".{method}(prometheus_models.{enum}.{members[target[key]]})")
+        if "range" in target or "instant" in target:
+            flags = (target.get("range"), target.get("instant", False))
+            if not all(flag is None or isinstance(flag, bool) for flag in flags):
+                return None
+            mode = PROM_MODES.get(flags)
+            if mode is None:
+                return None
+            calls.append(mode)
+        if "datasource" in target:
+            ds = _ds(target["datasource"])
+            if ds is None:
+                return None
+            calls.append(f".datasource({ds})")
+        return calls
 
     def target(self, target: Any, indent: int) -> str:
-        if isinstance(target, dict) and set(target) <= set(PROM_METHODS) | {"datasource"} and "expr" in target:
-            calls = [f".{method}({target[key]!r})" for key, method in PROM_METHODS.items() if key in target]
-            ds = _ds(target.get("datasource")) if "datasource" in target else ""
-            if ds is not None:
-                if ds:
-                    calls.append(f".datasource({ds})")
-                self.uses_prometheus = True
-                one_line = "prometheus.Dataquery()" + "".join(calls)
-                if len(one_line) + indent <= 110:
-                    return one_line
-                return "prometheus.Dataquery()" + "".join(f"\n{' ' * (indent + 4)}{c}" for c in calls)
+        calls = self._prometheus_calls(target) if isinstance(target, dict) else None
+        if calls is not None:
+            self.uses_prometheus = True
+            one_line = "prometheus.Dataquery()" + "".join(calls)
+            if len(one_line) + indent <= 110:
+                return one_line
+            return "prometheus.Dataquery()" + "".join(f"\n{' ' * (indent + 4)}{c}" for c in calls)
         self.uses_raw = True
         return f"RawQuery({_lit(target, indent + 9)})"
 
     def chain(self, head: str, data: dict[str, Any], methods: dict[str, str], indent: int,
-              handled: set[str]) -> tuple[list[str], dict[str, Any]]:
+              handled: set[str], queries: bool = False) -> tuple[list[str], dict[str, Any]]:
+        """Builder calls for ``data``'s keys; ``queries``: the builder takes ``.targets([...])`` (panels do;
+        rows, on which Grafana writes ``targets`` too, keep them as JSON)."""
         pad = " " * indent
         lines = [head]
         extra: dict[str, Any] = {}
@@ -109,13 +144,13 @@ class _Writer:
             value = data[key]
             if key in handled or (key in DEFAULTS and value == DEFAULTS[key] and key in methods):
                 continue
-            if key in methods and not (key in ("options", "fieldConfig") and not isinstance(value, dict)):
+            if key in methods and typed_value(key, value):
                 lines.append(f"{pad}.{methods[key]}({_lit(value, indent + len(methods[key]) + 2)})")
             elif key == "datasource" and _ds(value):
                 lines.append(f"{pad}.datasource({_ds(value)})")
             elif key == "gridPos" and _grid(value):
                 lines.append(f"{pad}.grid_pos({_grid(value)})")
-            elif key == "targets" and isinstance(value, list):
+            elif key == "targets" and isinstance(value, list) and queries:
                 items = f",\n{pad}    ".join(self.target(t, indent + 4) for t in value)
                 lines.append(f"{pad}.targets([\n{pad}    {items},\n{pad}])")
             else:
@@ -140,8 +175,37 @@ class _Writer:
             if "panels" in panel and not isinstance(panel["panels"], list):
                 extra["panels"] = panel["panels"]
             return self.wrap(lines, extra, indent)
-        lines, extra = self.chain("db.Panel()", panel, PANEL_METHODS, indent, set())
+        module = typed_module(panel)
+        if module is not None:
+            flags = dict(vars(self))
+            code = self.typed_panel(panel, module, indent)
+            if builds_back(code, self.imports([module]), panel):
+                self.typed_modules.add(module)
+                return code
+            vars(self).update(flags)  # the generic panel below sets what it uses
+        lines, extra = self.chain("db.Panel()", panel, PANEL_METHODS, indent, set(), queries=True)
         return self.wrap(lines, extra, indent)
+
+    def typed_panel(self, panel: dict[str, Any], module: str, indent: int) -> str:
+        lines, extra = self.chain(f"{module}.Panel()", panel, methods_of(module, PANEL_METHODS), indent,
+                                  {"type", "options", "fieldConfig"}, queries=True)
+        extra["options"] = panel.get("options", {})  # exactly as exported: the builder adds its own defaults
+        calls = typed_field_defaults(panel["fieldConfig"]) if "fieldConfig" in panel else []
+        if calls is None:
+            extra["fieldConfig"] = panel["fieldConfig"]
+        else:
+            lines += [f"{' ' * indent}.{method}({value!r})" for method, value in calls]
+        return self.wrap(lines, extra, indent)
+
+    def imports(self, modules: list[str]) -> list[str]:
+        """Every import the generated code may need (panels are verified one by one with all of them)."""
+        lines = ["from grafana_foundation_sdk.builders import dashboard as db",
+                 "from grafana_foundation_sdk.builders import prometheus",
+                 "from grafana_foundation_sdk.models import prometheus as prometheus_models",
+                 "from grafana_foundation_sdk.models.common import DataSourceRef",
+                 "from grafana_foundation_sdk.models.dashboard import GridPos",
+                 "from obskit.dashboards.builders.raw import RawQuery, with_json"]
+        return lines + [f"from grafana_foundation_sdk.builders import {m}" for m in modules]
 
 
 HEADER = '''"""{title}: imported from {source} by `obskit dashboards import`.
@@ -201,9 +265,10 @@ def to_python(data: dict[str, Any], source: str = "a JSON file", verify: bool = 
     if "panels" in data and not data.get("panels"):
         extra["panels"] = data["panels"]
     body = writer.wrap(lines, extra, 0) if extra else "(\n    " + "\n".join(lines) + "\n)"
-    imports = ["from grafana_foundation_sdk.builders import dashboard as db"]
-    if writer.uses_prometheus:
-        imports.append("from grafana_foundation_sdk.builders import prometheus")
+    builders = {"dashboard as db", *writer.typed_modules} | ({"prometheus"} if writer.uses_prometheus else set())
+    imports = [f"from grafana_foundation_sdk.builders import {name}" for name in sorted(builders)]
+    if writer.uses_prometheus_models:
+        imports.append("from grafana_foundation_sdk.models import prometheus as prometheus_models")
     imports += ["from grafana_foundation_sdk.models.common import DataSourceRef  # noqa: F401",
                 "from grafana_foundation_sdk.models.dashboard import GridPos  # noqa: F401", ""]
     names = [n for n, used in (("RawQuery", writer.uses_raw), ("with_json", writer.uses_with_json)) if used]
@@ -212,7 +277,11 @@ def to_python(data: dict[str, Any], source: str = "a JSON file", verify: bool = 
     code = HEADER.format(title=data.get("title", "dashboard"), source=source) + "\n".join(imports) + \
         f"\n\ndashboard = {body}\n"
     if verify:
-        rebuilt = build_python(code)
+        try:
+            rebuilt = build_python(code)
+        except Exception as exc:  # noqa: BLE001 - a value the SDK refuses: say which, never a traceback
+            raise InputError(f"{source}: the dashboard cannot be written as builder code: {type(exc).__name__}: "
+                             f"{exc}") from None
         if normalise(rebuilt) != normalise(data):
             raise InputError(f"{source}: the generated Python does not build back to the same dashboard "
                              "(please report this with the JSON)")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import sys
 import traceback
 import warnings
@@ -52,12 +53,14 @@ class Dashboard:
         """1-based line and column of a string value in the source (JSON- or Python-quoted), if found."""
         if not self.text or not needle:
             return None, None, None
-        candidates = [json.dumps(needle)[1:-1], needle]
+        # whole words only: the variable `node` is not found inside "nodes"
+        candidates = dict.fromkeys([json.dumps(needle)[1:-1], needle])
+        patterns = [re.compile(rf"(?<!\w){re.escape(c)}(?!\w)") for c in candidates]
         for lineno, line in enumerate(self.text.splitlines(), 1):
-            for candidate in candidates:
-                col = line.find(candidate)
-                if col >= 0:
-                    return lineno, col + 1, line
+            for pattern in patterns:
+                match = pattern.search(line)
+                if match:
+                    return lineno, match.start() + 1, line
         return None, None, None
 
 
@@ -79,10 +82,17 @@ class LoadResult:
     errors: list[LoadError] = field(default_factory=list)
 
 
+def encode_default(obj: Any) -> Any:
+    """JSON encoder hook for grafanalib objects (to_json_data) and FSDK models (to_json)."""
+    for attr in ("to_json_data", "to_json"):
+        method = getattr(obj, attr, None)
+        if callable(method):
+            return method()
+    raise TypeError(f"Object of type {type(obj).__name__} is not JSON serializable")
+
+
 def to_data(value: Any) -> dict[str, Any]:
     """Any supported dashboard value -> a plain JSON dict (round-tripped through json for plain types)."""
-    from obskit.dashboards.emit import encode_default
-
     if hasattr(value, "build") and callable(value.build) and not hasattr(value, "to_json_data"):
         value = value.build()
     if hasattr(value, "to_json_data"):
@@ -206,6 +216,8 @@ def load_file(file: Path, folder: str = GENERAL_FOLDER) -> list[Dashboard]:
         if isinstance(data.get("dashboard"), dict):  # Grafana API export {"dashboard": ..., "meta": ...}
             data = data["dashboard"]
         return [Dashboard(file, file.stem, data, "json", folder, text)]
+    if file.suffix != ".py":
+        raise DashboardFileError(LoadError(str(file), None, "not a dashboard file: expected *.json or *.dashboard.py"))
     try:
         return list(_load_python(file, folder, text))
     except Exception as exc:  # the user's code may raise anything; report it with its line

@@ -12,11 +12,13 @@ REFERENCE = re.compile(r"\$\{(\w+)(?:[.:][^}]*)?\}|\$(\w+)|\[\[(\w+)(?::\w+)?\]\
 BUILTINS = {"timeFilter", "interval", "col", "unixEpochFilter"}
 
 
-def references(text: str) -> set[str]:
+def references(text: str, builtins: bool = False) -> set[str]:
+    """Variable names referenced in ``text``; Grafana's built-ins only with ``builtins`` (a dashboard may
+    define its own ``interval`` variable, and then ``$interval`` is a use of it)."""
     names = set()
     for match in REFERENCE.finditer(text):
         name = match.group(1) or match.group(2) or match.group(3)
-        if not name.startswith("__") and name not in BUILTINS:
+        if not name.startswith("__") and (builtins or name not in BUILTINS):
             names.add(name)
     return names
 

@@ -43,14 +43,14 @@ class BundleReport:
 
 
 def build_inputs(dashboards_dir: Path | None, rules_dir: Path | None, alertmanager_file: Path | None,
-                 work_dir: Path | None = None, tree_root: Path = Path(".")) -> BuildInputs:
+                 work_dir: Path | None = None, tree_root: Path = Path("."), slo_period: str = "30d") -> BuildInputs:
     """Where the dashboards/rules build output is: the given directories, else a fresh build of the
     as-code tree under tree_root (dashboards/, alerts/) into work_dir, else none."""
     if work_dir is not None:
         if dashboards_dir is None and (tree_root / DASHBOARDS_TREE).is_dir():
             dashboards_dir = build_dashboards(tree_root / DASHBOARDS_TREE, work_dir / "built-dashboards")
         if rules_dir is None and (tree_root / ALERTS_TREE).is_dir():
-            rules_dir = build_rules(tree_root / ALERTS_TREE, work_dir / "built-rules")
+            rules_dir = build_rules(tree_root / ALERTS_TREE, work_dir / "built-rules", slo_period)
     return BuildInputs(dashboards_dir, rules_dir, alertmanager_file)
 
 
@@ -67,13 +67,13 @@ def build_dashboards(tree: Path, out_dir: Path) -> Path:
     return out_dir
 
 
-def build_rules(tree: Path, out_dir: Path) -> Path:
+def build_rules(tree: Path, out_dir: Path, slo_period: str = "30d") -> Path:
     """`obskit alerts build` in-process: plain Prometheus rule files (the chart wraps them)."""
     from obskit.alerts.emit import BuildOptions
     from obskit.alerts.emit import build as build_rule_files
     from obskit.alerts.rulefiles import load_all, windows_dirs
 
-    rulesets = load_all([tree], windows_dirs([tree]))
+    rulesets = load_all([tree], windows_dirs([tree]), slo_period)
     build_rule_files(rulesets, BuildOptions(out=out_dir, format="rules"), root=tree.parent.resolve())
     return out_dir
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+from obskit.alerts.parts import slo_period
 from obskit.check import CheckOptions, PartResult
 from obskit.deploy import bundle, chart
 from obskit.deploy.profiles import profile_names
@@ -23,13 +24,18 @@ def run(options: CheckOptions) -> PartResult:
             result.problems.append(
                 Problem("deploy/helm-lint", Severity.error, message.message, f"{CHART}/{message.path}"))
     rendered = 0
+    failed: dict[str, list[str]] = {}  # render failure -> profiles
     with tempfile.TemporaryDirectory(prefix="obskit-check-deploy-") as tmp:
         # build the as-code tree once for every profile; when it does not build, the dashboards and
         # alerts parts already name each broken file, so say so once instead of per profile
         try:
-            inputs = bundle.build_inputs(None, None, None, Path(tmp) / "build", options.root)
+            inputs = bundle.build_inputs(None, None, None, Path(tmp) / "build", options.root,
+                                         slo_period(options.config))
         except ObskitError:
-            result.input_errors.append("not rendered: the as-code tree does not build (see the parts above)")
+            # a finding, said once, not an input error of its own: the dashboards/alerts parts name the broken
+            # file (exit 2 when it does not load; exit 1 for a lint finding, which must not become exit 2 here)
+            result.problems.append(Problem("deploy/tree", Severity.error, "not rendered: the as-code tree does not "
+                                           "build (see the parts above)", str(options.root)))
             result.summary = "skipped: the as-code tree does not build"
             return result
         for name in profile_names():
@@ -38,7 +44,11 @@ def run(options: CheckOptions) -> PartResult:
             try:
                 stack = render_stack(stack_options, Path(tmp) / name)
             except ObskitError as exc:
-                result.input_errors.append(f"profile {name}: {exc.message}")
+                # the tree's content, not its loading, stopped the render (e.g. a dashboard without uid, which
+                # the dashboards part reports as a finding): a finding here too, said once for all profiles
+                message = exc.message.replace(str(Path(tmp) / "build" / "built-dashboards"),
+                                              str(options.root / "dashboards"))
+                failed.setdefault(message, []).append(name)
                 continue
             rendered += len(stack.rendering.manifests)
             profile_file = f"obskit/deploy/profiles/{name}.yaml"
@@ -46,5 +56,8 @@ def run(options: CheckOptions) -> PartResult:
             result.problems += [
                 Problem("deploy/kubernetes-schema", Severity.error, f"{v.object}: {v.message}", profile_file,
                         context=f"Kubernetes {v.kubernetes_version}") for v in stack.violations]
+    for message, names in failed.items():
+        result.problems.append(Problem("deploy/render", Severity.error, f"not rendered ({', '.join(names)}): "
+                                       f"{message}", str(options.root)))
     result.summary = f"{len(profile_names())} profiles, {rendered} objects rendered, {len(result.problems)} problems"
     return result

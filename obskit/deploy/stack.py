@@ -25,6 +25,7 @@ class StackOptions:
     alertmanager_file: Path | None = None
     chart_dir: Path = chart.CHART_DIR
     tree_root: Path = Path(".")  # holds dashboards/ and alerts/, built in-process when no dirs are given
+    slo_period: str = "30d"  # alerts.slo_period: SLO period of specs that give none
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ def render_stack(options: StackOptions, work_dir: Path, *, validate: bool = True
     profile = load_profile(options.profile)
     values = compose_values(profile, options.values_files)
     inputs = bundle.build_inputs(options.dashboards_dir, options.rules_dir, options.alertmanager_file, work_dir,
-                                 options.tree_root)
+                                 options.tree_root, options.slo_period)
     report = bundle.bundle(options.chart_dir, work_dir, inputs)
     rendering = chart.render(values, release=options.release, namespace=options.namespace,
                              chart_dir=report.chart_dir)

@@ -6,17 +6,26 @@ from dataclasses import dataclass, field
 
 from obskit.alerts.lint.absent_for import AbsentFor
 from obskit.alerts.lint.alert_annotations import AlertAnnotations
+from obskit.alerts.lint.alert_comparison import AlertComparison
 from obskit.alerts.lint.alert_for import AlertFor
+from obskit.alerts.lint.alert_for_value import AlertForValue
 from obskit.alerts.lint.alert_name import AlertName
 from obskit.alerts.lint.alert_runbook import AlertRunbook
 from obskit.alerts.lint.alert_severity import AlertSeverity
 from obskit.alerts.lint.base import Check, LintContext, LintOptions
+from obskit.alerts.lint.disable import suppressor
 from obskit.alerts.lint.duplicates import Duplicates
+from obskit.alerts.lint.group_names import GroupNames
+from obskit.alerts.lint.label_name import LabelName
+from obskit.alerts.lint.promql_impossible import PromqlImpossible
+from obskit.alerts.lint.promql_regexp import PromqlRegexp
 from obskit.alerts.lint.promql_syntax import PromqlSyntax
 from obskit.alerts.lint.rate_counter import RateCounter
 from obskit.alerts.lint.rate_window import RateWindow
 from obskit.alerts.lint.record_name import RecordName
+from obskit.alerts.lint.rule_dropped_labels import RuleDroppedLabels
 from obskit.alerts.lint.series_exist import SeriesExist
+from obskit.alerts.lint.template_labels import TemplateDroppedLabels
 from obskit.alerts.lint.templates import TemplateSyntax
 from obskit.alerts.model import RuleSet
 from obskit.errors import BackendError, InputError
@@ -24,7 +33,8 @@ from obskit.lint import Problem, sort_problems
 
 CHECKS: list[type[Check]] = [
     PromqlSyntax, AlertSeverity, AlertAnnotations, AlertRunbook, AlertName, AlertFor, RateWindow, AbsentFor,
-    Duplicates, TemplateSyntax, RecordName, SeriesExist, RateCounter,
+    Duplicates, TemplateSyntax, RecordName, SeriesExist, RateCounter, AlertComparison, AlertForValue,
+    PromqlRegexp, LabelName, PromqlImpossible, TemplateDroppedLabels, RuleDroppedLabels, GroupNames,
 ]
 CHECK_IDS = sorted(c.id for c in CHECKS)
 
@@ -62,6 +72,8 @@ def lint(rulesets: list[RuleSet], options: LintOptions) -> LintReport:
                 break
     # an SLO query written once feeds seven SLI rules: report each problem once
     unique: dict[tuple, Problem] = {}
+    suppressed = suppressor(rulesets)
+    report.problems = [p for p in report.problems if not suppressed(p)]
     for problem in report.problems:
         unique.setdefault((problem.check, problem.file, problem.line, problem.column, problem.message), problem)
     report.problems = sort_problems(unique.values())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, ClassVar
 
 import promql_parser
@@ -57,7 +58,9 @@ class Check:
                        source_line=origin.text)
 
 
+@lru_cache(maxsize=8192)
 def parse(expr: str) -> Any | None:
+    """The PromQL AST of ``expr`` (None when it does not parse); cached: every check walks the same rules."""
     try:
         return promql_parser.parse(expr)
     except (ValueError, TypeError):

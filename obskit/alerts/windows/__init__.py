@@ -1,8 +1,12 @@
 """Burn-rate window catalogues as data: one YAML file per SLO period (google-30d.yaml, google-28d.yaml).
 
 The catalogues shipped here are the single source; a project may add its own in ``alerts/windows/``
-(same format; a catalogue for the same period replaces the built-in one). Factors are exact fractions:
+(a catalogue for the same period replaces the built-in one). Factors are exact fractions:
 ``error_budget_percent / 100 * period / long_window``.
+
+Two formats are read: obskit's ``kind: BurnRateWindows`` and Sloth's ``AlertWindows`` object
+(``apiVersion: sloth.slok.dev/v1``, ``spec.sloPeriod``, ``errorBudgetPercent``/``shortWindow``/``longWindow``),
+so a team's existing Sloth catalogues work unchanged.
 """
 
 from __future__ import annotations
@@ -53,6 +57,11 @@ class WindowCatalog:
         return sorted(names, key=parse_duration)
 
 
+SLOTH_API = "sloth.slok.dev/v1"
+# (obskit field, Sloth field) in one window entry
+_FIELDS = {"error_budget_percent": "errorBudgetPercent", "short": "shortWindow", "long": "longWindow"}
+
+
 def load_catalog(path: Path) -> WindowCatalog:
     doc = load_yaml(path)
     data = doc.data
@@ -61,33 +70,50 @@ def load_catalog(path: Path) -> WindowCatalog:
         o = doc.origin(key)
         return InputError(f"{o.file}:{o.line}:{o.column}: {message}")
 
-    if not isinstance(data, dict) or data.get("kind") != "BurnRateWindows":
-        raise fail((), "expected `kind: BurnRateWindows`")
-    unknown = set(data) - {"kind", "name", "period", *SEVERITIES}
+    sloth = isinstance(data, dict) and data.get("kind") == "AlertWindows"
+    if not isinstance(data, dict) or data.get("kind") not in ("BurnRateWindows", "AlertWindows"):
+        raise fail((), f"expected `kind: BurnRateWindows` or Sloth's `kind: AlertWindows` ({SLOTH_API})")
+    base: tuple = ()
+    if sloth:
+        unknown = set(data) - {"apiVersion", "kind", "metadata", "spec"}
+        if data.get("apiVersion") != SLOTH_API:
+            raise fail(("apiVersion",), f"apiVersion {data.get('apiVersion')!r}: expected {SLOTH_API}")
+        base, body, period_key = ("spec",), data.get("spec"), "sloPeriod"
+        if not isinstance(body, dict):
+            raise fail(base, "spec must be a mapping")
+        unknown |= set(body) - {period_key, *SEVERITIES}
+    else:
+        body, period_key = data, "period"
+        unknown = set(data) - {"kind", "name", "period", *SEVERITIES}
     if unknown:
         raise fail((sorted(unknown)[0],), f"unknown field {sorted(unknown)[0]!r}")
+    period = str(body.get(period_key, ""))
     try:
-        parse_duration(data.get("period", ""))
+        parse_duration(period)
     except ValueError as exc:
-        raise fail(("period",), f"period: {exc}") from None
+        raise fail((*base, period_key), f"{period_key}: {exc}") from None
+    names = {ours: (theirs if sloth else ours) for ours, theirs in _FIELDS.items()}
     windows = []
     for severity in SEVERITIES:
         for speed in SPEEDS:
-            raw = (data.get(severity) or {}).get(speed)
-            if not isinstance(raw, dict) or set(raw) != {"error_budget_percent", "long", "short"}:
-                raise fail((severity, speed), f"{severity}.{speed} needs error_budget_percent, long and short")
+            key = (*base, severity, speed)
+            raw = (body.get(severity) or {}).get(speed)
+            if not isinstance(raw, dict) or set(raw) != set(names.values()):
+                raise fail(key, f"{severity}.{speed} needs {names['error_budget_percent']}, {names['long']} and "
+                           f"{names['short']}")
             try:
-                short, long = parse_duration(raw["short"]), parse_duration(raw["long"])
+                short, long = parse_duration(raw[names["short"]]), parse_duration(raw[names["long"]])
             except ValueError as exc:
-                raise fail((severity, speed), str(exc)) from None
+                raise fail(key, str(exc)) from None
             if short >= long:
-                raise fail((severity, speed, "short"), "the short window must be shorter than the long window")
-            percent = Decimal(str(raw["error_budget_percent"]))
+                raise fail((*key, names["short"]), "the short window must be shorter than the long window")
+            percent = Decimal(str(raw[names["error_budget_percent"]]))
             if not 0 < percent <= 100:
-                raise fail((severity, speed, "error_budget_percent"), "error_budget_percent must be in (0, 100]")
-            windows.append(BurnWindow(severity, speed, str(raw["short"]), str(raw["long"]), percent,
-                                      str(data["period"])))
-    return WindowCatalog(str(data.get("name") or path.stem), str(data["period"]), str(path), tuple(windows))
+                raise fail((*key, names["error_budget_percent"]), "the error budget percent must be in (0, 100]")
+            windows.append(BurnWindow(severity, speed, str(raw[names["short"]]), str(raw[names["long"]]), percent,
+                                      period))
+    name = str((data.get("name") if not sloth else (data.get("metadata") or {}).get("name")) or path.stem)
+    return WindowCatalog(name, period, str(path), tuple(windows))
 
 
 def catalogs(extra_dirs: list[Path] | None = None) -> dict[int, WindowCatalog]:

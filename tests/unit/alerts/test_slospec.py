@@ -8,7 +8,7 @@ from fractions import Fraction
 import pytest
 
 from obskit.alerts.slo import exact
-from obskit.alerts.slospec import parse_spec
+from obskit.alerts.slodocs import parse_spec
 from obskit.alerts.windows import catalog_for
 from obskit.alerts.yamlsource import parse_yaml
 from obskit.errors import InputError
@@ -184,9 +184,12 @@ def test_openslo_multi_document_file(tmp_path) -> None:
     ruleset = load_source(path)
     assert ruleset is not None and ruleset.kind == "slo"
     assert [g.name for g in ruleset.groups][0] == "sloth-slo-sli-recordings-checkout-avail"
-    path.write_text(OPENSLO_STREAM + "---\napiVersion: openslo/v1\nkind: AlertPolicy\nmetadata: {name: x}\n")
-    with pytest.raises(InputError, match=r"checkout.openslo.yaml:19:1: OpenSLO kind 'AlertPolicy' is not supported"):
+    path.write_text(OPENSLO_STREAM + "---\napiVersion: openslo/v1\nkind: AlertDraft\nmetadata: {name: x}\n")
+    with pytest.raises(InputError, match=r"checkout.openslo.yaml:20:7: OpenSLO kind 'AlertDraft' is not supported"):
         load_source(path)
-    path.write_text(OPENSLO_STREAM + "---\ngroups: []\n")
-    with pytest.raises(InputError, match="multi-document files are read for OpenSLO only"):
-        load_source(path)
+    # an unreferenced AlertPolicy, a plain rule group and a trailing `---` sit beside the SLO
+    path.write_text(OPENSLO_STREAM + "---\napiVersion: openslo/v1\nkind: AlertPolicy\nmetadata: {name: x}\n"
+                    "---\ngroups: [{name: extra, rules: [{record: 'a:b:c', expr: up}]}]\n---\n")
+    ruleset = load_source(path)
+    assert ruleset is not None and ruleset.groups[-1].name == "extra"
+    assert ruleset.groups[-1].rules[0].key == (3, "groups", 0, "rules", 0)

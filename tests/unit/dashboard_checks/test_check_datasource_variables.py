@@ -60,3 +60,24 @@ def test_stack_uids_are_known_and_match_the_chart(repo_root) -> None:
         p = panel()
         p["datasource"] = {"type": "prometheus", "uid": uid}
         assert run(DatasourceCheck, [as_json_dashboard(dashboard_data(panels=[p]))]) == []
+
+
+def test_variable_used_only_as_a_query_interval_is_used() -> None:
+    p = panel()
+    p["targets"][0]["interval"] = "$interval"
+    data = dashboard_data(panels=[p], variables=[{"name": "datasource", "type": "datasource"},
+                                                 {"name": "interval", "type": "interval", "query": "1m,5m"}])
+    assert run(VariablesCheck, [as_json_dashboard(data)]) == []
+    p["targets"][0]["interval"] = ""
+    [problem] = run(VariablesCheck, [as_json_dashboard(data)])
+    assert "'interval' is defined but never used" in problem.message
+
+
+def test_undefined_variable_is_located_at_its_use_not_inside_a_longer_name() -> None:
+    data = dashboard_data(panels=[panel(expr='node_load1{instance="$node"}')],
+                          variables=[{"name": "datasource", "type": "datasource"},
+                                     {"name": "nodes", "type": "custom", "query": "a"}])
+    dash = as_json_dashboard(data)
+    problems = [p for p in run(VariablesCheck, [dash]) if "$node is used" in p.message]
+    assert len(problems) == 1 and "$node" in (problems[0].source_line or "")
+    assert '"nodes"' not in (problems[0].source_line or "")

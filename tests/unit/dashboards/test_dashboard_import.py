@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ def test_round_trip(fixture: Path, tmp_path: Path) -> None:
     original = json.loads(fixture.read_text())
     code = to_python(original, fixture.name)
     ast.parse(code)
-    assert "db.Dashboard(" in code and "db.Panel()" in code
+    assert "db.Dashboard(" in code and re.search(r"\b(db|[a-z]+)\.Panel\(\)", code)
     target = tmp_path / f"{fixture.stem}.dashboard.py"
     target.write_text(code)
     [dash] = load_file(target)
