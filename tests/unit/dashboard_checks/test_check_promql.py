@@ -36,7 +36,7 @@ def test_rate_window_good() -> None:
 
 def test_rate_window_too_short() -> None:
     [problem] = run(RateWindowCheck, one("rate(x[20s])"))
-    assert "20s is shorter than 2x the scrape interval (30s)" in problem.message
+    assert "20s is shorter than 2x the 30s scrape interval (60s)" in problem.message
     assert run(RateWindowCheck, one("rate(x[20s])"), scrape_interval_seconds=10) == []
 
 
