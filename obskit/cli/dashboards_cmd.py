@@ -67,13 +67,18 @@ def build(
                                              "(default: dashboards/generated).")] = None,
     fmt: Annotated[BuildFormat, typer.Option("--format", help="json (dashboard files) or configmap "
                                              "(one Grafana-sidecar ConfigMap per dashboard).")] = BuildFormat.json,
+    clean: Annotated[bool, typer.Option("--clean", help="Also delete output files that no source dashboard "
+                                        "makes any more (orphans). Needs the whole dashboards directory.")] = False,
 ) -> None:
     """Build every dashboard into deterministic files (sorted keys, indent 2, trailing newline)."""
-    from obskit.dashboards.emit import outputs
+    from obskit.dashboards.emit import orphans, outputs, prune
     from obskit.dashboards.emit import write as write_files
     from obskit.dashboards.model import BUILD_DIR, load
 
     chosen = _paths(paths)
+    if clean and not (len(chosen) == 1 and chosen[0].is_dir()):
+        raise InputError("--clean needs the whole dashboards directory (one directory, not files): otherwise the "
+                         "output of dashboards not given would look orphaned")
     loaded = load(chosen)
     out_dir = out or (chosen[0] / BUILD_DIR if chosen[0].is_dir() else Path("dashboards") / BUILD_DIR)
     try:
@@ -85,6 +90,18 @@ def build(
             write(f"warning: {item.warning}\n", stderr=True)
     written = write_files(outs, out_dir)
     write(f"built {len(written)} {fmt.value} file(s) in {out_dir}\n")
+    if clean and loaded.errors:
+        write("not cleaning: some dashboards failed to load, so their output is kept\n", stderr=True)
+    elif clean:
+        stale = orphans(out_dir, written, fmt.value)
+        prune(out_dir, stale)
+        for path in stale:
+            write(f"removed {path} (no source dashboard)\n")
+    elif len(chosen) == 1 and chosen[0].is_dir() and not loaded.errors:
+        stale = orphans(out_dir, written, fmt.value)
+        if stale:
+            write(f"note: {len(stale)} file(s) in {out_dir} have no source dashboard (e.g. {stale[0]}); "
+                  "`obskit dashboards build --clean` deletes them\n", stderr=True)
     _report_load_errors(loaded.errors)
     if loaded.errors:
         raise typer.Exit(EXIT_USAGE)
