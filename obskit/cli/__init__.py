@@ -90,6 +90,9 @@ app.add_typer(config_cmd.app, name="config")
 
 def main() -> None:
     """Console-script entry point: maps errors to exit codes, tracebacks only with --debug."""
+    from obskit.cli.argv import normalize
+
+    sys.argv[1:] = normalize(sys.argv[1:])
     try:
         app()
     except ObskitError as exc:
