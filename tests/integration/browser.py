@@ -30,7 +30,7 @@ class PageResult:
 
 
 def load(page: Path, screenshot: Path, wait: float = 1.0, evaluate: dict[str, str] | None = None,
-         height: int = 1400) -> PageResult:
+         height: int = 1400, width: int = 1000) -> PageResult:
     """Open ``page``; ``evaluate`` maps names to JavaScript expressions whose (JSON-able) values are returned."""
     profile = tempfile.mkdtemp(prefix="obskit-chromium-")
     proc = subprocess.Popen([CHROMIUM, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
@@ -55,7 +55,7 @@ def load(page: Path, screenshot: Path, wait: float = 1.0, evaluate: dict[str, st
         call("Runtime.enable")
         call("Log.enable")
         call("Page.enable")
-        call("Emulation.setDeviceMetricsOverride", width=1000, height=height, deviceScaleFactor=1, mobile=False)
+        call("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1, mobile=False)
         call("Page.navigate", url=page.resolve().as_uri())
         deadline = time.monotonic() + wait
         ws.settimeout(0.2)

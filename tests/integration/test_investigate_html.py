@@ -50,6 +50,13 @@ BOXES = """JSON.stringify(Array.from(document.querySelectorAll('svg.chart')).map
 }))"""
 
 
+TIMESTAMP_LINES = """JSON.stringify(Array.from(document.querySelectorAll('td.ts')).map(function (td) {
+  var range = document.createRange(); range.selectNodeContents(td);
+  var tops = {}; Array.from(range.getClientRects()).forEach(function (r) { tops[Math.round(r.top)] = 1; });
+  return Object.keys(tops).length;
+}))"""
+
+
 def _hex(color: str) -> tuple[int, int, int]:
     return int(color[1:3], 16), int(color[3:5], 16), int(color[5:7], 16)
 
@@ -86,3 +93,7 @@ def test_screenshot_shows_the_baseline_period_before_the_window(tmp_path: Path) 
         assert sum(_near(p, _hex(html.BASELINE_FILL)) for p in baseline_pixels) >= 2, baseline_pixels
         assert any(_near(p, _hex(html.WINDOW_FILL)) for p in window_pixels), window_pixels
         assert cy + 10 < image.height
+    # every timestamp cell (timeline, suspect onsets) renders on one line, on a narrow screen too
+    narrow = load(page, tmp_path / "narrow.png", evaluate={"lines": TIMESTAMP_LINES}, width=560)
+    lines = json.loads(str(narrow.values["lines"]))
+    assert len(lines) >= 2 and set(lines) == {1}, lines
