@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from obskit.alerts.parse_errors import locate
+from obskit.promql_errors import locate
 
 
 def _timed(args: list[str], cwd: Path) -> tuple[float, int]:

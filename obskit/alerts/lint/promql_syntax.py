@@ -14,8 +14,8 @@ import promql_parser
 
 from obskit.alerts.lint.base import Check, LintContext, Rule
 from obskit.alerts.model import RuleSet
-from obskit.alerts.parse_errors import locate
 from obskit.lint import Problem, Severity
+from obskit.promql_errors import locate
 
 
 class PromqlSyntax(Check):

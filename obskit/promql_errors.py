@@ -3,7 +3,9 @@
 promql-parser (used for the lint) tells that an expression is invalid but not where. promtool does: all
 failing expressions of a run go into one temporary rule file, ``promtool check rules`` parses them with
 Prometheus' parser, and its ``could not parse expression: LINE:COL: parse error: MSG`` is read back per
-rule. Without promtool the caller falls back to promql-parser's message.
+rule. Without promtool the caller falls back to promql-parser's message. Used by the promql/syntax checks
+of both linters (alerts: the column points at the position; dashboards: after Grafana macros are
+substituted, the position is mapped back to the query as written).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from obskit.alerts.emit import dump_yaml
+import yaml
 
 _LINE = re.compile(r'rule (?P<index>\d+), "[^"]*": could not parse expression: (?P<line>\d+):(?P<col>\d+): '
                    r"parse error: (?P<msg>.*)$")
@@ -46,7 +48,8 @@ def locate(exprs: list[str]) -> dict[int, ParseError] | None:
     rules = [{"record": f"obskit:parse:check{i}", "expr": expr} for i, expr in enumerate(exprs)]
     with tempfile.TemporaryDirectory(prefix="obskit-parse-") as tmp:
         path = Path(tmp) / "exprs.yaml"
-        path.write_text(dump_yaml({"groups": [{"name": "obskit-parse", "rules": rules}]}), encoding="utf-8")
+        path.write_text(yaml.safe_dump({"groups": [{"name": "obskit-parse", "rules": rules}]}, sort_keys=True,
+                                       allow_unicode=True, width=10_000), encoding="utf-8")
         try:
             done = subprocess.run([promtool, "check", "rules", str(path)], capture_output=True, text=True,
                                   timeout=TIMEOUT)
