@@ -51,6 +51,18 @@ def test_init_then_check_passes_and_init_is_idempotent(scaffold: Path) -> None:
     assert "overwritten obskit.yaml" in forced.stdout and "- name: checkout\n" in (scaffold / "obskit.yaml").read_text()
 
 
+def test_check_offline_with_an_unreachable_prometheus(scaffold: Path) -> None:
+    config = scaffold / "obskit.yaml"
+    config.write_text(config.read_text().replace("# prometheus:\n#   url: https://prometheus.example:9090",
+                                                 "prometheus:\n  url: http://127.0.0.1:9"))
+    online = _obskit("check", "--only", "dashboards", "--only", "alerts", cwd=scaffold)
+    assert online.returncode == 3 and "connection refused" in online.stdout + online.stderr
+    offline = _obskit("check", "--offline", cwd=scaffold)
+    assert offline.returncode == 0, offline.stdout + offline.stderr
+    assert "skipped online checks (--offline): online/rate-counter, online/series, promql/metric-exists" in \
+        offline.stdout
+
+
 def test_init_refuses_a_bad_service_name(tmp_path: Path) -> None:
     done = _obskit("init", "x", "--service", 'a"b', cwd=tmp_path)
     assert done.returncode == 2 and "expected a lower-case DNS label" in done.stderr
