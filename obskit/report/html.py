@@ -87,8 +87,8 @@ def _chart(name: str, title: str, factor: float, series: list[Series], report: R
     def x(ts: float) -> float:
         return round(PAD + (min(max(ts, start), end) - start) / (end - start) * (W - 2 * PAD), 1)
 
-    def y(v: float) -> float:
-        return round(H - PAD / 2 - v / top * (H - PAD), 1)
+    def y(v: float) -> float:  # 20 % headroom: the band labels and onset labels stay readable above the lines
+        return round(H - PAD / 2 - v / (top * 1.2) * (H - PAD), 1)
 
     base, win = report.baseline, report.window
     parts = [f'<svg class="chart" data-chart="{_esc(name)}" viewBox="0 0 {W} {H}" width="100%" role="img" '
