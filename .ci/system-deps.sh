@@ -19,5 +19,20 @@ sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
 echo "obskit: installing ${need[*]} with apt-get" >&2
 export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+# Another apt or dpkg (unattended-upgrades, a second `make test`) may hold the locks: wait for it instead of
+# failing at once. DPkg::Lock::Timeout covers dpkg's lock; the retry covers apt's list lock during update.
+apt_get() {
+  local tries=0 log
+  log=$(mktemp)
+  until $sudo apt-get -o DPkg::Lock::Timeout=600 "$@" 2>"$log"; do
+    if ! grep -qiE "could not get lock|unable to acquire|is another process using it" "$log" || [ $tries -ge 60 ]; then
+      cat "$log" >&2; rm -f "$log"; return 1
+    fi
+    tries=$((tries + 1))
+    echo "obskit: apt is busy (another process holds its lock); waiting 10 s ($tries/60)" >&2
+    sleep 10
+  done
+  rm -f "$log"
+}
+apt_get update -qq
+apt_get install -y -qq --no-install-recommends "${need[@]}" >/dev/null

@@ -19,6 +19,7 @@ class CheckOptions:
     root: Path  # the as-code tree (contains dashboards/, alerts/)
     prometheus_url: str | None = None  # enables online checks
     config: object | None = None  # obskit.config.Config when loaded
+    offline_reason: str = "no Prometheus URL"  # why online checks are skipped when prometheus_url is None
 
 
 @dataclass
@@ -28,6 +29,7 @@ class PartResult:
     input_errors: list[str] = field(default_factory=list)  # files that could not be loaded at all
     backend_errors: list[str] = field(default_factory=list)  # e.g. promtool or Prometheus failed
     summary: str = ""  # one line for people: "12 dashboards, 0 errors, 2 warnings"
+    skipped_online: list[str] = field(default_factory=list)  # ids of online checks not run (no URL, --offline)
 
     @property
     def exit_code(self) -> int:

@@ -14,15 +14,22 @@ from obskit.lint import Problem, Severity
 
 def lint_options(config: object | None, prometheus_url: str | None = None,
                  disable: list[str] | None = None) -> LintOptions:
+    """Alerts lint options from obskit.yaml: the shared `lint:` section plus `alerts.lint`."""
+    from obskit.alerts.lint import CHECK_IDS
+    from obskit.lintpolicy import policy_from
+
     config = getattr(config, "config", config)  # a LoadedConfig or a Config
+    policy = policy_from(config)
     settings = getattr(getattr(config, "alerts", None), "lint", None)
     options = LintOptions(prometheus_url=prometheus_url,
-                          prometheus_config=getattr(config, "prometheus", None))
+                          prometheus_config=getattr(config, "prometheus", None), policy=policy)
+    options.scrape_interval = policy.scrape_interval
+    options.disable = policy.disabled_for(CHECK_IDS)
     if settings is not None:
         options.severities = tuple(settings.severities)
         options.require_for = settings.require_for
-        options.scrape_interval = settings.scrape_interval
-        options.disable = set(settings.disable)
+        options.scrape_interval = settings.scrape_interval or policy.scrape_interval
+        options.disable |= set(settings.disable)
         options.record_name_allow = tuple(settings.record_name_allow)
     options.disable |= set(disable or [])
     return options
@@ -53,11 +60,12 @@ def lint_part(options: CheckOptions) -> PartResult:
         return result
     result.problems = report.problems
     result.backend_errors = report.backend_errors
+    result.skipped_online = list(report.skipped)
     rules = sum(len(rs.rules()) for rs in rulesets)
     errors = sum(p.severity is Severity.error for p in report.problems)
     warnings = sum(p.severity is Severity.warning for p in report.problems)
     skipped = (", online checks incomplete (Prometheus failed)" if report.backend_errors
-               else ", online checks skipped (no Prometheus URL)" if report.skipped else "")
+               else f", online checks skipped ({options.offline_reason})" if report.skipped else "")
     result.summary = f"{len(rulesets)} files, {rules} rules, {errors} errors, {warnings} warnings{skipped}"
     return result
 

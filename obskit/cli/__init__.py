@@ -21,6 +21,7 @@ from obskit.cli import (
     demo_cmd,
     deploy_cmd,
     doctor_cmd,
+    init_cmd,
     investigate_cmd,
     local_cmd,
     logs_cmd,
@@ -80,6 +81,7 @@ app.add_typer(local_cmd.app, name="local")
 app.add_typer(dashboards_cmd.app, name="dashboards")
 app.add_typer(alerts_cmd.app, name="alerts")
 app.command("check", help=check_cmd.HELP, epilog=EPILOG)(check_cmd.check)
+app.command("init", help=init_cmd.HELP, epilog=EPILOG)(init_cmd.init)
 # the stack and its health
 app.add_typer(deploy_cmd.app, name="deploy")
 app.command("doctor", epilog=EPILOG)(doctor_cmd.doctor)
@@ -88,6 +90,9 @@ app.add_typer(config_cmd.app, name="config")
 
 def main() -> None:
     """Console-script entry point: maps errors to exit codes, tracebacks only with --debug."""
+    from obskit.cli.argv import normalize
+
+    sys.argv[1:] = normalize(sys.argv[1:])
     try:
         app()
     except ObskitError as exc:

@@ -92,12 +92,13 @@ def check(
     from obskit.alerts.lint import lint
     from obskit.alerts.parts import lint_options
     from obskit.alerts.rulefiles import load_all, windows_dirs
+    from obskit.cli.online import choose_prometheus
 
-    loaded = state.config({"prometheus.url": prometheus})
-    config = loaded.config
+    choice = choose_prometheus(prometheus, offline)
+    config = choice.loaded.config
     roots = _paths(paths, config)
     rulesets = load_all(roots, windows_dirs(roots), config.alerts.slo_period)
-    url = None if offline else config.prometheus.url
+    url = choice.url
     report = lint(rulesets, lint_options(config, url, disable))
     if fmt is CheckFormat.json:
         sys.stdout.write(scrub(render_json(report.problems)))
@@ -108,7 +109,7 @@ def check(
         rules = sum(len(rs.rules()) for rs in rulesets)
         summary = f"{len(rulesets)} files, {rules} rules, {len(report.problems)} problems"
         if report.skipped:
-            summary += f"; online checks skipped (no --prometheus): {', '.join(report.skipped)}"
+            summary += f"; skipped online checks ({choice.reason}): {', '.join(report.skipped)}"
         show(summary, stderr=True)
     for message in report.backend_errors:
         show(f"[red]{message}[/]", stderr=True)

@@ -9,9 +9,9 @@ from typing import Annotated
 import typer
 
 from obskit.check import PARTS, CheckOptions, overall_exit_code, run_check
-from obskit.cli import state as cli_state
 from obskit.cli.lint_output import LintFormat, github_annotation, render_problems, write
-from obskit.lint import sort_problems
+from obskit.cli.online import choose_prometheus
+from obskit.lint import gh_escape, sort_problems
 
 HELP = ("Check the as-code tree (dashboards/, alerts/, ...) the way CI should: every part loads, lints and "
         "builds clean. Exit codes: 0 ok; 1 lint errors; 2 input error (a file cannot be loaded); "
@@ -21,7 +21,9 @@ HELP = ("Check the as-code tree (dashboards/, alerts/, ...) the way CI should: e
 def check(
     root: Annotated[Path, typer.Argument(help="The repository root holding dashboards/ and alerts/.")] = Path("."),
     prometheus: Annotated[str | None, typer.Option("--prometheus", help="Prometheus URL: enables online checks "
-                                                   "(default: prometheus.url from config).")] = None,
+                                                   "(default: prometheus.url from config; '' for none).")] = None,
+    offline: Annotated[bool, typer.Option("--offline", help="Skip the online checks (those that query "
+                                          "Prometheus) even when a URL is configured; they are listed.")] = False,
     fmt: Annotated[LintFormat, typer.Option("--format", help="text, json or github (annotations).")] =
     LintFormat.text,
     only: Annotated[list[str] | None, typer.Option("--only", help="Run only this part (repeatable): "
@@ -41,19 +43,22 @@ def check(
         from obskit.errors import InputError
 
         raise InputError(f"{root}: not a directory; expected the repository root holding dashboards/ and alerts/")
-    loaded = cli_state.config({"prometheus.url": prometheus} if prometheus else None)
-    url = str(loaded.config.prometheus.url) if loaded.config.prometheus.url else None
-    options = CheckOptions(root=root, prometheus_url=url, config=loaded.config)
+    choice = choose_prometheus(prometheus, offline)
+    options = CheckOptions(root=root, prometheus_url=choice.url, config=choice.loaded.config,
+                           offline_reason=choice.reason)
     results = run_check(options, only=only)
     code = overall_exit_code(results)
     problems = sort_problems(p for r in results for p in r.problems)
     verdict = "ok" if code == 0 else f"failed (exit {code})"
+    skipped = sorted({check for r in results for check in r.skipped_online})
     if fmt is LintFormat.json:
         data = {
             "exit_code": code,
             "parts": [{"name": r.name, "summary": r.summary, "exit_code": r.exit_code,
                        "problems": [p.to_dict() for p in sort_problems(r.problems)],
-                       "input_errors": r.input_errors, "backend_errors": r.backend_errors} for r in results],
+                       "input_errors": r.input_errors, "backend_errors": r.backend_errors,
+                       "skipped_online": sorted(r.skipped_online)} for r in results],
+            "skipped_online": {"checks": skipped, "reason": choice.reason} if skipped else None,
         }
         write(json.dumps(data, indent=2, sort_keys=True) + "\n")
         raise typer.Exit(code)
@@ -63,6 +68,9 @@ def check(
             out.append(github_annotation("error", err) + "\n" if fmt is LintFormat.github else f"{err}\n")
         for err in r.backend_errors:
             out.append(github_annotation("warning", err) + "\n" if fmt is LintFormat.github else f"backend: {err}\n")
+    if skipped:
+        note = f"skipped online checks ({choice.reason}): {', '.join(skipped)}"
+        out.append(f"::notice::{gh_escape(note)}\n" if fmt is LintFormat.github else f"{note}\n")
     parts = "; ".join(f"{r.name}: {r.summary}" for r in results) or "no parts ran"
     out.append(f"obskit check: {verdict} — {parts}\n")
     write("".join(out))

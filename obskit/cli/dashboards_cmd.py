@@ -67,13 +67,18 @@ def build(
                                              "(default: dashboards/generated).")] = None,
     fmt: Annotated[BuildFormat, typer.Option("--format", help="json (dashboard files) or configmap "
                                              "(one Grafana-sidecar ConfigMap per dashboard).")] = BuildFormat.json,
+    clean: Annotated[bool, typer.Option("--clean", help="Also delete output files that no source dashboard "
+                                        "makes any more (orphans). Needs the whole dashboards directory.")] = False,
 ) -> None:
     """Build every dashboard into deterministic files (sorted keys, indent 2, trailing newline)."""
-    from obskit.dashboards.emit import outputs
+    from obskit.dashboards.emit import orphans, outputs, prune
     from obskit.dashboards.emit import write as write_files
     from obskit.dashboards.model import BUILD_DIR, load
 
     chosen = _paths(paths)
+    if clean and not (len(chosen) == 1 and chosen[0].is_dir()):
+        raise InputError("--clean needs the whole dashboards directory (one directory, not files): otherwise the "
+                         "output of dashboards not given would look orphaned")
     loaded = load(chosen)
     from_files = {Path(str(d.file)).resolve() for d in loaded.dashboards}
     failed = {Path(e.file).resolve() for e in loaded.errors}
@@ -92,45 +97,73 @@ def build(
             write(f"warning: {item.warning}\n", stderr=True)
     written = write_files(outs, out_dir)
     write(f"built {len(written)} {fmt.value} file(s) in {out_dir}\n")
+    if clean and loaded.errors:
+        write("not cleaning: some dashboards failed to load, so their output is kept\n", stderr=True)
+    elif clean:
+        stale = orphans(out_dir, written, fmt.value)
+        prune(out_dir, stale)
+        for path in stale:
+            write(f"removed {path} (no source dashboard)\n")
+    elif len(chosen) == 1 and chosen[0].is_dir() and not loaded.errors:
+        stale = orphans(out_dir, written, fmt.value)
+        if stale:
+            write(f"note: {len(stale)} file(s) in {out_dir} have no source dashboard (e.g. {stale[0]}); "
+                  "`obskit dashboards build --clean` deletes them\n", stderr=True)
     _report_load_errors(loaded.errors)
     if loaded.errors:
         raise typer.Exit(EXIT_USAGE)
+
+
+def _seconds(text: str | None) -> int | None:
+    """--scrape-interval: plain seconds or a Prometheus duration."""
+    if text is None:
+        return None
+    from obskit.alerts.duration import parse_duration
+
+    try:
+        seconds = int(text) if text.strip().isdigit() else parse_duration(text)
+    except ValueError as exc:
+        raise InputError(f"--scrape-interval: {exc}") from None
+    if seconds <= 0:
+        raise InputError(f"--scrape-interval: must be positive, got {text!r}")
+    return seconds
 
 
 @app.command()
 def check(
     paths: Paths = None,
     prometheus: Annotated[str | None, typer.Option("--prometheus", help="Prometheus URL: enables the online "
-                                                   "promql/metric-exists check (default: config).")] = None,
+                                                   "promql/metric-exists check (default: config; '' for "
+                                                   "none).")] = None,
+    offline: Annotated[bool, typer.Option("--offline", help="Skip the online checks even when a Prometheus URL "
+                                          "is configured.")] = False,
     fmt: Annotated[LintFormat, typer.Option("--format", help="text, json or github.")] = LintFormat.text,
-    scrape_interval: Annotated[int, typer.Option("--scrape-interval", help="Scrape interval in seconds; "
-                                                 "rate windows must be at least twice it.")] = 15,
+    scrape_interval: Annotated[str | None, typer.Option(
+        "--scrape-interval", help="Scrape interval (30s, 1m or seconds); rate windows must be at least twice it "
+        "(default: lint.scrape_interval from obskit.yaml, 30s).")] = None,
     datasource: Annotated[list[str] | None, typer.Option(
         "--datasource", help="A datasource uid that exists besides the stack's prometheus, logs, jaeger "
         "(repeatable).")] = None,
     disable: Annotated[list[str] | None, typer.Option("--disable", help="Turn a check off by id (repeatable), "
-                                                      "e.g. dashboard/variables.")] = None,
+                                                      "e.g. dashboard/variables; adds to lint.disable.")] = None,
 ) -> None:
     """Lint dashboards: uids, titles, panel ids, layout, datasources, variables, PromQL, stale build output."""
-    from obskit.dashboards.lint import LintOptions
-    from obskit.dashboards.lint.base import STACK_DATASOURCE_UIDS
-    from obskit.dashboards.part import lint_paths, prometheus_client
+    from obskit.cli.online import choose_prometheus
+    from obskit.dashboards.lint import skipped_online
+    from obskit.dashboards.part import lint_options, lint_paths
 
     chosen = _paths(paths)
-    loaded_config = cli_state.config({"prometheus.url": prometheus} if prometheus else None)
-    url = str(loaded_config.config.prometheus.url) if loaded_config.config.prometheus.url else None
-    options = LintOptions(scrape_interval_seconds=scrape_interval,
-                          known_datasources=set(STACK_DATASOURCE_UIDS) | set(datasource or []),
-                          prometheus_url=url, disabled=set(disable or []))
-    if url:
-        options.prometheus_client = prometheus_client(url, loaded_config.config)
+    choice = choose_prometheus(prometheus, offline)
+    options = lint_options(choice.loaded, choice.url, disable, _seconds(scrape_interval), datasource)
     run = lint_paths(chosen, options)
     write(render_problems(run.problems, fmt))
     _report_load_errors(run.loaded.errors)
     for err in run.backend_errors:
         error(err)
+    skipped = skipped_online(options)
     if fmt is LintFormat.text:
-        write(run.summary() + "\n", stderr=True)
+        extra = f"; skipped online checks ({choice.reason}): {', '.join(skipped)}" if skipped else ""
+        write(run.summary() + extra + "\n", stderr=True)
     from obskit.lint import has_errors
 
     if run.loaded.errors:

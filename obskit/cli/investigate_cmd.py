@@ -136,6 +136,7 @@ def investigate_command(
             console.print(_text(report, grafana))
             text = console.export_text()
         output.write_text(scrub(text), encoding="utf-8")
+        sys.stdout.write(f"wrote {output} ({fmt.value} report, {len(report.suspects)} suspects)\n")
     elif text is None:
         show(_text(report, grafana))
     else:

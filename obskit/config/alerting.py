@@ -14,8 +14,8 @@ class AlertsLintConfig(_Model):
 
     severities: list[str] = Field(default_factory=lambda: ["critical", "warning", "info"])
     require_for: bool = True
-    scrape_interval: str = "1m"
-    disable: list[str] = Field(default_factory=list)
+    scrape_interval: str | None = None  # older spelling of lint.scrape_interval; wins for alerts when set
+    disable: list[str] = Field(default_factory=list)  # added to lint.disable
     record_name_allow: list[str] = Field(default_factory=lambda: ["sloth_slo_info"])
 
 

@@ -237,7 +237,12 @@ def load_config(
 
     for var, (key, is_secret, is_list) in ENV_VARS.items():
         raw = env.get(var)
-        if raw is None or raw == "":
+        if raw is None:
+            continue
+        if raw == "":
+            if key[-1] in ("url", "urls"):  # an empty URL variable means "none", over the file's value
+                _set(tree, key, [] if is_list else None)
+                origins[_dotted(key)] = f"env {var} (empty: none)"
             continue
         value: Any = raw
         if is_secret:

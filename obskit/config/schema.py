@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from obskit.config.alerting import AlertsConfig
 from obskit.config.base import TLS, Auth, Secret, Url, _Model
+from obskit.config.lint import LintConfig
 
 
 class PrometheusConfig(_Model):
@@ -72,6 +73,7 @@ class Config(_Model):
     services: list[ServiceConfig] = Field(default_factory=list)
     local: LocalConfig = LocalConfig()
     alerts: AlertsConfig = AlertsConfig()
+    lint: LintConfig = LintConfig()  # one policy for dashboards and alerts checks
 
     def secrets(self) -> list[Secret]:
         """Every resolved secret, for redaction of anything printed."""

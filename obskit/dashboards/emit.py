@@ -85,3 +85,22 @@ def write(outs: list[Output], out_dir: Path) -> list[Path]:
             target.write_text(out.text, encoding="utf-8")
         written.append(target)
     return written
+
+
+def orphans(out_dir: Path, written: list[Path], fmt: str = "json") -> list[Path]:
+    """Files of this format under ``out_dir`` that the build did not write: output without a source."""
+    if not out_dir.is_dir():
+        return []
+    pattern = "*.json" if fmt == "json" else "*.configmap.yaml"
+    keep = {p.resolve() for p in written}
+    return sorted(p for p in out_dir.rglob(pattern) if p.is_file() and p.resolve() not in keep)
+
+
+def prune(out_dir: Path, stale: list[Path]) -> None:
+    """Delete orphan build files and the directories under ``out_dir`` they leave empty."""
+    for path in stale:
+        path.unlink()
+        parent = path.parent
+        while parent != out_dir and parent.is_dir() and not any(parent.iterdir()):
+            parent.rmdir()
+            parent = parent.parent

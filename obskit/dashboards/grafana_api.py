@@ -48,6 +48,11 @@ class PushPlan:
     def count(self, action: str) -> int:
         return sum(c.action == action for c in self.changes)
 
+    def add_error(self, message: str) -> None:
+        """Record a failure once: an unreachable Grafana fails every dashboard for the same reason."""
+        if message not in self.errors:
+            self.errors.append(message)
+
     def to_dict(self) -> dict[str, Any]:
         return {"dry_run": self.dry_run, "changes": [asdict(c) for c in self.changes], "errors": self.errors}
 
@@ -111,6 +116,7 @@ class _Session:
         self.api = api
         self.url = url
         self.folders: dict[str, str] | None = None  # title -> uid
+        self.unreachable: str | None = None  # set when Grafana gave no HTTP answer (DNS, refused, TLS, timeout)
 
     def call(self, what: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         from grafana_client.client import GrafanaException
@@ -118,6 +124,8 @@ class _Session:
 
         from obskit.transport import describe_failure
 
+        if self.unreachable is not None:  # no point asking again: every call would fail the same way
+            raise BackendError(self.unreachable)
         try:
             return fn(*args, **kwargs)
         except GrafanaException as exc:
@@ -125,7 +133,8 @@ class _Session:
                 raise
             raise BackendError(f"Grafana at {self.url}: {what}: {describe(exc)}") from None
         except RequestException as exc:  # no HTTP answer at all: refused, DNS, TLS, timeout
-            raise BackendError(f"Grafana at {self.url}: {what}: {describe_failure(exc)}") from None
+            self.unreachable = f"Grafana at {self.url}: {describe_failure(exc)}"
+            raise BackendError(self.unreachable) from None
 
     def folder_uid(self, title: str, create: bool) -> str | None:
         if title == GENERAL_FOLDER:
@@ -183,7 +192,7 @@ def push_dashboards(target: GrafanaTarget, dashboards: list[Dashboard], *, folde
             plan.changes.append(Change(dash.uid, dash.title, title, action))
         except BackendError as exc:
             plan.changes.append(Change(dash.uid, dash.title, title, "failed"))
-            plan.errors.append(exc.message)
+            plan.add_error(exc.message)
     if progress is not None:
         progress(len(ordered), len(ordered))
     if prune:
@@ -200,7 +209,7 @@ def _prune(session: _Session, plan: PushPlan, managed: dict[str, str | None], ke
             found = session.call(f"search folder {title!r}", session.api.search.search_dashboards,
                                  type_="dash-db", folder_uids=[fuid], limit=5000)
         except BackendError as exc:
-            plan.errors.append(exc.message)
+            plan.add_error(exc.message)
             continue
         for item in found:
             if item.get("uid") in keep or item.get("folderUid", fuid) != fuid:
@@ -212,5 +221,5 @@ def _prune(session: _Session, plan: PushPlan, managed: dict[str, str | None], ke
                                  item["uid"])
                 except BackendError as exc:
                     change.action = "failed"
-                    plan.errors.append(exc.message)
+                    plan.add_error(exc.message)
             plan.changes.append(change)

@@ -251,6 +251,14 @@ def load(paths: list[Path]) -> LoadResult:
             result.errors.append(LoadError(
                 str(dash.file), line, f"duplicate dashboard uid {dash.uid!r}: also used by {other.file}"))
         by_uid.setdefault(dash.uid, dash)
+    by_name: dict[str, Dashboard] = {}
+    for dash in list(result.dashboards):  # output file and ConfigMap names come from the name, not the folder
+        other = by_name.setdefault(dash.name, dash)
+        if other.file != dash.file and other.uid != dash.uid:  # the same uid is reported above
+            result.dashboards.remove(dash)  # refused: never built, so nothing clashes later at deploy
+            result.errors.append(LoadError(
+                str(dash.file), None, f"dashboard name {dash.name!r} is also made by {other.file}; output file and "
+                "ConfigMap names would clash at deploy: rename one of them"))
     return result
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from obskit.check import CheckOptions, PartResult
-from obskit.dashboards.lint import LintContext, LintOptions, run_checks
+from obskit.dashboards.lint import LintContext, LintOptions, check_ids, run_checks, skipped_online
 from obskit.dashboards.model import BUILD_DIR, DEFAULT_DIR, LoadResult, load
 from obskit.lint import Problem, Severity
 
@@ -35,6 +35,22 @@ def prometheus_client(url: str, config: object | None) -> object:
     return client_for(url, getattr(config, "prometheus", None))
 
 
+def lint_options(config: object | None, prometheus_url: str | None = None, disable: list[str] | None = None,
+                 scrape_interval_seconds: int | None = None, datasources: list[str] | None = None) -> LintOptions:
+    """Dashboards lint options from the shared `lint:` section of obskit.yaml plus command-line flags."""
+    from obskit.dashboards.lint.base import STACK_DATASOURCE_UIDS
+    from obskit.lintpolicy import policy_from
+
+    policy = policy_from(config)
+    options = LintOptions(scrape_interval_seconds=scrape_interval_seconds or policy.scrape_interval_seconds,
+                          known_datasources=set(STACK_DATASOURCE_UIDS) | set(datasources or []),
+                          prometheus_url=prometheus_url,
+                          disabled=policy.disabled_for(check_ids()) | set(disable or []), policy=policy)
+    if prometheus_url:
+        options.prometheus_client = prometheus_client(prometheus_url, getattr(config, "config", config))
+    return options
+
+
 def lint_paths(paths: list[Path], options: LintOptions) -> LintRun:
     """Load and lint; a single directory also has its committed build output (<dir>/generated) checked."""
     loaded = load(paths)
@@ -51,14 +67,13 @@ def run_part(options: CheckOptions) -> PartResult:
     root = options.root / DEFAULT_DIR
     if not root.is_dir():
         return PartResult("dashboards", summary=f"no {DEFAULT_DIR}/ directory under {options.root}; skipped")
-    lint_options = LintOptions(prometheus_url=options.prometheus_url)
-    if options.prometheus_url:
-        lint_options.prometheus_client = prometheus_client(options.prometheus_url, options.config)
-    run = lint_paths([root], lint_options)
+    chosen = lint_options(options.config, options.prometheus_url)
+    run = lint_paths([root], chosen)
     return PartResult(
         "dashboards",
         problems=run.problems,
         input_errors=[str(e) for e in run.loaded.errors],
         backend_errors=run.backend_errors,
         summary=run.summary(),
+        skipped_online=skipped_online(chosen),
     )

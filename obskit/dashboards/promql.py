@@ -9,7 +9,7 @@ with promql-parser; checks recognise the sentinels afterwards.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,19 +31,48 @@ def _in_brackets(text: str, pos: int) -> bool:
     return text.rfind("[", 0, pos) > text.rfind("]", 0, pos)
 
 
+def _replacement(match: re.Match[str]) -> str:
+    name = match.group(1) or match.group(2) or match.group(3)
+    if name in _NUMBER_MACROS:
+        return _NUMBER_MACROS[name]
+    in_range = _in_brackets(match.string, match.start())
+    if name in _DURATION_MACROS:
+        return f"{_DURATION_MACROS[name]}s" if in_range else str(_DURATION_MACROS[name])
+    return f"{VARIABLE_SECONDS}s" if in_range else VARIABLE_VALUE
+
+
 def substitute(expr: str) -> str:
     """The expression with Grafana macros and variables replaced by parseable placeholders."""
+    return _REF.sub(_replacement, expr)
 
-    def replace(match: re.Match[str]) -> str:
-        name = match.group(1) or match.group(2) or match.group(3)
-        if name in _NUMBER_MACROS:
-            return _NUMBER_MACROS[name]
-        in_range = _in_brackets(match.string, match.start())
-        if name in _DURATION_MACROS:
-            return f"{_DURATION_MACROS[name]}s" if in_range else str(_DURATION_MACROS[name])
-        return f"{VARIABLE_SECONDS}s" if in_range else VARIABLE_VALUE
 
-    return _REF.sub(replace, expr)
+def substitute_mapped(expr: str) -> tuple[str, Callable[[int], int]]:
+    """:func:`substitute`, plus a map from an offset in the result back to the offset in ``expr``
+    (an offset inside a placeholder maps to the start of the macro or variable it replaced)."""
+    parts: list[str] = []
+    spans: list[tuple[int, int, int, int]] = []  # (new start, new end, old start, old end)
+    pos = length = 0
+    for match in _REF.finditer(expr):
+        parts.append(expr[pos:match.start()])
+        length += match.start() - pos
+        text = _replacement(match)
+        spans.append((length, length + len(text), match.start(), match.end()))
+        parts.append(text)
+        length += len(text)
+        pos = match.end()
+    parts.append(expr[pos:])
+
+    def back(offset: int) -> int:
+        shift = 0
+        for new_start, new_end, old_start, old_end in spans:
+            if offset < new_start:
+                break
+            if offset < new_end:
+                return old_start
+            shift = old_end - new_end
+        return offset + shift
+
+    return "".join(parts), back
 
 
 @dataclass(frozen=True)

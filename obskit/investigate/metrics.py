@@ -39,7 +39,7 @@ RULES: dict[str, SeriesRule] = {
 def analyze(source: MetricsSource, services: list[str], window: Window, baseline: Window) -> tuple[
     list[Finding], list[Series]
 ]:
-    """Findings for every anomalous series; the window part of each RED series (for charts)."""
+    """Findings for every anomalous series; each RED series over baseline and window (for charts)."""
     span = Window(baseline.start, window.end, window.step)
     findings: list[Finding] = []
     charts: list[Series] = []
@@ -56,7 +56,7 @@ def analyze(source: MetricsSource, services: list[str], window: Window, baseline
                 if finding is not None:
                     findings.append(finding)
             if s.name in ("request_rate", "error_ratio", "latency_p95"):
-                charts.append(Series(s.name, s.service, [p for p in s.points if p[0] >= window.start - window.step],
+                charts.append(Series(s.name, s.service, [p for p in s.points if p[0] >= baseline.start],
                                      dict(s.labels), s.query))
     return findings, charts
 

@@ -1,6 +1,9 @@
 """One self-contained HTML file: verdict, suspects, a timeline chart of the RED metrics with anomaly onsets
 and event markers (inline SVG + a little inline JS for a hover read-out), and the report tables.
 
+Charts span the baseline and the window, each drawn as a labelled band, so the step from before to after
+is visible and the onset sits inside the chart, not on its left edge.
+
 No external resources: no CDN, no fonts, no images; it opens offline.
 """
 
@@ -26,7 +29,9 @@ background:#fff4e5;border-left:4px solid #d62728}table{border-collapse:collapse;
 td,th{border-bottom:1px solid #ddd;padding:4px 6px;text-align:left;vertical-align:top}.muted{color:#777}
 svg{background:#fafafa;border:1px solid #eee}.legend span{margin-right:14px;font-size:12px}
 #readout{font-size:12px;min-height:16px;font-family:monospace}.warn{color:#a15c00}
+td.ts,th.ts{white-space:nowrap;font-family:monospace}
 """
+BASELINE_FILL, WINDOW_FILL = "#e3ecf7", "#fdf0e0"  # the two periods behind the lines
 
 SCRIPT = """
 (function(){
@@ -59,21 +64,39 @@ def _esc(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
+def span_of(report: Report) -> tuple[float, float]:
+    """The charts' time axis: from the earlier start of baseline and window to the later end."""
+    return (min(report.baseline.start, report.window.start), max(report.baseline.end, report.window.end))
+
+
+def _band(cls: str, label: str, x0: float, x1: float, fill: str) -> str:
+    if x1 <= x0:
+        return ""
+    return (f'<rect class="{cls}" x="{x0}" y="18" width="{round(x1 - x0, 1)}" height="{H - PAD / 2 - 18}" '
+            f'fill="{fill}"><title>{_esc(label)}</title></rect>'
+            f'<text x="{round(x0 + 4, 1)}" y="30" font-size="10" fill="#555">{_esc(label)}</text>')
+
+
 def _chart(name: str, title: str, factor: float, series: list[Series], report: Report,
            colors: dict[str, str]) -> tuple[str, dict[str, list[list[float]]]]:
-    start, end = report.window.start, report.window.end
+    start, end = span_of(report)
     chosen = [s for s in series if s.name == name and s.points]
-    values = [v * factor for s in chosen for _, v in s.points]
+    values = [v * factor for s in chosen for ts, v in s.points if start <= ts <= end]
     top = max(values, default=1.0) or 1.0
 
     def x(ts: float) -> float:
         return round(PAD + (min(max(ts, start), end) - start) / (end - start) * (W - 2 * PAD), 1)
 
-    def y(v: float) -> float:
-        return round(H - PAD / 2 - v / top * (H - PAD), 1)
+    def y(v: float) -> float:  # 20 % headroom: the band labels and onset labels stay readable above the lines
+        return round(H - PAD / 2 - v / (top * 1.2) * (H - PAD), 1)
 
+    base, win = report.baseline, report.window
     parts = [f'<svg class="chart" data-chart="{_esc(name)}" viewBox="0 0 {W} {H}" width="100%" role="img" '
              f'aria-label="{_esc(title)}" xmlns="http://www.w3.org/2000/svg">',
+             # the window first: a baseline inside it (nothing recorded before) is drawn on top of it
+             _band("window", f"window {clock(win.start)}-{clock(win.end)}", x(win.start), x(win.end), WINDOW_FILL),
+             _band("baseline", f"baseline {clock(base.start)}-{clock(base.end)}", x(base.start),
+                   x(min(base.end, win.start) if base.start < win.start else base.end), BASELINE_FILL),
              f'<text x="{PAD}" y="14" font-size="12">{_esc(title)} (max {top:.4g})</text>',
              f'<line x1="{PAD}" y1="{H - PAD / 2}" x2="{W - PAD}" y2="{H - PAD / 2}" stroke="#999"/>']
     for i in range(5):
@@ -90,20 +113,26 @@ def _chart(name: str, title: str, factor: float, series: list[Series], report: R
                      f'<title>{_esc(s.service)}</title></polyline>')
     for rank, sus in enumerate(report.suspects[:3], 1):
         if sus.onset is not None:
-            parts.append(f'<line x1="{x(sus.onset)}" y1="18" x2="{x(sus.onset)}" y2="{H - PAD / 2}" '
+            parts.append(f'<line class="onset" x1="{x(sus.onset)}" y1="18" x2="{x(sus.onset)}" y2="{H - PAD / 2}" '
                          f'stroke="#d62728" stroke-dasharray="4 3"><title>onset #{rank} {_esc(sus.service)} '
-                         f'{_esc(sus.kind)} {clock(sus.onset)}</title></line>')
+                         f'{_esc(sus.kind)} {clock(sus.onset)}</title></line>'
+                         f'<text x="{x(sus.onset) + 3}" y="{42 + 11 * (rank - 1)}" font-size="10" fill="#d62728">'
+                         f'#{rank} {_esc(sus.service)}</text>')
     for e in report.timeline:
-        if e.source == "cluster":
-            parts.append(f'<circle cx="{x(e.ts)}" cy="24" r="4" fill="#1f77b4"><title>{clock(e.ts)} '
+        if e.source == "cluster" and start <= e.ts <= end:
+            parts.append(f'<circle class="event" cx="{x(e.ts)}" cy="24" r="4" fill="#1f77b4"><title>{clock(e.ts)} '
                          f'{_esc(e.service)}: {_esc(e.text)}</title></circle>')
     parts.append("</svg>")
     return "".join(parts), data
 
 
-def _table(header: list[str], rows: list[list[str]]) -> str:
-    head = "".join(f"<th>{_esc(h)}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+def _table(header: list[str], rows: list[list[str]], nowrap: int | None = None) -> str:
+    """A table; column ``nowrap`` (timestamps) never wraps."""
+    def cell(tag: str, i: int, content: str) -> str:
+        return f'<{tag} class="ts">{content}</{tag}>' if i == nowrap else f"<{tag}>{content}</{tag}>"
+
+    head = "".join(cell("th", i, _esc(h)) for i, h in enumerate(header))
+    body = "".join("<tr>" + "".join(cell("td", i, c) for i, c in enumerate(row)) + "</tr>" for row in rows)
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
@@ -123,7 +152,8 @@ def render(report: Report, grafana: str | None = None) -> str:
         charts.append(svg)
         chart_data[name] = data
     legend = "".join(f'<span style="color:{colors[s]}">&#9632; {_esc(s)}</span>' for s in services)
-    payload = json.dumps({"start": report.window.start, "end": report.window.end, "width": W, "pad": PAD,
+    start, end = span_of(report)
+    payload = json.dumps({"start": start, "end": end, "width": W, "pad": PAD,
                           "charts": chart_data}, sort_keys=True).replace("</", "<\\/")
     w = doc["window"]
     body = [f"<h1>obskit investigate {_esc(report.service)}</h1>",
@@ -138,12 +168,14 @@ def render(report: Report, grafana: str | None = None) -> str:
     if doc["suspects"]:
         body += ["<h2>Suspects</h2>", _table(["#", "service", "kind", "score", "onset", "evidence"], [
             [str(s["rank"]), _esc(s["service"]), _esc(s["kind"]), f'{s["score"]:.2f}', _esc(s["onset"] or "-"),
-             "<br>".join(_esc(e) for e in s["evidence"][:4])] for s in doc["suspects"]])]
+             "<br>".join(_esc(e) for e in s["evidence"][:4])] for s in doc["suspects"]], nowrap=4)]
     body += ["<h2>RED metrics</h2>", f'<div class="legend">{legend}</div>', *charts, '<div id="readout"></div>',
-             '<p class="muted">dashed red: suspect onsets; blue dots: cluster events</p>']
+             '<p class="muted">blue band: baseline; orange band: window; dashed red: suspect onsets; '
+             'blue dots: cluster events</p>']
     if doc["timeline"]:
         body += ["<h2>Timeline</h2>", _table(["time", "service", "source", "what"], [
-            [_esc(e["ts"]), _esc(e["service"]), _esc(e["source"]), _esc(e["text"])] for e in doc["timeline"][:50]])]
+            [_esc(e["ts"]), _esc(e["service"]), _esc(e["source"]), _esc(e["text"])] for e in doc["timeline"][:50]],
+            nowrap=0)]
     if doc["templates"]:
         body += ["<h2>New and spiking log templates</h2>", _table(
             ["service", "status", "window", "baseline", "template", "example"],

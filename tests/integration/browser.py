@@ -26,9 +26,12 @@ class PageResult:
     console_errors: list[str] = field(default_factory=list)
     screenshot: bytes = b""
     title: str = ""
+    values: dict[str, object] = field(default_factory=dict)  # results of the `evaluate` expressions
 
 
-def load(page: Path, screenshot: Path, wait: float = 1.0) -> PageResult:
+def load(page: Path, screenshot: Path, wait: float = 1.0, evaluate: dict[str, str] | None = None,
+         height: int = 1400, width: int = 1000) -> PageResult:
+    """Open ``page``; ``evaluate`` maps names to JavaScript expressions whose (JSON-able) values are returned."""
     profile = tempfile.mkdtemp(prefix="obskit-chromium-")
     proc = subprocess.Popen([CHROMIUM, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -52,7 +55,7 @@ def load(page: Path, screenshot: Path, wait: float = 1.0) -> PageResult:
         call("Runtime.enable")
         call("Log.enable")
         call("Page.enable")
-        call("Emulation.setDeviceMetricsOverride", width=1000, height=1400, deviceScaleFactor=1, mobile=False)
+        call("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1, mobile=False)
         call("Page.navigate", url=page.resolve().as_uri())
         deadline = time.monotonic() + wait
         ws.settimeout(0.2)
@@ -63,6 +66,9 @@ def load(page: Path, screenshot: Path, wait: float = 1.0) -> PageResult:
                 pass
         ws.settimeout(20)
         result.title = call("Runtime.evaluate", expression="document.title")["result"].get("value", "")
+        for name, expression in (evaluate or {}).items():
+            result.values[name] = call("Runtime.evaluate", expression=expression, returnByValue=True)[
+                "result"].get("value")
         shot = call("Page.captureScreenshot", format="png")
         result.screenshot = base64.b64decode(shot["data"])
         screenshot.write_bytes(result.screenshot)

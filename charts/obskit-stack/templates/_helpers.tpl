@@ -13,6 +13,12 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{- end -}}
 
 {{/* A Kubernetes object name from a bundled file name: lower case, [a-z0-9-], at most 63 chars. */}}
+{{- /* A PrometheusRule name from an `obskit alerts build` file name without the stutter:
+       rules-orders.rules.yaml -> obskit-rules-orders, slos-checkout.rules.yaml -> obskit-rules-slos-checkout */ -}}
+{{- define "obskit.ruleObjectName" -}}
+{{- $base := base .path | trimSuffix (ext .path) | trimSuffix ".rules" | trimPrefix "rules-" -}}
+{{- include "obskit.fileObjectName" (dict "prefix" "obskit-rules" "path" (printf "%s.yaml" $base)) -}}
+{{- end -}}
 {{- define "obskit.fileObjectName" -}}
 {{- $base := base .path | trimSuffix (ext .path) | lower | replace "_" "-" | replace "." "-" -}}
 {{- printf "%s-%s" .prefix (regexReplaceAll "[^a-z0-9-]" $base "-") | trunc 63 | trimSuffix "-" -}}

@@ -76,7 +76,8 @@ def lint(rulesets: list[RuleSet], options: LintOptions) -> LintReport:
     report.problems = [p for p in report.problems if not suppressed(p)]
     for problem in report.problems:
         unique.setdefault((problem.check, problem.file, problem.line, problem.column, problem.message), problem)
-    report.problems = sort_problems(unique.values())
+    problems = list(unique.values())
+    report.problems = sort_problems(options.policy.apply(problems) if options.policy is not None else problems)
     return report
 
 

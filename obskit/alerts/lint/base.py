@@ -19,11 +19,12 @@ Rule = Alert | Record
 class LintOptions:
     severities: tuple[str, ...] = ("critical", "warning", "info")  # allowed values of the severity label
     require_for: bool = True  # alerts need `for:` (SLO burn-rate alerts are exempt: the windows debounce)
-    scrape_interval: str = "1m"
+    scrape_interval: str = "30s"  # lint.scrape_interval (obskit/config/lint-defaults.yaml)
     disable: set[str] = field(default_factory=set)  # check ids to skip
     prometheus_url: str | None = None  # enables online checks
     prometheus_config: Any = None  # obskit.config.PrometheusConfig: auth/TLS when prometheus_url is that one
     record_name_allow: tuple[str, ...] = ("sloth_slo_info",)  # Sloth's name, kept for compatibility
+    policy: Any = None  # obskit.lintpolicy.LintPolicy: per-check severities shared with the dashboards lint
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """promql/rate-window: rate()/increase()/irate() ranges span at least 2x the scrape interval.
 
 With fewer than two samples in the range the functions return nothing, so the alert silently never
-fires. The scrape interval is ``alerts.lint.scrape_interval`` (default 1m).
+fires. The scrape interval is ``lint.scrape_interval`` (default 30s; ``alerts.lint.scrape_interval`` wins).
 """
 
 from __future__ import annotations

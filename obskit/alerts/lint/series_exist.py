@@ -3,6 +3,9 @@
 Reasons, in the order tried: the metric was never seen in the last 7 days; a label matcher excludes
 every series (with the values that do exist); the series existed in the last 7 days but are gone now.
 Series written by the rules being checked (recording rules, ALERTS) are skipped.
+
+Severity matches the dashboards' promql/metric-exists for the same finding: an error, except when only
+regex or negative matchers select nothing (often normal, e.g. no 5xx in a week), which is a warning.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ def _matcher_text(m: Any) -> str:
 
 class SeriesExist(Check):
     id = "online/series"
-    severity = Severity.warning
+    severity = Severity.error
     online = True
     summary = "selectors match series in Prometheus (says why not)"
 
@@ -47,8 +50,14 @@ class SeriesExist(Check):
                 if facts.series(full):
                     continue
                 offset = rule.expr.find(name)
-                yield self.problem(ruleset, rule, self._why(facts, name, matchers, full), "expr",
-                                   offset if offset >= 0 else None)
+                message, severity = self._why(facts, name, matchers, full), None
+                exact = [m for m in matchers if str(m.op) == "MatchOp.Equal"]
+                if len(exact) != len(matchers) and facts.series(
+                        name + "{" + ",".join(_matcher_text(m) for m in exact) + "}"):
+                    severity = Severity.warning
+                    message += " (may be normal, e.g. no errors in that time)"
+                yield self.problem(ruleset, rule, message, "expr", offset if offset >= 0 else None,
+                                   severity=severity)
 
     def _why(self, facts: PrometheusFacts, name: str, matchers: list[Any], full: str) -> str:
         seen = facts.series(name, LOOKBACK_SECONDS)

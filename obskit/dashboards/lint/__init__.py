@@ -48,7 +48,14 @@ def run_checks(ctx: LintContext) -> list[Problem]:
         for problem in check_cls().check(ctx):
             if (problem.file, problem.check) not in muted:
                 problems.append(problem)
-    return problems
+    return ctx.options.policy.apply(problems) if ctx.options.policy is not None else problems
 
 
-__all__ = ["CHECKS", "Check", "LintContext", "LintOptions", "run_checks", "check_ids"]
+def skipped_online(options: LintOptions) -> list[str]:
+    """Ids of the online checks a run with these options skips (no Prometheus URL, or --offline)."""
+    if options.prometheus_url or options.prometheus_client:
+        return []
+    return [c.id for c in CHECKS if c.online and c.id not in options.disabled]
+
+
+__all__ = ["CHECKS", "Check", "LintContext", "LintOptions", "run_checks", "check_ids", "skipped_online"]

@@ -16,7 +16,7 @@ STACK_DATASOURCE_UIDS = frozenset({"prometheus", "logs", "jaeger"})
 
 @dataclass
 class LintOptions:
-    scrape_interval_seconds: int = 15  # rate windows must be >= 2x this
+    scrape_interval_seconds: int = 30  # rate windows must be >= 2x this (lint.scrape_interval)
     # literal datasource uids that exist: the stack's, plus any given with --datasource
     known_datasources: set[str] = field(default_factory=lambda: set(STACK_DATASOURCE_UIDS))
     prometheus_url: str | None = None  # enables online checks
@@ -25,6 +25,7 @@ class LintOptions:
     build_dir: Path | None = None  # committed build output to compare (stale check)
     complete: bool = True  # the whole tree was loaded (extra build files are then stale too)
     disabled: set[str] = field(default_factory=set)
+    policy: Any = None  # obskit.lintpolicy.LintPolicy: per-check severities shared with the alerts lint
 
 
 @dataclass

@@ -28,7 +28,7 @@ class SeriesLookup:
 
     def __init__(self, client: httpx.Client, lookback_days: int) -> None:
         self.client = client
-        self.end = int(time.time())
+        self.end = int(time.time()) + 1  # rounded up: a series first scraped this second counts
         self.start = self.end - lookback_days * 86400
         self._series: dict[str, bool] = {}
         self._values: dict[tuple[str, str], list[str]] = {}

@@ -18,7 +18,7 @@ FUNCTIONS = {"rate", "irate", "increase"}
 
 class RateWindowCheck(Check):
     id = "promql/rate-window"
-    description = "rate/irate/increase windows >= 2x scrape interval (--scrape-interval), or $__rate_interval"
+    description = "rate/irate/increase windows >= 2x lint.scrape_interval (--scrape-interval), or $__rate_interval"
 
     def check(self, ctx: LintContext) -> Iterator[Problem]:
         minimum = 2 * ctx.options.scrape_interval_seconds
@@ -39,5 +39,6 @@ class RateWindowCheck(Check):
                                            needle="$__interval", severity=Severity.warning)
                     elif seconds < minimum:
                         yield self.problem(dash, f"query {ref}: {func}() window {seconds}s is shorter than 2x the "
-                                           f"scrape interval ({minimum}s) and will show gaps; use "
+                                           f"{ctx.options.scrape_interval_seconds}s scrape interval ({minimum}s) "
+                                           "and will show gaps; use "
                                            "$__rate_interval or a longer window", panel=panel, needle=expr)

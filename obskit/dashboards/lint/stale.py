@@ -32,5 +32,5 @@ class StaleBuildCheck(Check):
             return
         for path in sorted(build_dir.rglob("*.json")):
             if path not in expected:
-                yield Problem(self.id, self.severity, f"build output has no source dashboard any more; delete it "
-                              f"or {FIX}", str(path))
+                yield Problem(self.id, self.severity, "build output has no source dashboard any more; run "
+                              "`obskit dashboards build --clean` (deletes it) and commit the result", str(path))

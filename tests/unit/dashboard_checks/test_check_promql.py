@@ -24,6 +24,23 @@ def test_syntax_error_reports_panel_and_line() -> None:
     assert problem.line is not None and problem.context == 'panel "Requests" (id 1)'
 
 
+def test_syntax_error_position_is_mapped_back_past_macros_and_variables() -> None:
+    # the error sits after a macro and a variable whose placeholders have other lengths than the text
+    expr = 'sum(rate(x{job="$job"}[$__rate_interval])) by (a) +'
+    [problem] = run(PromqlSyntaxCheck, one(expr))
+    assert f"does not parse: 1:{len(expr) + 1}: parse error: unexpected end of input: {expr}" in problem.message
+    multi = 'sum(rate(x[$__rate_interval]))\n  / sum(y{job="$job"}) bar'
+    [problem] = run(PromqlSyntaxCheck, one(multi))
+    assert '2:24: parse error: unexpected identifier "bar"' in problem.message  # as written, not substituted
+
+
+def test_offsets_inside_a_placeholder_map_to_the_macro() -> None:
+    text, back = promql.substitute_mapped("rate(x[$__interval]) $a")
+    assert text == f"rate(x[{promql.INTERVAL_SECONDS}s]) {promql.VARIABLE_VALUE}"
+    assert back(text.index("4243") + 2) == 7 and back(len(text)) == len("rate(x[$__interval]) $a")
+    assert back(text.index(promql.VARIABLE_VALUE)) == len("rate(x[$__interval]) ")
+
+
 def test_loki_expr_is_not_promql() -> None:
     p = panel(expr='{app="x"} |= "error"')
     p["datasource"] = {"type": "loki", "uid": "${datasource}"}
@@ -36,7 +53,7 @@ def test_rate_window_good() -> None:
 
 def test_rate_window_too_short() -> None:
     [problem] = run(RateWindowCheck, one("rate(x[20s])"))
-    assert "20s is shorter than 2x the scrape interval (30s)" in problem.message
+    assert "20s is shorter than 2x the 30s scrape interval (60s)" in problem.message
     assert run(RateWindowCheck, one("rate(x[20s])"), scrape_interval_seconds=10) == []
 
 

@@ -6,7 +6,7 @@ def test_two_scrape_intervals_pass() -> None:
 
 
 def test_short_range_is_an_error_with_its_column() -> None:
-    problems = run("promql/rate-window", alert("sum(increase(x[1m])) > 0"))
+    problems = run("promql/rate-window", alert("sum(increase(x[1m])) > 0"), scrape_interval="1m")
     assert len(problems) == 1
     assert "increase() over [1m]" in problems[0].message and "[2m]" in problems[0].message
     assert (problems[0].line, problems[0].column) == (5, 30)
