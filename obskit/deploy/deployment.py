@@ -10,7 +10,7 @@ from typing import Any
 
 import helm_python as helm
 
-from obskit.deploy import chart, plan, preflight, readiness
+from obskit.deploy import chart, chartsource, plan, preflight, readiness
 from obskit.deploy.cluster import KubeCluster
 from obskit.deploy.crds import crd_source
 from obskit.deploy.releases import HelmReleases
@@ -40,22 +40,33 @@ def endpoints(names: dict[str, str], namespace: str, grafana_secret: str) -> lis
     ]
 
 
-def operator_charts() -> list[dict[str, str]]:
-    """The charts phases 1 and 2 fetch besides the umbrella's dependencies."""
+def operator_charts(source: chartsource.ChartSource | None = None) -> list[dict[str, str]]:
+    """The charts phases 1 and 2 install besides the umbrella's dependencies, and where they come from."""
     out = []
     for op in preflight.operators_spec()["operators"]:
-        out.append({"chart": op["crds_chart"], "version": op["version"], "repository": op["repository"],
-                    "phase": "fetched at deploy (phase 1 CRDs)"})
-        out.append({"chart": op["chart"], "version": op["version"], "repository": op["repository"],
-                    "phase": f"fetched at deploy (phase 2, release {op['namespace']}/{op['release']})"})
+        for name, phase in ((op["crds_chart"], "phase 1 CRDs"),
+                            (op["chart"], f"phase 2, release {op['namespace']}/{op['release']}")):
+            origin = "chart mirror" if source and chartsource.operator_archive(source, name, op["version"]) \
+                else "fetched at deploy"
+            out.append({"chart": name, "version": op["version"], "repository": op["repository"],
+                        "phase": f"{origin} ({phase})"})
     return out
 
 
-def write_output(stack: StackRendering, output_dir: Path) -> list[Path]:
+def write_output(stack: StackRendering, output_dir: Path) -> Path:
+    """All rendered objects, in install order of Helm's sort-free dump (kind, namespace, name)."""
     output_dir.mkdir(parents=True, exist_ok=True)
     manifests = output_dir / "manifests.yaml"
     manifests.write_text(chart.dump(stack.rendering.manifests))
-    return [manifests]
+    return manifests
+
+
+def objects_per_chart(stack: StackRendering) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for m in stack.rendering.manifests:
+        name = chart.chart_of(m.template)
+        counts[name] = counts.get(name, 0) + 1
+    return dict(sorted(counts.items()))
 
 
 def diff(previous: str, current: str, label: str) -> str:
@@ -69,31 +80,39 @@ def rule_groups(stack: StackRendering) -> list[str]:
                    for g in m.body["spec"]["groups"]})
 
 
-def ensure_dependencies(stack: StackRendering) -> None:
-    """`helm dependency build` on the bundled chart when a pinned dependency is not packaged yet."""
-    if all(d.present for d in stack.rendering.dependencies):
-        return
-    try:
-        helm.dependency_build(stack.bundle.chart_dir)
-    except helm.HelmError as exc:
-        missing = ", ".join(f"{d.name} {d.version}" for d in stack.rendering.dependencies if not d.present)
-        raise BackendError(f"could not fetch the pinned dependencies ({missing}): {exc}",
-                           hint="a deploy needs access to the chart repositories named in Chart.lock") from None
+def ensure_charts(options: StackOptions) -> None:
+    """Before a real deploy: when neither a chart mirror nor Helm's charts/ holds the pinned dependency
+    charts, `helm dependency build` fetches them (network); failing that, stop before touching anything."""
+    source = chartsource.locate(options.chart_dir, chartsource.mirror_from(options.charts_dir))
+    if source.kind == "none":
+        try:
+            chartsource.build(options.chart_dir)
+        except BackendError as exc:
+            raise BackendError(f"could not fetch the pinned dependency charts ({', '.join(source.missing)}): "
+                               f"{exc.message}", hint=exc.hint) from None
+
+
+def operators(source: chartsource.ChartSource | None) -> list[dict[str, Any]]:
+    """Phase 2's operator releases; a chart mirror's archive replaces the repository when it holds it."""
+    out = []
+    for op in preflight.operators_spec()["operators"]:
+        archive = chartsource.operator_archive(source, op["chart"], op["version"]) if source else None
+        out.append(dict(op, chart=str(archive), repository=None) if archive else dict(op))
+    return out
 
 
 def deploy(options: StackOptions, stack: StackRendering, *, context: str | None, work_dir: Path,
            report: plan.Reporter, timeout: int) -> plan.DeployOutcome:
     cluster = KubeCluster.connect(context)
-    cluster.server_version()  # unreachable cluster: fail before downloading anything
-    ensure_dependencies(stack)
+    cluster.server_version()  # unreachable cluster: fail before changing anything
     names = dict(stack.rendering.values["obskit"]["names"])
     request = plan.DeployRequest(
         release=options.release, namespace=options.namespace, chart_dir=stack.bundle.chart_dir,
         values=stack.user_values, names=names, rule_groups=rule_groups(stack),
         needs_storage=stack.profile.persistent,
         grafana_admin_secret=stack.rendering.values["obskit"].get("grafanaAdminSecret", "obskit-grafana-admin"),
-        timeout=timeout)
-    source = crd_source(stack.bundle.chart_dir, preflight.operators_spec(), work_dir / "crds")
+        timeout=timeout, operators=operators(stack.source))
+    source = crd_source(stack.bundle.chart_dir, preflight.operators_spec(), work_dir / "crds", stack.source)
     return plan.execute(request, cluster, HelmReleases(context), source, report)
 
 
