@@ -87,7 +87,7 @@ def deploy(
         work = Path(tmp)
         stack = render_stack(options, work)
         previous = _previous(output_dir, release, namespace, context, dry_run) if show_diff else None
-        written = deployment.write_output(stack, output_dir) if output_dir is not None else None
+        written = deployment.write_output(stack, output_dir, namespace) if output_dir is not None else None
         _report_rendering(stack, options, dry_run, fmt, previous, written)
         if stack.problems or stack.violations:
             raise FindingsError(f"{len(stack.problems) + len(stack.violations)} problem(s) in the rendered stack; "
@@ -169,7 +169,8 @@ def _report_rendering(stack: StackRendering, options: StackOptions, dry_run: boo
              + (", Alertmanager config" if stack.bundle.alertmanager else "")]
     if written is not None:
         lines.append(f"wrote {written}: {len(stack.rendering.manifests)} objects ("
-                     + ", ".join(f"{name} {count}" for name, count in per_chart.items()) + ")")
+                     + ", ".join(f"{name} {count}" for name, count in per_chart.items()) + f"); "
+                     f"{written.parent / 'summary.yaml'}: digest per object and wiring summary")
     lines += [f"note: {n}" for n in stack.bundle.notes]
     lines += [f"problem: {p}" for p in stack.problems]
     lines += [f"invalid: {v.object} (Kubernetes {v.kubernetes_version}): {v.message}" for v in stack.violations]

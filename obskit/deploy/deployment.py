@@ -10,7 +10,7 @@ from typing import Any
 
 import helm_python as helm
 
-from obskit.deploy import chart, chartsource, plan, preflight, readiness
+from obskit.deploy import chart, chartsource, plan, preflight, readiness, summary
 from obskit.deploy.cluster import KubeCluster
 from obskit.deploy.crds import crd_source
 from obskit.deploy.releases import HelmReleases
@@ -53,11 +53,13 @@ def operator_charts(source: chartsource.ChartSource | None = None) -> list[dict[
     return out
 
 
-def write_output(stack: StackRendering, output_dir: Path) -> Path:
-    """All rendered objects, in install order of Helm's sort-free dump (kind, namespace, name)."""
+def write_output(stack: StackRendering, output_dir: Path, namespace: str) -> Path:
+    """manifests.yaml: every rendered object (sorted by kind, namespace, name); summary.yaml beside it:
+    a digest per object and the wiring summary (obskit/deploy/summary.py)."""
     output_dir.mkdir(parents=True, exist_ok=True)
     manifests = output_dir / "manifests.yaml"
     manifests.write_text(chart.dump(stack.rendering.manifests))
+    (output_dir / "summary.yaml").write_text(summary.dump(summary.summarise(stack.rendering, namespace)))
     return manifests
 
 

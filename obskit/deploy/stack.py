@@ -85,8 +85,10 @@ def render_stack(options: StackOptions, work_dir: Path, *, validate: bool = True
     complete = source.kind != "none"
     problems = checks.all_problems(rendering, options.release, profile, namespace=options.namespace,
                                    full=complete)
-    schemas = crdschema.schemas(report.chart_dir, source) if complete else None
-    violations = validation.validate(rendering.manifests, crd_schemas=schemas) if validate else []
+    violations = []
+    if validate:
+        schemas = crdschema.schemas(report.chart_dir, source) if complete else None
+        violations = validation.validate(rendering.manifests, crd_schemas=schemas)
     if not complete:
         report.notes.append(chartsource.not_available_message(source)
                             + "; only obskit's own templates were rendered and checked")

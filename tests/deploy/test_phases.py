@@ -91,10 +91,10 @@ def test_preflight_on_a_healthy_cluster(kube) -> None:  # type: ignore[no-untype
     assert checks["default StorageClass"].detail == "standard"
     assert report.release is not None and report.release.action == "upgrade"
     assert report.release.last_deployed is not None and report.release.last_deployed.revision == 2
-    # prometheus-operator CRDs at 0.85.0 are older than the chart's 0.88.0: applied; ECK's are current
+    # prometheus-operator CRDs at 0.85.0 are older than the chart's 0.93.1: applied; ECK's are current
     plurals = ("alertmanagers", "podmonitors", "prometheuses", "prometheusrules", "servicemonitors")
     assert report.crds_to_apply == [f"{p}.monitoring.coreos.com" for p in plurals]
-    assert checks["CRD elasticsearches.elasticsearch.k8s.elastic.co"].detail == "3.3.0 (current)"
+    assert checks["CRD elasticsearches.elasticsearch.k8s.elastic.co"].detail == "3.5.0 (current)"
 
 
 def test_preflight_refuses_an_old_cluster_without_default_storage(kube) -> None:  # type: ignore[no-untyped-def]
@@ -129,7 +129,7 @@ def test_full_deploy_applies_crds_server_side_and_waits_until_ready(kube, tmp_pa
     assert len(patches) == 5
     assert {p.content_type for p in patches} == {"application/apply-patch+yaml"}
     assert releases.calls == [
-        ("install", "elastic-operator", "elastic-system", "https://helm.elastic.co", "3.3.0"),
+        ("install", "elastic-operator", "elastic-system", "https://helm.elastic.co", "3.5.0"),
         ("upgrade", "obskit", "observability", None, None),
     ]
     created = api.calls("POST", "/api/v1/namespaces/observability/secrets")[0].body
