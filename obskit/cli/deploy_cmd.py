@@ -82,6 +82,9 @@ def deploy(
                            dashboards_dir=dashboards_dir, rules_dir=rules_dir, alertmanager_file=alertmanager_config,
                            charts_dir=charts_dir)
     if not dry_run:
+        from obskit.deploy.cluster import KubeCluster
+
+        KubeCluster.connect(context)  # no usable context: say so before fetching anything
         deployment.ensure_charts(options)
     with tempfile.TemporaryDirectory(prefix="obskit-deploy-") as tmp:
         work = Path(tmp)
@@ -169,8 +172,8 @@ def _report_rendering(stack: StackRendering, options: StackOptions, dry_run: boo
              + (", Alertmanager config" if stack.bundle.alertmanager else "")]
     if written is not None:
         lines.append(f"wrote {written}: {len(stack.rendering.manifests)} objects ("
-                     + ", ".join(f"{name} {count}" for name, count in per_chart.items()) + f"); "
-                     f"{written.parent / 'summary.yaml'}: digest per object and wiring summary")
+                     + ", ".join(f"{name} {count}" for name, count in per_chart.items()) + ")")
+        lines.append(f"wrote {written.parent / 'summary.yaml'}: a digest per object and the wiring summary")
     lines += [f"note: {n}" for n in stack.bundle.notes]
     lines += [f"problem: {p}" for p in stack.problems]
     lines += [f"invalid: {v.object} (Kubernetes {v.kubernetes_version}): {v.message}" for v in stack.violations]
