@@ -291,3 +291,30 @@ def uninstall_cmd(
 
     for line in deployment.uninstall(release, namespace, context, purge=purge):
         show(line)
+
+
+@app.command("charts", epilog=EXIT_CODES_HELP)
+def charts_cmd(
+    charts_dir: Annotated[Path | None, typer.Option(
+        "--charts-dir", help="Local chart mirror (default: $OBSKIT_CHARTS_DIR).", file_okay=False)] = None,
+    build: Annotated[bool, typer.Option("--build", help="Run `helm dependency build` (network) when the charts "
+                                        "are not available yet.")] = False,
+) -> None:
+    """Where the pinned dependency charts come from (Chart.lock), and whether each is available."""
+    from obskit.deploy import chart, chartsource
+
+    mirror = chartsource.mirror_from(charts_dir)
+    source = chartsource.locate(chart.CHART_DIR, mirror)
+    if source.kind == "none" and build:
+        chartsource.build(chart.CHART_DIR)
+        source = chartsource.locate(chart.CHART_DIR, mirror)
+    table = Table(title=f"Pinned dependency charts (Chart.lock); from {source.describe()}")
+    for col in ("chart", "version", "repository", "available"):
+        table.add_column(col)
+    for pin in chartsource.pins(chart.CHART_DIR):
+        table.add_row(pin.name, pin.version, pin.repository, "no" if pin.archive in source.missing else "yes")
+    show(table)
+    if source.kind == "none":
+        from obskit.errors import InputError
+
+        raise InputError(chartsource.not_available_message(source))

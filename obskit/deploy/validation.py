@@ -1,5 +1,6 @@
 """Validate rendered objects: core kinds with kubernetes-validate (strict) for every Kubernetes minor
-we support, custom resources against the openAPI schemas of the CRDs the charts ship (crdschema.py).
+we support (coreschema.py), custom resources against the openAPI schemas of the CRDs the charts ship
+(crdschema.py).
 
 kubernetes-validate ships schemas for core APIs only. When the CRDs are not at hand (obskit's own
 templates rendered without the dependency charts), PrometheusRule, ServiceMonitor and Elasticsearch
@@ -12,9 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-import kubernetes_validate
-
-from obskit.deploy import crdschema
+from obskit.deploy import coreschema, crdschema
 from obskit.deploy.chart import Manifest
 
 KUBERNETES_VERSIONS = [f"1.{minor}.0" for minor in range(30, 38)]
@@ -45,12 +44,9 @@ def validate(manifests: Iterable[Manifest], versions: list[str] = KUBERNETES_VER
             continue
         for version in versions:
             try:
-                kubernetes_validate.validate(m.body, version, strict=True)
-            except kubernetes_validate.SchemaNotFoundError:
+                out += [Violation(_label(m), version, msg) for msg in coreschema.problems(m.body, version)]
+            except coreschema.NoSchema:
                 out.append(Violation(_label(m), version, f"no schema for {m.api_version} {m.kind} (unknown kind?)"))
-            except kubernetes_validate.ValidationError as exc:
-                first = str(exc).splitlines()[0]
-                out.append(Violation(_label(m), version, first))
     return out
 
 
