@@ -201,7 +201,7 @@ def _run_deploy(options: StackOptions, stack: StackRendering, context: str | Non
         show(f"{mark} {titles.get(phase, phase)}" + (f": {detail}" if detail else ""), stderr=True)
 
     outcome = deployment.deploy(options, stack, context=context, work_dir=work, report=report, timeout=timeout)
-    names = stack.rendering.values["obskit"]["names"]
+    names = deployment.stack_names(stack.rendering.values)
     eps = deployment.endpoints(names, options.namespace, stack.rendering.values["obskit"]["grafanaAdminSecret"])
     if fmt == Format.json:
         emit_json(_outcome_json(outcome, eps))

@@ -150,6 +150,7 @@ def name_consistency(values: dict[str, Any]) -> list[str]:
         "elasticsearch": (lookup(values, "eck-elasticsearch.fullnameOverride"), "{}"),
         "jaeger": (lookup(values, "jaeger.fullnameOverride"), "{}"),
         "fluentd": (lookup(values, "fluentd.fullnameOverride"), "{}"),
+        "kibana": (lookup(values, "eck-kibana.fullnameOverride"), "{}"),
     }
     problems = []
     for key, (override, pattern) in expected.items():

@@ -26,7 +26,11 @@ class Endpoint:
 
 
 def endpoints(names: dict[str, str], namespace: str, grafana_secret: str) -> list[Endpoint]:
+    """The URL table after a deploy; Kibana only when `names` carries it (eck-kibana.enabled)."""
     svc = f"{namespace}.svc"
+    kibana = [Endpoint("Kibana", f"https://{names['kibana']}-kb-http.{svc}:5601",
+                       f"user elastic (Secret {namespace}/{names['elasticsearch']}-es-elastic-user); "
+                       "logs data view from the obskit-kibana-data-views Job")] if "kibana" in names else []
     return [
         Endpoint("Grafana", f"http://{names['grafana']}.{svc}:80",
                  f"admin password: Secret {namespace}/{grafana_secret}, key admin-password"),
@@ -37,7 +41,16 @@ def endpoints(names: dict[str, str], namespace: str, grafana_secret: str) -> lis
         Endpoint("Jaeger UI", f"http://{names['jaeger']}.{svc}:16686", ""),
         Endpoint("OTLP gRPC", f"{names['jaeger']}.{svc}:4317", "send traces here"),
         Endpoint("OTLP HTTP", f"http://{names['jaeger']}.{svc}:4318", "send traces here"),
+        *kibana,
     ]
+
+
+def stack_names(values: dict[str, Any]) -> dict[str, str]:
+    """obskit.names of the parts this rendering deploys (Kibana only with eck-kibana.enabled)."""
+    names = dict(values["obskit"]["names"])
+    if not (values.get("eck-kibana") or {}).get("enabled"):
+        names.pop("kibana", None)
+    return names
 
 
 def operator_charts(source: chartsource.ChartSource | None = None) -> list[dict[str, str]]:
@@ -107,7 +120,7 @@ def deploy(options: StackOptions, stack: StackRendering, *, context: str | None,
            report: plan.Reporter, timeout: int) -> plan.DeployOutcome:
     cluster = KubeCluster.connect(context)
     cluster.server_version()  # unreachable cluster: fail before changing anything
-    names = dict(stack.rendering.values["obskit"]["names"])
+    names = stack_names(stack.rendering.values)
     request = plan.DeployRequest(
         release=options.release, namespace=options.namespace, chart_dir=stack.bundle.chart_dir,
         values=stack.user_values, names=names, rule_groups=rule_groups(stack),
@@ -136,7 +149,10 @@ def status(release: str, namespace: str, context: str | None) -> dict[str, Any]:
         raise InputError(f"release {namespace}/{release} is not installed",
                          hint="install it with `obskit deploy`, or pass --namespace/--release")
     history = releases.history(release, namespace)
-    names = chart.render({}, release=release, namespace=namespace).values["obskit"]["names"]
+    names = dict(chart.render({}, release=release, namespace=namespace).values["obskit"]["names"])
+    if "kibana" in names and cluster.custom_object("kibana.k8s.elastic.co", "v1", namespace, "kibanas",
+                                                   names["kibana"]) is None:
+        names.pop("kibana")  # Kibana is optional (eck-kibana.enabled): probe it only where it was deployed
     probes = readiness.probe_once(cluster, namespace, names, [])
     return {"release": summary, "history": history, "probes": probes}
 

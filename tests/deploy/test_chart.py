@@ -27,7 +27,7 @@ def test_helm_lint_reports_no_errors(profile: str) -> None:
     # The one expected warning: upstream charts are fetched at deploy time, not vendored.
     warnings = [m.message for m in messages if m.severity == "warning"]
     assert warnings == ["chart directory is missing these dependencies: "
-                        "kube-prometheus-stack,fluentd,jaeger,eck-elasticsearch"]
+                        "kube-prometheus-stack,fluentd,jaeger,eck-elasticsearch,eck-kibana"]
 
 
 def test_helm_lint_catches_a_broken_template(tmp_path: Path) -> None:
@@ -55,7 +55,7 @@ def test_chart_lock_is_in_sync_with_chart_yaml(tmp_path: Path) -> None:
 
 def test_dependencies_are_exactly_pinned_behind_conditions() -> None:
     deps = chart.dependencies()
-    assert [d.name for d in deps] == ["kube-prometheus-stack", "fluentd", "jaeger", "eck-elasticsearch"]
+    assert [d.name for d in deps] == ["kube-prometheus-stack", "fluentd", "jaeger", "eck-elasticsearch", "eck-kibana"]
     for dep in deps:
         assert all(ch.isdigit() or ch == "." for ch in dep.version), dep  # no ranges, no ^ or ~
         assert dep.condition == f"{dep.name}.enabled"
@@ -116,7 +116,8 @@ def test_render_is_deterministic(tmp_path: Path) -> None:
 def test_every_dependency_chart_is_rendered(profile: str, rendered) -> None:  # type: ignore[no-untyped-def]
     stack = rendered(profile)
     charts = {chart.chart_of(m.template).split("/")[0] for m in stack.rendering.manifests}
-    assert charts == {"obskit-stack", "kube-prometheus-stack", "fluentd", "jaeger", "eck-elasticsearch"}
+    kibana = {"eck-kibana"} if profile == "prod" else set()  # eck-kibana.enabled: on in prod only
+    assert charts == {"obskit-stack", "kube-prometheus-stack", "fluentd", "jaeger", "eck-elasticsearch"} | kibana
     assert stack.complete
     kinds = {m.kind for m in stack.rendering.manifests}
     assert {"Prometheus", "Alertmanager", "Elasticsearch", "DaemonSet", "Deployment"} <= kinds

@@ -153,7 +153,7 @@ def test_literal_secrets_are_reported() -> None:
 def test_every_prod_container_has_requests_and_limits(rendered) -> None:  # type: ignore[no-untyped-def]
     stack = rendered("prod")
     profile = load_profile("prod")
-    assert len(profile.containers) == 14
+    assert len(profile.containers) == 16
     assert checks.profile_container_resources(profile, stack.rendering.values) == []
     assert checks.container_resources(stack.rendering.manifests) == []
 

@@ -52,7 +52,8 @@ def _services(docs: list[dict[str, Any]]) -> set[str]:
 @pytest.mark.parametrize("profile", ["dev", "prod"])
 def test_the_dry_run_says_what_it_wrote(profile: str, written) -> None:  # type: ignore[no-untyped-def]
     docs, stdout = written[profile]
-    assert f"wrote out/manifests.yaml: {len(docs)} objects (eck-elasticsearch 1, fluentd " in stdout
+    kibana = "eck-kibana 1, " if profile == "prod" else ""
+    assert f"wrote out/manifests.yaml: {len(docs)} objects (eck-elasticsearch 1, {kibana}fluentd " in stdout
     assert "kube-prometheus-stack/grafana" in stdout and "charts from local chart mirror" in stdout
     assert "checks: ok" in stdout
 

@@ -211,3 +211,20 @@ def test_no_kube_context_suggests_dry_run(tmp_path: Path) -> None:
     with pytest.raises(InputError) as exc:
         KubeCluster.connect(kubeconfig=tmp_path / "missing")
     assert "--dry-run" in (exc.value.hint or "")
+
+
+def test_kibana_is_probed_only_when_it_is_part_of_the_stack(kube) -> None:  # type: ignore[no-untyped-def]
+    _, cluster = kube("kibana-eck-3.5.json")
+    with_kibana = {**NAMES, "kibana": "obskit-kb"}
+    first = {p.name: p for p in readiness.probe_once(cluster, "observability", with_kibana, GROUPS)}
+    assert not first["Kibana health"].ok and first["Kibana health"].detail == "red"
+    second = {p.name: p for p in readiness.probe_once(cluster, "observability", with_kibana, GROUPS)}
+    assert second["Kibana health"].ok and second["Kibana health"].detail == "green"
+    assert "Kibana health" not in {p.name for p in readiness.probe_once(cluster, "observability", NAMES, GROUPS)}
+
+
+def test_kibana_resource_missing_is_a_failed_probe(kube) -> None:  # type: ignore[no-untyped-def]
+    _, cluster = kube()  # no Kibana resource in this cluster
+    probes = {p.name: p for p in readiness.probe_once(cluster, "observability", {**NAMES, "kibana": "obskit-kb"},
+                                                      GROUPS)}
+    assert not probes["Kibana health"].ok and probes["Kibana health"].detail == "absent"

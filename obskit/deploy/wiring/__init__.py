@@ -8,11 +8,19 @@ from collections.abc import Callable
 from typing import Any
 
 from obskit.deploy.chart import Manifest
-from obskit.deploy.wiring import config_hosts, containers, datasources, references, selectors, servicemonitors
+from obskit.deploy.wiring import (
+    config_hosts,
+    containers,
+    datasources,
+    eck_refs,
+    references,
+    selectors,
+    servicemonitors,
+)
 from obskit.deploy.wiring.objects import Objects, index
 
 CHECKS: list[tuple[str, Callable[[Objects], list[str]]]] = [
-    (m.ID, m.check) for m in (containers, references, selectors, servicemonitors, datasources, config_hosts)
+    (m.ID, m.check) for m in (containers, references, selectors, servicemonitors, datasources, config_hosts, eck_refs)
 ]
 
 
