@@ -66,8 +66,11 @@ def bench(profile: str, tmp: Path) -> None:
     start = time.perf_counter()
     validation.validate(core)
     core_s = time.perf_counter() - start
-    print(f"{profile}: {len(stack.rendering.manifests)} objects from {len(deps := stack.rendering.dependencies)} "
-          f"subcharts ({', '.join(f'{d.name} {d.version}' for d in deps)}); charts from {stack.source.describe()}")
+    rendered = {chart.chart_of(m.template).split("/")[0] for m in stack.rendering.manifests} - {"obskit-stack"}
+    deps = [d for d in stack.rendering.dependencies if d.name in rendered]
+    print(f"{profile}: {len(stack.rendering.manifests)} objects from {len(deps)} subcharts "
+          f"({', '.join(f'{d.name} {d.version}' for d in deps)}) + obskit's templates; "
+          f"charts from {stack.source.describe()}")
     print(f"  whole dry run (bundle + render + checks + validation), first: {_ms(first)}")
     print(f"  Helm SDK render alone, {RUNS} runs: median {_ms(statistics.median(renders))}, max {_ms(max(renders))}")
     print(f"  obskit's own checks: {_ms(own_checks)}; wiring checks: {_ms(wiring_s)}")

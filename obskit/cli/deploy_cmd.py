@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # the Helm SDK and the kubernetes client load only when a dep
 
 app = typer.Typer(
     help="Install the wired observability stack (Prometheus, Alertmanager, Grafana, Fluentd, Elasticsearch, "
-         "Jaeger) with Helm; --dry-run renders and checks everything offline.",
+         "Kibana, Jaeger) with Helm; --dry-run renders the whole stack and checks it offline.",
     invoke_without_command=True, no_args_is_help=False, epilog=EXIT_CODES_HELP,
 )
 
