@@ -18,7 +18,7 @@ POD_KINDS = {"Deployment", "StatefulSet", "DaemonSet", "Job", "ReplicaSet", "Pod
 CONFIGMAP_LIMIT = 1024 * 1024
 SECRET_KEYS = re.compile(r"(password|passwd|token|api[_-]?key|secret|credentials?)$", re.IGNORECASE)
 # Keys that name a Secret object rather than hold a secret (Alertmanager's configSecret, existingSecret).
-SECRET_OBJECT_KEYS = re.compile(r"([a-z]Secret|[sS]ecretName)$")
+SECRET_OBJECT_KEYS = re.compile(r"^(configSecret|existingSecret|secretName)$|SecretName$")
 # A value that points at a secret instead of holding it.
 SECRET_REFERENCE = re.compile(r"^(\$\{?[A-Za-z_:]+\}?|\$__file\{.*\}|\"?#\{ENV\[.*\]\}\"?|)$")
 

@@ -253,3 +253,18 @@ def test_a_values_file_that_breaks_the_wiring_is_reported(tmp_path: Path) -> Non
         "deploy/datasource-urls: ConfigMap/obskit-grafana-datasources obskit-datasources.yaml: datasource 'Jaeger' "
         "url 'http://obskit-jaeger.observability.svc:16686': no Service observability/obskit-jaeger in the "
         "rendering (nor one an operator creates)"]
+
+
+def test_keys_that_name_a_secret_object_are_not_literal_secrets() -> None:
+    """Alertmanager's spec.configSecret (and secretName, existingSecret) hold a Secret's name, not a secret:
+    on the full render these were false positives."""
+    am = _manifest({"apiVersion": "monitoring.coreos.com/v1", "kind": "Alertmanager", "metadata": {"name": "am"},
+                    "spec": {"configSecret": "obskit-alertmanager-config", "secrets": ["a"],
+                             "web": {"tlsConfig": {"existingSecret": "tls", "secretName": "x"}}}})
+    assert checks.secret_literals([am]) == []
+    leaky = _manifest({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "c"},
+                       "stringData": {"clientSecret": "s3cr3t"}})
+    assert checks.secret_literals([leaky]) == [
+        "Secret/c: stringData.clientSecret holds a literal value; use a secretKeyRef/env/file"]
+    inline = _manifest({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {"secret": "hunter2"}})
+    assert checks.secret_literals([inline]) == ["Pod/p: spec.secret holds a literal value; use a secretKeyRef/env/file"]
