@@ -4,11 +4,22 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: test lint unit venv system-deps clean demo
+.PHONY: test lint unit venv system-deps clean demo charts
 
-test: system-deps $(STAMP)
+# The full-stack deploy tests render the pinned upstream charts; they are never skipped. `charts` fills
+# Helm's charts/obskit-stack/charts/ with `helm dependency build` where the network allows; otherwise the
+# tests use $$OBSKIT_CHARTS_DIR, else the local mirror $(CHARTS_MIRROR) beside the checkout (CI here).
+CHARTS_MIRROR ?= ../shared/upstream-charts
+
+test: system-deps $(STAMP) charts
 	$(VENV)/bin/ruff check obskit tests benchmarks
 	$(PY) -m pytest -q
+
+charts: $(STAMP)
+	@$(VENV)/bin/obskit deploy charts --build >/dev/null 2>&1 \
+	  || test -n "$$OBSKIT_CHARTS_DIR" || test -d "$(CHARTS_MIRROR)" \
+	  || { echo "no dependency charts: no network for helm dependency build, no OBSKIT_CHARTS_DIR," \
+	            "no $(CHARTS_MIRROR)"; exit 1; }
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check obskit tests benchmarks

@@ -96,6 +96,21 @@ def _grafana(config: Config, timeout: float) -> Callable[[], tuple[str, str]]:
     return run
 
 
+def _kibana(config: Config, timeout: float) -> Callable[[], tuple[str, str]]:
+    cfg = config.kibana
+
+    def run() -> tuple[str, str]:
+        with http_client(cfg.url or "", auth=cfg.auth, tls=cfg.tls, timeout=timeout) as client:
+            data = get_json(client, "/api/status")
+        overall = ((data.get("status") or {}).get("overall") or {})
+        level = overall.get("level") or overall.get("state") or "?"  # 8.x: level; 7.x: state
+        if level not in ("available", "green"):
+            raise RuntimeError(f"status {level}: {overall.get('summary', '')}".strip())
+        return str((data.get("version") or {}).get("number", "?")), f"status {level}"
+
+    return run
+
+
 def _kubernetes(config: Config, timeout: float) -> Callable[[], tuple[str, str]]:
     cfg = config.kubernetes
 
@@ -153,6 +168,8 @@ def run_doctor(config: Config, timeout: float = DEFAULT_TIMEOUT, tools: bool = T
         jobs.append(("jaeger", config.jaeger.url, _jaeger(config, timeout)))
     if config.grafana.url:
         jobs.append(("grafana", config.grafana.url, _grafana(config, timeout)))
+    if config.kibana.url:
+        jobs.append(("kibana", config.kibana.url, _kibana(config, timeout)))
     if config.kubernetes is not None:
         jobs.append(("kubernetes", _kube_target(config), _kubernetes(config, timeout)))
 

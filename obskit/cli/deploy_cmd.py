@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # the Helm SDK and the kubernetes client load only when a dep
 
 app = typer.Typer(
     help="Install the wired observability stack (Prometheus, Alertmanager, Grafana, Fluentd, Elasticsearch, "
-         "Jaeger) with Helm; --dry-run renders and checks everything offline.",
+         "Kibana, Jaeger) with Helm; --dry-run renders the whole stack and checks it offline.",
     invoke_without_command=True, no_args_is_help=False, epilog=EXIT_CODES_HELP,
 )
 
@@ -63,6 +63,10 @@ def deploy(
                                                    file_okay=False)] = None,
     alertmanager_config: Annotated[Path | None, typer.Option(help="Alertmanager config from the alerts build.",
                                                              dir_okay=False)] = None,
+    charts_dir: Annotated[Path | None, typer.Option(
+        "--charts-dir", help="Local chart mirror holding the pinned dependency charts (*.tgz), for air-gapped "
+        "sites (default: $OBSKIT_CHARTS_DIR, else charts/obskit-stack/charts/ filled by `helm dependency build`).",
+        file_okay=False)] = None,
     context: Context = None,
     timeout: Annotated[int, typer.Option(help="Seconds Helm waits for the stack to become ready.")] = 900,
     fmt: FormatOpt = Format.text,
@@ -77,14 +81,19 @@ def deploy(
 
     options = StackOptions(profile=profile, values_files=list(values or []), release=release, namespace=namespace,
                            dashboards_dir=dashboards_dir, rules_dir=rules_dir, alertmanager_file=alertmanager_config,
-                           slo_period=state.config().config.alerts.slo_period)
+                           slo_period=state.config().config.alerts.slo_period,
+                           charts_dir=charts_dir)
+    if not dry_run:
+        from obskit.deploy.cluster import KubeCluster
+
+        KubeCluster.connect(context)  # no usable context: say so before fetching anything
+        deployment.ensure_charts(options)
     with tempfile.TemporaryDirectory(prefix="obskit-deploy-") as tmp:
         work = Path(tmp)
         stack = render_stack(options, work)
         previous = _previous(output_dir, release, namespace, context, dry_run) if show_diff else None
-        if output_dir is not None:
-            deployment.write_output(stack, output_dir)
-        _report_rendering(stack, options, dry_run, fmt, previous)
+        written = deployment.write_output(stack, output_dir, namespace) if output_dir is not None else None
+        _report_rendering(stack, options, dry_run, fmt, previous, written)
         if stack.problems or stack.violations:
             raise FindingsError(f"{len(stack.problems) + len(stack.violations)} problem(s) in the rendered stack; "
                                 "nothing was deployed")
@@ -120,20 +129,24 @@ def _normalise(manifest: str) -> str:
 
 
 def _report_rendering(stack: StackRendering, options: StackOptions, dry_run: bool, fmt: Format,
-                      previous: tuple[str, str] | None) -> None:
+                      previous: tuple[str, str] | None, written: Path | None) -> None:
     from obskit.deploy import chart, deployment
 
     deps = stack.rendering.dependencies
     current = chart.dump(stack.rendering.manifests)
     diff_text = deployment.diff(previous[1], current, previous[0]) if previous else None
+    per_chart = deployment.objects_per_chart(stack)
+    source = stack.source.describe() if stack.source else "not available"
     if fmt == Format.json:
         emit_json({
             "profile": options.profile, "release": options.release, "namespace": options.namespace,
-            "dry_run": dry_run,
-            "objects": [{"kind": m.kind, "name": m.name, "template": m.template} for m in stack.rendering.manifests],
+            "dry_run": dry_run, "charts_from": source, "complete": stack.complete,
+            "written": str(written) if written else None, "objects_per_chart": per_chart,
+            "objects": [{"kind": m.kind, "name": m.name, "chart": chart.chart_of(m.template), "template": m.template}
+                        for m in stack.rendering.manifests],
             "dependencies": [{"name": d.name, "version": d.version, "repository": d.repository,
-                              "packaged": d.present} for d in deps],
-            "operator_charts": deployment.operator_charts(),
+                              "packaged": stack.complete} for d in deps],
+            "operator_charts": deployment.operator_charts(stack.source),
             "bundled": {"dashboards": stack.bundle.dashboards, "rule_files": stack.bundle.rule_files,
                         "alertmanager_config": stack.bundle.alertmanager},
             "notes": stack.bundle.notes,
@@ -143,26 +156,34 @@ def _report_rendering(stack: StackRendering, options: StackOptions, dry_run: boo
             **({"diff": diff_text} if diff_text is not None else {}),
         })
         return
-    objects = Table(title=f"Rendered obskit-stack ({options.profile}, {options.namespace}/{options.release})")
-    for col in ("kind", "name", "template"):
+    objects = Table(title=f"Rendered obskit-stack ({options.profile}, {options.namespace}/{options.release}): "
+                          f"{len(stack.rendering.manifests)} objects")
+    for col in ("chart", "objects", "kinds"):
         objects.add_column(col)
-    for m in stack.rendering.manifests:
-        objects.add_row(m.kind, m.name, m.template.split("/", 1)[-1])
-    dep_table = Table(title="Dependencies" + (" a deploy would fetch (Chart.lock)" if dry_run else ""))
+    for name, count in per_chart.items():
+        kinds = sorted({m.kind for m in stack.rendering.manifests if chart.chart_of(m.template) == name})
+        objects.add_row(name, str(count), ", ".join(kinds))
+    dep_table = Table(title=f"Dependencies (Chart.lock); charts from {source}")
     for col in ("chart", "version", "repository", "status"):
         dep_table.add_column(col)
     for d in deps:
-        dep_table.add_row(d.name, d.version, d.repository, "packaged, rendered" if d.present else "fetched at deploy")
-    for op in deployment.operator_charts():
+        dep_table.add_row(d.name, d.version, d.repository, "rendered" if stack.complete else "NOT rendered")
+    for op in deployment.operator_charts(stack.source):
         dep_table.add_row(op["chart"], op["version"], op["repository"], op["phase"])
     lines = [f"bundled: {len(stack.bundle.dashboards)} dashboards, {len(stack.bundle.rule_files)} rule files"
              + (", Alertmanager config" if stack.bundle.alertmanager else "")]
+    if written is not None:
+        lines.append(f"wrote {written}: {len(stack.rendering.manifests)} objects ("
+                     + ", ".join(f"{name} {count}" for name, count in per_chart.items()) + ")")
+        lines.append(f"wrote {written.parent / 'summary.yaml'}: a digest per object and the wiring summary")
     lines += [f"note: {n}" for n in stack.bundle.notes]
     lines += [f"problem: {p}" for p in stack.problems]
     lines += [f"invalid: {v.object} (Kubernetes {v.kubernetes_version}): {v.message}" for v in stack.violations]
     if not stack.problems and not stack.violations:
-        lines.append("checks: ok (kubernetes-validate strict 1.30–1.37, datasources, rule labels, dashboards, "
-                     "secrets, resources, Fluentd buffer)")
+        lines.append("checks: ok (kubernetes-validate strict 1.30–1.37, custom resources against their CRDs, "
+                     "wiring: names, references, selectors, ServiceMonitor ports, datasource and config hosts; "
+                     "rule labels, dashboards, secrets, resources, Fluentd buffer)" if stack.complete else
+                     "checks: obskit's own templates only (the dependency charts were not rendered)")
     show(objects, dep_table, "\n".join(lines))
     if diff_text is not None:
         show(diff_text or f"no changes against {previous[0] if previous else ''}")
@@ -182,7 +203,7 @@ def _run_deploy(options: StackOptions, stack: StackRendering, context: str | Non
         show(f"{mark} {titles.get(phase, phase)}" + (f": {detail}" if detail else ""), stderr=True)
 
     outcome = deployment.deploy(options, stack, context=context, work_dir=work, report=report, timeout=timeout)
-    names = stack.rendering.values["obskit"]["names"]
+    names = deployment.stack_names(stack.rendering.values)
     eps = deployment.endpoints(names, options.namespace, stack.rendering.values["obskit"]["grafanaAdminSecret"])
     if fmt == Format.json:
         emit_json(_outcome_json(outcome, eps))
@@ -272,3 +293,30 @@ def uninstall_cmd(
 
     for line in deployment.uninstall(release, namespace, context, purge=purge):
         show(line)
+
+
+@app.command("charts", epilog=EXIT_CODES_HELP)
+def charts_cmd(
+    charts_dir: Annotated[Path | None, typer.Option(
+        "--charts-dir", help="Local chart mirror (default: $OBSKIT_CHARTS_DIR).", file_okay=False)] = None,
+    build: Annotated[bool, typer.Option("--build", help="Run `helm dependency build` (network) when the charts "
+                                        "are not available yet.")] = False,
+) -> None:
+    """Where the pinned dependency charts come from (Chart.lock), and whether each is available."""
+    from obskit.deploy import chart, chartsource
+
+    mirror = chartsource.mirror_from(charts_dir)
+    source = chartsource.locate(chart.CHART_DIR, mirror)
+    if source.kind == "none" and build:
+        chartsource.build(chart.CHART_DIR)
+        source = chartsource.locate(chart.CHART_DIR, mirror)
+    table = Table(title=f"Pinned dependency charts (Chart.lock); from {source.describe()}")
+    for col in ("chart", "version", "repository", "available"):
+        table.add_column(col)
+    for pin in chartsource.pins(chart.CHART_DIR):
+        table.add_row(pin.name, pin.version, pin.repository, "no" if pin.archive in source.missing else "yes")
+    show(table)
+    if source.kind == "none":
+        from obskit.errors import InputError
+
+        raise InputError(chartsource.not_available_message(source))

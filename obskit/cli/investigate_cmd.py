@@ -21,6 +21,7 @@ from obskit.errors import EXIT_BACKEND, EXIT_FINDINGS, EXIT_OK, InputError
 from obskit.investigate.model import Report
 from obskit.investigate.pipeline import Options, investigate
 from obskit.investigate.timespec import parse_duration, parse_time
+from obskit.report.kibana import Kibana
 from obskit.sources import Sources
 from obskit.sources.window import Window
 
@@ -85,15 +86,21 @@ def build_sources(local: bool, db: Path | None, timeout: float) -> tuple[Sources
     return production_sources(loaded.config, timeout), loaded.config.grafana.url
 
 
-def render(report: Report, fmt: ReportFormat, grafana: str | None) -> str | None:
+def kibana_target() -> Kibana | None:
+    """Kibana Discover links for log findings and example lines, when kibana.url is configured."""
+    cfg = state.config().config.kibana
+    return Kibana(cfg.url, cfg.data_view) if cfg.url else None
+
+
+def render(report: Report, fmt: ReportFormat, grafana: str | None, kibana: Kibana | None = None) -> str | None:
     from obskit.report import html, json, markdown
 
     if fmt is ReportFormat.json:
-        return json.render(report, grafana)
+        return json.render(report, grafana, kibana)
     if fmt is ReportFormat.markdown:
-        return markdown.render(report, grafana)
+        return markdown.render(report, grafana, kibana)
     if fmt is ReportFormat.html:
-        return html.render(report, grafana)
+        return html.render(report, grafana, kibana)
     return None
 
 
@@ -127,18 +134,19 @@ def investigate_command(
     if report.unknown_service:
         known = ", ".join(report.known_services[:20]) or "none in the window"
         raise InputError(f"{service}: no metrics or traces for this service in the window", hint=f"known: {known}")
-    text = render(report, fmt, grafana)
+    kibana = None if local else kibana_target()  # Kibana shows the backends' logs, not the local store
+    text = render(report, fmt, grafana, kibana)
     if output is not None:
         if text is None:
             from rich.console import Console
 
             console = Console(width=160, record=True, file=io.StringIO())
-            console.print(_text(report, grafana))
+            console.print(_text(report, grafana, kibana))
             text = console.export_text()
         output.write_text(scrub(text), encoding="utf-8")
         sys.stdout.write(f"wrote {output} ({fmt.value} report, {len(report.suspects)} suspects)\n")
     elif text is None:
-        show(_text(report, grafana))
+        show(_text(report, grafana, kibana))
     else:
         sys.stdout.write(scrub(text))
     code = EXIT_BACKEND if not report.answered else EXIT_FINDINGS if report.suspects else \
@@ -154,7 +162,7 @@ def investigate_command(
     raise typer.Exit(code)
 
 
-def _text(report: Report, grafana: str | None) -> object:
+def _text(report: Report, grafana: str | None, kibana: Kibana | None = None) -> object:
     from obskit.report import text
 
-    return text.render(report, grafana)
+    return text.render(report, grafana, kibana)

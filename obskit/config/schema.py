@@ -41,6 +41,15 @@ class GrafanaConfig(_Model):
     tls: TLS = TLS()
 
 
+class KibanaConfig(_Model):
+    """Kibana for log links (Discover) and `obskit doctor`; `obskit deploy` creates the `obskit-logs` data view."""
+
+    url: Url | None = None
+    data_view: str = Field(default="obskit-logs", min_length=1)  # the data view id Discover links open
+    auth: Auth = Auth()
+    tls: TLS = TLS()
+
+
 class KubernetesConfig(_Model):
     context: str | None = None
     namespace: str = "default"
@@ -69,6 +78,7 @@ class Config(_Model):
     elasticsearch: ElasticsearchConfig = ElasticsearchConfig()
     jaeger: JaegerConfig = JaegerConfig()
     grafana: GrafanaConfig = GrafanaConfig()
+    kibana: KibanaConfig = KibanaConfig()
     kubernetes: KubernetesConfig | None = None
     services: list[ServiceConfig] = Field(default_factory=list)
     local: LocalConfig = LocalConfig()

@@ -1,8 +1,8 @@
 """Render, lint and inspect the umbrella chart through the Helm v4 SDK (helm_python), offline.
 
-Nothing here contacts a cluster or the network. Dependencies whose packaged charts are absent from
-charts/obskit-stack/charts/ are not rendered (Helm's offline render skips them) but are reported, so
-`--dry-run` works right after `pip install` and still says what a real deploy would fetch.
+Nothing here contacts a cluster or the network. The dependency charts are rendered when their packaged
+archives are in the chart's charts/ (see chartsource.py); absent ones are skipped by Helm's offline
+render and reported. Test hooks (`helm.sh/hook: test`) are left out, as `helm install` leaves them out.
 """
 
 from __future__ import annotations
@@ -104,7 +104,7 @@ def render(
             rendered = chart.render(effective, name=release, namespace=namespace, is_install=True)
         except helm.HelmError as exc:
             raise InputError(f"chart did not render: {exc}") from None
-    manifests = [m for template, text in rendered.items() for m in _split(template, text)]
+    manifests = [m for template, text in rendered.items() for m in _split(template, text) if not _test_hook(m)]
     manifests.sort(key=lambda m: (m.kind, m.namespace, m.name, m.template))
     return Rendering(
         manifests=manifests,
@@ -112,6 +112,19 @@ def render(
         dependencies=deps,
         rendered_dependencies=[d.name for d in deps if d.present and (merged.get(d.name) or {}).get("enabled")],
     )
+
+
+def chart_of(template: str) -> str:
+    """The (sub)chart a template belongs to: `kube-prometheus-stack/grafana` for
+    obskit-stack/charts/kube-prometheus-stack/charts/grafana/templates/x.yaml, `obskit-stack` for ours."""
+    parts = template.split("/")
+    nested = [parts[i + 1] for i, part in enumerate(parts[:-1]) if part == "charts" and "templates" not in parts[:i]]
+    return "/".join(nested) or parts[0]
+
+
+def _test_hook(m: Manifest) -> bool:
+    hooks = str(((m.body.get("metadata") or {}).get("annotations") or {}).get("helm.sh/hook", ""))
+    return "test" in [h.strip() for h in hooks.split(",")]
 
 
 def _split(template: str, text: str) -> list[Manifest]:

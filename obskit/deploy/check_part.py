@@ -29,6 +29,7 @@ def run(options: CheckOptions) -> PartResult:
                 Problem("deploy/helm-lint", Severity.error, message.message, f"{CHART}/{message.path}"))
     rendered = 0
     failed: dict[str, list[str]] = {}  # render failure -> profiles
+    complete = False
     with tempfile.TemporaryDirectory(prefix="obskit-check-deploy-") as tmp:
         # build the as-code tree once for every profile; when it does not build, the dashboards and
         # alerts parts already name each broken file, so say so once instead of per profile
@@ -44,7 +45,7 @@ def run(options: CheckOptions) -> PartResult:
             return result
         for name in profile_names():
             stack_options = StackOptions(profile=name, tree_root=options.root, dashboards_dir=inputs.dashboards_dir,
-                                         rules_dir=inputs.rules_dir)
+                                         rules_dir=inputs.rules_dir, require_dependencies=False)
             try:
                 stack = render_stack(stack_options, Path(tmp) / name)
             except ObskitError as exc:
@@ -55,6 +56,7 @@ def run(options: CheckOptions) -> PartResult:
                 failed.setdefault(message, []).append(name)
                 continue
             rendered += len(stack.rendering.manifests)
+            complete = stack.complete
             profile_file = f"obskit/deploy/profiles/{name}.yaml"
             result.problems += [Problem("deploy/wiring", Severity.error, p, profile_file) for p in stack.problems]
             result.problems += [
@@ -63,5 +65,8 @@ def run(options: CheckOptions) -> PartResult:
     for message, names in failed.items():
         result.problems.append(Problem("deploy/render", Severity.error, f"not rendered ({', '.join(names)}): "
                                        f"{message}", str(options.root)))
-    result.summary = f"{len(profile_names())} profiles, {rendered} objects rendered, {len(result.problems)} problems"
+    scope = "full stack" if complete else "obskit's templates only: dependency charts not available " \
+        "(helm dependency build, or OBSKIT_CHARTS_DIR)"
+    result.summary = (f"{len(profile_names())} profiles ({scope}), {rendered} objects rendered, "
+                      f"{len(result.problems)} problems")
     return result

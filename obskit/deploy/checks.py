@@ -10,12 +10,15 @@ from typing import Any
 
 import yaml
 
+from obskit.deploy import wiring
 from obskit.deploy.chart import Manifest, Rendering
 from obskit.deploy.profiles import Profile, lookup
 
 POD_KINDS = {"Deployment", "StatefulSet", "DaemonSet", "Job", "ReplicaSet", "Pod"}
 CONFIGMAP_LIMIT = 1024 * 1024
 SECRET_KEYS = re.compile(r"(password|passwd|token|api[_-]?key|secret|credentials?)$", re.IGNORECASE)
+# Keys that name a Secret object rather than hold a secret (Alertmanager's configSecret, existingSecret).
+SECRET_OBJECT_KEYS = re.compile(r"^(configSecret|existingSecret|secretName)$|SecretName$")
 # A value that points at a secret instead of holding it.
 SECRET_REFERENCE = re.compile(r"^(\$\{?[A-Za-z_:]+\}?|\$__file\{.*\}|\"?#\{ENV\[.*\]\}\"?|)$")
 
@@ -58,7 +61,8 @@ def secret_literals(manifests: list[Manifest], known_secrets: list[str] = ()) ->
         text = yaml.safe_dump(m.body)
         problems += [f"{m.kind}/{m.name}: contains a secret value literally" for s in known_secrets if s and s in text]
         for path, key, value in _scalars(m.body):
-            if SECRET_KEYS.search(key) and isinstance(value, str) and not SECRET_REFERENCE.match(value.strip()):
+            if (SECRET_KEYS.search(key) and not SECRET_OBJECT_KEYS.search(key) and isinstance(value, str)
+                    and not SECRET_REFERENCE.match(value.strip())):
                 problems.append(f"{m.kind}/{m.name}: {path} holds a literal value; use a secretKeyRef/env/file")
         for path, line in _embedded_lines(m.body):
             match = re.match(r"\s*(\w+)\s*[:=]?\s+(.+)$", line)
@@ -110,9 +114,22 @@ def elasticsearch_heap(values: dict[str, Any]) -> list[str]:
     return problems
 
 
+def elasticsearch_mmap(values: dict[str, Any]) -> list[str]:
+    """mmap on (Elasticsearch's default) needs vm.max_map_count >= 262144 on the node, else ES exits."""
+    problems = []
+    for i, node_set in enumerate((values.get("eck-elasticsearch") or {}).get("nodeSets") or []):
+        if (node_set.get("config") or {}).get("node.store.allow_mmap") is False:
+            continue
+        inits = ((node_set.get("podTemplate") or {}).get("spec") or {}).get("initContainers") or []
+        if not any("vm.max_map_count" in " ".join(map(str, c.get("command") or [])) for c in inits):
+            problems.append(f"eck-elasticsearch.nodeSets[{i}]: mmap is on but no init container sets "
+                            "vm.max_map_count; add one, or set config.node.store.allow_mmap: false")
+    return problems
+
+
 def fluentd_buffer(manifests: list[Manifest]) -> list[str]:
     for m in manifests:
-        if m.kind == "ConfigMap" and m.name == "obskit-fluentd-output":
+        if m.kind == "ConfigMap" and m.name.startswith("obskit-fluentd-output"):
             text = "\n".join((m.body.get("data") or {}).values())
             buffer = re.search(r"<buffer>(.*?)</buffer>", text, re.DOTALL)
             if not buffer:
@@ -133,6 +150,7 @@ def name_consistency(values: dict[str, Any]) -> list[str]:
         "elasticsearch": (lookup(values, "eck-elasticsearch.fullnameOverride"), "{}"),
         "jaeger": (lookup(values, "jaeger.fullnameOverride"), "{}"),
         "fluentd": (lookup(values, "fluentd.fullnameOverride"), "{}"),
+        "kibana": (lookup(values, "eck-kibana.fullnameOverride"), "{}"),
     }
     problems = []
     for key, (override, pattern) in expected.items():
@@ -146,13 +164,19 @@ def name_consistency(values: dict[str, Any]) -> list[str]:
     return problems
 
 
-def all_problems(rendering: Rendering, release: str, profile: Profile) -> list[str]:
+def all_problems(rendering: Rendering, release: str, profile: Profile, *, namespace: str = "observability",
+                 full: bool = True) -> list[str]:
+    """The promises of obskit's own templates, and with `full` (every subchart rendered) the wiring
+    checks of obskit/deploy/wiring/ on the whole stack."""
     ms = rendering.manifests
     values = rendering.values
     problems = default_datasources(ms) + rule_release_labels(ms, release) + dashboard_configmaps(ms)
     problems += name_consistency(values) + secret_literals(ms) + fluentd_buffer(ms) + elasticsearch_heap(values)
+    problems += elasticsearch_mmap(values)
     if profile.containers:
         problems += profile_container_resources(profile, values) + container_resources(ms)
+    if full:
+        problems += wiring.run(ms, namespace, values)
     return problems
 
 

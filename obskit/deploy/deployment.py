@@ -10,7 +10,7 @@ from typing import Any
 
 import helm_python as helm
 
-from obskit.deploy import chart, plan, preflight, readiness
+from obskit.deploy import chart, chartsource, plan, preflight, readiness, summary
 from obskit.deploy.cluster import KubeCluster
 from obskit.deploy.crds import crd_source
 from obskit.deploy.releases import HelmReleases
@@ -26,7 +26,11 @@ class Endpoint:
 
 
 def endpoints(names: dict[str, str], namespace: str, grafana_secret: str) -> list[Endpoint]:
+    """The URL table after a deploy; Kibana only when `names` carries it (eck-kibana.enabled)."""
     svc = f"{namespace}.svc"
+    kibana = [Endpoint("Kibana", f"https://{names['kibana']}-kb-http.{svc}:5601",
+                       f"user elastic (Secret {namespace}/{names['elasticsearch']}-es-elastic-user); "
+                       "logs data view from the obskit-kibana-data-views Job")] if "kibana" in names else []
     return [
         Endpoint("Grafana", f"http://{names['grafana']}.{svc}:80",
                  f"admin password: Secret {namespace}/{grafana_secret}, key admin-password"),
@@ -37,25 +41,47 @@ def endpoints(names: dict[str, str], namespace: str, grafana_secret: str) -> lis
         Endpoint("Jaeger UI", f"http://{names['jaeger']}.{svc}:16686", ""),
         Endpoint("OTLP gRPC", f"{names['jaeger']}.{svc}:4317", "send traces here"),
         Endpoint("OTLP HTTP", f"http://{names['jaeger']}.{svc}:4318", "send traces here"),
+        *kibana,
     ]
 
 
-def operator_charts() -> list[dict[str, str]]:
-    """The charts phases 1 and 2 fetch besides the umbrella's dependencies."""
+def stack_names(values: dict[str, Any]) -> dict[str, str]:
+    """obskit.names of the parts this rendering deploys (Kibana only with eck-kibana.enabled)."""
+    names = dict(values["obskit"]["names"])
+    if not (values.get("eck-kibana") or {}).get("enabled"):
+        names.pop("kibana", None)
+    return names
+
+
+def operator_charts(source: chartsource.ChartSource | None = None) -> list[dict[str, str]]:
+    """The charts phases 1 and 2 install besides the umbrella's dependencies, and where they come from."""
     out = []
     for op in preflight.operators_spec()["operators"]:
-        out.append({"chart": op["crds_chart"], "version": op["version"], "repository": op["repository"],
-                    "phase": "fetched at deploy (phase 1 CRDs)"})
-        out.append({"chart": op["chart"], "version": op["version"], "repository": op["repository"],
-                    "phase": f"fetched at deploy (phase 2, release {op['namespace']}/{op['release']})"})
+        for name, phase in ((op["crds_chart"], "phase 1 CRDs"),
+                            (op["chart"], f"phase 2, release {op['namespace']}/{op['release']}")):
+            origin = "chart mirror" if source and chartsource.operator_archive(source, name, op["version"]) \
+                else "fetched at deploy"
+            out.append({"chart": name, "version": op["version"], "repository": op["repository"],
+                        "phase": f"{origin} ({phase})"})
     return out
 
 
-def write_output(stack: StackRendering, output_dir: Path) -> list[Path]:
+def write_output(stack: StackRendering, output_dir: Path, namespace: str) -> Path:
+    """manifests.yaml: every rendered object (sorted by kind, namespace, name); summary.yaml beside it:
+    a digest per object and the wiring summary (obskit/deploy/summary.py)."""
     output_dir.mkdir(parents=True, exist_ok=True)
     manifests = output_dir / "manifests.yaml"
     manifests.write_text(chart.dump(stack.rendering.manifests))
-    return [manifests]
+    (output_dir / "summary.yaml").write_text(summary.dump(summary.summarise(stack.rendering, namespace)))
+    return manifests
+
+
+def objects_per_chart(stack: StackRendering) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for m in stack.rendering.manifests:
+        name = chart.chart_of(m.template)
+        counts[name] = counts.get(name, 0) + 1
+    return dict(sorted(counts.items()))
 
 
 def diff(previous: str, current: str, label: str) -> str:
@@ -69,31 +95,39 @@ def rule_groups(stack: StackRendering) -> list[str]:
                    for g in m.body["spec"]["groups"]})
 
 
-def ensure_dependencies(stack: StackRendering) -> None:
-    """`helm dependency build` on the bundled chart when a pinned dependency is not packaged yet."""
-    if all(d.present for d in stack.rendering.dependencies):
-        return
-    try:
-        helm.dependency_build(stack.bundle.chart_dir)
-    except helm.HelmError as exc:
-        missing = ", ".join(f"{d.name} {d.version}" for d in stack.rendering.dependencies if not d.present)
-        raise BackendError(f"could not fetch the pinned dependencies ({missing}): {exc}",
-                           hint="a deploy needs access to the chart repositories named in Chart.lock") from None
+def ensure_charts(options: StackOptions) -> None:
+    """Before a real deploy: when neither a chart mirror nor Helm's charts/ holds the pinned dependency
+    charts, `helm dependency build` fetches them (network); failing that, stop before touching anything."""
+    source = chartsource.locate(options.chart_dir, chartsource.mirror_from(options.charts_dir))
+    if source.kind == "none":
+        try:
+            chartsource.build(options.chart_dir)
+        except BackendError as exc:
+            raise BackendError(f"could not fetch the pinned dependency charts ({', '.join(source.missing)}): "
+                               f"{exc.message}", hint=exc.hint) from None
+
+
+def operators(source: chartsource.ChartSource | None) -> list[dict[str, Any]]:
+    """Phase 2's operator releases; a chart mirror's archive replaces the repository when it holds it."""
+    out = []
+    for op in preflight.operators_spec()["operators"]:
+        archive = chartsource.operator_archive(source, op["chart"], op["version"]) if source else None
+        out.append(dict(op, chart=str(archive), repository=None) if archive else dict(op))
+    return out
 
 
 def deploy(options: StackOptions, stack: StackRendering, *, context: str | None, work_dir: Path,
            report: plan.Reporter, timeout: int) -> plan.DeployOutcome:
     cluster = KubeCluster.connect(context)
-    cluster.server_version()  # unreachable cluster: fail before downloading anything
-    ensure_dependencies(stack)
-    names = dict(stack.rendering.values["obskit"]["names"])
+    cluster.server_version()  # unreachable cluster: fail before changing anything
+    names = stack_names(stack.rendering.values)
     request = plan.DeployRequest(
         release=options.release, namespace=options.namespace, chart_dir=stack.bundle.chart_dir,
         values=stack.user_values, names=names, rule_groups=rule_groups(stack),
         needs_storage=stack.profile.persistent,
         grafana_admin_secret=stack.rendering.values["obskit"].get("grafanaAdminSecret", "obskit-grafana-admin"),
-        timeout=timeout)
-    source = crd_source(stack.bundle.chart_dir, preflight.operators_spec(), work_dir / "crds")
+        timeout=timeout, operators=operators(stack.source))
+    source = crd_source(stack.bundle.chart_dir, preflight.operators_spec(), work_dir / "crds", stack.source)
     return plan.execute(request, cluster, HelmReleases(context), source, report)
 
 
@@ -115,7 +149,10 @@ def status(release: str, namespace: str, context: str | None) -> dict[str, Any]:
         raise InputError(f"release {namespace}/{release} is not installed",
                          hint="install it with `obskit deploy`, or pass --namespace/--release")
     history = releases.history(release, namespace)
-    names = chart.render({}, release=release, namespace=namespace).values["obskit"]["names"]
+    names = dict(chart.render({}, release=release, namespace=namespace).values["obskit"]["names"])
+    if "kibana" in names and cluster.custom_object("kibana.k8s.elastic.co", "v1", namespace, "kibanas",
+                                                   names["kibana"]) is None:
+        names.pop("kibana")  # Kibana is optional (eck-kibana.enabled): probe it only where it was deployed
     probes = readiness.probe_once(cluster, namespace, names, [])
     return {"release": summary, "history": history, "probes": probes}
 

@@ -47,6 +47,16 @@ def _elasticsearch(cluster: KubeCluster, ns: str, names: dict[str, str]) -> Prob
     return Probe("Elasticsearch cluster health", health in ("green", "yellow"), str(health))
 
 
+def _kibana(cluster: KubeCluster, ns: str, names: dict[str, str]) -> list[Probe]:
+    """Kibana's health from the ECK Kibana resource (kept by the operator); only when Kibana is part of
+    the stack (`names` carries it)."""
+    if "kibana" not in names:
+        return []
+    kb = cluster.custom_object("kibana.k8s.elastic.co", "v1", ns, "kibanas", names["kibana"])
+    health = ((kb or {}).get("status") or {}).get("health", "absent" if kb is None else "unknown")
+    return [Probe("Kibana health", health == "green", str(health))]
+
+
 def _jaeger(cluster: KubeCluster, ns: str, names: dict[str, str]) -> Probe:
     replicas = cluster.deployment_replicas(ns, names["jaeger"])
     if replicas is None:
@@ -83,6 +93,7 @@ def probe_once(cluster: KubeCluster, namespace: str, names: dict[str, str], rule
         lambda: [_prometheus(cluster, namespace, names)],
         lambda: [_grafana(cluster, namespace, names)],
         lambda: [_elasticsearch(cluster, namespace, names)],
+        lambda: _kibana(cluster, namespace, names),
         lambda: [_jaeger(cluster, namespace, names)],
         lambda: [_rules(cluster, namespace, names, rule_groups)],
         lambda: _targets(cluster, namespace, names),

@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from obskit.deploy import bundle, chart, checks, validation
+from obskit.deploy import bundle, chart, chartsource, checks, crdschema, validation
 from obskit.deploy.profiles import Profile, deep_merge, load_profile
 from obskit.errors import InputError
 
@@ -26,6 +26,8 @@ class StackOptions:
     chart_dir: Path = chart.CHART_DIR
     tree_root: Path = Path(".")  # holds dashboards/ and alerts/, built in-process when no dirs are given
     slo_period: str = "30d"  # alerts.slo_period: SLO period of specs that give none
+    charts_dir: Path | None = None  # local chart mirror (--charts-dir); None: OBSKIT_CHARTS_DIR, else Helm's charts/
+    require_dependencies: bool = True  # False: render obskit's own templates alone when the charts are absent
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,12 @@ class StackRendering:
     user_values: dict[str, Any]
     problems: list[str]
     violations: list[validation.Violation]
+    source: chartsource.ChartSource | None = None
+
+    @property
+    def complete(self) -> bool:
+        """Every dependency chart was rendered (the checks then see the whole stack)."""
+        return self.source is not None and self.source.kind != "none"
 
 
 def load_values_file(path: Path) -> dict[str, Any]:
@@ -65,11 +73,24 @@ def compose_values(profile: Profile, values_files: list[Path]) -> dict[str, Any]
 def render_stack(options: StackOptions, work_dir: Path, *, validate: bool = True) -> StackRendering:
     profile = load_profile(options.profile)
     values = compose_values(profile, options.values_files)
+    source = chartsource.locate(options.chart_dir, chartsource.mirror_from(options.charts_dir))
+    if source.kind == "none" and options.require_dependencies:
+        raise InputError(chartsource.not_available_message(source),
+                         hint="a full render needs every subchart; nothing was rendered")
     inputs = bundle.build_inputs(options.dashboards_dir, options.rules_dir, options.alertmanager_file, work_dir,
                                  options.tree_root, options.slo_period)
     report = bundle.bundle(options.chart_dir, work_dir, inputs)
+    chartsource.provide(source, report.chart_dir, options.chart_dir)
     rendering = chart.render(values, release=options.release, namespace=options.namespace,
                              chart_dir=report.chart_dir)
-    problems = checks.all_problems(rendering, options.release, profile)
-    violations = validation.validate(rendering.manifests) if validate else []
-    return StackRendering(profile, rendering, report, values, problems, violations)
+    complete = source.kind != "none"
+    problems = checks.all_problems(rendering, options.release, profile, namespace=options.namespace,
+                                   full=complete)
+    violations = []
+    if validate:
+        schemas = crdschema.schemas(report.chart_dir, source) if complete else None
+        violations = validation.validate(rendering.manifests, crd_schemas=schemas)
+    if not complete:
+        report.notes.append(chartsource.not_available_message(source)
+                            + "; only obskit's own templates were rendered and checked")
+    return StackRendering(profile, rendering, report, values, problems, violations, source)

@@ -1,9 +1,10 @@
 """Validate rendered objects: core kinds with kubernetes-validate (strict) for every Kubernetes minor
-we support, custom-resource kinds with structural checks of the fields their operators require.
+we support (coreschema.py), custom resources against the openAPI schemas of the CRDs the charts ship
+(crdschema.py).
 
-kubernetes-validate ships schemas for core APIs only; PrometheusRule/ServiceMonitor
-(prometheus-operator, monitoring.coreos.com/v1) and Elasticsearch (ECK, elasticsearch.k8s.elastic.co/v1)
-are checked here against the required fields of their CRDs.
+kubernetes-validate ships schemas for core APIs only. When the CRDs are not at hand (obskit's own
+templates rendered without the dependency charts), PrometheusRule, ServiceMonitor and Elasticsearch
+fall back to structural checks of the fields their operators require.
 """
 
 from __future__ import annotations
@@ -12,8 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-import kubernetes_validate
-
+from obskit.deploy import coreschema, crdschema
 from obskit.deploy.chart import Manifest
 
 KUBERNETES_VERSIONS = [f"1.{minor}.0" for minor in range(30, 38)]
@@ -30,21 +30,23 @@ def _label(m: Manifest) -> str:
     return f"{m.kind}/{m.name} ({m.template})"
 
 
-def validate(manifests: Iterable[Manifest], versions: list[str] = KUBERNETES_VERSIONS) -> list[Violation]:
+def validate(manifests: Iterable[Manifest], versions: list[str] = KUBERNETES_VERSIONS,
+             crd_schemas: crdschema.Schemas | None = None) -> list[Violation]:
     out: list[Violation] = []
     for m in manifests:
+        schema = (crd_schemas or {}).get((m.api_version, m.kind))
+        if schema is not None:
+            out += [Violation(_label(m), "crd", msg) for msg in crdschema.problems(m.body, schema)]
+            continue
         structural = STRUCTURAL.get((m.api_version, m.kind))
         if structural is not None:
             out += [Violation(_label(m), "crd", msg) for msg in structural(m.body)]
             continue
         for version in versions:
             try:
-                kubernetes_validate.validate(m.body, version, strict=True)
-            except kubernetes_validate.SchemaNotFoundError:
+                out += [Violation(_label(m), version, msg) for msg in coreschema.problems(m.body, version)]
+            except coreschema.NoSchema:
                 out.append(Violation(_label(m), version, f"no schema for {m.api_version} {m.kind} (unknown kind?)"))
-            except kubernetes_validate.ValidationError as exc:
-                first = str(exc).splitlines()[0]
-                out.append(Violation(_label(m), version, first))
     return out
 
 

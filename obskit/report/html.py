@@ -14,6 +14,7 @@ import json
 
 from obskit.investigate.model import Report
 from obskit.report.json import to_dict
+from obskit.report.kibana import Kibana
 from obskit.report.links import clock
 from obskit.sources.metrics import Series
 
@@ -142,8 +143,8 @@ def _link(url: str | None, text: str) -> str:
     return f'<a href="{_esc(url)}" rel="noopener noreferrer">{_esc(text)}</a>'
 
 
-def render(report: Report, grafana: str | None = None) -> str:
-    doc = to_dict(report, grafana)
+def render(report: Report, grafana: str | None = None, kibana: Kibana | None = None) -> str:
+    doc = to_dict(report, grafana, kibana)
     services = sorted({s.service for s in report.series}, key=lambda s: (s != report.service, s))
     colors = {s: PALETTE[i % len(PALETTE)] for i, s in enumerate(services)}
     charts, chart_data = [], {}
@@ -180,12 +181,15 @@ def render(report: Report, grafana: str | None = None) -> str:
         body += ["<h2>New and spiking log templates</h2>", _table(
             ["service", "status", "window", "baseline", "template", "example"],
             [[_esc(t["service"]), _esc(t["status"]), str(t["window_count"]), str(t["baseline_count"]),
-              f"<code>{_esc(t['template'])}</code>", _esc(t["example"])] for t in doc["templates"]])]
+              f"<code>{_esc(t['template'])}</code>", _link(t.get("kibana_link"), t["example"])]
+             for t in doc["templates"]])]
     if doc["paths"]:
         body += ["<h2>Slowest and erroring paths</h2>", _table(["trace", "ms", "path"], [
             [_link(p["url"], p["trace_id"]), f'{p["duration_seconds"] * 1000:.0f}', _esc(" > ".join(p["path"]))]
             for p in doc["paths"]])]
     links = [[_esc(f["service"]), _link(f["link"], f["signal"])] for f in doc["findings"] if f["link"]]
+    links += [[_esc(f["service"]), _link(f["kibana_link"], f"{f['signal']} in Kibana")] for f in doc["findings"]
+              if f.get("kibana_link")]
     if links:
         body += ["<h2>Links</h2>", _table(["service", "query"], links)]
     missing = [f'<p class="warn">not checked: {_esc(k)}: {_esc(v["reason"])}</p>'

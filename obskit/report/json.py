@@ -7,10 +7,11 @@ Schema version 1 (documented in README, "obskit investigate"):
   notes           how obskit adjusted the window/baseline and why (e.g. no data before the window); may be []
   verdict         one sentence
   suspects        ordered best first: {rank, service, kind, score (0..1), onset (RFC 3339|null), evidence[]}
-  findings        {source, service, kind, signal, score, onset, summary, query, link}
+  findings        {source, service, kind, signal, score, onset, summary, query, link}; log findings also
+                  kibana_link (a Kibana Discover URL) when kibana.url is configured
   timeline        {ts, service, source, text} ascending
   templates       new/spiking log templates {service, template, status, window_count, baseline_count, score,
-                  example, trace_id}
+                  example, trace_id} (+ kibana_link when kibana.url is configured)
   paths           slowest/erroring trace paths {trace_id, duration_seconds, error, path[], url}
   graph           {edges: [[caller, callee], ...]}
   sources         {metrics|logs|traces|cluster: {backend, checked, reason}}
@@ -26,6 +27,8 @@ import json
 from typing import Any
 
 from obskit.investigate.model import Report
+from obskit.report import kibana as kibana_links
+from obskit.report.kibana import Kibana
 from obskit.report.links import explore_url, rfc3339
 from obskit.sources.window import Window
 
@@ -45,7 +48,7 @@ def finding_link(language: str | None, query: str | None, report: Report, grafan
     return explore_url(grafana, language or "", query, report.window) if language else None
 
 
-def to_dict(report: Report, grafana: str | None = None) -> dict[str, Any]:
+def to_dict(report: Report, grafana: str | None = None, kibana: Kibana | None = None) -> dict[str, Any]:
     findings = []
     for f in report.findings:
         language = {"metrics": "promql", "logs": "lucene"}.get(f.source)
@@ -53,6 +56,8 @@ def to_dict(report: Report, grafana: str | None = None) -> dict[str, Any]:
             "source": f.source, "service": f.service, "kind": f.kind, "signal": f.signal, "score": _num(f.score),
             "onset": rfc3339(f.onset), "summary": f.summary, "query": f.query,
             "link": f.link or finding_link(language, f.query, report, grafana),
+            **({"kibana_link": kibana_links.finding_link(kibana, f, report.window)}
+               if kibana and f.source == "logs" else {}),
         })
     return {
         "schema_version": SCHEMA_VERSION,
@@ -71,7 +76,8 @@ def to_dict(report: Report, grafana: str | None = None) -> dict[str, Any]:
                      for e in report.timeline],
         "templates": [
             {"service": t.service, "template": t.template, "status": t.status, "window_count": t.window_count,
-             "baseline_count": t.baseline_count, "score": _num(t.score), "example": t.example, "trace_id": t.trace_id}
+             "baseline_count": t.baseline_count, "score": _num(t.score), "example": t.example, "trace_id": t.trace_id,
+             **({"kibana_link": kibana_links.template_link(kibana, report, t)} if kibana else {})}
             for t in report.templates
         ],
         "paths": [{"trace_id": p.trace_id, "duration_seconds": _num(p.duration), "error": p.error,
@@ -84,5 +90,5 @@ def to_dict(report: Report, grafana: str | None = None) -> dict[str, Any]:
     }
 
 
-def render(report: Report, grafana: str | None = None) -> str:
-    return json.dumps(to_dict(report, grafana), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+def render(report: Report, grafana: str | None = None, kibana: Kibana | None = None) -> str:
+    return json.dumps(to_dict(report, grafana, kibana), indent=2, sort_keys=True, ensure_ascii=False) + "\n"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from obskit.investigate.model import Report
+from obskit.report import kibana as kibana_links
+from obskit.report.kibana import Kibana
 from obskit.report.links import clock, explore_url, rfc3339
 
 
@@ -16,7 +18,7 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
     return out + [""]
 
 
-def render(report: Report, grafana: str | None = None) -> str:
+def render(report: Report, grafana: str | None = None, kibana: Kibana | None = None) -> str:
     lines = [f"# Investigation: {report.service}", "", f"**{report.verdict}**", "",
              f"Window {rfc3339(report.window.start)} .. {rfc3339(report.window.end)}, baseline "
              f"{rfc3339(report.baseline.start)} .. {rfc3339(report.baseline.end)}.", ""]
@@ -50,6 +52,13 @@ def render(report: Report, grafana: str | None = None) -> str:
         url = f.link or (explore_url(grafana, language, f.query, report.window) if language else None)
         if url:
             links.append(f"- [{f.service} {f.signal}]({url})")
+        discover = kibana_links.finding_link(kibana, f, report.window)
+        if discover:
+            links.append(f"- [{f.service} {f.signal} in Kibana]({discover})")
+    for t in report.templates if kibana else []:
+        discover = kibana_links.template_link(kibana, report, t)
+        if discover:
+            links.append(f"- [{t.service} example line in Kibana]({discover})")
     if links:
         lines += ["## Links", ""] + sorted(set(links)) + [""]
     missing = [f"- not checked: {s.signal}: {s.reason}" for s in report.sources if not s.checked]

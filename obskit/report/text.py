@@ -7,12 +7,14 @@ from rich.table import Table
 from rich.text import Text
 
 from obskit.investigate.model import Report
+from obskit.report import kibana as kibana_links
+from obskit.report.kibana import Kibana
 from obskit.report.links import clock, explore_url, rfc3339
 
 MAX_ROWS = 15
 
 
-def render(report: Report, grafana: str | None = None) -> Group:
+def render(report: Report, grafana: str | None = None, kibana: Kibana | None = None) -> Group:
     start, end = rfc3339(report.window.start), rfc3339(report.window.end)
     parts: list[object] = [
         Text(report.verdict, style="bold"),
@@ -66,8 +68,13 @@ def render(report: Report, grafana: str | None = None) -> Group:
     for f in report.findings:
         language = {"metrics": "promql", "logs": "lucene"}.get(f.source)
         url = f.link or (explore_url(grafana, language, f.query, report.window) if language else None)
-        if url and url not in links:
-            links.append(url)
+        for u in (url, kibana_links.finding_link(kibana, f, report.window)):
+            if u and u not in links:
+                links.append(u)
+    for t in report.templates[:MAX_ROWS] if kibana else []:  # each example line in Kibana Discover
+        u = kibana_links.template_link(kibana, report, t)
+        if u and u not in links:
+            links.append(u)
     if links:
         parts.append(Text("Links:"))
         parts += [Text(f"  {u}", no_wrap=True, overflow="ignore") for u in links[:MAX_ROWS]]  # copyable, unbroken

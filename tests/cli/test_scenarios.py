@@ -1,7 +1,8 @@
 """Numbered CLI scenarios (pint style): each tests/cli/NNNN_name.yaml runs one obskit command.
 
-Keys: ``args`` (list), optional ``env`` (mapping), ``files`` (path -> content, written to the
-working directory first), ``setup`` (argument lists of obskit commands run before, each must exit 0),
+Keys: ``args`` (list), optional ``env`` (mapping; ``$TMP`` is the working directory, ``$CHARTS``
+the local mirror of the pinned upstream charts, see tests/deploy/conftest.py), ``files`` (path ->
+content, written to the working directory first), ``setup`` (argument lists of obskit commands run before, each must exit 0),
 ``exit`` (expected code), ``stdout``/``stderr`` (substrings that must
 appear), ``absent`` (substrings that must appear in neither stream), ``max_seconds``.
 """
@@ -17,6 +18,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.deploy.conftest import charts_dir
+
 SCENARIOS = sorted(Path(__file__).parent.glob("[0-9][0-9][0-9][0-9]_*.yaml"))
 
 
@@ -28,7 +31,9 @@ def test_scenario(path: Path, tmp_path: Path, repo_root: Path) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(content)
     env = {k: v for k, v in os.environ.items() if not k.startswith("OBSKIT_")}
-    env.update({k: str(v).replace("$TMP", str(tmp_path)) for k, v in (spec.get("env") or {}).items()})
+    charts = str(charts_dir() or "") if "$CHARTS" in path.read_text() else ""  # the pinned upstream charts
+    env.update({k: str(v).replace("$TMP", str(tmp_path)).replace("$CHARTS", charts)
+                for k, v in (spec.get("env") or {}).items()})
     env["PYTHONPATH"] = str(repo_root)
     env["COLUMNS"] = "200"  # Rich wraps help text to the terminal width
     for step in spec.get("setup") or []:

@@ -1,20 +1,40 @@
-"""Fixtures for the deploy tests: sample build output and a rendering per profile (cached per session)."""
+"""Fixtures for the deploy tests: sample build output and a rendering per profile (cached per session).
+
+The full-stack tests need the pinned upstream charts: OBSKIT_CHARTS_DIR, else Helm's charts/ (after
+`helm dependency build`), else ../shared/upstream-charts beside the checkout (CI). They are never
+skipped: without the charts the session stops with the reason."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from obskit.deploy import chart, chartsource
 from obskit.deploy.stack import StackOptions, StackRendering, render_stack
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "deploy"
+SHARED_CHARTS = Path(__file__).resolve().parents[2].parent / "shared" / "upstream-charts"
+
+
+def charts_dir() -> Path | None:
+    """The chart mirror the tests use; None when Helm's charts/ already holds every pinned chart."""
+    if os.environ.get(chartsource.ENV, "").strip():
+        return Path(os.environ[chartsource.ENV])
+    if chartsource.locate(chart.CHART_DIR, None).kind == "helm":
+        return None
+    if SHARED_CHARTS.is_dir():
+        return SHARED_CHARTS
+    pytest.fail("the full-stack deploy tests need the pinned upstream charts: run `helm dependency build "
+                f"charts/obskit-stack`, or set {chartsource.ENV} to a chart mirror", pytrace=False)
 
 
 def sample_options(profile: str, **overrides: object) -> StackOptions:
     base: dict[str, object] = {
         "profile": profile,
+        "charts_dir": charts_dir(),
         "dashboards_dir": FIXTURES / "dashboards",
         "rules_dir": FIXTURES / "rules",
         "alertmanager_file": FIXTURES / "alertmanager.yaml",

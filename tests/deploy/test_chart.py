@@ -10,7 +10,7 @@ import helm_python as helm
 import pytest
 import yaml
 
-from obskit.deploy import chart
+from obskit.deploy import chart, summary
 from obskit.deploy.profiles import load_profile, profile_names
 from obskit.deploy.stack import render_stack
 from obskit.errors import InputError
@@ -27,7 +27,7 @@ def test_helm_lint_reports_no_errors(profile: str) -> None:
     # The one expected warning: upstream charts are fetched at deploy time, not vendored.
     warnings = [m.message for m in messages if m.severity == "warning"]
     assert warnings == ["chart directory is missing these dependencies: "
-                        "kube-prometheus-stack,fluentd,jaeger,eck-elasticsearch"]
+                        "kube-prometheus-stack,fluentd,jaeger,eck-elasticsearch,eck-kibana"]
 
 
 def test_helm_lint_catches_a_broken_template(tmp_path: Path) -> None:
@@ -55,7 +55,7 @@ def test_chart_lock_is_in_sync_with_chart_yaml(tmp_path: Path) -> None:
 
 def test_dependencies_are_exactly_pinned_behind_conditions() -> None:
     deps = chart.dependencies()
-    assert [d.name for d in deps] == ["kube-prometheus-stack", "fluentd", "jaeger", "eck-elasticsearch"]
+    assert [d.name for d in deps] == ["kube-prometheus-stack", "fluentd", "jaeger", "eck-elasticsearch", "eck-kibana"]
     for dep in deps:
         assert all(ch.isdigit() or ch == "." for ch in dep.version), dep  # no ranges, no ^ or ~
         assert dep.condition == f"{dep.name}.enabled"
@@ -94,11 +94,15 @@ def test_values_files_override_the_profile(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("profile", ["dev", "prod"])
 def test_rendered_output_matches_golden(profile: str, rendered) -> None:  # type: ignore[no-untyped-def]
-    text = chart.dump(rendered(profile).rendering.manifests)
-    golden = GOLDEN / f"{profile}.yaml"
-    if os.environ.get("UPDATE_GOLDEN"):
-        golden.write_text(text)
-    assert text == golden.read_text(), f"rerun with UPDATE_GOLDEN=1 if the change to {golden} is intended"
+    """Our own templates in full; the whole stack as a digest per object plus the wiring summary, so a
+    pin change shows as a reviewable diff (UPDATE_GOLDEN=1 rewrites both after a reviewed change)."""
+    stack = rendered(profile)
+    ours = chart.dump([m for m in stack.rendering.manifests if chart.chart_of(m.template) == "obskit-stack"])
+    whole = summary.dump(summary.summarise(stack.rendering, "observability"))
+    for golden, text in ((GOLDEN / f"{profile}.yaml", ours), (GOLDEN / f"{profile}.summary.yaml", whole)):
+        if os.environ.get("UPDATE_GOLDEN"):
+            golden.write_text(text)
+        assert text == golden.read_text(), f"rerun with UPDATE_GOLDEN=1 if the change to {golden} is intended"
 
 
 def test_render_is_deterministic(tmp_path: Path) -> None:
@@ -108,21 +112,14 @@ def test_render_is_deterministic(tmp_path: Path) -> None:
     assert first.endswith("\n")
 
 
-def test_packaged_dependencies_are_rendered_too(tmp_path: Path) -> None:
-    """With a dependency's packaged chart under charts/ (what `helm dependency build` leaves), the dry
-    run renders it as well; here a stand-in chart named and versioned like the pinned fluentd."""
-    work = tmp_path / "obskit-stack"
-    shutil.copytree(chart.CHART_DIR, work)
-    sub = tmp_path / "fluentd"
-    (sub / "templates").mkdir(parents=True)
-    (sub / "Chart.yaml").write_text("apiVersion: v2\nname: fluentd\nversion: 0.5.0\nappVersion: v1.16.2\n")
-    (sub / "templates" / "cm.yaml").write_text(
-        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Values.fullnameOverride }}-main\n"
-        "data:\n  kind: {{ .Values.kind | quote }}\n")
-    helm.package(sub, destination=work / "charts")
-    rendering = chart.render(load_profile("dev").values, chart_dir=work)
-    assert rendering.rendered_dependencies == ["fluentd"]
-    assert [d.name for d in rendering.dependencies if d.present] == ["fluentd"]
-    main = next(m for m in rendering.manifests if m.name == "obskit-fluentd-main")
-    assert main.body["data"] == {"kind": "DaemonSet"}  # our values reach the subchart
-    assert chart.chart_app_versions(work) == {"fluentd": "v1.16.2"}
+@pytest.mark.parametrize("profile", ["dev", "prod"])
+def test_every_dependency_chart_is_rendered(profile: str, rendered) -> None:  # type: ignore[no-untyped-def]
+    stack = rendered(profile)
+    charts = {chart.chart_of(m.template).split("/")[0] for m in stack.rendering.manifests}
+    kibana = {"eck-kibana"} if profile == "prod" else set()  # eck-kibana.enabled: on in prod only
+    assert charts == {"obskit-stack", "kube-prometheus-stack", "fluentd", "jaeger", "eck-elasticsearch"} | kibana
+    assert stack.complete
+    kinds = {m.kind for m in stack.rendering.manifests}
+    assert {"Prometheus", "Alertmanager", "Elasticsearch", "DaemonSet", "Deployment"} <= kinds
+    # test hooks are not installed by Helm, so not rendered (the fluentd chart's test-connection pod)
+    assert not [m for m in stack.rendering.manifests if m.kind == "Pod"]

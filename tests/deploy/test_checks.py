@@ -85,7 +85,9 @@ def test_two_default_datasources_are_reported() -> None:
 def test_every_prometheus_rule_has_the_release_label(profile: str, rendered) -> None:  # type: ignore[no-untyped-def]
     ms = rendered(profile).rendering.manifests
     rules = [m for m in ms if m.kind == "PrometheusRule"]
-    assert [m.name for m in rules] == ["obskit-rules-checkout-slo", "obskit-rules-stack"]
+    ours = [m.name for m in rules if m.template.startswith("obskit-stack/templates/")]
+    assert ours == ["obskit-rules-checkout-slo", "obskit-rules-stack"]
+    assert len(rules) > len(ours)  # kube-prometheus-stack's own rules are rendered and labelled too
     assert checks.rule_release_labels(ms, "obskit") == []
     assert checks.rule_release_labels(ms, "other")  # the label follows the release name
     # rule text goes through untouched: Prometheus templates are not Helm templates
@@ -93,7 +95,8 @@ def test_every_prometheus_rule_has_the_release_label(profile: str, rendered) -> 
     assert "{{ $labels.pod }}" in stack.body["spec"]["groups"][0]["rules"][0]["annotations"]["summary"]
     monitors = [m for m in ms if m.kind == "ServiceMonitor"]
     assert {m.body["metadata"]["labels"]["release"] for m in monitors} == {"obskit"}
-    ports = {m.name: m.body["spec"]["ports"][0]["port"] for m in ms if m.kind == "Service"}
+    ports = {m.name: m.body["spec"]["ports"][0]["port"] for m in ms
+             if m.kind == "Service" and m.template.startswith("obskit-stack/templates/")}
     assert ports == {"obskit-fluentd-metrics": 24231, "obskit-jaeger-metrics": 8888}
 
 
@@ -150,7 +153,7 @@ def test_literal_secrets_are_reported() -> None:
 def test_every_prod_container_has_requests_and_limits(rendered) -> None:  # type: ignore[no-untyped-def]
     stack = rendered("prod")
     profile = load_profile("prod")
-    assert len(profile.containers) == 11
+    assert len(profile.containers) == 16
     assert checks.profile_container_resources(profile, stack.rendering.values) == []
     assert checks.container_resources(stack.rendering.manifests) == []
 
@@ -193,11 +196,12 @@ def test_dev_profile_is_single_node_without_pvcs() -> None:
 def test_fluentd_buffer_limits_are_present(profile: str, rendered) -> None:  # type: ignore[no-untyped-def]
     ms = rendered(profile).rendering.manifests
     assert checks.fluentd_buffer(ms) == []
-    conf = next(m for m in ms if m.name == "obskit-fluentd-output").body["data"]["04_outputs.conf"]
+    conf = next(m for m in ms if m.name == "obskit-fluentd-output-obskit").body["data"]["04_outputs.conf"]
     for line in ("scheme https", "ca_file /etc/fluent/es-ca/ca.crt", "logstash_format true", "@type dedot"):
         assert line in conf
-    broken = replace(next(m for m in ms if m.name == "obskit-fluentd-output"),
-                     body={"metadata": {"name": "obskit-fluentd-output"}, "data": {"o.conf": "<buffer>\n</buffer>"}})
+    broken = replace(next(m for m in ms if m.name == "obskit-fluentd-output-obskit"),
+                     body={"metadata": {"name": "obskit-fluentd-output-obskit"},
+                           "data": {"o.conf": "<buffer>\n</buffer>"}})
     assert len(checks.fluentd_buffer([broken])) == 4
 
 
@@ -242,5 +246,25 @@ def test_a_values_file_that_breaks_the_wiring_is_reported(tmp_path: Path) -> Non
     bad = tmp_path / "v.yaml"
     bad.write_text("jaeger:\n  fullnameOverride: tracing\n")
     stack = render_stack(sample_options("dev", values_files=[bad]), tmp_path / "w", validate=False)
-    assert stack.problems == ["obskit.names.jaeger is 'obskit-jaeger' but the subchart creates 'tracing'; "
-                              "set both together"]
+    assert stack.problems[0] == ("obskit.names.jaeger is 'obskit-jaeger' but the subchart creates 'tracing'; "
+                                 "set both together")
+    # the full render shows the consequence: Grafana's Jaeger datasource points at a Service that is not there
+    assert stack.problems[1:] == [
+        "deploy/datasource-urls: ConfigMap/obskit-grafana-datasources obskit-datasources.yaml: datasource 'Jaeger' "
+        "url 'http://obskit-jaeger.observability.svc:16686': no Service observability/obskit-jaeger in the "
+        "rendering (nor one an operator creates)"]
+
+
+def test_keys_that_name_a_secret_object_are_not_literal_secrets() -> None:
+    """Alertmanager's spec.configSecret (and secretName, existingSecret) hold a Secret's name, not a secret:
+    on the full render these were false positives."""
+    am = _manifest({"apiVersion": "monitoring.coreos.com/v1", "kind": "Alertmanager", "metadata": {"name": "am"},
+                    "spec": {"configSecret": "obskit-alertmanager-config", "secrets": ["a"],
+                             "web": {"tlsConfig": {"existingSecret": "tls", "secretName": "x"}}}})
+    assert checks.secret_literals([am]) == []
+    leaky = _manifest({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "c"},
+                       "stringData": {"clientSecret": "s3cr3t"}})
+    assert checks.secret_literals([leaky]) == [
+        "Secret/c: stringData.clientSecret holds a literal value; use a secretKeyRef/env/file"]
+    inline = _manifest({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {"secret": "hunter2"}})
+    assert checks.secret_literals([inline]) == ["Pod/p: spec.secret holds a literal value; use a secretKeyRef/env/file"]

@@ -11,28 +11,32 @@ import pytest
 import yaml
 
 from obskit.check import PARTS, CheckOptions
-from obskit.deploy import check_part, crds, deployment
+from obskit.deploy import chart, check_part, crds, deployment
 from obskit.deploy.preflight import operators_spec
 from obskit.deploy.stack import StackOptions, render_stack
 from obskit.errors import InputError
+from tests.deploy.conftest import charts_dir
 
 
-def test_check_part_is_registered_and_builds_the_as_code_tree(tmp_path: Path, repo_root: Path) -> None:
+def test_check_part_is_registered_and_builds_the_as_code_tree(tmp_path: Path, repo_root: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     assert ("deploy", "obskit.deploy.check_part:run") in PARTS
+    monkeypatch.setenv("OBSKIT_CHARTS_DIR", str(charts_dir() or ""))
     shutil.copytree(repo_root / "dashboards", tmp_path / "dashboards")
     shutil.copytree(repo_root / "alerts", tmp_path / "alerts")
     result = check_part.run(CheckOptions(root=tmp_path))
     assert result.exit_code == 0, (result.problems, result.input_errors)
-    assert re.fullmatch(r"2 profiles, \d+ objects rendered, 0 problems", result.summary)
+    assert re.fullmatch(r"2 profiles \(full stack\), \d+ objects rendered, 0 problems", result.summary)
     # the deploy carries a fresh build of the tree: one ConfigMap per dashboard, folder from its directory
     stack = render_stack(StackOptions(profile="dev", tree_root=tmp_path), tmp_path / "work")
-    configmaps = [m.body for m in stack.rendering.manifests
-                  if m.body["kind"] == "ConfigMap" and m.body["metadata"]["labels"].get("grafana_dashboard") == "1"]
+    configmaps = [m.body for m in stack.rendering.manifests if m.template.startswith("obskit-stack/templates/")
+                  and m.body["kind"] == "ConfigMap" and m.body["metadata"]["labels"].get("grafana_dashboard") == "1"]
     built = sorted((repo_root / "dashboards" / "generated").rglob("*.json"))
     assert len(configmaps) == len(built) > 0
     folders = {cm["metadata"]["annotations"]["k8s-sidecar-target-directory"] for cm in configmaps}
     assert folders == {p.parent.name for p in built}
-    rules = [m.body for m in stack.rendering.manifests if m.body["kind"] == "PrometheusRule"]
+    rules = [m.body for m in stack.rendering.manifests
+             if m.body["kind"] == "PrometheusRule" and m.template.startswith("obskit-stack/templates/")]
     assert rules and len(rules) == len(stack.bundle.rule_files)
     alert_names = {r["alert"] for pr in rules for g in pr["spec"]["groups"] for r in g["rules"] if "alert" in r}
     assert "CheckoutRequestsAvailabilityBudgetBurn" in alert_names or any("Checkout" in n for n in alert_names)
@@ -48,7 +52,21 @@ def test_check_part_reports_broken_rules_in_the_tree(tmp_path: Path) -> None:
                                                     "above)"]
     assert result.summary == "skipped: the as-code tree does not build"
     with pytest.raises(InputError, match="bad.yaml"):
-        render_stack(StackOptions(profile="dev", tree_root=tmp_path), tmp_path / "work")
+        render_stack(StackOptions(profile="dev", tree_root=tmp_path, require_dependencies=False), tmp_path / "work")
+
+
+def test_without_the_dependency_charts_only_our_templates_are_rendered_and_that_is_said(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OBSKIT_CHARTS_DIR", "")
+    bare = tmp_path / "obskit-stack"
+    shutil.copytree(chart.CHART_DIR, bare, ignore=shutil.ignore_patterns("charts"))
+    stack = render_stack(StackOptions(profile="dev", tree_root=tmp_path, chart_dir=bare, require_dependencies=False),
+                         tmp_path / "work")
+    assert not stack.complete
+    assert {chart.chart_of(m.template) for m in stack.rendering.manifests} == {"obskit-stack"}
+    assert any("fluentd-0.6.0.tgz" in n and "only obskit's own templates" in n for n in stack.bundle.notes)
+    with pytest.raises(InputError, match="the dependency charts are not available"):
+        render_stack(StackOptions(profile="dev", tree_root=tmp_path, chart_dir=bare), tmp_path / "work2")
 
 
 def test_packaged_crds_are_read_from_subchart_crds_dirs(tmp_path: Path) -> None:
@@ -76,7 +94,7 @@ def test_operator_and_crd_pins_are_consistent() -> None:
     spec = operators_spec()
     eck = next(op for op in spec["operators"] if op["name"] == "eck-operator")
     eck_family = next(f for f in spec["crds"] if f["family"] == "eck")
-    assert eck["version"] == eck_family["version"] == "3.3.0"
+    assert eck["version"] == eck_family["version"] == "3.5.0"
     assert eck["values"] == {"installCRDs": False}
     charts = deployment.operator_charts()
     assert [c["chart"] for c in charts] == ["eck-operator-crds", "eck-operator"]

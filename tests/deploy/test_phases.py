@@ -91,10 +91,10 @@ def test_preflight_on_a_healthy_cluster(kube) -> None:  # type: ignore[no-untype
     assert checks["default StorageClass"].detail == "standard"
     assert report.release is not None and report.release.action == "upgrade"
     assert report.release.last_deployed is not None and report.release.last_deployed.revision == 2
-    # prometheus-operator CRDs at 0.85.0 are older than the chart's 0.88.0: applied; ECK's are current
+    # prometheus-operator CRDs at 0.85.0 are older than the chart's 0.93.1: applied; ECK's are current
     plurals = ("alertmanagers", "podmonitors", "prometheuses", "prometheusrules", "servicemonitors")
     assert report.crds_to_apply == [f"{p}.monitoring.coreos.com" for p in plurals]
-    assert checks["CRD elasticsearches.elasticsearch.k8s.elastic.co"].detail == "3.3.0 (current)"
+    assert checks["CRD elasticsearches.elasticsearch.k8s.elastic.co"].detail == "3.5.0 (current)"
 
 
 def test_preflight_refuses_an_old_cluster_without_default_storage(kube) -> None:  # type: ignore[no-untyped-def]
@@ -129,7 +129,7 @@ def test_full_deploy_applies_crds_server_side_and_waits_until_ready(kube, tmp_pa
     assert len(patches) == 5
     assert {p.content_type for p in patches} == {"application/apply-patch+yaml"}
     assert releases.calls == [
-        ("install", "elastic-operator", "elastic-system", "https://helm.elastic.co", "3.3.0"),
+        ("install", "elastic-operator", "elastic-system", "https://helm.elastic.co", "3.5.0"),
         ("upgrade", "obskit", "observability", None, None),
     ]
     created = api.calls("POST", "/api/v1/namespaces/observability/secrets")[0].body
@@ -211,3 +211,20 @@ def test_no_kube_context_suggests_dry_run(tmp_path: Path) -> None:
     with pytest.raises(InputError) as exc:
         KubeCluster.connect(kubeconfig=tmp_path / "missing")
     assert "--dry-run" in (exc.value.hint or "")
+
+
+def test_kibana_is_probed_only_when_it_is_part_of_the_stack(kube) -> None:  # type: ignore[no-untyped-def]
+    _, cluster = kube("kibana-eck-3.5.json")
+    with_kibana = {**NAMES, "kibana": "obskit-kb"}
+    first = {p.name: p for p in readiness.probe_once(cluster, "observability", with_kibana, GROUPS)}
+    assert not first["Kibana health"].ok and first["Kibana health"].detail == "red"
+    second = {p.name: p for p in readiness.probe_once(cluster, "observability", with_kibana, GROUPS)}
+    assert second["Kibana health"].ok and second["Kibana health"].detail == "green"
+    assert "Kibana health" not in {p.name for p in readiness.probe_once(cluster, "observability", NAMES, GROUPS)}
+
+
+def test_kibana_resource_missing_is_a_failed_probe(kube) -> None:  # type: ignore[no-untyped-def]
+    _, cluster = kube()  # no Kibana resource in this cluster
+    probes = {p.name: p for p in readiness.probe_once(cluster, "observability", {**NAMES, "kibana": "obskit-kb"},
+                                                      GROUPS)}
+    assert not probes["Kibana health"].ok and probes["Kibana health"].detail == "absent"
