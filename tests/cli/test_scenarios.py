@@ -2,8 +2,8 @@
 
 Keys: ``args`` (list), optional ``env`` (mapping; ``$TMP`` is the working directory, ``$CHARTS``
 the local mirror of the pinned upstream charts, see tests/deploy/conftest.py), ``files`` (path ->
-content, written to the working directory first), ``setup`` (argument lists of obskit commands run before, each must exit 0),
-``exit`` (expected code), ``stdout``/``stderr`` (substrings that must
+content, written to the working directory first), ``setup`` (argument lists of obskit commands run
+before, each must exit 0), ``exit`` (expected code), ``stdout``/``stderr`` (substrings that must
 appear), ``absent`` (substrings that must appear in neither stream), ``max_seconds``.
 """
 
