@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from obskit import __version__
+from obskit import __version__, redaction
 from obskit.cli import (
     alerts_cmd,
     check_cmd,
@@ -87,7 +87,11 @@ app.add_typer(config_cmd.app, name="config")
 
 
 def main() -> None:
-    """Console-script entry point: maps errors to exit codes, tracebacks only with --debug."""
+    """Console-script entry point: maps errors to exit codes, tracebacks only with --debug.
+
+    stdout and stderr are wrapped first so that nothing written there (tracebacks included) carries a secret.
+    """
+    redaction.install()
     try:
         app()
     except ObskitError as exc:

@@ -9,9 +9,12 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, field_validator
 
+from obskit import redaction
 from obskit.errors import InputError
+from obskit.inputfile import InputFileError, read_input_text
+from obskit.limits import limit
 
-REDACTED = "***"
+REDACTED = redaction.REDACTED
 
 # keys that hold secrets; each may be given as <key>_env or <key>_file in obskit.yaml
 SECRET_KEYS = ("password", "bearer_token", "api_key", "token")
@@ -19,20 +22,44 @@ SECRET_KEYS = ("password", "bearer_token", "api_key", "token")
 
 @dataclass(frozen=True)
 class Secret:
-    """A resolved credential. Prints as ``***``; ``source`` says where it came from.
+    """A credential. Prints as ``***``; ``source`` says where it came from.
 
-    A reference that cannot be resolved (unset variable, unreadable file) is kept with its `problem` and
-    raises only when the secret is used, so that commands that never talk to that backend still work.
+    The value is normalised on load: surrounding whitespace is stripped (a Kubernetes Secret made from a
+    file ends in a newline), as kubectl users expect. A ``*_file`` reference is read lazily, on first
+    :meth:`reveal`, so commands that never talk to that backend never touch the file; the file must be a
+    regular file of bounded size holding UTF-8 text. A reference that cannot be resolved keeps its
+    ``problem`` (file:line and key path) and raises only when the secret is used. Every revealed value is
+    registered with :mod:`obskit.redaction` so that no output can carry it.
     """
 
     value: str
     source: str
     problem: str | None = None  # why the value is missing, with file:line and key path
+    file: Path | None = None  # read on first reveal()
+    where: str = ""  # file:line: key path of the reference, for errors about the file
+
+    def __post_init__(self) -> None:
+        raw = self.value
+        object.__setattr__(self, "value", raw.strip())
+        redaction.register(raw)
 
     def reveal(self) -> str:
         if self.problem is not None:
             raise InputError(self.problem)
+        if self.file is not None and not self.value:
+            object.__setattr__(self, "value", self._read_file(self.file))
+        if not self.value:
+            raise InputError(f"{self.where or self.source}: the secret is empty ({self.source})")
+        redaction.register(self.value)
         return self.value
+
+    def _read_file(self, path: Path) -> str:
+        try:
+            text = read_input_text(path.expanduser(), limit("secret_file", "max_bytes"), what="secret file")
+        except InputFileError as exc:
+            raise InputError(f"{self.where}: cannot read secret file: {exc.message}") from None
+        redaction.register(text)
+        return text.strip()
 
     def __str__(self) -> str:
         return REDACTED

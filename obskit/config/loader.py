@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from obskit import safeyaml
 from obskit.config.base import REDACTED, SECRET_KEYS, Secret
 from obskit.config.schema import Config
 from obskit.errors import InputError
@@ -51,13 +52,9 @@ ENV_VARS: dict[str, tuple[tuple[str, ...], bool, bool]] = {
 }
 
 
-def _line_map(text: str) -> dict[tuple[str, ...], int]:
-    """Map key paths of a YAML mapping document to 1-based line numbers."""
+def _line_map(root: yaml.Node | None) -> dict[tuple[str, ...], int]:
+    """Map key paths of a (checked) YAML mapping document to 1-based line numbers."""
     lines: dict[tuple[str, ...], int] = {}
-    try:
-        root = yaml.compose(text)
-    except yaml.YAMLError:
-        return lines
 
     def walk(node: yaml.Node, path: tuple[str, ...]) -> None:
         if isinstance(node, yaml.MappingNode):
@@ -148,11 +145,7 @@ def _resolve_secrets(
                 else:
                     tree[base] = Secret("", f"env {value}", f"{where(sub)}: environment variable {value} is not set")
             else:
-                try:
-                    tree[base] = Secret(Path(value).expanduser().read_text(encoding="utf-8").strip(), f"file {value}")
-                except OSError as exc:
-                    tree[base] = Secret("", f"file {value}",
-                                        f"{where(sub)}: cannot read secret file {value!r}: {exc.strerror}")
+                tree[base] = Secret("", f"file {value}", file=Path(value), where=where(sub))
             origins[_dotted((*path, base))] = tree[base].source
             continue
         _resolve_secrets(value, sub, origins, where, env)
@@ -213,25 +206,18 @@ def load_config(
     origins: dict[str, str] = {}
     lines: dict[tuple[str, ...], int] = {}
     if file_path is not None:
-        try:
-            text = file_path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise InputError(f"cannot read config file {file_path}: {exc.strerror}") from None
-        except UnicodeDecodeError:
-            raise InputError(f"{file_path}: not UTF-8 text; expected a YAML config file") from None
-        try:
-            loaded = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            loc = f"{file_path}:{mark.line + 1}:{mark.column + 1}" if mark else str(file_path)
-            problem = getattr(exc, "problem", None) or "not valid YAML"
-            raise InputError(f"{loc}: invalid YAML: {problem}") from None
+        text = safeyaml.read_text(file_path)
+        nodes = safeyaml.compose_all(text, str(file_path))
+        if len(nodes) > 1:
+            raise InputError(f"{file_path}: expected one YAML document, found {len(nodes)} (separated by ---)")
+        root = nodes[0] if nodes else None
+        loaded = safeyaml.construct(root, str(file_path))
         if loaded is None:
             loaded = {}
         if not isinstance(loaded, dict):
             raise InputError(f"{file_path}:1: expected a mapping of sections (prometheus:, grafana:, ...)")
         tree = loaded
-        lines = _line_map(text)
+        lines = _line_map(root)
         _record_origins(tree, (), f"file {file_path}", origins)
     where = _Where(file_path, lines)
 
