@@ -15,7 +15,6 @@ Problems raise :class:`YamlLimitError` / :class:`YamlSyntaxError` (both InputErr
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -140,10 +139,15 @@ def construct(node: yaml.Node | None, path: str) -> Any:
         loader.dispose()
 
 
-def load_all_nodes(text: str, path: str) -> Iterator[tuple[yaml.Node | None, Any]]:
-    """(node, data) pairs of every document in a checked stream."""
-    for node in compose_all(text, path):
-        yield node, construct(node, path)
+def load_all_nodes(text: str, path: str) -> list[tuple[yaml.Node | None, Any]]:
+    """(node, data) pairs of every document in a checked stream.
+
+    The data is constructed from a second composition: the constructor rewrites merge keys (``<<: *x``)
+    inside the node graph it is given, and the returned nodes must keep the file's own shape and marks.
+    """
+    nodes = compose_all(text, path)
+    fresh = list(yaml.compose_all(text, Loader=_LOADER))  # same text, already checked
+    return [(node, construct(copy, path)) for node, copy in zip(nodes, fresh, strict=True)]
 
 
 def loads(text: str, path: str) -> Any:
@@ -151,7 +155,7 @@ def loads(text: str, path: str) -> Any:
     nodes = compose_all(text, path)
     if len(nodes) > 1:
         raise YamlSyntaxError(f"{path}: expected one YAML document, found {len(nodes)} (separated by ---)")
-    return construct(nodes[0] if nodes else None, path)
+    return construct(nodes[0] if nodes else None, path)  # the nodes are not used again
 
 
 def loads_all(text: str, path: str) -> list[Any]:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from obskit.alerts.model import Alert, Group, Origin, Record, RuleSet
+from obskit.alerts.ruleload import check_loadable
 from obskit.alerts.yamlsource import YamlDoc, load_yaml_all
 from obskit.errors import InputError
 
@@ -94,10 +95,14 @@ def groups_from_yaml(doc: YamlDoc, base: tuple[Any, ...] = ()) -> list[Group]:
         if not isinstance(graw.get("name"), str) or not graw["name"]:
             o = doc.origin(gkey)
             raise InputError(f"{o.file}:{o.line}:{o.column}: a group needs a name")
+        if not isinstance(graw.get("rules") or [], list):
+            o = doc.origin((*gkey, "rules"))
+            raise InputError(f"{o.file}:{o.line}:{o.column}: rules must be a list of rules")
         group = Group(name=graw["name"], interval=graw.get("interval"), origin=doc.origin(gkey))
         for ri, rraw in enumerate(graw.get("rules") or []):
             group.rules.append(_rule_from_yaml(doc, (*gkey, "rules", ri), rraw))
         groups.append(group)
+    check_loadable(doc, base)
     return groups
 
 

@@ -207,11 +207,10 @@ def load_config(
     lines: dict[tuple[str, ...], int] = {}
     if file_path is not None:
         text = safeyaml.read_text(file_path)
-        nodes = safeyaml.compose_all(text, str(file_path))
-        if len(nodes) > 1:
-            raise InputError(f"{file_path}: expected one YAML document, found {len(nodes)} (separated by ---)")
-        root = nodes[0] if nodes else None
-        loaded = safeyaml.construct(root, str(file_path))
+        docs = safeyaml.load_all_nodes(text, str(file_path))
+        if len(docs) > 1:
+            raise InputError(f"{file_path}: expected one YAML document, found {len(docs)} (separated by ---)")
+        root, loaded = docs[0] if docs else (None, None)
         if loaded is None:
             loaded = {}
         if not isinstance(loaded, dict):

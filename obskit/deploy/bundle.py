@@ -17,8 +17,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
+from obskit import safeyaml
 from obskit.errors import InputError
 
 DASHBOARDS_TREE = Path("dashboards")
@@ -140,12 +139,7 @@ def _canonical_dashboard(path: Path) -> str:
 
 
 def _parse_yaml(path: Path, text: str) -> object:
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
-        raise InputError(f"{where}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
+    return safeyaml.loads(text, str(path))
 
 
 def _checked_rules(path: Path) -> str:
