@@ -16,6 +16,7 @@ from obskit.alerts.model import Alert, Group, Origin, Record, RuleSet
 from obskit.alerts.ruleload import check_loadable
 from obskit.alerts.yamlsource import YamlDoc, load_yaml_all
 from obskit.errors import InputError
+from obskit.inputguard import reading
 
 RULE_KEYS = {"alert", "record", "expr", "for", "keep_firing_for", "labels", "annotations"}
 GROUP_KEYS = {"name", "interval", "rules", "limit", "query_offset"}
@@ -225,7 +226,8 @@ def _load_openslo_stream(path: Path, docs: list[YamlDoc], windows_dirs: list[Pat
 def load_all(paths: Iterable[Path], windows_dirs: list[Path] | None = None) -> list[RuleSet]:
     sets = []
     for path in discover(paths):
-        ruleset = load_source(path, windows_dirs)
+        with reading(path, "rule file or SLO spec"):
+            ruleset = load_source(path, windows_dirs)
         if ruleset is not None:
             sets.append(ruleset)
     return sets

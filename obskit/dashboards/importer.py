@@ -115,7 +115,7 @@ class _Writer:
                 lines.append(f"{pad}.datasource({_ds(value)})")
             elif key == "gridPos" and _grid(value):
                 lines.append(f"{pad}.grid_pos({_grid(value)})")
-            elif key == "targets" and isinstance(value, list):
+            elif key == "targets" and isinstance(value, list) and value:
                 items = f",\n{pad}    ".join(self.target(t, indent + 4) for t in value)
                 lines.append(f"{pad}.targets([\n{pad}    {items},\n{pad}])")
             else:

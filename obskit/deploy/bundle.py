@@ -17,8 +17,11 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from obskit import safeyaml
+from obskit import safejson, safeyaml
 from obskit.errors import InputError
+from obskit.inputfile import read_input_text
+from obskit.limits import limit
+from obskit.safejson import JsonInputError
 
 DASHBOARDS_TREE = Path("dashboards")
 ALERTS_TREE = Path("alerts")
@@ -128,9 +131,9 @@ def _files(directory: Path, option: str, patterns: tuple[str, ...]) -> list[Path
 
 def _canonical_dashboard(path: Path) -> str:
     try:
-        data = json.loads(path.read_text())
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from None
+        data = safejson.loads(read_input_text(path, limit("yaml", "max_bytes"), what="dashboard file"))
+    except JsonInputError as exc:
+        raise InputError(f"{path}:{exc.lineno or 1}:{exc.colno or 1}: not valid JSON: {exc.msg}") from None
     if not isinstance(data, dict) or not isinstance(data.get("panels", []), list):
         raise InputError(f"{path}: expected a Grafana dashboard JSON object (with a panels list)")
     if not data.get("uid"):

@@ -8,17 +8,18 @@ a bad line stops the import with its file and line number, and nothing from that
 from __future__ import annotations
 
 import gzip
-import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from obskit import safejson
 from obskit.errors import InputError
 from obskit.local.json_rows import JSON_ROWS
 from obskit.local.otlp_codec import PayloadError, from_json_value, sniff_json_line
 from obskit.local.rows import ROWS, Batch
 from obskit.local.store import Store
+from obskit.safejson import JsonInputError
 
 CHUNK_ROWS = 20_000  # rows buffered before they are written (bounds memory on big files)
 
@@ -52,14 +53,15 @@ def _chunks(path: Path, counter: list[int]) -> Iterator[list[Batch]]:
                 if not raw.strip():
                     continue
                 try:
-                    value = json.loads(raw)
+                    value = safejson.loads(raw)
                     signal = sniff_json_line(value)
                     if signal in JSON_ROWS:
                         batch = JSON_ROWS[signal](value)
                     else:
                         batch = ROWS[signal](from_json_value(signal, value))
+                    batch.check_ranges()
                 except (ValueError, PayloadError) as exc:
-                    reason = exc.args[0] if isinstance(exc, PayloadError) else f"invalid JSON: {exc}"
+                    reason = str(exc) if isinstance(exc, PayloadError | JsonInputError) else f"invalid JSON: {exc}"
                     raise InputError(f"{path}:{lineno}: {reason}") from None
                 pending.append(batch)
                 rows += batch.size
