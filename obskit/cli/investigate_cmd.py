@@ -57,7 +57,8 @@ def resolve_window(since: str | None, start: str | None, end: str | None, baseli
     return window, Window(t0 - length, t0, step)
 
 
-def build_sources(local: bool, db: Path | None, timeout: float) -> tuple[Sources, str | None]:
+def build_sources(local: bool, db: Path | None, timeout: float,
+                  namespace: str | None = None) -> tuple[Sources, str | None]:
     """Sources (the local store, or the production backends from the config) and the Grafana URL for links."""
     loaded = state.config()
     if local:
@@ -69,7 +70,7 @@ def build_sources(local: bool, db: Path | None, timeout: float) -> tuple[Sources
         return local_sources(Path(path)), None
     from obskit.sources.factory import production_sources
 
-    return production_sources(loaded.config, timeout), loaded.config.grafana.url
+    return production_sources(loaded.config, timeout, namespace), loaded.config.grafana.url
 
 
 def render(report: Report, fmt: ReportFormat, grafana: str | None) -> str | None:
@@ -104,7 +105,7 @@ def investigate_command(
     """Find what is wrong with SERVICE, since when, and the most likely root cause, with evidence and links."""
     local = local or db is not None  # --db names a local store
     window, base = resolve_window(since, start, end, baseline, time.time())
-    sources, grafana = build_sources(local, db, source_timeout)
+    sources, grafana = build_sources(local, db, source_timeout, namespace)
     if sys.stderr.isatty():
         sys.stderr.write(f"investigating {service} ...\n")
     report = investigate(sources, service, window, base,
