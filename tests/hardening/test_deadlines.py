@@ -54,6 +54,7 @@ def test_deadline_budget_starts_when_the_job_starts() -> None:
         time.sleep(0.6)  # the caller is busy elsewhere; a job started now still has its full budget
         quick = deadline.submit("quick", lambda: "answer")
         assert deadline.wait(quick) == "answer"
+        assert deadline.left(slow) == 0 and not slow.done()
     assert deadline.abandoned == ["slow"]
 
 
