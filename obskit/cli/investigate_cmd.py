@@ -6,7 +6,6 @@ Exit codes: 0 nothing anomalous, 1 suspects found, 2 usage error, 3 no source an
 from __future__ import annotations
 
 import io
-import os
 import sys
 import time
 from enum import StrEnum
@@ -130,11 +129,7 @@ def investigate_command(
     if code == EXIT_BACKEND and not local:
         sys.stderr.write("hint: check the backends with `obskit doctor`, or investigate the embedded store with "
                          "--local / --db PATH (`make demo` fills one)\n")
-    if any(not s.checked and s.reason.startswith("no answer") for s in report.sources):
-        # a hung backend call still occupies a worker thread; do not let it hold the process open
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(code)
+    # a hung backend call may still occupy a thread: a daemon thread (obskit.deadlines), so exiting is not held
     raise typer.Exit(code)
 
 
