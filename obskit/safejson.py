@@ -15,7 +15,7 @@ from typing import Any
 
 from obskit.limits import limit
 
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')  # unrolled: no per-character alternation
 _BRACKETS = re.compile(r"[\[\]{}]")
 _LONG_INT = r"(?<![\w.])-?\d{%d,}"
 _DELTA = {"[": 1, "{": 1, "]": -1, "}": -1}
@@ -43,10 +43,16 @@ def check_limits(text: str, max_depth: int | None = None, max_int_digits: int | 
     max_int_digits = limit("json", "max_int_digits") if max_int_digits is None else max_int_digits
     if "[" not in text and "{" not in text and len(text) <= max_int_digits:
         return
-    # replace strings by same-length blanks so offsets stay true and brackets in strings do not count
-    bare = _STRING.sub(lambda m: " " * len(m.group(0)), text) if '"' in text else text
+    # strings out of the way (brackets and digits inside them do not count); the fast form shortens them
+    bare = _STRING.sub('""', text) if '"' in text else text
     brackets = _BRACKETS.findall(bare)
-    if brackets and max(accumulate(_DELTA[b] for b in brackets)) > max_depth:
+    too_deep = bool(brackets) and max(accumulate(map(_DELTA.__getitem__, brackets))) > max_depth
+    long_int = re.search(_LONG_INT % (max_int_digits + 1), bare)
+    if not too_deep and not long_int:
+        return
+    # a problem: redo with same-length blanks so that offsets point into the original text
+    bare = _STRING.sub(lambda m: '"' + " " * (len(m.group(0)) - 2) + '"', text)
+    if too_deep:
         depth = 0
         for match in _BRACKETS.finditer(bare):
             depth += _DELTA[match.group(0)]

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Annotated
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
+import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, field_validator
 
 from obskit import redaction
@@ -68,8 +70,24 @@ class Secret:
         return f"Secret({REDACTED}, source={self.source!r})"
 
 
+@cache
+def _credential_params() -> frozenset[str]:
+    data = yaml.safe_load(Path(__file__).with_name("url_policy.yaml").read_text(encoding="utf-8"))
+    return frozenset(_param_key(name) for name in data["credential_query_parameters"])
+
+
+def _param_key(name: str) -> str:
+    return name.strip().lower().replace("-", "_")
+
+
 def _check_url(value: str) -> str:
     parts = urlsplit(value)
+    names = sorted({_param_key(name) for name, _ in parse_qsl(parts.query, keep_blank_values=True)}
+                   & _credential_params())
+    if names:
+        # never echo the value: it holds a credential
+        raise ValueError(f"the URL carries a credential in its query (?{names[0]}=...); put it in the auth "
+                         "section with *_env or *_file instead")
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"not a URL: {value!r} (expected http:// or https:// and a host)")
     if parts.username or parts.password:

@@ -1,5 +1,7 @@
 """Dashboard shape: the fields obskit reads must have the types it reads them as (shape.schema.json).
 
+The schema file is JSON Schema (type, properties, items and $ref only), checked by a small iterative walker.
+
 A dashboard whose ``panels`` is ``[null, 3]`` or whose ``targets`` is a number is refused at load time
 with the file, the line of the field and the JSON path (``panels[1]: 3 is not of type 'object'``),
 instead of surprising a lint check or the emitter later.
@@ -12,14 +14,51 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-
 SCHEMA_FILE = Path(__file__).with_name("shape.schema.json")
 
 
+_TYPES: dict[str, Any] = {
+    "object": dict, "array": list, "string": str, "null": type(None),
+    "integer": int, "number": (int, float),
+}
+
+
 @cache
-def _validator() -> jsonschema.Draft202012Validator:
-    return jsonschema.Draft202012Validator(json.loads(SCHEMA_FILE.read_text(encoding="utf-8")))
+def _schema() -> dict[str, Any]:
+    return dict(json.loads(SCHEMA_FILE.read_text(encoding="utf-8")))
+
+
+def _is(value: Any, kind: str) -> bool:
+    if isinstance(value, bool):
+        return kind == "boolean"
+    return isinstance(value, _TYPES[kind])
+
+
+def _first_problem(data: Any) -> tuple[list[Any], Any, Any] | None:
+    """(path, value, expected types) of the first mismatch in document order; the subset of JSON Schema
+    the shape file uses (type, properties, items, $ref), walked iteratively (a 20k-panel dashboard is
+    one pass)."""
+    root = _schema()
+    defs = root.get("$defs", {})
+    stack: list[tuple[list[Any], Any, dict[str, Any]]] = [([], data, root)]
+    while stack:
+        path, value, schema = stack.pop()
+        while "$ref" in schema:
+            schema = defs[schema["$ref"].rsplit("/", 1)[1]]
+        kinds = schema.get("type")
+        if kinds is not None:
+            allowed = kinds if isinstance(kinds, list) else [kinds]
+            if not any(_is(value, kind) for kind in allowed):
+                return path, value, kinds
+        children: list[tuple[list[Any], Any, dict[str, Any]]] = []
+        if isinstance(value, dict):
+            for key, sub in (schema.get("properties") or {}).items():
+                if key in value:
+                    children.append(([*path, key], value[key], sub))
+        elif isinstance(value, list) and "items" in schema:
+            children = [([*path, i], item, schema["items"]) for i, item in enumerate(value)]
+        stack.extend(reversed(children))
+    return None
 
 
 def json_path(path: Any) -> str:
@@ -50,14 +89,11 @@ def line_of_path(text: str | None, path: list[Any]) -> tuple[int | None, int | N
 
 def shape_problem(data: Any) -> tuple[list[Any], str] | None:
     """(path, message) of the first shape problem in document order, or None."""
-    errors = sorted(_validator().iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
-    if not errors:
+    found = _first_problem(data)
+    if found is None:
         return None
-    error = errors[0]
-    shown = json.dumps(error.instance)[:60] if not isinstance(error.instance, dict | list) else type(
-        error.instance).__name__
-    expected = error.validator_value if error.validator == "type" else error.message
-    path = list(error.absolute_path)
+    path, value, expected = found
+    shown = type(value).__name__ if isinstance(value, dict | list) else json.dumps(value)[:60]
     return path, f"{json_path(path)}: expected {_expected(expected)}, got {shown}"
 
 
