@@ -7,7 +7,8 @@ puts limits (from ``limits.yaml``, policy as data) in front of it:
 - the text is at most ``max_bytes`` long;
 - nesting is at most ``max_depth`` levels, checked on the event stream *before* anything recursive runs;
 - the document, with every alias expanded, has at most ``max_nodes`` nodes, counted on the composed graph
-  with memoisation (linear in the file, not in the expansion).
+  with memoisation (linear in the file, not in the expansion);
+- keys are unique within a mapping (PyYAML would silently keep the last of two).
 
 Problems raise :class:`YamlLimitError` / :class:`YamlSyntaxError` (both InputError, exit 2) naming
 ``file:line:column``.
@@ -87,6 +88,7 @@ def _check_expansion(root: yaml.Node, path: str, limits: YamlLimits) -> None:
             continue
         children: list[yaml.Node] = []
         if isinstance(node, yaml.MappingNode):
+            _check_unique_keys(node, path)
             for k, v in node.value:
                 children.extend((k, v))
         elif isinstance(node, yaml.SequenceNode):
@@ -101,6 +103,22 @@ def _check_expansion(root: yaml.Node, path: str, limits: YamlLimits) -> None:
             raise YamlLimitError(
                 f"{_where(path, node.start_mark)}: expands to more than {limits.max_nodes} values "
                 "(anchors and aliases multiply); expected a document of ordinary size")
+
+
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+def _check_unique_keys(node: yaml.MappingNode, path: str) -> None:
+    """YAML requires unique keys; PyYAML silently keeps the last one (Helm and Prometheus refuse them)."""
+    seen: dict[tuple[str, str], int] = {}
+    for key, _ in node.value:
+        if not isinstance(key, yaml.ScalarNode) or key.tag == _MERGE:
+            continue
+        ident = (key.tag, key.value)
+        if ident in seen:
+            raise YamlSyntaxError(f"{_where(path, key.start_mark)}: duplicate key {key.value!r} "
+                                  f"(first at line {seen[ident]})")
+        seen[ident] = key.start_mark.line + 1
 
 
 def check_size(text: str, path: str, limits: YamlLimits | None = None) -> None:

@@ -114,6 +114,18 @@ class _Where:
         return f"{prefix}{_dotted(key)}"
 
 
+def _check_keys(tree: Any, path: tuple[str, ...], where: _Where) -> None:
+    """Every key of the config is a string (``1: x`` or ``null: x`` is a typo, not a setting)."""
+    if isinstance(tree, list):
+        for i, item in enumerate(tree):
+            _check_keys(item, (*path, str(i)), where)
+    elif isinstance(tree, dict):
+        for key, value in tree.items():
+            if not isinstance(key, str):
+                raise InputError(f"{where((*path, str(key)))}: unknown key {key!r}: keys are names such as url or auth")
+            _check_keys(value, (*path, key), where)
+
+
 def _resolve_secrets(
     tree: Any, path: tuple[str, ...], origins: dict[str, str], where: _Where, env: dict[str, str]
 ) -> None:
@@ -232,6 +244,7 @@ def load_config(
         _set(tree, key, value)
         origins[_dotted(key)] = f"env {var}"
 
+    _check_keys(tree, (), where)
     _resolve_secrets(tree, (), origins, where, env)
 
     for dotted, value in (flags or {}).items():
