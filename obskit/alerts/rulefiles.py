@@ -51,6 +51,8 @@ def discover(paths: Iterable[Path]) -> list[Path]:
         if path.is_file():
             found.add(path)
             continue
+        if not path.is_dir():
+            raise InputError(f"{path}: not a regular file or directory (a pipe or device cannot be a rule file)")
         for pattern in ("**/*.yaml", "**/*.yml", "**/*.rules.py"):
             found.update(p for p in path.glob(pattern) if p.is_file() and ".obskit" not in p.parts)
     return sorted(found)

@@ -5,7 +5,7 @@ backend answer) and asserts: the documented exit code (or HTTP status), no trace
 names the file/line/field (``expect``: substrings that must all appear in the output).
 
 Case keys: ``name``; ``files`` (path -> text), ``files_b64`` (path -> base64 bytes), ``fifos`` (paths),
-``links`` (path -> target); ``env``; ``args``; ``exit``; ``expect``; ``absent``. ``$TMP`` and ``$BACKEND``
+``links`` (path -> target), ``big_files`` (path -> size); ``env``; ``args``; ``exit``; ``expect``; ``absent``. ``$TMP`` and ``$BACKEND``
 are replaced in env and args. ``backend``: {status, body, content_type} served for every request.
 ``payload``: {path, content_type, body | body_b64 | body_python, encoding} posted to a real receiver
 instead of running a command; then ``status`` is the expected HTTP status and ``expect`` applies to the
@@ -65,6 +65,8 @@ def _write_files(case: dict[str, Any], root: Path) -> None:
         target = root / name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(base64.b64decode(content))
+    for name, size in (case.get("big_files") or {}).items():
+        (root / name).write_bytes(b"A" * int(size))
     for name in case.get("fifos") or []:
         os.mkfifo(root / name)
     for name, target in (case.get("links") or {}).items():
