@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from obskit.alerts.ruleload import duration_problem
 from obskit.alerts.slospec import SLO, SpecReader, check_queries, parse_percent
 from obskit.alerts.yamlsource import YamlDoc
 
@@ -63,6 +64,9 @@ def parse_openslo(doc: YamlDoc) -> list[SLO]:
     if tw.get("isRolling") is not True or "calendar" in tw:
         raise r.fail(("spec", "timeWindow", 0), "only rolling time windows (isRolling: true) are supported")
     period = r.text(("spec", "timeWindow", 0, "duration"), tw.get("duration"), "timeWindow[0].duration")
+    if duration_problem(period) is not None or period == "0":
+        raise r.fail(("spec", "timeWindow", 0, "duration"), f"timeWindow[0].duration: {period!r} is not a duration "
+                     "such as 28d or 30d")
     objectives = spec.get("objectives")
     if not isinstance(objectives, list) or len(objectives) != 1:
         raise r.fail(("spec", "objectives"), "objectives must be a list with exactly one objective")
