@@ -8,6 +8,7 @@ a bad line stops the import with its file and line number, and nothing from that
 from __future__ import annotations
 
 import gzip
+import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +34,12 @@ class ImportResult:
 
 
 def _open(path: Path) -> IO[bytes]:
+    try:
+        kind = path.stat().st_mode
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(kind):  # a FIFO would block for ever, a device would never end
+        raise InputError(f"{path}: not a regular file; expected an OTLP JSON Lines file (.jsonl or .jsonl.gz)")
     try:
         raw = path.open("rb")
     except OSError as exc:
