@@ -7,7 +7,7 @@ names the file/line/field (``expect``: substrings that must all appear in the ou
 Case keys: ``name``; ``files`` (path -> text), ``files_b64`` (path -> base64 bytes), ``fifos`` (paths),
 ``links`` (path -> target), ``big_files`` (path -> size); ``env``; ``args``; ``exit``; ``expect``; ``absent``. ``$TMP`` and ``$BACKEND``
 are replaced in env and args. ``backend``: {status, body, content_type} served for every request.
-``payload``: {path, content_type, body | body_b64 | body_python, encoding} posted to a real receiver
+``payload``: {path, content_type, body | body_b64 | body_python, encoding, compress} posted to a real receiver
 instead of running a command; then ``status`` is the expected HTTP status and ``expect`` applies to the
 google.rpc.Status message.
 """
@@ -15,6 +15,7 @@ google.rpc.Status message.
 from __future__ import annotations
 
 import base64
+import gzip
 import os
 import threading
 from collections.abc import Iterator
@@ -75,10 +76,12 @@ def _write_files(case: dict[str, Any], root: Path) -> None:
 
 def _body(payload: dict[str, Any]) -> bytes:
     if "body_b64" in payload:
-        return base64.b64decode(payload["body_b64"])
-    if "body_python" in payload:  # a generated body (huge or deep), as a Python expression over bytes
-        return bytes(eval(payload["body_python"], {"__builtins__": {}}, {}))  # noqa: S307 - test data
-    return str(payload["body"]).encode("utf-8")
+        body = base64.b64decode(payload["body_b64"])
+    elif "body_python" in payload:  # a generated body (huge or deep), as a Python expression over bytes
+        body = bytes(eval(payload["body_python"], {"__builtins__": {}, "bytes": bytes, "range": range}, {}))  # noqa: S307
+    else:
+        body = str(payload["body"]).encode("utf-8")
+    return gzip.compress(body) if payload.get("compress") else body
 
 
 def _post(receiver: Receiver, payload: dict[str, Any]) -> tuple[int, str]:
