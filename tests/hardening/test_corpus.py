@@ -5,11 +5,11 @@ backend answer) and asserts: the documented exit code (or HTTP status), no trace
 names the file/line/field (``expect``: substrings that must all appear in the output).
 
 Case keys: ``name``; ``files`` (path -> text), ``files_b64`` (path -> base64 bytes), ``fifos`` (paths),
-``links`` (path -> target), ``big_files`` (path -> size); ``env``; ``args``; ``exit``; ``expect``; ``absent``. ``$TMP`` and ``$BACKEND``
-are replaced in env and args. ``backend``: {status, body, content_type} served for every request.
-``payload``: {path, content_type, body | body_b64 | body_python, encoding, compress} posted to a real receiver
-instead of running a command; then ``status`` is the expected HTTP status and ``expect`` applies to the
-google.rpc.Status message.
+``links`` (path -> target), ``big_files`` (path -> size); ``env``; ``args``; ``exit``; ``expect``;
+``absent``. ``$TMP`` and ``$BACKEND`` are replaced in env and args. ``backend``: {status, body,
+content_type} served for every request. ``payload``: {path, content_type, body | body_b64 | body_python,
+encoding, compress} posted to a real receiver instead of running a command; then ``status`` is the
+expected HTTP status and ``expect`` applies to the google.rpc.Status message.
 """
 
 from __future__ import annotations
