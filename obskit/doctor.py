@@ -14,7 +14,6 @@ from dataclasses import asdict, dataclass
 
 from obskit.config import Config
 from obskit.deadlines import Deadline
-from obskit.errors import InputError
 from obskit.transport import describe_failure, get_json, http_client
 
 DEFAULT_TIMEOUT = 5.0
@@ -39,8 +38,6 @@ def _timed(name: str, target: str, fn: Callable[[], tuple[str, str]], timeout: f
     try:
         version, detail = fn()
         ok = True
-    except InputError:  # the config is wrong (an unusable secret file): a usage error, not a backend failure
-        raise
     except Exception as exc:  # every failure becomes a reason, never a traceback
         version, detail, ok = "", describe_failure(exc, timeout), False
     elapsed = int((time.monotonic() - start) * 1000)
