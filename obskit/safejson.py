@@ -18,6 +18,7 @@ from obskit.limits import limit
 _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')  # unrolled: no per-character alternation
 _BRACKETS = re.compile(r"[\[\]{}]")
 _LONG_INT = r"(?<![\w.])-?\d{%d,}"
+
 _DELTA = {"[": 1, "{": 1, "]": -1, "}": -1}
 
 
@@ -43,11 +44,14 @@ def check_limits(text: str, max_depth: int | None = None, max_int_digits: int | 
     max_int_digits = limit("json", "max_int_digits") if max_int_digits is None else max_int_digits
     if "[" not in text and "{" not in text and len(text) <= max_int_digits:
         return
-    # strings out of the way (brackets and digits inside them do not count); the fast form shortens them
-    bare = _STRING.sub('""', text) if '"' in text else text
-    brackets = _BRACKETS.findall(bare)
+    # fast pass, C-speed string operations only: drop escaped backslashes and quotes, then every other
+    # piece between quotes is outside a string (brackets and digits inside strings do not count)
+    outside = "".join(text.replace("\\\\", "").replace('\\"', "").split('"')[::2]) if '"' in text else text
+    brackets = _BRACKETS.findall(outside)
     too_deep = bool(brackets) and max(accumulate(map(_DELTA.__getitem__, brackets))) > max_depth
-    long_int = re.search(_LONG_INT % (max_int_digits + 1), bare)
+    run = max_int_digits + 1
+    long_int = re.search(rf"\d{{{run},}}", outside) is not None and re.search(
+        _LONG_INT % run, _STRING.sub('""', text)) is not None
     if not too_deep and not long_int:
         return
     # a problem: redo with same-length blanks so that offsets point into the original text
