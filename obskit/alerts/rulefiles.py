@@ -122,6 +122,7 @@ def _rule_from_yaml(doc: YamlDoc, key: tuple[Any, ...], raw: Any) -> Alert | Rec
         raise InputError(f"{where.file}:{where.line}:{where.column}: a rule needs an expr")
     fields = {"expr": doc.origin((*key, "expr")), "name": doc.origin((*key, "alert" if "alert" in raw else "record"))}
     for section in ("labels", "annotations"):
+        _strings(doc, (*key, section), raw.get(section), section)  # a mapping, or a located error
         for label in raw.get(section) or {}:
             fields[f"{section}.{label}"] = doc.origin((*key, section, label))
     if "for" in raw:
