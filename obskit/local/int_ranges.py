@@ -28,10 +28,10 @@ def _bounds(kind: pa.DataType) -> tuple[int, int]:
     return 0, 2**bits - 1
 
 
-def _values(column: list[Any], nested: bool) -> list[int]:
+def _values(column: list[Any], nested: bool) -> list[Any]:
     if nested:
-        return [v for items in column if items for v in items if isinstance(v, int)]
-    return [v for v in column if isinstance(v, int)]
+        return [v for items in column if items for v in items if v is not None]
+    return [v for v in column if v is not None]
 
 
 def check_integer_ranges(table: str, columns: dict[str, list[Any]], schema: pa.Schema) -> None:
@@ -46,10 +46,13 @@ def check_integer_ranges(table: str, columns: dict[str, list[Any]], schema: pa.S
         values = _values(columns[field.name], nested)
         if not values:
             continue
+        name = OTLP_FIELDS.get(field.name, field.name)
+        wrong = next((v for v in values if type(v) is not int), None)  # a bool is not a number here
+        if wrong is not None:
+            raise PayloadError(f"{name}: expected an integer, got {type(wrong).__name__} {wrong!r}"[:200])
         low, high = _bounds(kind)
         smallest, largest = min(values), max(values)
         bad = largest if largest > high else smallest if smallest < low else None
         if bad is not None:
-            name = OTLP_FIELDS.get(field.name, field.name)
             raise PayloadError(f"{name}: {bad} is out of range for {table} (the store keeps {kind} values, "
                                f"{low} to {high})")
