@@ -39,6 +39,14 @@ COMMANDS = {
     "investigate-html": ["investigate", "checkout", "--format", "html", "-o", "report.html", *FAST],
     "deploy-dry-run": ["deploy", "--dry-run", "--format", "json"],
     "logs-patterns": ["logs", "patterns", "missing.log"],
+    "alerts-build": ["alerts", "build", "alerts", "--out", "out"],
+    "alerts-test": ["alerts", "test", "alerts"],
+    "dashboards-build": ["dashboards", "build", "dashboards", "--out", "generated"],
+    "dashboards-import": ["dashboards", "import", "dashboards/c.json", "--out", "c.dashboard.py"],
+    "check-json": ["check", "--format", "json"],
+    "local-import": ["local", "import", "missing.jsonl", "--db", "s.duckdb"],
+    "local-stats": ["local", "stats", "--db", "none.duckdb"],
+    "deploy-status": ["deploy", "status"],
 }
 
 
