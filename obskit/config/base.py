@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -62,6 +64,20 @@ class Secret:
             raise InputError(f"{self.where}: cannot read secret file: {exc.message}") from None
         redaction.register(text)
         return text.strip()
+
+    def file_problem(self) -> str | None:
+        """Why the secret file cannot be used, found without reading it (for `config show`), or None."""
+        if self.file is None or self.value:
+            return None
+        try:
+            info = os.stat(self.file.expanduser())
+        except OSError as exc:
+            return exc.strerror or str(exc)
+        if not stat.S_ISREG(info.st_mode):
+            return "not a regular file"
+        if info.st_size > limit("secret_file", "max_bytes"):
+            return "too large for a secret file"
+        return None
 
     def __str__(self) -> str:
         return REDACTED

@@ -267,8 +267,9 @@ def effective_items(loaded: LoadedConfig) -> list[tuple[str, str, str]]:
 
     def walk(obj: Any, path: tuple[str, ...]) -> None:
         if isinstance(obj, Secret):
-            rows.append((_dotted(path), "(missing)" if obj.problem else REDACTED,
-                         f"{obj.source}: {obj.problem.rpartition(': ')[2]}" if obj.problem else obj.source))
+            problem = obj.problem.rpartition(": ")[2] if obj.problem else obj.file_problem()
+            rows.append((_dotted(path), "(missing)" if problem else REDACTED,
+                         f"{obj.source}: {problem}" if problem else obj.source))
         elif isinstance(obj, BaseModel):
             for name in type(obj).model_fields:
                 walk(getattr(obj, name), (*path, name))
