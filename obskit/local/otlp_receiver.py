@@ -81,6 +81,16 @@ class Handler(BaseHTTPRequestHandler):
         self.timeout = self.server.limits.header_timeout_seconds  # idle connections and slow headers
         super().setup()
 
+    def parse_request(self) -> bool:
+        """Headers that stop arriving get 408 (an idle keep-alive connection is just closed)."""
+        try:
+            return super().parse_request()
+        except TimeoutError:
+            self.close_connection = True
+            self._status(408, f"request headers not received within {self.server.limits.header_timeout_seconds:g} s",
+                         as_json=False)
+            return False
+
     def _read_body(self, length: int) -> bytes | None:
         """The body, or None after answering 408 when it does not arrive within the body deadline.
 

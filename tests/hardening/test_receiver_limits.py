@@ -115,3 +115,13 @@ def test_protobuf_timestamp_over_int64_is_400_not_a_dropped_connection(receiver:
     assert answer.status_code == 400
     status = status_pb2.Status.FromString(answer.content)
     assert status.code == 3 and "startTimeUnixNano" in status.message
+
+
+def test_stalled_headers_get_408(receiver: Receiver) -> None:
+    receiver.limits = ReceiverLimits(header_timeout_seconds=1.0, body_timeout_seconds=1.0)
+    host, port = receiver.server_address[:2]
+    with socket.create_connection((host, port), timeout=10) as sock:
+        sock.sendall(b"POST /v1/traces HTTP/1.1\r\nHost: x\r\nContent-Ty")  # and then nothing
+        head = sock.recv(4096)
+    assert head.startswith(b"HTTP/1.1 408"), head[:80]
+    assert status_pb2.Status.FromString(head.split(b"\r\n\r\n", 1)[1]).code == 4
