@@ -18,6 +18,8 @@ from pathlib import Path
 import httpx
 import pytest
 from google.rpc import status_pb2
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from obskit.local.otlp_receiver import Receiver, ReceiverLimits
 from obskit.local.store import Store
@@ -125,3 +127,17 @@ def test_stalled_headers_get_408(receiver: Receiver) -> None:
         head = sock.recv(4096)
     assert head.startswith(b"HTTP/1.1 408"), head[:80]
     assert status_pb2.Status.FromString(head.split(b"\r\n\r\n", 1)[1]).code == 4
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=st.binary(max_size=400) | st.text(max_size=200).map(str.encode),
+       content_type=st.sampled_from(["application/json", "application/x-protobuf"]),
+       path=st.sampled_from(["/v1/traces", "/v1/logs", "/v1/metrics"]))
+def test_any_body_gets_an_http_answer(receiver: Receiver, body: bytes, content_type: str, path: str) -> None:
+    """Whatever the bytes, the receiver answers with a status (never drops the connection)."""
+    answer = httpx.post(receiver.url + path, content=body, headers={"Content-Type": content_type}, timeout=10)
+    assert answer.status_code in (200, 400)
+    if answer.status_code == 400:
+        message = answer.json()["message"] if content_type == "application/json" else \
+            status_pb2.Status.FromString(answer.content).message
+        assert message
