@@ -20,6 +20,7 @@ from obskit.alerts.emit import dump_yaml, rules_document
 from obskit.alerts.rulefiles import classify, discover, load_source
 from obskit.alerts.yamlsource import load_yaml, load_yaml_all
 from obskit.errors import BackendError, InputError
+from obskit.inputguard import reading
 
 PROMTOOL_TIMEOUT = 300
 
@@ -68,7 +69,8 @@ def _prepare(test_file: Path, workdir: Path, windows_dirs: list[Path] | None) ->
             raise InputError(f"{o.file}:{o.line}:{o.column}: rule file not found: {entry}")
         for match in matches:
             source = Path(match)
-            ruleset = load_source(source, windows_dirs)
+            with reading(source, "rule file or SLO spec"):
+                ruleset = load_source(source, windows_dirs)
             if ruleset is None:
                 o = doc.origin(("rule_files", i))
                 raise InputError(f"{o.file}:{o.line}:{o.column}: {entry} is not a rule file")
