@@ -121,8 +121,7 @@ def _check_unique_keys(node: yaml.MappingNode, path: str) -> None:
         seen[ident] = key.start_mark.line + 1
 
 
-def check_size(text: str, path: str, limits: YamlLimits | None = None) -> None:
-    limits = limits or default_limits()
+def _check_size(text: str, path: str, limits: YamlLimits) -> None:
     if len(text) > limits.max_bytes:
         raise YamlLimitError(f"{path}: {len(text)} bytes is over the limit of {limits.max_bytes} for an input file")
 
@@ -130,7 +129,7 @@ def check_size(text: str, path: str, limits: YamlLimits | None = None) -> None:
 def compose_all(text: str, path: str, limits: YamlLimits | None = None) -> list[yaml.Node | None]:
     """Composed node graphs of every document, after the size, depth and expansion checks."""
     limits = limits or default_limits()
-    check_size(text, path, limits)
+    _check_size(text, path, limits)
     _check_events(text, path, limits)
     try:
         nodes: list[yaml.Node | None] = list(yaml.compose_all(text, Loader=_LOADER))
@@ -174,10 +173,6 @@ def loads(text: str, path: str) -> Any:
     if len(nodes) > 1:
         raise YamlSyntaxError(f"{path}: expected one YAML document, found {len(nodes)} (separated by ---)")
     return construct(nodes[0] if nodes else None, path)  # the nodes are not used again
-
-
-def loads_all(text: str, path: str) -> list[Any]:
-    return [data for _, data in load_all_nodes(text, path)]
 
 
 def read_text(path: Path, limits: YamlLimits | None = None) -> str:
