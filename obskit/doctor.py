@@ -10,10 +10,10 @@ import shutil
 import subprocess
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 
 from obskit.config import Config
+from obskit.deadlines import Deadline
 from obskit.transport import describe_failure, get_json, http_client
 
 DEFAULT_TIMEOUT = 5.0
@@ -174,21 +174,24 @@ def run_doctor(config: Config, timeout: float = DEFAULT_TIMEOUT, tools: bool = T
         jobs.append(("kubernetes", _kube_target(config), _kubernetes(config, timeout)))
 
     probes: list[Probe] = []
-    # not a with-block: a hung client library must not hold the report beyond its timeout
-    pool = ThreadPoolExecutor(max_workers=max(1, len(jobs) + 3))
-    futures = [pool.submit(_timed, name, target, fn, timeout) for name, target, fn in jobs]
-    tool_futures = []
-    if tools:
-        tool_futures = [pool.submit(_tool_version, "promtool"), pool.submit(_tool_version, "amtool"),
-                        pool.submit(_helm_sdk)]
-    deadline = time.monotonic() + timeout + 2
-    for (name, target, _), future in zip(jobs, futures, strict=True):
-        try:
-            probes.append(future.result(timeout=max(0.1, deadline - time.monotonic())))
-        except Exception:
-            probes.append(Probe(name, "backend", target, False, detail=f"timeout after {timeout:g} s"))
-    probes.extend(future.result() for future in tool_futures)
-    pool.shutdown(wait=False, cancel_futures=True)
+    # daemon threads (obskit.deadlines): a backend that drips one byte a second keeps its thread busy, but
+    # neither the report nor the process exit waits for it beyond the deadline
+    with Deadline(overall=timeout + 2, per_job=timeout) as deadline:
+        started = [deadline.submit(name, _timed, name, target, fn, timeout) for name, target, fn in jobs]
+        tool_jobs = [deadline.submit("promtool", _tool_version, "promtool"),
+                     deadline.submit("amtool", _tool_version, "amtool"),
+                     deadline.submit("helm-sdk", _helm_sdk)] if tools else []
+        for (name, target, _), job in zip(jobs, started, strict=True):
+            try:
+                probes.append(deadline.wait(job))
+            except TimeoutError:
+                probes.append(Probe(name, "backend", target, False,
+                                    detail=f"no complete answer within {timeout:g} s", elapsed_ms=int(timeout * 1000)))
+        for job in tool_jobs:
+            try:
+                probes.append(job.result(timeout=max(deadline.left(job), 0.1)))
+            except TimeoutError:
+                probes.append(Probe(job.name, "tool", "", False, detail="did not answer in time"))
     return probes
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 
-from obskit import __version__
+from obskit import __version__, redaction
 from obskit.config import TLS, Auth, Secret
 from obskit.errors import ObskitError
 
@@ -41,7 +41,9 @@ def auth_headers(auth: Auth | None = None, token: Secret | None = None) -> dict[
 
 def basic_auth(auth: Auth | None) -> httpx.BasicAuth | None:
     if auth is not None and auth.username and auth.password is not None:
-        return httpx.BasicAuth(auth.username, auth.password.reveal())
+        password = auth.password.reveal()
+        redaction.register_basic_auth(auth.username, password)
+        return httpx.BasicAuth(auth.username, password)
     return None
 
 

@@ -20,6 +20,7 @@ from obskit.alerts.emit import dump_yaml, rules_document
 from obskit.alerts.rulefiles import SloContext, classify, discover, load_source, tree_context
 from obskit.alerts.yamlsource import YamlDoc, load_yaml, load_yaml_all
 from obskit.errors import BackendError, InputError
+from obskit.inputguard import reading
 
 PROMTOOL_TIMEOUT = 300
 
@@ -72,7 +73,8 @@ def _prepare(test_file: Path, workdir: Path, ctx: SloContext) -> tuple[Path, dic
             raise InputError(f"{o.file}:{o.line}:{o.column}: rule file not found: {entry}")
         for match in matches:
             source = Path(match)
-            ruleset = load_source(source, ctx=ctx)
+            with reading(source, "rule file or SLO spec"):
+                ruleset = load_source(source, ctx=ctx)
             if ruleset is None:
                 o = doc.origin(("rule_files", i))
                 raise InputError(f"{o.file}:{o.line}:{o.column}: {entry} is not a rule file")

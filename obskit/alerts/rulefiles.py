@@ -15,11 +15,13 @@ from typing import Any
 
 from obskit.alerts.model import Alert, Group, Origin, Record, RuleSet
 from obskit.alerts.openslo_refs import REFERABLE, OpenSloIndex
+from obskit.alerts.ruleload import check_loadable
 from obskit.alerts.slo import generate
 from obskit.alerts.slodocs import parse_spec
 from obskit.alerts.sloth import K8S_KINDS
 from obskit.alerts.yamlsource import YamlDoc, YamlStream, load_yaml_all
 from obskit.errors import InputError
+from obskit.inputguard import reading
 
 RULE_KEYS = {"alert", "record", "expr", "for", "keep_firing_for", "labels", "annotations"}
 GROUP_KEYS = {"name", "interval", "rules", "limit", "query_offset"}
@@ -57,6 +59,8 @@ def discover(paths: Iterable[Path]) -> list[Path]:
         if path.is_file():
             found.add(path)
             continue
+        if not path.is_dir():
+            raise InputError(f"{path}: not a regular file or directory (a pipe or device cannot be a rule file)")
         for pattern in ("**/*.yaml", "**/*.yml", "**/*.rules.py"):
             found.update(p for p in path.glob(pattern) if p.is_file() and ".obskit" not in p.parts)
     return sorted(found)
@@ -110,6 +114,7 @@ def groups_from_yaml(doc: YamlDoc, base: tuple[Any, ...] = ()) -> list[Group]:
         for ri, rraw in enumerate(rules_raw):
             group.rules.append(_rule_from_yaml(doc, (*gkey, "rules", ri), rraw))
         groups.append(group)
+    check_loadable(doc, base)
     return groups
 
 
@@ -260,7 +265,8 @@ def tree_context(sources: list[Path], windows_dirs: list[Path] | None, default_p
     docs: dict[Path, list[YamlDoc]] = {}
     for path in sources:
         if path.suffix in (".yaml", ".yml"):
-            docs[path] = load_yaml_all(path)
+            with reading(path, "rule file or SLO spec"):
+                docs[path] = load_yaml_all(path)
             for doc in docs[path]:
                 if classify(doc) == "openslo":
                     ctx.index.add(doc)
@@ -273,7 +279,8 @@ def load_all(paths: Iterable[Path], windows_dirs: list[Path] | None = None, defa
     ctx, docs = tree_context(sources, windows_dirs, default_period)
     sets = []
     for path in sources:
-        ruleset = load_source(path, ctx=ctx, docs=docs.get(path))
+        with reading(path, "rule file or SLO spec"):
+            ruleset = load_source(path, ctx=ctx, docs=docs.get(path))
         if ruleset is not None:
             sets.append(ruleset)
     return sets

@@ -133,6 +133,8 @@ def parse_percent(reader: SpecReader, key: tuple[Any, ...], value: Any, ratio: b
         number = Decimal(str(value))  # str(float) is the shortest round-trip text: 99.9 -> "99.9"
     except InvalidOperation:
         raise reader.fail(key, f"objective must be a number, got {value!r}") from None
+    if not number.is_finite():
+        raise reader.fail(key, f"objective must be a finite number, got {value!r}")
     if ratio:
         number *= 100
     if not Decimal(0) < number < Decimal(100):
@@ -164,7 +166,7 @@ def latency_queries(reader: SpecReader, key: tuple[Any, ...], raw: Any) -> tuple
     except InvalidOperation:
         message = f"threshold must be a number (a histogram le bound), got {threshold!r}"
         raise reader.fail((*key, "threshold"), message) from None
-    if le <= 0:
+    if not le.is_finite() or le <= 0:
         raise reader.fail((*key, "threshold"), "threshold must be positive")
     selector = reader.text((*key, "selector"), spec.get("selector"), "sli.latency.selector", required=False).strip()
     if any(c in selector for c in "{}"):

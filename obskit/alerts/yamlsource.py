@@ -13,11 +13,11 @@ from typing import Any
 
 import yaml
 
+from obskit import safeyaml
 from obskit.alerts.model import Origin
 from obskit.errors import InputError
 
 Key = tuple[Any, ...]
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present; same marks
 
 
 @dataclass
@@ -102,33 +102,20 @@ def _walk(doc: YamlDoc, node: yaml.Node, path: Key) -> None:
 
 def parse_yaml(text: str, path: str) -> YamlDoc:
     """Parse one YAML document; malformed YAML raises InputError naming file:line:column."""
-    try:
-        node = yaml.compose(text, Loader=_LOADER)
-        data = yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        loc = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else path
-        problem = getattr(exc, "problem", None) or "not valid YAML"
-        raise InputError(f"{loc}: invalid YAML: {problem}") from None
-    doc = YamlDoc(path=path, data=data, lines=text.splitlines())
-    if node is not None:
-        _walk(doc, node, ())
-    return doc
+    docs = parse_yaml_all(text, path)
+    if len(docs) > 1:
+        raise InputError(f"{path}: expected one YAML document, found {len(docs)} (separated by ---)")
+    return docs[0]
 
 
 def parse_yaml_all(text: str, path: str) -> list[YamlDoc]:
-    """Every document of a multi-document stream (``---``), positions relative to the whole file."""
-    try:
-        nodes = list(yaml.compose_all(text, Loader=_LOADER))
-        datas = list(yaml.load_all(text, Loader=_LOADER))  # noqa: S506 - a safe loader
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        loc = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else path
-        problem = getattr(exc, "problem", None) or "not valid YAML"
-        raise InputError(f"{loc}: invalid YAML: {problem}") from None
+    """Every document of a multi-document stream (``---``), positions relative to the whole file.
+
+    Goes through :mod:`obskit.safeyaml`: size, nesting and alias-expansion limits apply.
+    """
     lines = text.splitlines()
     docs = []
-    for node, data in zip(nodes, datas, strict=True):
+    for node, data in safeyaml.load_all_nodes(text, path):
         doc = YamlDoc(path=path, data=data, lines=lines)
         if node is not None:
             _walk(doc, node, ())
@@ -137,12 +124,7 @@ def parse_yaml_all(text: str, path: str) -> list[YamlDoc]:
 
 
 def _read(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: not UTF-8 text") from None
+    return safeyaml.read_text(path)
 
 
 def load_yaml(path: Path) -> YamlDoc:

@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from obskit import __version__
+from obskit import __version__, redaction
 from obskit.cli import (
     alerts_cmd,
     check_cmd,
@@ -89,9 +89,13 @@ app.add_typer(config_cmd.app, name="config")
 
 
 def main() -> None:
-    """Console-script entry point: maps errors to exit codes, tracebacks only with --debug."""
+    """Console-script entry point: maps errors to exit codes, tracebacks only with --debug.
+
+    stdout and stderr are wrapped first so that nothing written there (tracebacks included) carries a secret.
+    """
     from obskit.cli.argv import normalize
 
+    redaction.install()
     sys.argv[1:] = normalize(sys.argv[1:])
     try:
         app()

@@ -6,7 +6,6 @@ Exit codes: 0 nothing anomalous, 1 suspects found, 2 usage error, 3 no source an
 from __future__ import annotations
 
 import io
-import os
 import sys
 import time
 from enum import StrEnum
@@ -71,7 +70,8 @@ def window_step(seconds: float) -> float:
     return 60.0 if seconds <= 7200 else max(60.0, round(seconds / 120 / 60) * 60)
 
 
-def build_sources(local: bool, db: Path | None, timeout: float) -> tuple[Sources, str | None]:
+def build_sources(local: bool, db: Path | None, timeout: float,
+                  namespace: str | None = None) -> tuple[Sources, str | None]:
     """Sources (the local store, or the production backends from the config) and the Grafana URL for links."""
     loaded = state.config()
     if local:
@@ -83,7 +83,7 @@ def build_sources(local: bool, db: Path | None, timeout: float) -> tuple[Sources
         return local_sources(Path(path)), None
     from obskit.sources.factory import production_sources
 
-    return production_sources(loaded.config, timeout), loaded.config.grafana.url
+    return production_sources(loaded.config, timeout, namespace), loaded.config.grafana.url
 
 
 def kibana_target() -> Kibana | None:
@@ -126,7 +126,7 @@ def investigate_command(
     """Find what is wrong with SERVICE, since when, and the most likely root cause, with evidence and links."""
     local = local or db is not None  # --db names a local store
     window, base = resolve_window(since, start, end, baseline, time.time())
-    sources, grafana = build_sources(local, db, source_timeout)
+    sources, grafana = build_sources(local, db, source_timeout, namespace)
     if sys.stderr.isatty():
         sys.stderr.write(f"investigating {service} ...\n")
     report = investigate(sources, service, window, base,
@@ -154,11 +154,7 @@ def investigate_command(
     if code == EXIT_BACKEND and not local:
         sys.stderr.write("hint: check the backends with `obskit doctor`, or investigate the embedded store with "
                          "--local / --db PATH (`make demo` fills one)\n")
-    if any(not s.checked and s.reason.startswith("no answer") for s in report.sources):
-        # a hung backend call still occupies a worker thread; do not let it hold the process open
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(code)
+    # a hung backend call may still occupy a thread: a daemon thread (obskit.deadlines), so exiting is not held
     raise typer.Exit(code)
 
 

@@ -12,9 +12,8 @@ from typing import Any
 
 from rich.console import Console
 
-from obskit.config import REDACTED, Secret
-
-_secret_values: set[str] = set()
+from obskit import redaction
+from obskit.config import Secret
 
 
 class Format(StrEnum):
@@ -23,16 +22,13 @@ class Format(StrEnum):
 
 
 def register_secrets(secrets: list[Secret]) -> None:
-    """Remember secret values so that no printed text can carry them."""
+    """Remember secret values so that no printed text can carry them (see obskit.redaction)."""
     for secret in secrets:
-        if len(secret.value) >= 4:  # shorter values would scrub ordinary words
-            _secret_values.add(secret.value)
+        redaction.register(secret.value)
 
 
 def scrub(text: str) -> str:
-    for value in sorted(_secret_values, key=len, reverse=True):
-        text = text.replace(value, REDACTED)
-    return text
+    return redaction.scrub(text)
 
 
 def _console(stderr: bool = False) -> Console:

@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from obskit import safeyaml
 from obskit.config.base import REDACTED, SECRET_KEYS, Secret
 from obskit.config.schema import Config
 from obskit.errors import InputError
@@ -54,13 +55,9 @@ ENV_VARS: dict[str, tuple[tuple[str, ...], bool, bool]] = {
 }
 
 
-def _line_map(text: str) -> dict[tuple[str, ...], int]:
-    """Map key paths of a YAML mapping document to 1-based line numbers."""
+def _line_map(root: yaml.Node | None) -> dict[tuple[str, ...], int]:
+    """Map key paths of a (checked) YAML mapping document to 1-based line numbers."""
     lines: dict[tuple[str, ...], int] = {}
-    try:
-        root = yaml.compose(text)
-    except yaml.YAMLError:
-        return lines
 
     def walk(node: yaml.Node, path: tuple[str, ...]) -> None:
         if isinstance(node, yaml.MappingNode):
@@ -120,6 +117,18 @@ class _Where:
         return f"{prefix}{_dotted(key)}"
 
 
+def _check_keys(tree: Any, path: tuple[str, ...], where: _Where) -> None:
+    """Every key of the config is a string (``1: x`` or ``null: x`` is a typo, not a setting)."""
+    if isinstance(tree, list):
+        for i, item in enumerate(tree):
+            _check_keys(item, (*path, str(i)), where)
+    elif isinstance(tree, dict):
+        for key, value in tree.items():
+            if not isinstance(key, str):
+                raise InputError(f"{where((*path, str(key)))}: unknown key {key!r}: keys are names such as url or auth")
+            _check_keys(value, (*path, key), where)
+
+
 def _resolve_secrets(
     tree: Any, path: tuple[str, ...], origins: dict[str, str], where: _Where, env: dict[str, str]
 ) -> None:
@@ -151,11 +160,7 @@ def _resolve_secrets(
                 else:
                     tree[base] = Secret("", f"env {value}", f"{where(sub)}: environment variable {value} is not set")
             else:
-                try:
-                    tree[base] = Secret(Path(value).expanduser().read_text(encoding="utf-8").strip(), f"file {value}")
-                except OSError as exc:
-                    tree[base] = Secret("", f"file {value}",
-                                        f"{where(sub)}: cannot read secret file {value!r}: {exc.strerror}")
+                tree[base] = Secret("", f"file {value}", file=Path(value), where=where(sub))
             origins[_dotted((*path, base))] = tree[base].source
             continue
         _resolve_secrets(value, sub, origins, where, env)
@@ -216,25 +221,17 @@ def load_config(
     origins: dict[str, str] = {}
     lines: dict[tuple[str, ...], int] = {}
     if file_path is not None:
-        try:
-            text = file_path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise InputError(f"cannot read config file {file_path}: {exc.strerror}") from None
-        except UnicodeDecodeError:
-            raise InputError(f"{file_path}: not UTF-8 text; expected a YAML config file") from None
-        try:
-            loaded = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            loc = f"{file_path}:{mark.line + 1}:{mark.column + 1}" if mark else str(file_path)
-            problem = getattr(exc, "problem", None) or "not valid YAML"
-            raise InputError(f"{loc}: invalid YAML: {problem}") from None
+        text = safeyaml.read_text(file_path)
+        docs = safeyaml.load_all_nodes(text, str(file_path))
+        if len(docs) > 1:
+            raise InputError(f"{file_path}: expected one YAML document, found {len(docs)} (separated by ---)")
+        root, loaded = docs[0] if docs else (None, None)
         if loaded is None:
             loaded = {}
         if not isinstance(loaded, dict):
             raise InputError(f"{file_path}:1: expected a mapping of sections (prometheus:, grafana:, ...)")
         tree = loaded
-        lines = _line_map(text)
+        lines = _line_map(root)
         _record_origins(tree, (), f"file {file_path}", origins)
     where = _Where(file_path, lines)
 
@@ -255,6 +252,7 @@ def load_config(
         _set(tree, key, value)
         origins[_dotted(key)] = f"env {var}"
 
+    _check_keys(tree, (), where)
     _resolve_secrets(tree, (), origins, where, env)
 
     for dotted, value in (flags or {}).items():
@@ -277,8 +275,9 @@ def effective_items(loaded: LoadedConfig) -> list[tuple[str, str, str]]:
 
     def walk(obj: Any, path: tuple[str, ...]) -> None:
         if isinstance(obj, Secret):
-            rows.append((_dotted(path), "(missing)" if obj.problem else REDACTED,
-                         f"{obj.source}: {obj.problem.rpartition(': ')[2]}" if obj.problem else obj.source))
+            problem = obj.problem.rpartition(": ")[2] if obj.problem else obj.file_problem()
+            rows.append((_dotted(path), "(missing)" if problem else REDACTED,
+                         f"{obj.source}: {problem}" if problem else obj.source))
         elif isinstance(obj, BaseModel):
             for name in type(obj).model_fields:
                 walk(getattr(obj, name), (*path, name))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 from pathlib import Path
 from typing import Any, Literal
 
@@ -100,10 +99,5 @@ class Config(_Model):
                     walk(item)
 
         walk(self)
-        # the Authorization header form of basic auth, should a server echo it back into an error
-        for auth in (self.prometheus.auth, self.elasticsearch.auth):
-            if auth.username and auth.password is not None and auth.password.problem is None:
-                encoded = base64.b64encode(f"{auth.username}:{auth.password.reveal()}".encode()).decode()
-                found.append(Secret(encoded, f"{auth.password.source} (basic auth header)"))
         return found
 

@@ -118,7 +118,9 @@ class _Session:
         self.folders: dict[str, str] | None = None  # title -> uid
         self.unreachable: str | None = None  # set when Grafana gave no HTTP answer (DNS, refused, TLS, timeout)
 
-    def call(self, what: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    def call(self, what: str, fn: Callable[..., Any], *args: Any, expect: type | None = None, **kwargs: Any) -> Any:
+        """``fn(...)`` with Grafana and HTTP failures as BackendError; ``expect`` is the JSON shape the caller
+        reads (an object, a list): anything else (an SSO login page, a proxy's answer) is a backend error."""
         from grafana_client.client import GrafanaException
         from niquests.exceptions import RequestException  # grafana-client speaks HTTP through niquests
 
@@ -127,7 +129,7 @@ class _Session:
         if self.unreachable is not None:  # no point asking again: every call would fail the same way
             raise BackendError(self.unreachable)
         try:
-            return fn(*args, **kwargs)
+            answer = fn(*args, **kwargs)
         except GrafanaException as exc:
             if _is_404(exc):
                 raise
@@ -135,12 +137,19 @@ class _Session:
         except RequestException as exc:  # no HTTP answer at all: refused, DNS, TLS, timeout
             self.unreachable = f"Grafana at {self.url}: {describe_failure(exc)}"
             raise BackendError(self.unreachable) from None
+        except ValueError as exc:  # a 200 answer that is not JSON (an HTML login page)
+            raise BackendError(f"Grafana at {self.url}: {what}: the answer is not JSON ({exc})") from None
+        if expect is not None and not isinstance(answer, expect):
+            shape = {dict: "a JSON object", list: "a JSON list"}.get(expect, expect.__name__)
+            raise BackendError(f"Grafana at {self.url}: {what}: unexpected answer: expected {shape}, "
+                               f"got {type(answer).__name__}")
+        return answer
 
     def folder_uid(self, title: str, create: bool) -> str | None:
         if title == GENERAL_FOLDER:
             return None
         if self.folders is None:
-            found = self.call("list folders", self.api.folder.get_all_folders)
+            found = self.call("list folders", self.api.folder.get_all_folders, expect=list)
             self.folders = {f["title"]: f["uid"] for f in found}
         if title not in self.folders:
             if not create:
@@ -152,7 +161,7 @@ class _Session:
 
     def current(self, uid: str) -> dict[str, Any] | None:
         try:
-            return self.call(f"get dashboard {uid}", self.api.dashboard.get_dashboard, uid)
+            return self.call(f"get dashboard {uid}", self.api.dashboard.get_dashboard, uid, expect=dict)
         except Exception as exc:
             if _is_404(exc):
                 return None
@@ -207,7 +216,7 @@ def _prune(session: _Session, plan: PushPlan, managed: dict[str, str | None], ke
             continue  # never prune the General folder, nor a folder that does not exist yet
         try:
             found = session.call(f"search folder {title!r}", session.api.search.search_dashboards,
-                                 type_="dash-db", folder_uids=[fuid], limit=5000)
+                                 type_="dash-db", folder_uids=[fuid], limit=5000, expect=list)
         except BackendError as exc:
             plan.add_error(exc.message)
             continue

@@ -24,6 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from obskit import safejson
+from obskit.dashboards.shape import line_of_path, shape_problem
+from obskit.safejson import JsonInputError
+
 DASHBOARD_SUFFIX = ".dashboard.py"
 DEFAULT_DIR = "dashboards"
 BUILD_DIR = "generated"  # committed build output lives in dashboards/generated/ and is skipped as input
@@ -208,24 +212,36 @@ def load_file(file: Path, folder: str = GENERAL_FOLDER) -> list[Dashboard]:
         raise DashboardFileError(LoadError(str(file), None, f"cannot read: {exc}")) from None
     if file.suffix == ".json":
         try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise DashboardFileError(LoadError(str(file), exc.lineno, f"invalid JSON: {exc.msg}", exc.colno)) from None
+            data = safejson.loads(text)
+        except JsonInputError as exc:
+            raise DashboardFileError(LoadError(str(file), exc.lineno, exc.msg, exc.colno)) from None
         if not isinstance(data, dict):
             raise DashboardFileError(LoadError(str(file), 1, "expected a JSON object (a dashboard)"))
         if isinstance(data.get("dashboard"), dict):  # Grafana API export {"dashboard": ..., "meta": ...}
             data = data["dashboard"]
-        return [Dashboard(file, file.stem, data, "json", folder, text)]
+        return _checked_shape([Dashboard(file, file.stem, data, "json", folder, text)])
     if file.suffix != ".py":
         raise DashboardFileError(LoadError(str(file), None, "not a dashboard file: expected *.json or *.dashboard.py"))
     try:
-        return list(_load_python(file, folder, text))
+        dashboards = list(_load_python(file, folder, text))
     except Exception as exc:  # the user's code may raise anything; report it with its line
         line = _error_line(exc, file)
         message = f"{type(exc).__name__}: {exc}" if not isinstance(exc, LookupError) else str(exc)
         if isinstance(exc, SyntaxError):
             message = f"syntax error: {exc.msg}"
         raise DashboardFileError(LoadError(str(file), line, message)) from None
+    return _checked_shape(dashboards)
+
+
+def _checked_shape(dashboards: list[Dashboard]) -> list[Dashboard]:
+    """DashboardFileError at the line of the first field whose type obskit cannot read (shape.schema.json)."""
+    for dash in dashboards:
+        problem = shape_problem(dash.data)
+        if problem is not None:
+            path, message = problem
+            line, column = line_of_path(dash.text if dash.kind == "json" else None, path)
+            raise DashboardFileError(LoadError(str(dash.file), line, message, column))
+    return dashboards
 
 
 class DashboardFileError(Exception):

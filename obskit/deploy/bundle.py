@@ -17,9 +17,11 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
+from obskit import safejson, safeyaml
 from obskit.errors import InputError
+from obskit.inputfile import read_input_text
+from obskit.limits import limit
+from obskit.safejson import JsonInputError
 
 DASHBOARDS_TREE = Path("dashboards")
 ALERTS_TREE = Path("alerts")
@@ -129,9 +131,9 @@ def _files(directory: Path, option: str, patterns: tuple[str, ...]) -> list[Path
 
 def _canonical_dashboard(path: Path) -> str:
     try:
-        data = json.loads(path.read_text())
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from None
+        data = safejson.loads(read_input_text(path, limit("yaml", "max_bytes"), what="dashboard file"))
+    except JsonInputError as exc:
+        raise InputError(f"{path}:{exc.lineno or 1}:{exc.colno or 1}: not valid JSON: {exc.msg}") from None
     if not isinstance(data, dict) or not isinstance(data.get("panels", []), list):
         raise InputError(f"{path}: expected a Grafana dashboard JSON object (with a panels list)")
     if not data.get("uid"):
@@ -140,12 +142,7 @@ def _canonical_dashboard(path: Path) -> str:
 
 
 def _parse_yaml(path: Path, text: str) -> object:
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
-        raise InputError(f"{where}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
+    return safeyaml.loads(text, str(path))
 
 
 def _checked_rules(path: Path) -> str:

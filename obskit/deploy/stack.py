@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from obskit import safeyaml
 from obskit.deploy import bundle, chart, chartsource, checks, crdschema, validation
 from obskit.deploy.profiles import Profile, deep_merge, load_profile
+from obskit.deploy.valuekeys import check_top_level_keys
 from obskit.errors import InputError
 
 
@@ -49,12 +49,7 @@ class StackRendering:
 def load_values_file(path: Path) -> dict[str, Any]:
     if not path.is_file():
         raise InputError(f"values file not found: {path}")
-    try:
-        data = yaml.safe_load(path.read_text())
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
-        raise InputError(f"{where}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
+    data = safeyaml.load_file(path)
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -62,17 +57,19 @@ def load_values_file(path: Path) -> dict[str, Any]:
     return data
 
 
-def compose_values(profile: Profile, values_files: list[Path]) -> dict[str, Any]:
+def compose_values(profile: Profile, values_files: list[Path], chart_dir: Path = chart.CHART_DIR) -> dict[str, Any]:
     """Profile values, then each -f file in order (later wins), like `helm -f a.yaml -f b.yaml`."""
     values = dict(profile.values)
     for path in values_files:
-        values = deep_merge(values, load_values_file(path))
+        data = load_values_file(path)
+        check_top_level_keys(path, chart_dir)
+        values = deep_merge(values, data)
     return values
 
 
 def render_stack(options: StackOptions, work_dir: Path, *, validate: bool = True) -> StackRendering:
     profile = load_profile(options.profile)
-    values = compose_values(profile, options.values_files)
+    values = compose_values(profile, options.values_files, options.chart_dir)
     source = chartsource.locate(options.chart_dir, chartsource.mirror_from(options.charts_dir))
     if source.kind == "none" and options.require_dependencies:
         raise InputError(chartsource.not_available_message(source),

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from typing import Any
 
+from obskit.deadlines import Deadline, Job
 from obskit.investigate import cluster as cluster_stage
 from obskit.investigate import correlate
 from obskit.investigate import logs as logs_stage
@@ -37,7 +36,6 @@ class Options:
 def investigate(sources: Sources, service: str, window: Window, baseline: Window,
                 options: Options | None = None) -> Report:
     opts = options or Options()
-    started = time.monotonic()
     report = Report(service=service, window=window, baseline=baseline)
     status: dict[str, SourceStatus] = {}
     for signal in SIGNALS:
@@ -45,32 +43,27 @@ def investigate(sources: Sources, service: str, window: Window, baseline: Window
         if src is None:
             reason = sources.missing.get(signal, "not configured")
             status[signal] = SourceStatus(signal, None, False, reason)
-    pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="obskit-investigate")
-    began: dict[str, float] = {}  # when each source's time budget started
+    # each job's budget starts when that job starts (not while the pipeline waits for another source),
+    # and no stuck job can hold the report past the overall deadline
+    deadline = Deadline(opts.overall_timeout, opts.source_timeout)
 
-    def left(name: str) -> float:
-        now = time.monotonic()
-        return max(0.0, min(opts.source_timeout - (now - began[name]), opts.overall_timeout - (now - started)))
+    def wait(name: str, job: Job) -> Any:
+        return _result(job, name, status, getattr(sources, name).name, deadline.left(job), opts.source_timeout)
 
-    def wait(name: str, future: Future[Any]) -> Any:
-        return _result(future, name, status, getattr(sources, name).name, left(name), opts.source_timeout)
-
-    try:
+    with deadline as pool:
         # first, concurrently: where the baseline has data (metrics) and the dependency graph (traces)
         probe = deps = None
         red_baseline = False  # the service's RED (metrics or spans) has data the window is compared with
         if sources.metrics is not None:
-            began["metrics"] = time.monotonic()
-            probe = pool.submit(first_sample, sources.metrics, service, baseline)
+            probe = pool.submit("metrics", first_sample, sources.metrics, service, baseline)
         if sources.traces is not None:
-            began["traces"] = time.monotonic()
-            deps = pool.submit(sources.traces.dependencies, Window(baseline.start, window.end, window.step))
+            deps = pool.submit("traces", sources.traces.dependencies, Window(baseline.start, window.end, window.step))
         if probe is not None:
             first = wait("metrics", probe)
             if first is None and "metrics" not in status:
                 # nothing recorded before the window (a young store, a new service): compare the
                 # window's own first half with its second instead of comparing against nothing
-                in_window = wait("metrics", pool.submit(first_sample, sources.metrics, service, window))
+                in_window = wait("metrics", pool.submit("metrics", first_sample, sources.metrics, service, window))
                 split = split_window(window, in_window)
                 if split is not None:
                     red_baseline = True
@@ -89,7 +82,7 @@ def investigate(sources: Sources, service: str, window: Window, baseline: Window
             report.baseline = baseline
         known = None
         if sources.traces is not None or sources.metrics is not None:
-            known = pool.submit(known_services, sources, Window(baseline.start, window.end, window.step))
+            known = pool.submit("known", known_services, sources, Window(baseline.start, window.end, window.step))
         graph = ServiceGraph()
         if deps is not None:
             edges = wait("traces", deps)
@@ -110,14 +103,10 @@ def investigate(sources: Sources, service: str, window: Window, baseline: Window
         for name, (fn, args) in jobs.items():
             if name in status:  # it already failed or timed out above
                 continue
-            began.setdefault(name, time.monotonic())
-            futures[name] = pool.submit(fn, *args)
+            futures[name] = pool.submit(name, fn, *args)
         results: dict[str, Any] = {name: wait(name, future) for name, future in futures.items()}
         if known is not None:
-            report.known_services = _result(known, "known", {}, "", left("traces" if "traces" in began else
-                                                                           "metrics"), opts.source_timeout) or []
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)
+            report.known_services = _result(known, "known", {}, "", deadline.left(known), opts.source_timeout) or []
     findings: list[Finding] = []
     events = []
     if results.get("metrics") is not None:
@@ -247,11 +236,11 @@ def split_window(window: Window, first: float | None) -> tuple[Window, Window] |
     return Window(start, middle, window.step), Window(middle, window.end, window.step)
 
 
-def _result(future: Future[Any], name: str, status: dict[str, SourceStatus], backend: str, timeout: float,
+def _result(future: Job, name: str, status: dict[str, SourceStatus], backend: str, timeout: float,
             limit: float) -> Any:
     try:
         return future.result(timeout=timeout)
-    except FutureTimeout:
+    except TimeoutError:
         status[name] = SourceStatus(name, backend, False, f"no answer within {limit:g} s")
     except SourceError as exc:
         status[name] = SourceStatus(name, backend, False, exc.reason)

@@ -8,17 +8,19 @@ a bad line stops the import with its file and line number, and nothing from that
 from __future__ import annotations
 
 import gzip
-import json
+import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from obskit import safejson
 from obskit.errors import InputError
 from obskit.local.json_rows import JSON_ROWS
 from obskit.local.otlp_codec import PayloadError, from_json_value, sniff_json_line
 from obskit.local.rows import ROWS, Batch
 from obskit.local.store import Store
+from obskit.safejson import JsonInputError
 
 CHUNK_ROWS = 20_000  # rows buffered before they are written (bounds memory on big files)
 
@@ -32,6 +34,12 @@ class ImportResult:
 
 
 def _open(path: Path) -> IO[bytes]:
+    try:
+        kind = path.stat().st_mode
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(kind):  # a FIFO would block for ever, a device would never end
+        raise InputError(f"{path}: not a regular file; expected an OTLP JSON Lines file (.jsonl or .jsonl.gz)")
     try:
         raw = path.open("rb")
     except OSError as exc:
@@ -52,14 +60,15 @@ def _chunks(path: Path, counter: list[int]) -> Iterator[list[Batch]]:
                 if not raw.strip():
                     continue
                 try:
-                    value = json.loads(raw)
+                    value = safejson.loads(raw)
                     signal = sniff_json_line(value)
                     if signal in JSON_ROWS:
                         batch = JSON_ROWS[signal](value)
                     else:
                         batch = ROWS[signal](from_json_value(signal, value))
+                    batch.check_ranges()
                 except (ValueError, PayloadError) as exc:
-                    reason = exc.args[0] if isinstance(exc, PayloadError) else f"invalid JSON: {exc}"
+                    reason = str(exc) if isinstance(exc, PayloadError | JsonInputError) else f"invalid JSON: {exc}"
                     raise InputError(f"{path}:{lineno}: {reason}") from None
                 pending.append(batch)
                 rows += batch.size

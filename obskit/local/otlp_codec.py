@@ -6,7 +6,6 @@ The JSON form follows the OTLP/JSON rules: lowerCamelCase keys, trace and span i
 
 from __future__ import annotations
 
-import json
 import zlib
 from base64 import b64encode
 from typing import Any, Literal
@@ -16,6 +15,8 @@ from google.protobuf.message import DecodeError, Message
 from opentelemetry.proto.collector.logs.v1.logs_service_pb2 import ExportLogsServiceRequest
 from opentelemetry.proto.collector.metrics.v1.metrics_service_pb2 import ExportMetricsServiceRequest
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
+
+from obskit import safejson
 
 Signal = Literal["traces", "logs", "metrics"]
 
@@ -86,9 +87,9 @@ def decode(signal: Signal, body: bytes, content_type: str) -> Message:
     kind = content_type.split(";")[0].strip().lower()
     if kind == "application/json":
         try:
-            value = json.loads(body)
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise PayloadError(f"invalid JSON: {exc}") from None
+            value = safejson.loads(body)
+        except ValueError as exc:
+            raise PayloadError(str(exc)) from None
         return from_json_value(signal, value)
     if kind in ("application/x-protobuf", "application/protobuf"):
         message = REQUESTS[signal]()

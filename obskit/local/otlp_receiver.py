@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import json
 import threading
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -24,7 +25,9 @@ from opentelemetry.proto.collector.logs.v1.logs_service_pb2 import ExportLogsSer
 from opentelemetry.proto.collector.metrics.v1.metrics_service_pb2 import ExportMetricsServiceResponse
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceResponse
 
+from obskit.limits import limit
 from obskit.local.otlp_codec import PayloadError, PayloadTooLarge, decode, gunzip
+from obskit.local.rows import ROWS
 from obskit.local.store import IngestResult, Store
 
 PATHS = {"/v1/traces": "traces", "/v1/logs": "logs", "/v1/metrics": "metrics"}
@@ -32,6 +35,8 @@ RESPONSES = {"traces": (ExportTraceServiceResponse, "rejected_spans"),
              "logs": (ExportLogsServiceResponse, "rejected_log_records"),
              "metrics": (ExportMetricsServiceResponse, "rejected_data_points")}
 JSON_TYPES = ("application/json",)
+# HTTP status -> google.rpc.Code: INVALID_ARGUMENT, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, INTERNAL
+RPC_CODES = {400: 3, 408: 4, 411: 3, 413: 8, 415: 3, 429: 8, 500: 13, 503: 8}
 PROTO_TYPES = ("application/x-protobuf", "application/protobuf")
 
 
@@ -40,7 +45,10 @@ class ReceiverLimits:
     max_body_bytes: int = 8 * 1024 * 1024  # compressed body as sent
     max_decoded_bytes: int = 64 * 1024 * 1024  # after gunzip
     max_pending: int = 16  # requests decoding or waiting for the store; more get 503
+    max_reading: int = 64  # bodies being received at once; more get 503
     retry_after_seconds: int = 1
+    header_timeout_seconds: float = field(default_factory=lambda: float(limit("receiver", "header_timeout_seconds")))
+    body_timeout_seconds: float = field(default_factory=lambda: float(limit("receiver", "body_timeout_seconds")))
 
 
 class Receiver(ThreadingHTTPServer):
@@ -52,6 +60,7 @@ class Receiver(ThreadingHTTPServer):
         self.store = store
         self.limits = limits
         self.slots = threading.BoundedSemaphore(limits.max_pending)
+        self.readers = threading.BoundedSemaphore(limits.max_reading)
         super().__init__((host, port), Handler)
 
     @property
@@ -68,6 +77,69 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
         return  # quiet: the serve command prints its own summary
 
+    def setup(self) -> None:
+        self.timeout = self.server.limits.header_timeout_seconds  # idle connections and slow headers
+        super().setup()
+
+    def parse_request(self) -> bool:
+        """Headers that stop arriving get 408 (an idle keep-alive connection is just closed)."""
+        try:
+            return super().parse_request()
+        except TimeoutError:
+            self.close_connection = True
+            self._status(408, f"request headers not received within {self.server.limits.header_timeout_seconds:g} s",
+                         as_json=False)
+            return False
+
+    def _read_body(self, length: int) -> bytes | None:
+        """The body, or None after answering 408 when it does not arrive within the body deadline.
+
+        The deadline covers the whole body, so a client dripping a byte a second cannot hold a
+        connection (and the memory for its body) for longer than the limit.
+        """
+        deadline = time.monotonic() + self.server.limits.body_timeout_seconds
+        chunks: list[bytes] = []
+        remaining = length
+        try:
+            while remaining > 0:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise TimeoutError
+                self.connection.settimeout(left)
+                chunk = self.rfile.read1(min(remaining, 65536))
+                if not chunk:
+                    self.close_connection = True
+                    return None  # the client went away: nobody to answer
+                chunks.append(chunk)
+                remaining -= len(chunk)
+        except (TimeoutError, OSError):
+            self.close_connection = True
+            self._status(408, f"request body not received within {self.server.limits.body_timeout_seconds:g} s "
+                              f"({length - remaining} of {length} bytes)", self._as_json())
+            return None
+        finally:
+            self.connection.settimeout(self.server.limits.header_timeout_seconds)
+        return b"".join(chunks)
+
+    def _discard(self, length: int) -> bool:
+        """Read and drop ``length`` bytes within the body deadline; False when they did not come."""
+        deadline = time.monotonic() + self.server.limits.body_timeout_seconds
+        try:
+            while length > 0 and (left := deadline - time.monotonic()) > 0:
+                self.connection.settimeout(left)
+                chunk = self.rfile.read1(min(length, 65536))
+                if not chunk:
+                    return False
+                length -= len(chunk)
+        except OSError:
+            return False
+        finally:
+            self.connection.settimeout(self.server.limits.header_timeout_seconds)
+        return length <= 0
+
+    def _as_json(self) -> bool:
+        return (self.headers.get("Content-Type") or "").split(";")[0].strip().lower() in JSON_TYPES
+
     # --- answers -------------------------------------------------------------------------------------
     def _send(self, code: int, body: bytes, content_type: str, headers: dict[str, str] | None = None) -> None:
         self.send_response(code)
@@ -79,7 +151,7 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def _status(self, code: int, message: str, as_json: bool, headers: dict[str, str] | None = None) -> None:
-        status = status_pb2.Status(code=3 if code == 400 else 8 if code in (413, 429, 503) else 2, message=message)
+        status = status_pb2.Status(code=RPC_CODES.get(code, 2), message=message)
         if as_json:
             body = json.dumps(json_format.MessageToDict(status), sort_keys=True).encode()
             self._send(code, body, "application/json", headers)
@@ -99,9 +171,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def _drain(self, length: int) -> None:
         """Read and drop a body we refuse, so the connection stays usable (bounded by the limit)."""
-        if length <= self.server.limits.max_body_bytes * 4:
-            self.rfile.read(length)
-        else:
+        if length > self.server.limits.max_body_bytes * 4 or not self._discard(length):
             self.close_connection = True
 
     # --- methods -------------------------------------------------------------------------------------
@@ -135,13 +205,24 @@ class Handler(BaseHTTPRequestHandler):
             self._drain(length)
             return self._status(413, f"body of {length} bytes is over the limit of {limits.max_body_bytes}",
                                 as_json)
-        if not self.server.slots.acquire(blocking=False):
-            self._drain(length)
+        if not self.server.readers.acquire(blocking=False):
+            self.close_connection = True
             return self._status(503, "receiver overloaded, retry later", as_json,
                                 {"Retry-After": str(limits.retry_after_seconds)})
         try:
-            body = self.rfile.read(length)
+            body = self._read_body(length)  # before taking a store slot: slow senders hold no slot
+        finally:
+            self.server.readers.release()
+        if body is None:
+            return None
+        if not self.server.slots.acquire(blocking=False):
+            return self._status(503, "receiver overloaded, retry later", as_json,
+                                {"Retry-After": str(limits.retry_after_seconds)})
+        try:
             self._handle(signal, body, content_type, as_json)
+        except Exception as exc:  # never drop the connection without a status: exporters retry for ever
+            self.close_connection = True
+            self._status(500, f"internal error: {type(exc).__name__}", as_json)
         finally:
             self.server.slots.release()
 
@@ -154,12 +235,14 @@ class Handler(BaseHTTPRequestHandler):
             elif encoding not in ("", "identity"):
                 return self._status(415, f"unsupported Content-Encoding {encoding!r}; use gzip", as_json)
             request = decode(signal, body, content_type)  # type: ignore[arg-type]
+            batch = ROWS[signal](request)
+            batch.check_ranges()
         except PayloadTooLarge as exc:
             return self._status(413, str(exc), as_json)
         except PayloadError as exc:
             return self._status(400, str(exc), as_json)
         try:
-            result = self.server.store.ingest(signal, request)
+            result = self.server.store.ingest_batches([batch])
         except duckdb.Error as exc:
             return self._status(503, f"store unavailable: {exc}", as_json,
                                 {"Retry-After": str(limits.retry_after_seconds)})

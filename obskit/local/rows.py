@@ -14,6 +14,7 @@ import pyarrow as pa
 from google.protobuf.message import Message
 
 from obskit.local.attribute_json import any_value, attributes, attributes_json, dump
+from obskit.local.int_ranges import check_integer_ranges
 
 KINDS = ("unspecified", "internal", "server", "client", "producer", "consumer")
 TEMPORALITY = {0: "", 1: "delta", 2: "cumulative"}
@@ -44,6 +45,10 @@ class Batch:
 
     def arrow(self) -> pa.Table:
         return pa.table(self.columns, schema=SCHEMAS[self.table])
+
+    def check_ranges(self) -> None:
+        """PayloadError naming the OTLP field when an integer does not fit the store's column."""
+        check_integer_ranges(self.table, self.columns, SCHEMAS[self.table])
 
 
 SCHEMAS = {

@@ -19,6 +19,7 @@ from urllib.parse import quote as url_quote
 from elastic_transport import ApiError, ConnectionTimeout, TlsError, TransportError
 from elasticsearch import Elasticsearch
 
+from obskit import redaction
 from obskit.config import ElasticsearchConfig
 from obskit.conventions import FieldMap, field_map
 from obskit.sources.errors import SourceError
@@ -61,6 +62,7 @@ class ElasticsearchLogs:
             self._auth_headers["authorization"] = f"Bearer {auth['bearer_auth']}"
         elif config.auth.username and config.auth.password is not None:
             auth["basic_auth"] = (config.auth.username, config.auth.password.reveal())
+            redaction.register_basic_auth(*auth["basic_auth"])
             token = base64.b64encode(f"{auth['basic_auth'][0]}:{auth['basic_auth'][1]}".encode()).decode()
             self._auth_headers["authorization"] = f"Basic {token}"
         tls: dict[str, Any] = {}

@@ -13,7 +13,8 @@ from obskit.sources import Sources
 from obskit.sources.errors import SourceError
 
 
-def production_sources(config: Config, timeout: float = 15.0) -> Sources:
+def production_sources(config: Config, timeout: float = 15.0, namespace: str | None = None) -> Sources:
+    """Sources from the config; ``namespace`` (``--namespace``) narrows metrics queries to that namespace."""
     from obskit.sources.elasticsearch import ElasticsearchLogs
     from obskit.sources.jaeger import JaegerTraces
     from obskit.sources.kubernetes import KubernetesCluster
@@ -21,7 +22,7 @@ def production_sources(config: Config, timeout: float = 15.0) -> Sources:
 
     sources = Sources()
     if config.prometheus.url:
-        sources.metrics = PrometheusMetrics(config.prometheus, config.services, timeout)
+        sources.metrics = PrometheusMetrics(config.prometheus, config.services, timeout, namespace=namespace)
     else:
         sources.missing["metrics"] = "prometheus.url is not set (or OBSKIT_PROMETHEUS_URL)"
     if config.elasticsearch.urls:

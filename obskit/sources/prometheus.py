@@ -50,13 +50,14 @@ class PrometheusMetrics:
     name = "prometheus"
 
     def __init__(self, config: PrometheusConfig, services: list[ServiceConfig] | None = None,
-                 timeout: float = 15.0) -> None:
+                 timeout: float = 15.0, namespace: str | None = None) -> None:
         if not config.url:
             raise SourceError("prometheus", "no URL configured (prometheus.url or OBSKIT_PROMETHEUS_URL)")
         self.url = config.url
         self.timeout = timeout
         self.client = http_client(config.url, auth=config.auth, tls=config.tls, timeout=timeout)
         self.services = {s.name: s for s in services or []}
+        self.namespace = namespace  # --namespace: the default for services without their own
         self._profiles: dict[str, tuple[MetricProfile, str] | None] = {}
 
     # --- HTTP API --------------------------------------------------------------------------------------
@@ -131,7 +132,8 @@ class PrometheusMetrics:
         return [(profile, label) for profile in profiles for label in profile.service_labels]
 
     def _namespace(self, service: str) -> str | None:
-        return self.services[service].namespace if service in self.services else None
+        configured = self.services[service].namespace if service in self.services else None
+        return configured or self.namespace
 
     def _concurrently(self, fn: Callable[[T], Any], items: list[T]) -> list[Any]:
         """fn over items, at most WORKERS at once, results in the items' order; the first error is raised."""

@@ -79,7 +79,7 @@ def test_unknown_profile_lists_the_known_ones(tmp_path: Path) -> None:
 def test_values_file_with_bad_yaml_names_the_line(tmp_path: Path) -> None:
     bad = tmp_path / "v.yaml"
     bad.write_text("obskit:\n  names: [unclosed\n")
-    with pytest.raises(InputError, match=r"v\.yaml:\d+: not valid YAML"):
+    with pytest.raises(InputError, match=r"v\.yaml:\d+(:\d+)?: (not valid|invalid) YAML"):
         render_stack(sample_options("dev", values_files=[bad]), tmp_path / "w")
 
 

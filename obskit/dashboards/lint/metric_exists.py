@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 import httpx
 
+from obskit.answers import field, json_answer
 from obskit.dashboards import promql
 from obskit.dashboards.lint.base import Check, LintContext
 from obskit.dashboards.lint.promql_syntax import prometheus_queries
@@ -42,7 +43,9 @@ class SeriesLookup:
             # the body is not shown: proxies may echo request headers (credentials) into it
             raise BackendError(f"Prometheus at {self.client.base_url} answered {path}: "
                                f"{describe_status(response.status_code)}")
-        return response.json().get("data") or []
+        backend = f"Prometheus at {self.client.base_url}"
+        answer = json_answer(response, backend, path)
+        return list(field(answer, "data", backend, path, list, default=[]))
 
     def has_series(self, selector: str) -> bool:
         if selector not in self._series:
