@@ -207,7 +207,14 @@ def _period(r: SpecReader, spec: dict[str, Any]) -> str | None:
     if "calendar" in tw or tw.get("isRolling") is False:
         raise r.refuse(("spec", "timeWindow", 0, "calendar" if "calendar" in tw else "isRolling"),
                        "a calendar-aligned timeWindow", "use a rolling window (isRolling: true)")
-    return r.text(("spec", "timeWindow", 0, "duration"), tw.get("duration"), "timeWindow[0].duration")
+    key = ("spec", "timeWindow", 0, "duration")
+    period = r.text(key, tw.get("duration"), "timeWindow[0].duration")
+    try:
+        if parse_duration(period) <= 0:
+            raise ValueError(period)
+    except ValueError:
+        raise r.fail(key, f"timeWindow[0].duration: {period!r} is not a duration such as 28d or 30d") from None
+    return period
 
 
 def _objectives(r: SpecReader, spec: dict[str, Any]) -> list[tuple[str | None, Decimal]]:

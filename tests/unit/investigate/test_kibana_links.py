@@ -131,8 +131,8 @@ def test_text_markdown_and_html_show_the_discover_links(crash_report) -> None:  
     console.print(text.render(crash_report, None, KIBANA))
     assert "https://kibana.example:5601/base/app/discover#/?_g=" in console.export_text()
     md = markdown.render(crash_report, None, KIBANA)
-    assert sum("in Kibana](https://kibana.example:5601/base/app/discover#/" in line and line.startswith("- [cart ")
+    assert sum("in Kibana](<https://kibana.example:5601/base/app/discover#/" in line and line.startswith("- [cart ")
                for line in md.splitlines()) >= 1
-    assert "example line in Kibana](" in md
+    assert "example line in Kibana](<https://kibana.example" in md
     page = html.render(crash_report, None, KIBANA)
     assert 'href="https://kibana.example:5601/base/app/discover#/?_g=' in page
