@@ -98,9 +98,9 @@ def _siblings(templates: list[tuple[str, ...]], roots: list[int], setting: Merge
         constants = len(seq) - seq.count(WILDCARD) - 1  # of each skeleton: one position is blanked
         if constants < 1 or constants < setting.min_constants * len(seq):
             continue
-        for p, token in enumerate(seq):
-            if token != WILDCARD:
-                siblings[(p, seq[:p] + (WILDCARD,) + seq[p + 1:])].append(r)
+        for p in range(len(seq)):
+            # a wildcard position is its own skeleton: a sibling with a word there joins it (below)
+            siblings[(p, seq[:p] + (WILDCARD,) + seq[p + 1:])].append(r)
     return siblings
 
 
@@ -127,7 +127,10 @@ def merge(sequences: list[tuple[str, ...]], counts: list[int],
             if len(members) >= 2:
                 slots[key] = {value_of(templates[r][key[0]]) for r in members}
         keys = list(slots)
-        for b in _variable_slots(slots, [set(siblings[k]) for k in keys], frequency, setting):
+        variable = _variable_slots(slots, [set(siblings[k]) for k in keys], frequency, setting)
+        # a position some sibling already holds a variable at (masked, or learned) is variable for all
+        variable |= {b for b, key in enumerate(keys) if any(templates[r][key[0]] == WILDCARD for r in siblings[key])}
+        for b in sorted(variable):
             known |= slots[keys[b]]
             members = siblings[keys[b]]
             first = _find(parent, members[0])

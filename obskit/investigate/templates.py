@@ -116,6 +116,16 @@ class TemplateMiner:
         constants = len(tokens) - tokens.count(WILDCARD) - 1
         keys = [] if constants < 1 or constants < self._setting.min_constants * len(tokens) else [
             (p, tokens[:p] + (WILDCARD,) + tokens[p + 1:]) for p, t in enumerate(tokens) if t != WILDCARD]
+        if keys:  # a template that already holds a variable where this sequence has a word takes it
+            for p, token in enumerate(tokens):
+                if token == WILDCARD:  # ... and the other way round: earlier words where this has a variable
+                    words = self._slots.get((p, tokens))
+                    if words is not None:
+                        return words.merged or self._merge(words)
+            for _, skeleton in keys:
+                holder = self._exact.get(skeleton)
+                if holder is not None:
+                    return holder
         slots = [self._slots.get(key) for key in keys]
         for slot in slots:
             if slot is not None and slot.merged is not None:

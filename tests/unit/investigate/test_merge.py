@@ -61,3 +61,15 @@ def test_positions_that_vary_together_without_siblings() -> None:
             for i in range(60)]
     out = merge(seqs, [1] * len(seqs))
     assert set(out) == {("accepted", "key", "for", W, "from", W, "on", "node", W)}
+
+
+def test_a_word_where_another_sequence_has_a_variable_joins_it() -> None:
+    # host names without digits or a known domain stay words after masking; where other lines of the same
+    # shape hold a masked variable at that position, the word is one more value of it
+    seqs = [("login", "from", "host", W), ("login", "from", "host", "gateway.lab"), ("logout", "now")]
+    out = merge(seqs, [5, 1, 3])
+    assert out[0] == out[1] == ("login", "from", "host", W)
+    assert out[2] == ("logout", "now")
+    # a word beside a word stays (two values are no evidence by themselves)
+    words = [("login", "from", "host", "gateway.lab"), ("login", "from", "host", "edge.lab")]
+    assert merge(words, [1, 1]) == words

@@ -143,6 +143,19 @@ def test_online_miner_learns_variables_and_a_line_keeps_its_id() -> None:
     assert len(miner.templates()) < 2 * len(USERS)
 
 
+def test_online_miner_puts_a_word_where_a_template_holds_a_variable() -> None:
+    miner = TemplateMiner()
+    masked = miner.assign("Resolved db-1.internal.example.com to 10.0.0.4")  # the host masks (digits)
+    assert masked.text == "Resolved <*> to <*>"
+    assert miner.assign("Resolved gateway.lab to 10.0.0.5") is masked  # no digits, an unknown domain: joins
+    # the other way round: words first, then a line with a variable there takes them in
+    first = miner.assign("Cache warm for edge.lab slot 12")
+    assert first.text == "Cache warm for edge.lab slot <*>"
+    joined = miner.assign("Cache warm for node-7.cluster.example.org slot 15")
+    assert joined.text == "Cache warm for <*> slot <*>"
+    assert miner.assign("Cache warm for other.lab slot 9") is joined
+
+
 def test_online_miner_memory_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(templates, "MAX_TEMPLATES", 5)
     miner = TemplateMiner()
