@@ -8,6 +8,7 @@ render and reported. Test hooks (`helm.sh/hook: test`) are left out, as `helm in
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,15 @@ import yaml
 from obskit.errors import InputError
 from obskit.yamlblock import BlockDumper
 
-CHART_DIR = Path(__file__).resolve().parents[2] / "charts" / "obskit-stack"
+
+def _chart_dir() -> Path:
+    """The umbrella chart: in the source tree (a checkout, an editable install), else where the wheel put it."""
+    source = Path(__file__).resolve().parents[2] / "charts" / "obskit-stack"
+    installed = Path(sys.prefix) / "share" / "obskit" / "charts" / "obskit-stack"
+    return source if source.is_dir() or not installed.is_dir() else installed
+
+
+CHART_DIR = _chart_dir()
 
 
 @dataclass(frozen=True)
