@@ -1,7 +1,7 @@
 """Log template evidence of one service: templates that are new in the window or whose rate rose.
 
 Lines of the window and the baseline are sampled per severity group (error/warn, info/debug), evenly over
-each period when a period holds more lines than the sample (`spread_sample`), and mined together with the
+each period (the logs source's `spread_sample`), and mined together with the
 project's online template miner so both periods share template ids. Per template the sampled count is
 scaled to an estimated count with the server-side totals of its group, and compared with the baseline's
 estimate scaled to the window's length (Poisson z). A template weighs by its highest level and by whether
@@ -22,7 +22,7 @@ from obskit.investigate.model import Finding, LogTemplateFinding
 from obskit.investigate.policy import log_evidence_policy
 from obskit.investigate.robust import poisson_z
 from obskit.investigate.templates import TemplateMiner
-from obskit.sources.logs import LogRecord, LogsSource
+from obskit.sources.logs import LogRecord
 from obskit.sources.window import Window
 
 GROUPS = (("error", "warn"), ("info", "debug"))  # sampled apart, so info volume never crowds out errors
@@ -56,21 +56,6 @@ class TemplateChange:
         return round(self.weight * self.z, 2)
 
 
-def spread_sample(source: LogsSource, service: str, window: Window, levels: tuple[str, ...],
-                  limit: int, slices: int) -> list[LogRecord]:
-    """At most about `limit` records of the period: all of them when they fit, otherwise an even share of
-    each of `slices` equal slices (a backend returns the newest first, which alone would bias to the end)."""
-    records = source.sample(service, window, levels, limit)
-    if len(records) < limit or slices <= 1:
-        return records
-    width = window.seconds / slices
-    out: list[LogRecord] = []
-    for i in range(slices):
-        part = Window(window.start + i * width, window.start + (i + 1) * width, window.step)
-        out += source.sample(service, part, levels, max(1, limit // slices))
-    return out
-
-
 @cache
 def _exception_res() -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(p) for p in log_evidence_policy().exception_patterns)
@@ -88,21 +73,20 @@ def weight_of(level: str, body: str) -> float:
     return weight
 
 
-def changes(source: LogsSource, service: str, window: Window, baseline: Window,
-            totals: dict[tuple[str, str], int]) -> list[TemplateChange]:
-    """Templates of the service that are new in the window or whose estimated rate rose significantly.
-    `totals` holds the server-side line counts per (period, level), period "now" or "before"."""
+def changes(samples: dict[tuple[str, int], list[LogRecord]], totals: dict[tuple[str, str], int],
+            window: Window, baseline: Window) -> list[TemplateChange]:
+    """Templates of one service that are new in the window or whose estimated rate rose significantly.
+    `samples` holds the sampled records per (period, index into GROUPS), period "now" or "before";
+    `totals` the server-side line counts per (period, level)."""
     policy = log_evidence_policy()
     miner = TemplateMiner()
     tallies: dict[int, _Tally] = defaultdict(_Tally)
     index = 0
-    for period, span in (("now", window), ("before", baseline)):
-        for group in GROUPS:
+    for period in ("now", "before"):
+        for g, group in enumerate(GROUPS):
+            records = samples.get((period, g), [])
             total = sum(totals.get((period, level), 0) for level in group)
-            if total == 0:
-                continue
-            records = spread_sample(source, service, span, group, policy.sample, policy.slices)
-            if not records:
+            if not records or not total:
                 continue
             scale = max(1.0, total / len(records))
             for record in records:

@@ -8,8 +8,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 from obskit.investigate import log_templates
 from obskit.investigate.model import Finding, LogTemplateFinding
+from obskit.investigate.policy import log_evidence_policy
 from obskit.investigate.robust import onset, poisson_z, robust_scale
-from obskit.sources.logs import LEVELS, LogCount, LogsSource
+from obskit.sources.logs import LEVELS, LogCount, LogRecord, LogsSource
 from obskit.sources.window import Window
 
 VOLUME_Z = 4.0  # Poisson z of the error volume from which it is anomalous
@@ -19,31 +20,40 @@ WORKERS = 8  # services queried at once
 def analyze(source: LogsSource, services: list[str], window: Window, baseline: Window) -> tuple[
     list[Finding], list[LogTemplateFinding]
 ]:
-    findings: list[Finding] = []
-    templates: list[LogTemplateFinding] = []
-
-    def one(service: str) -> tuple[list[Finding], list[LogTemplateFinding]]:
-        counts = source.counts(service, Window(baseline.start, window.end, window.step), levels=LEVELS)
-        if not counts:
-            return [], []
-        totals: Counter[tuple[str, str]] = Counter()
+    span = Window(baseline.start, window.end, window.step)
+    with ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="obskit-logs") as pool:
+        counted = list(pool.map(lambda svc: source.counts(svc, span, levels=LEVELS), services))
+    totals: dict[str, Counter[tuple[str, str]]] = {}
+    for service, counts in zip(services, counted, strict=True):
+        tally: Counter[tuple[str, str]] = Counter()
         for c in counts:
             if window.start <= c.ts < window.end:
-                totals["now", c.level] += c.count
+                tally["now", c.level] += c.count
             elif baseline.start <= c.ts < baseline.end:
-                totals["before", c.level] += c.count
-        found: list[Finding] = []
+                tally["before", c.level] += c.count
+        if tally:
+            totals[service] = tally
+    logging = [svc for svc in services if svc in totals]  # each is sampled once per period and level group
+    samples: dict[str, dict[tuple[str, int], list[LogRecord]]] = {svc: {} for svc in logging}
+    limits = log_evidence_policy().sample
+    for period, part in (("now", window), ("before", baseline)):
+        for g, group in enumerate(log_templates.GROUPS):
+            wanted = [svc for svc in logging if any(totals[svc][period, level] for level in group)]
+            if wanted:
+                for svc, records in source.spread_sample(wanted, part, group, limits.get(group[0], 300)).items():
+                    if svc in samples:
+                        samples[svc][period, g] = records
+    findings: list[Finding] = []
+    templates: list[LogTemplateFinding] = []
+    for service, counts in zip(services, counted, strict=True):  # in the services' order
+        if service not in totals:
+            continue
         volume = _volume(source, service, counts, window, baseline)
         if volume is not None:
-            found.append(volume)
-        changed = log_templates.changes(source, service, window, baseline, dict(totals))
-        found += log_templates.findings(service, changed)
-        return found, log_templates.report_rows(service, changed)
-
-    with ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="obskit-logs") as pool:
-        for found, rows in pool.map(one, services):  # in the services' order
-            findings += found
-            templates += rows
+            findings.append(volume)
+        changed = log_templates.changes(samples[service], dict(totals[service]), window, baseline)
+        findings += log_templates.findings(service, changed)
+        templates += log_templates.report_rows(service, changed)
     return findings, templates
 
 

@@ -47,8 +47,7 @@ class LogEvidencePolicy(BaseModel):
     spike_ratio: float
     spike_z: float
     error_like: float
-    sample: int
-    slices: int
+    sample: dict[str, int]
 
 
 @cache

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from obskit.investigate import logs as logs_stage
-from obskit.investigate.log_templates import looks_like_exception, spread_sample, weight_of
-from obskit.sources.logs import LogCount, LogRecord
+from obskit.investigate.log_templates import looks_like_exception, weight_of
+from obskit.sources.logs import LogCount, LogRecord, sample_in_slices
 from obskit.sources.window import Window
 
 T0 = 1_700_000_000.0
@@ -36,6 +36,10 @@ class MemoryLogs:
         hits = [r for r in self.records if r.service == service and window.start <= r.ts < window.end
                 and r.level in levels]
         return sorted(hits, key=lambda r: -r.ts)[:limit]
+
+    def spread_sample(self, services: list[str], window: Window, levels: tuple[str, ...],
+                      limit: int) -> dict[str, list[LogRecord]]:
+        return {svc: sample_in_slices(self, svc, window, levels, limit) for svc in services}
 
     def query_text(self, service: str, levels: tuple[str, ...] = ("error", "warn")) -> str | None:
         return None
@@ -72,7 +76,7 @@ def test_a_risen_info_template_is_only_a_weak_log_template_finding() -> None:
 
 def test_a_sample_over_its_limit_is_taken_evenly_across_the_period() -> None:
     source = MemoryLogs(quiet("svc-a"))
-    records = spread_sample(source, "svc-a", BASELINE, ("info",), 60, 6)
+    records = sample_in_slices(source, "svc-a", BASELINE, ("info",), 60, 6)
     assert len(source.calls) == 7  # the full try, then six slices
     assert min(r.ts for r in records) < T0 + 100 and max(r.ts for r in records) > T0 + 500
 
