@@ -9,6 +9,10 @@ to its caller only by its parent span id; kinds are UNSPECIFIED and there are no
 logs a Java-style info line (trace and span ids set), with rare warn/error noise in every period. Pod gauges
 (`k8s.pod.cpu.usage`, `k8s.pod.memory_limit_utilization`) every 30 s.
 
+Odd seeds wrap each call in a client span of the caller (kind unspecified, as most agents do); even seeds
+link the callee's span straight to the caller's (a slow network at a leaf then looks like its caller's own
+time: no span data can tell them apart).
+
 Per fault kind one case, on a random service at a random depth (the symptom service is the entry svc-00):
 - cpu: the service's own work takes 2.5-4x longer; its CPU gauge rises.
 - delay: a slow network at the service (egress delay, both directions: its answers and its own calls).
@@ -117,6 +121,7 @@ class Case:
     topo: Topology
     fault: Fault
     seed: int
+    client_spans: bool  # callers wrap each call in a span of their own (most agents); else server spans only
     spans: dict[tuple[str, int], list[dict]] = field(default_factory=lambda: defaultdict(list))
     logs: dict[tuple[str, int], list[dict]] = field(default_factory=lambda: defaultdict(list))
     ids: int = 0
@@ -139,8 +144,8 @@ class Case:
         span_id = self.new_id()
         own = self.topo.self_ms[svc, op] / 1000 * rng.lognormvariate(0, 0.3)
         on = self.active(svc, start)
-        if on and f.kind == "cpu":
-            own *= f.factor
+        if on and f.kind == "cpu":  # slower work, and waits for a CPU slice on part of the requests
+            own = own * f.factor + (rng.uniform(0.01, 0.08) if rng.random() < 0.5 else 0.0)
         if on and f.kind == "memory" and rng.random() < 0.15:
             pause = rng.uniform(0.05, 0.3)
             own += pause
@@ -154,8 +159,14 @@ class Case:
         if not throws:
             for callee, cop in self.topo.calls.get((svc, op), []):
                 back = f.factor if self.active(callee, cursor) and f.kind == "delay" else 0.0
+                parent = span_id
+                if self.client_spans:  # the caller's own span around the call (HTTP client), kind unspecified
+                    parent = self.new_id()
                 child_start = cursor + rng.uniform(0.0003, 0.001) + egress
-                end, child_failed, child_wrong = self.visit(callee, cop, child_start, trace, span_id)
+                end, child_failed, child_wrong = self.visit(callee, cop, child_start, trace, parent)
+                if self.client_spans:
+                    self.spans[svc, int(cursor // 60)].append(_span(trace, parent, span_id, f"call {cop}", cursor,
+                                                                    end + back + 0.0005, child_failed))
                 cursor = end + rng.uniform(0.0003, 0.001) + back
                 if child_failed:
                     failed = True
@@ -181,13 +192,18 @@ class Case:
             self.log(svc, end, "warn", f"Slow cache response after {rng.randint(50, 400)} ms", trace, span_id)
         elif noise < 0.012:
             self.log(svc, end, "error", f"Connection reset by peer, retry {rng.randint(1, 3)} of 3", trace, span_id)
-        span = {"traceId": trace, "spanId": span_id, "name": op, "kind": 0,
-                "startTimeUnixNano": str(int(start * 1e9)), "endTimeUnixNano": str(int(end * 1e9)),
-                "status": {"code": 2, "message": "Internal Server Error"} if failed else {}}
-        if parent is not None:
-            span["parentSpanId"] = parent
-        self.spans[svc, int(start // 60)].append(span)
+        self.spans[svc, int(start // 60)].append(_span(trace, span_id, parent, op, start, end, failed))
         return end, failed, wrong
+
+
+def _span(trace: str, span_id: str, parent: str | None, name: str, start: float, end: float,
+          failed: bool) -> dict:
+    span = {"traceId": trace, "spanId": span_id, "name": name, "kind": 0,
+            "startTimeUnixNano": str(int(start * 1e9)), "endTimeUnixNano": str(int(end * 1e9)),
+            "status": {"code": 2, "message": "Internal Server Error"} if failed else {}}
+    if parent is not None:
+        span["parentSpanId"] = parent
+    return span
 
 
 def gauges(case: Case, t0: float, t1: float) -> list[dict]:
@@ -234,7 +250,7 @@ def generate(seed: int, kind: str, out: Path, rate: float = RATE) -> Path:
     start = t0 + BASELINE + rng.uniform(15, 45)
     fault = Fault(kind, target, start, rng.uniform(0.3, 0.7),
                   rng.uniform(2.5, 4.0) if kind == "cpu" else rng.uniform(0.05, 0.2))
-    case = Case(rng, topo, fault, seed)
+    case = Case(rng, topo, fault, seed, client_spans=seed % 2 == 1)
     ts = t0
     n = 0
     while ts < t0 + BASELINE + WINDOW:
