@@ -159,13 +159,13 @@ class Case:
         if not throws:
             for callee, cop in self.topo.calls.get((svc, op), []):
                 back = f.factor if self.active(callee, cursor) and f.kind == "delay" else 0.0
-                parent = span_id
+                via = span_id
                 if self.client_spans:  # the caller's own span around the call (HTTP client), kind unspecified
-                    parent = self.new_id()
+                    via = self.new_id()
                 child_start = cursor + rng.uniform(0.0003, 0.001) + egress
-                end, child_failed, child_wrong = self.visit(callee, cop, child_start, trace, parent)
+                end, child_failed, child_wrong = self.visit(callee, cop, child_start, trace, via)
                 if self.client_spans:
-                    self.spans[svc, int(cursor // 60)].append(_span(trace, parent, span_id, f"call {cop}", cursor,
+                    self.spans[svc, int(cursor // 60)].append(_span(trace, via, span_id, f"call {cop}", cursor,
                                                                     end + back + 0.0005, child_failed))
                 cursor = end + rng.uniform(0.0003, 0.001) + back
                 if child_failed:
