@@ -21,6 +21,7 @@ Per fault kind one case, on a random service at a random depth (the symptom serv
 - return: a share of its answers are wrong: it logs a new warn line, and its caller skips its remaining calls
   (the call pattern changes) and logs a validation warning.
 - memory: its memory gauge climbs towards the limit; GC pauses add to its own time and log warnings.
+A third of the services also log bursts of a scheduled job every 4-12 minutes (noise that no fault explains).
 Each case: 10 quiet minutes, then a 3-minute window with the fault injected 15-45 s in, written in rca.py's
 case-folder format (telemetry.jsonl.gz + truth.json) and scored with `rca.py --cases DIR`.
 """
@@ -206,6 +207,26 @@ def _span(trace: str, span_id: str, parent: str | None, name: str, start: float,
     return span
 
 
+def batch_jobs(case: Case, t0: float, t1: float) -> None:
+    """Noise no fault explains: a third of the services run a scheduled job every 4-12 minutes that logs a
+    burst of 5-15 lines without a trace (a burst may fall into the window only: a "new" template)."""
+    rng = random.Random(f"jobs-{case.seed}")
+    for svc in sorted(case.topo.level):
+        if rng.random() >= 1 / 3:
+            continue
+        every, level = rng.uniform(240, 720), rng.choice(["info", "warn"])
+        ts = t0 + rng.uniform(0, every)
+        while ts < t1:
+            for i in range(rng.randint(5, 15)):
+                body = (f"Scheduled job reconcile-{svc} processed batch {i} with {rng.randint(1, 500)} records"
+                        if level == "info" else
+                        f"Scheduled job reconcile-{svc} skipped stale entry {rng.randint(1, 99999)}")
+                case.logs[svc, int(ts // 60)].append({
+                    "timeUnixNano": str(int((ts + i * 0.2) * 1e9)), "severityNumber": SEVERITY[level],
+                    "severityText": level.upper(), "body": {"stringValue": body}})
+            ts += every
+
+
 def gauges(case: Case, t0: float, t1: float) -> list[dict]:
     rng, f = case.rng, case.fault
     out = []
@@ -257,6 +278,7 @@ def generate(seed: int, kind: str, out: Path, rate: float = RATE) -> Path:
         n += 1
         case.visit(topo.entry, rng.choice(topo.ops[topo.entry]), ts, f"{seed:08x}{n:024x}", None)
         ts += rng.expovariate(rate)
+    batch_jobs(case, t0, t0 + BASELINE + WINDOW)
     folder = out / f"s{seed:02d}-{kind}-{target}-depth{depth[target]}"
     folder.mkdir(parents=True, exist_ok=True)
     with gzip.open(folder / "telemetry.jsonl.gz", "wt", encoding="utf-8", compresslevel=1) as fh:

@@ -64,3 +64,16 @@ def test_new_info_templates_are_a_weak_hypothesis_below_own_evidence() -> None:
     found = [finding("checkout", "traces", "self time", "latency", 12),
              finding("payments", "logs", "new log template", "errors", 12)]
     assert order(found) == ["checkout", "payments"]
+
+
+def test_a_callee_whose_self_time_rose_as_much_explains_its_callers_self_time() -> None:
+    # no client spans: a slow network at checkout shows as frontend's self time and checkout's own (its calls)
+    found = [finding("frontend", "traces", "self time", "latency", 20),
+             finding("checkout", "traces", "self time", "latency", 20)]
+    assert order(found)[0] == "checkout"
+
+
+def test_a_small_callee_change_does_not_explain_its_callers_self_time() -> None:
+    found = [finding("frontend", "traces", "self time", "latency", 20),
+             finding("checkout", "traces", "self time", "latency", 4)]
+    assert order(found)[0] == "frontend"
