@@ -16,8 +16,9 @@ time: no span data can tell them apart).
 Per fault kind one case, on a random service at a random depth (the symptom service is the entry svc-00):
 - cpu: the service's own work takes 2.5-4x longer; its CPU gauge rises.
 - delay: a slow network at the service (egress delay, both directions: its answers and its own calls).
-- exception: a share of its requests throw (new error log with a stack frame, status ERROR); callers fail
-  too and log a new "call failed" error mentioning the callee.
+- exception: a share of its requests throw (new error log with a stack frame); callers fail too and log a
+  new "call failed" error mentioning the callee. In half of the cases (a coin per case) the spans carry
+  status ERROR, in the others only the logs tell (errors answered with a normal status).
 - return: a share of its answers are wrong: it logs a new warn line, and its caller skips its remaining calls
   (the call pattern changes) and logs a validation warning.
 - memory: its memory gauge climbs towards the limit; GC pauses add to its own time and log warnings.
@@ -113,7 +114,7 @@ class Fault:
     start: float
     share: float  # requests affected (exception, return)
     factor: float  # cpu slow-down or egress delay in seconds
-    caller: str | None = None
+    marked: bool = True  # exceptions set span status ERROR (else only the logs tell)
 
 
 @dataclass
@@ -167,7 +168,7 @@ class Case:
                 end, child_failed, child_wrong = self.visit(callee, cop, child_start, trace, via)
                 if self.client_spans:
                     self.spans[svc, int(cursor // 60)].append(_span(trace, via, span_id, f"call {cop}", cursor,
-                                                                    end + back + 0.0005, child_failed))
+                                                                    end + back + 0.0005, child_failed and f.marked))
                 cursor = end + rng.uniform(0.0003, 0.001) + back
                 if child_failed:
                     failed = True
@@ -193,7 +194,7 @@ class Case:
             self.log(svc, end, "warn", f"Slow cache response after {rng.randint(50, 400)} ms", trace, span_id)
         elif noise < 0.012:
             self.log(svc, end, "error", f"Connection reset by peer, retry {rng.randint(1, 3)} of 3", trace, span_id)
-        self.spans[svc, int(start // 60)].append(_span(trace, span_id, parent, op, start, end, failed))
+        self.spans[svc, int(start // 60)].append(_span(trace, span_id, parent, op, start, end, failed and f.marked))
         return end, failed, wrong
 
 
@@ -270,7 +271,7 @@ def generate(seed: int, kind: str, out: Path, rate: float = RATE) -> Path:
     t0 = 1_767_225_600.0 + seed * 86_400.0
     start = t0 + BASELINE + rng.uniform(15, 45)
     fault = Fault(kind, target, start, rng.uniform(0.3, 0.7),
-                  rng.uniform(2.5, 4.0) if kind == "cpu" else rng.uniform(0.05, 0.2))
+                  rng.uniform(2.5, 4.0) if kind == "cpu" else rng.uniform(0.05, 0.2), marked=rng.random() < 0.5)
     case = Case(rng, topo, fault, seed, client_spans=seed % 2 == 1)
     ts = t0
     n = 0

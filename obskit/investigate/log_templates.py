@@ -61,6 +61,23 @@ def _exception_res() -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(p) for p in log_evidence_policy().exception_patterns)
 
 
+@cache
+def _level_res() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    levels = log_evidence_policy().body_levels
+    return tuple((level, re.compile(levels[level])) for level in sorted(levels, key=lambda v: -RANK.get(v, 0)))
+
+
+def level_of(record: LogRecord) -> str:
+    """The record's level, or the higher level its line states itself (records shipped without a severity)."""
+    head = record.message[:160]
+    for level, pattern in _level_res():
+        if RANK.get(level, 0) <= RANK.get(record.level, 0):
+            break
+        if pattern.search(head):
+            return level
+    return record.level
+
+
 def looks_like_exception(body: str) -> bool:
     return any(p.search(body) for p in _exception_res())
 
@@ -98,8 +115,9 @@ def changes(samples: dict[tuple[str, int], list[LogRecord]], totals: dict[tuple[
                 tally.now += scale
                 tally.sampled += 1
                 tally.stamps.append(record.ts)
-                if RANK.get(record.level, 0) >= RANK.get(tally.level, 0):
-                    tally.level = record.level
+                level = level_of(record)
+                if RANK.get(level, 0) >= RANK.get(tally.level, 0):
+                    tally.level = level
                 if tally.example is None or (tally.example.trace_id is None and record.trace_id):
                     tally.example = record
     texts = {t.id: t.text for t in miner.templates()}

@@ -43,6 +43,7 @@ class LogEvidencePolicy(BaseModel):
     severity_weight: dict[str, float]
     exception_weight: float
     exception_patterns: list[str]
+    body_levels: dict[str, str]
     min_new: int
     spike_ratio: float
     spike_z: float
@@ -55,7 +56,7 @@ def log_evidence_policy() -> LogEvidencePolicy:
     path = HERE / "log_evidence.yaml"
     try:
         policy = LogEvidencePolicy.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
-        for pattern in policy.exception_patterns:
+        for pattern in [*policy.exception_patterns, *policy.body_levels.values()]:
             re.compile(pattern)
         return policy
     except (ValidationError, yaml.YAMLError, re.error) as exc:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from obskit.investigate import logs as logs_stage
-from obskit.investigate.log_templates import looks_like_exception, weight_of
+from obskit.investigate.log_templates import level_of, looks_like_exception, weight_of
 from obskit.sources.logs import LogCount, LogRecord, sample_in_slices
 from obskit.sources.window import Window
 
@@ -87,3 +87,11 @@ def test_weights_follow_level_and_exception_like_bodies() -> None:
     assert not looks_like_exception("order 12 shipped")
     assert weight_of("info", "NullPointerException at line 3") == 1.0
     assert weight_of("warn", "retrying") < weight_of("error", "retrying")
+
+
+def test_a_level_written_in_the_line_counts_when_the_record_has_none() -> None:
+    raw = "2026-01-02 10:00:01.123 ERROR 1 --- [nio-8080-exec-3] c.e.OrderService : order 7 not found"
+    assert level_of(LogRecord(T0, "svc-a", "info", raw)) == "error"
+    assert level_of(LogRecord(T0, "svc-a", "info", "2026-01-02 WARN pool low")) == "warn"
+    assert level_of(LogRecord(T0, "svc-a", "error", "WARN inside an error record")) == "error"
+    assert level_of(LogRecord(T0, "svc-a", "info", "errors are counted per hour")) == "info"
