@@ -55,8 +55,8 @@ def profile(service: str, findings: list[Finding], slack: float) -> Node | None:
 # full only when no service downstream has own evidence from no later than 2 steps after it.
 RED = ("latency_p50", "latency_p95", "latency_p99", "error_ratio")
 SECONDARY = {(source, name) for source in ("metrics", "spans") for name in RED} | {
-    ("logs", "error logs"), ("logs", "new error template"), ("logs", "new log template"), ("traces", "call pattern"),
-    ("traces", "answers changed caller")}
+    ("logs", "error logs"), ("logs", "new error template"), ("logs", "new untraced error template"),
+    ("logs", "new log template"), ("traces", "call pattern"), ("traces", "answers changed caller")}
 # secondary evidence that still explains callers' error symptoms
 ERROR_ORIGINS = {("logs", "error logs"), ("logs", "new error template")}
 # a callee's new error templates explain even a caller's own failing spans (it fails because the callee did)

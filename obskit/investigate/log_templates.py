@@ -7,8 +7,10 @@ scaled to an estimated count with the server-side totals of its group, and compa
 estimate scaled to the window's length (Poisson z). A template weighs by its highest level and by whether
 its body looks like an exception (policy: obskit/investigate/log_evidence.yaml).
 
-Two findings per service at most: error-like templates (signal `new error template`) explain their callers'
-error symptoms in the ranking; other templates (signal `new log template`) are a weak hypothesis only.
+Three findings per service at most: error-like templates of requests (signal `new error template`) explain
+their callers' error symptoms in the ranking; error-like templates whose lines lack the trace ids the
+service's other lines carry (signal `new untraced error template`: a scheduled job, a timer) count for the
+service but explain nobody else; other templates (signal `new log template`) are a weak hypothesis only.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from obskit.sources.window import Window
 GROUPS = (("error", "warn"), ("info", "debug"))  # sampled apart, so info volume never crowds out errors
 ERROR_SIGNAL = "new error template"
 OTHER_SIGNAL = "new log template"
+BACKGROUND_SIGNAL = "new untraced error template"
 RANK = {"error": 3, "warn": 2, "info": 1, "debug": 0}
 
 
@@ -38,6 +41,7 @@ class _Tally:
     now: float = 0.0
     before: float = 0.0
     sampled: int = 0
+    traced: int = 0  # sampled window lines that carry a trace id
     level: str = "debug"
     stamps: list[float] = field(default_factory=list)
     example: LogRecord | None = None
@@ -50,6 +54,7 @@ class TemplateChange:
     weight: float
     z: float
     tally: _Tally
+    background: bool = False  # its lines lack the trace ids the service's request lines carry (a job, a timer)
 
     @property
     def score(self) -> float:
@@ -114,6 +119,7 @@ def changes(samples: dict[tuple[str, int], list[LogRecord]], totals: dict[tuple[
                     continue
                 tally.now += scale
                 tally.sampled += 1
+                tally.traced += record.trace_id is not None
                 tally.stamps.append(record.ts)
                 level = level_of(record)
                 if RANK.get(level, 0) >= RANK.get(tally.level, 0):
@@ -141,6 +147,10 @@ def changes(samples: dict[tuple[str, int], list[LogRecord]], totals: dict[tuple[
         weight = weight_of(tally.level, tally.example.message)
         if weight > 0:
             out.append(TemplateChange(texts[tid], status, weight, round(z, 2), tally))
+    lines = sum(t.sampled for t in tallies.values())
+    if lines and sum(t.traced for t in tallies.values()) >= lines / 2:  # the service's lines carry trace ids
+        for c in out:
+            c.background = c.tally.traced < c.tally.sampled / 2
     out.sort(key=lambda c: (-c.score, c.template))
     return out
 
@@ -149,7 +159,10 @@ def findings(service: str, found: list[TemplateChange]) -> list[Finding]:
     """At most one error-like and one other finding for the service, each from its strongest template."""
     policy = log_evidence_policy()
     out = []
-    for signal, group in ((ERROR_SIGNAL, [c for c in found if c.weight >= policy.error_like]),
+    # error-like templates of requests explain callers' errors; those outside any request (their lines lack
+    # the trace ids the service's other lines carry) are its own matter only
+    for signal, group in ((ERROR_SIGNAL, [c for c in found if c.weight >= policy.error_like and not c.background]),
+                          (BACKGROUND_SIGNAL, [c for c in found if c.weight >= policy.error_like and c.background]),
                           (OTHER_SIGNAL, [c for c in found if c.weight < policy.error_like])):
         if not group:
             continue

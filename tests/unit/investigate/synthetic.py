@@ -133,7 +133,8 @@ class Logs(_Base):
     def sample(self, service: str, window: Window, levels: tuple[str, ...] = ("error", "warn"),
                limit: int = 2000) -> list[LogRecord]:
         self._gate()
-        recs = [LogRecord(window.start + i, service, "warn", f"cache miss for key user:{i}") for i in range(20)]
+        recs = [LogRecord(window.start + i, service, "warn", f"cache miss for key user:{i}", trace_id=f"{i + 99:032x}")
+                for i in range(20)]
         if window.end > ONSET and self.incident.affected(service) and self.incident.kind != "latency":
             recs += [LogRecord(ONSET + i, service, "error", f"upstream {self.incident.root} returned 503 after {i} ms",
                                trace_id=f"{i:032x}") for i in range(30)]
