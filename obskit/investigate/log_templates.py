@@ -156,7 +156,8 @@ def changes(samples: dict[tuple[str, int], list[LogRecord]], totals: dict[tuple[
 
 
 def findings(service: str, found: list[TemplateChange]) -> list[Finding]:
-    """At most one error-like and one other finding for the service, each from its strongest template."""
+    """At most one finding per signal for the service (request errors, untraced errors, other templates),
+    each from its strongest template."""
     policy = log_evidence_policy()
     out = []
     # error-like templates of requests explain callers' errors; those outside any request (their lines lack
