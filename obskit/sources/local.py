@@ -37,7 +37,7 @@ WHERE service IN ({services}) AND ts_ns >= ? AND ts_ns < ? AND level IN ({levels
 # every record whose hash falls under its service's share: one scan, spread evenly over the window
 SPREAD_SQL = """
 WITH share(service, keep) AS (VALUES {shares})
-SELECT l.ts_ns, l.service, l.level, l.body, l.trace_id, l.span_id, l.attributes
+SELECT l.ts_ns, l.service, l.level, l.body, l.trace_id, l.span_id
 FROM logs l JOIN share s ON l.service = s.service
 WHERE l.ts_ns >= ? AND l.ts_ns < ? AND l.level IN ({levels}) AND hash(l.ts_ns, l.body) % {modulus} < s.keep
 """
@@ -84,9 +84,8 @@ class LocalLogs:
         rows = cur.execute(
             SPREAD_SQL.format(shares=", ".join("(?, ?)" for _ in keep), levels=_marks(levels), modulus=MODULUS),
             [v for pair in keep for v in pair] + bounds + list(levels)).fetchall()
-        for ts, svc, level, body, trace, span, attrs in rows:
-            out[svc].append(LogRecord(ts / 1e9, svc, level, body, trace, span,
-                                      {k: str(v) for k, v in json.loads(attrs or "{}").items()}))
+        for ts, svc, level, body, trace, span in rows:
+            out[svc].append(LogRecord(ts / 1e9, svc, level, body, trace, span))
         return out
 
     def query_text(self, service: str, levels: tuple[str, ...] = ("error", "warn")) -> str | None:

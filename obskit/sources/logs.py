@@ -43,7 +43,8 @@ class LogsSource(Protocol):
 
     def spread_sample(self, services: list[str], window: Window, levels: tuple[str, ...],
                       limit: int) -> dict[str, list[LogRecord]]:
-        """Per service at most about `limit` records, spread evenly over the window (not only the newest)."""
+        """Per service at most about `limit` records, spread evenly over the window (not only the newest), for
+        template mining: `attributes` may be left empty."""
         ...
 
     def query_text(self, service: str, levels: tuple[str, ...] = ("error", "warn")) -> str | None:
