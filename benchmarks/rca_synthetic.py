@@ -22,6 +22,7 @@ Per fault kind one case, on a random service at a random depth (the symptom serv
 - return: a share of its answers are wrong: it logs a new warn line, and its caller skips its remaining calls
   (the call pattern changes) and logs a validation warning.
 - memory: its memory gauge climbs towards the limit; GC pauses add to its own time and log warnings.
+Seeds divisible by 3 ship raw Spring Boot log lines without a severity field (the level is in the text).
 A third of the services also log bursts of a scheduled job every 4-12 minutes (noise that no fault explains).
 Each case: 10 quiet minutes, then a 3-minute window with the fault injected 15-45 s in, written in rca.py's
 case-folder format (telemetry.jsonl.gz + truth.json) and scored with `rca.py --cases DIR`.
@@ -124,6 +125,7 @@ class Case:
     fault: Fault
     seed: int
     client_spans: bool  # callers wrap each call in a span of their own (most agents); else server spans only
+    raw_lines: bool = False  # logs are raw Spring Boot lines without a severity field
     spans: dict[tuple[str, int], list[dict]] = field(default_factory=lambda: defaultdict(list))
     logs: dict[tuple[str, int], list[dict]] = field(default_factory=lambda: defaultdict(list))
     ids: int = 0
@@ -133,9 +135,15 @@ class Case:
         return f"{self.ids:016x}"
 
     def log(self, svc: str, ts: float, level: str, body: str, trace: str, span: str) -> None:
-        self.logs[svc, int(ts // 60)].append({
-            "timeUnixNano": str(int(ts * 1e9)), "severityNumber": SEVERITY[level], "severityText": level.upper(),
-            "body": {"stringValue": body}, "traceId": trace, "spanId": span})
+        record = {"timeUnixNano": str(int(ts * 1e9)), "traceId": trace, "spanId": span}
+        if self.raw_lines:  # the whole line as the agent read it, without a severity field
+            stamp = dt.datetime.fromtimestamp(ts, dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
+            record["body"] = {"stringValue": f"{stamp} {level.upper():>5} 1 --- [http-nio-8080-exec-"
+                                             f"{int(ts * 7) % 10}] c.e.{svc.replace('-', '')}.Handler : {body}"}
+        else:
+            record |= {"severityNumber": SEVERITY[level], "severityText": level.upper(),
+                       "body": {"stringValue": body}}
+        self.logs[svc, int(ts // 60)].append(record)
 
     def active(self, svc: str, ts: float) -> bool:
         return svc == self.fault.service and ts >= self.fault.start
@@ -272,7 +280,7 @@ def generate(seed: int, kind: str, out: Path, rate: float = RATE) -> Path:
     start = t0 + BASELINE + rng.uniform(15, 45)
     fault = Fault(kind, target, start, rng.uniform(0.3, 0.7),
                   rng.uniform(2.5, 4.0) if kind == "cpu" else rng.uniform(0.05, 0.2), marked=rng.random() < 0.5)
-    case = Case(rng, topo, fault, seed, client_spans=seed % 2 == 1)
+    case = Case(rng, topo, fault, seed, client_spans=seed % 2 == 1, raw_lines=seed % 3 == 0)
     ts = t0
     n = 0
     while ts < t0 + BASELINE + WINDOW:
