@@ -41,6 +41,11 @@ class SaturationProfile(BaseModel):
     pod_selector_label: str
     cpu_throttled_periods: str
     cpu_periods: str
+    cpu_usage: str  # CPU seconds used (counter)
+    cpu_limit: str  # cores allowed; CPU used against it is saturation
+    cpu_limit_matchers: dict[str, str] = {}
+    cpu_request: str  # cores requested: the reference when a container has no limit
+    cpu_request_matchers: dict[str, str] = {}
     memory_working_set: str
     memory_limit: str
     memory_limit_matchers: dict[str, str] = {}

@@ -55,12 +55,18 @@ def profile(service: str, findings: list[Finding], slack: float) -> Node | None:
 # full only when no service downstream has own evidence from no later than 2 steps after it.
 RED = ("latency_p50", "latency_p95", "latency_p99", "error_ratio")
 SECONDARY = {(source, name) for source in ("metrics", "spans") for name in RED} | {
-    ("logs", "error logs"), ("traces", "call pattern"), ("traces", "answers changed caller")}
-ERROR_ORIGINS = {("logs", "error logs")}  # secondary evidence that still explains callers' error symptoms
+    ("logs", "error logs"), ("logs", "new error template"), ("logs", "new untraced error template"),
+    ("logs", "new log template"), ("traces", "call pattern"), ("traces", "answers changed caller")}
+# secondary evidence that still explains callers' error symptoms
+ERROR_ORIGINS = {("logs", "error logs"), ("logs", "new error template")}
+# a callee's new error templates explain even a caller's own failing spans (it fails because the callee did)
+CODE_ORIGINS = {("logs", "new error template")}
+COMPARABLE = 0.5  # a direct callee's self-time rise at least this share of its caller's explains the caller's
 EXPLAINED = 0.25  # weight of secondary evidence that a downstream service's own evidence explains
 # evidence that is only a hypothesis about the service (it is inferred from another service's change), and
 # RED from spans (per-step quantiles of few spans are noisy; blame attribution reads the same spans exactly)
-WEAK = {("traces", "answers changed caller"): 0.5} | {("spans", name): 0.5 for name in RED}
+WEAK = {("traces", "answers changed caller"): 0.5, ("logs", "new log template"): 0.5} | {
+    ("spans", name): 0.5 for name in RED}
 
 
 def primary(f: Finding) -> bool:
@@ -72,7 +78,9 @@ def rank(target: str, graph: ServiceGraph, findings: list[Finding], step: float)
 
     Blame attribution: a service with evidence of its own is scored on that; one with only secondary
     evidence is discounted when a service downstream of it has own evidence (or, for error symptoms, logs
-    errors itself) that began no later than `2 * step` after it. The strongest wins; ties go to the earlier
+    errors itself) that began no later than `2 * step` after it; so is own error evidence (failing spans)
+    when a service downstream logs new error templates: the deepest service with its own new errors wins.
+    The strongest wins; ties go to the earlier
     onset, then to the service nearer the target.
     """
     slack = 2 * step
@@ -86,10 +94,21 @@ def rank(target: str, graph: ServiceGraph, findings: list[Finding], step: float)
     # errors propagate upstream: a callee logging errors explains its callers' error symptoms too
     logging = {s: n for s, n in nodes.items() if any((f.source, f.signal) in ERROR_ORIGINS for f in n.findings)}
     distance = {svc: i for i, svc in enumerate(graph.downstream(target, 50))}
+    coding = {s: n for s, n in nodes.items() if any((f.source, f.signal) in CODE_ORIGINS for f in n.findings)}
+    slower = {s: _strength(_own_latency(n)) for s, n in own.items() if _own_latency(n)}
     scored = []
     for name, node in nodes.items():
         if name in own:
             score = _strength([f for f in node.findings if primary(f)])
+            if node.kind == "errors" and any(c in coding and coding[c].onset <= node.onset + slack
+                                             for c in graph.downstream(name, 50) if c != name):
+                score *= EXPLAINED
+            elif node.kind == "latency" and name in slower and any(
+                    slower.get(c, 0.0) >= COMPARABLE * slower[name] and own[c].onset <= node.onset + slack
+                    for c in graph.callees.get(name, ())):
+                # without client spans a slow network at a callee adds to its caller's self time; the callee
+                # whose own time rose as much at the same time (its own calls delayed too) owns both
+                score *= EXPLAINED
         else:
             below = [c for c in graph.downstream(name, 50) if c != name]
             explained = any(c in own and own[c].onset <= node.onset + slack for c in below) or (
@@ -101,6 +120,10 @@ def rank(target: str, graph: ServiceGraph, findings: list[Finding], step: float)
     suspects = [_suspect(node, round(0.5 + 0.5 * score if i == 0 else 0.5 * score, 4))
                 for i, (score, node) in enumerate(scored)]
     return suspects, _chain(target, suspects[0].service, graph)
+
+
+def _own_latency(node: Node) -> list[Finding]:
+    return [f for f in node.findings if f.source == "traces" and f.signal == "self time"]
 
 
 def _strength(findings: list[Finding]) -> float:

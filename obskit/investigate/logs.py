@@ -1,47 +1,68 @@
-"""Logs stage: warn/error volume vs baseline (server-side counts) and new or spiking log templates."""
+"""Logs stage: per service of the investigated subgraph, error-log volume vs the baseline (server-side
+counts) and log template evidence (obskit/investigate/log_templates.py)."""
 
 from __future__ import annotations
 
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
+from obskit.investigate import log_templates
 from obskit.investigate.model import Finding, LogTemplateFinding
-from obskit.investigate.robust import onset, poisson_z, robust_scale, two_proportion_z
-from obskit.investigate.templates import TemplateMiner
-from obskit.sources.logs import LogRecord, LogsSource
+from obskit.investigate.policy import log_evidence_policy
+from obskit.investigate.robust import onset, poisson_z, robust_scale
+from obskit.sources.logs import LEVELS, LogCount, LogRecord, LogsSource
 from obskit.sources.window import Window
 
 VOLUME_Z = 4.0  # Poisson z of the error volume from which it is anomalous
-TEMPLATE_Z = 3.0  # two-proportion z of a template's share from which it is "spiking"
-SAMPLE = 2000  # bounded sample of records per window and service
-MIN_NEW = 5  # a new template needs at least this many sampled lines
 WORKERS = 8  # services queried at once
 
 
 def analyze(source: LogsSource, services: list[str], window: Window, baseline: Window) -> tuple[
     list[Finding], list[LogTemplateFinding]
 ]:
+    span = Window(baseline.start, window.end, window.step)
+    with ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="obskit-logs") as pool:
+        counted = list(pool.map(lambda svc: source.counts(svc, span, levels=LEVELS), services))
+    totals: dict[str, Counter[tuple[str, str]]] = {}
+    for service, counts in zip(services, counted, strict=True):
+        tally: Counter[tuple[str, str]] = Counter()
+        for c in counts:
+            if window.start <= c.ts < window.end:
+                tally["now", c.level] += c.count
+            elif baseline.start <= c.ts < baseline.end:
+                tally["before", c.level] += c.count
+        if tally:
+            totals[service] = tally
+    logging = [svc for svc in services if svc in totals]  # each is sampled once per period and level group
+    samples: dict[str, dict[tuple[str, int], list[LogRecord]]] = {svc: {} for svc in logging}
+    limits = log_evidence_policy().sample
+    for period, part in (("now", window), ("before", baseline)):
+        for g, group in enumerate(log_templates.GROUPS):
+            wanted = [svc for svc in logging if any(totals[svc][period, level] for level in group)]
+            if wanted:
+                for svc, records in source.spread_sample(wanted, part, group, limits.get(group[0], 300)).items():
+                    if svc in samples:
+                        samples[svc][period, g] = records
     findings: list[Finding] = []
     templates: list[LogTemplateFinding] = []
-
-    def one(service: str) -> tuple[Finding | None, list[LogTemplateFinding]]:
-        volume = _volume(source, service, window, baseline)
-        return volume, (_templates(source, service, window, baseline) if volume is not None else [])
-
-    with ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="obskit-logs") as pool:
-        for volume, found in pool.map(one, services):  # in the services' order
-            if volume is not None:
-                findings.append(volume)
-                templates.extend(found)
+    for service, counts in zip(services, counted, strict=True):  # in the services' order
+        if service not in totals:
+            continue
+        volume = _volume(source, service, counts, window, baseline)
+        if volume is not None:
+            findings.append(volume)
+        changed = log_templates.changes(samples[service], dict(totals[service]), window, baseline)
+        findings += log_templates.findings(service, changed)
+        templates += log_templates.report_rows(service, changed)
     return findings, templates
 
 
-def _volume(source: LogsSource, service: str, window: Window, baseline: Window) -> Finding | None:
-    span = Window(baseline.start, window.end, window.step)
-    counts = source.counts(service, span, levels=("error",))
+def _volume(source: LogsSource, service: str, counts: list[LogCount], window: Window,
+            baseline: Window) -> Finding | None:
     per_bucket: Counter[float] = Counter()
     for c in counts:
-        per_bucket[c.ts] += c.count
+        if c.level == "error":
+            per_bucket[c.ts] += c.count
     base_total = sum(n for ts, n in per_bucket.items() if baseline.start <= ts < baseline.end)
     cur_total = sum(n for ts, n in per_bucket.items() if window.start <= ts < window.end)
     expected = base_total * window.seconds / baseline.seconds
@@ -59,31 +80,3 @@ def _volume(source: LogsSource, service: str, window: Window, baseline: Window) 
         summary=f"{cur_total} error log lines vs {expected:.0f} expected from the baseline",
         query=source.query_text(service, ("error",)),
     )
-
-
-def _templates(source: LogsSource, service: str, window: Window, baseline: Window) -> list[LogTemplateFinding]:
-    current = source.sample(service, window, ("error", "warn"), SAMPLE)
-    before = source.sample(service, baseline, ("error", "warn"), SAMPLE)
-    miner = TemplateMiner()
-    cur_ids = [miner.assign(r.message, i).id for i, r in enumerate(current)]
-    base_ids = [miner.assign(r.message, len(current) + i).id for i, r in enumerate(before)]
-    cur_counts, base_counts = Counter(cur_ids), Counter(base_ids)
-    examples: dict[int, LogRecord] = {}
-    for tid, record in zip(cur_ids, current, strict=True):
-        if tid not in examples or (examples[tid].trace_id is None and record.trace_id):
-            examples[tid] = record
-    out: list[LogTemplateFinding] = []
-    by_id = {t.id: t for t in miner.templates()}
-    for tid, k in cur_counts.items():
-        b = base_counts.get(tid, 0)
-        z = two_proportion_z(k, len(current), b, len(before)) if before else float(k)
-        if b == 0 and k >= MIN_NEW:
-            status = "new"
-        elif z >= TEMPLATE_Z:
-            status = "spiking"
-        else:
-            continue
-        ex = examples[tid]
-        out.append(LogTemplateFinding(service, by_id[tid].text, k, b, status, round(z, 2), ex.message, ex.trace_id))
-    out.sort(key=lambda t: (-t.score, t.template))
-    return out[:10]

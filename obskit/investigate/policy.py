@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 
@@ -34,3 +35,29 @@ def blame_policy() -> BlamePolicy:
         return BlamePolicy.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
     except (ValidationError, yaml.YAMLError) as exc:
         raise InputError(f"{path}: invalid blame policy: {exc}") from None
+
+
+class LogEvidencePolicy(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    severity_weight: dict[str, float]
+    exception_weight: float
+    exception_patterns: list[str]
+    body_levels: dict[str, str]
+    min_new: int
+    spike_ratio: float
+    spike_z: float
+    error_like: float
+    sample: dict[str, int]
+
+
+@cache
+def log_evidence_policy() -> LogEvidencePolicy:
+    path = HERE / "log_evidence.yaml"
+    try:
+        policy = LogEvidencePolicy.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+        for pattern in [*policy.exception_patterns, *policy.body_levels.values()]:
+            re.compile(pattern)
+        return policy
+    except (ValidationError, yaml.YAMLError, re.error) as exc:
+        raise InputError(f"{path}: invalid log evidence policy: {exc}") from None

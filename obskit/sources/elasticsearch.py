@@ -23,7 +23,7 @@ from obskit import redaction
 from obskit.config import ElasticsearchConfig
 from obskit.conventions import FieldMap, field_map
 from obskit.sources.errors import SourceError
-from obskit.sources.logs import LogCount, LogRecord
+from obskit.sources.logs import LogCount, LogRecord, sample_in_slices
 from obskit.sources.window import Window
 
 # level values as shippers write them -> normalised level
@@ -176,6 +176,10 @@ class ElasticsearchLogs:
             if pit:
                 self._close_pit(pit)
         return records[:limit]
+
+    def spread_sample(self, services: list[str], window: Window, levels: tuple[str, ...],
+                      limit: int) -> dict[str, list[LogRecord]]:
+        return {service: sample_in_slices(self, service, window, levels, limit) for service in services}
 
     def _open_pit(self) -> str | None:
         product, _ = self.server()

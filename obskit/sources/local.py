@@ -30,6 +30,19 @@ WHERE service = ? AND ts_ns >= ? AND ts_ns < ? AND level IN ({levels})
 ORDER BY ts_ns DESC LIMIT ?
 """
 
+SERVICE_COUNTS_SQL = """
+SELECT service, count(*) FROM logs
+WHERE service IN ({services}) AND ts_ns >= ? AND ts_ns < ? AND level IN ({levels}) GROUP BY service
+"""
+# every record whose hash falls under its service's share: one scan, spread evenly over the window
+SPREAD_SQL = """
+WITH share(service, keep) AS (VALUES {shares})
+SELECT l.ts_ns, l.service, l.level, l.body, l.trace_id, l.span_id
+FROM logs l JOIN share s ON l.service = s.service
+WHERE l.ts_ns >= ? AND l.ts_ns < ? AND l.level IN ({levels}) AND hash(l.ts_ns, l.body) % {modulus} < s.keep
+"""
+MODULUS = 1_000_003
+
 
 def _marks(values: tuple[str, ...]) -> str:
     return ", ".join("?" for _ in values) or "NULL"
@@ -55,6 +68,25 @@ class LocalLogs:
         return [LogRecord(ts / 1e9, svc, level, body, trace, span,
                           {k: str(v) for k, v in json.loads(attrs or "{}").items()})
                 for ts, svc, level, body, trace, span, attrs in rows]
+
+    def spread_sample(self, services: list[str], window: Window, levels: tuple[str, ...],
+                      limit: int) -> dict[str, list[LogRecord]]:
+        if not services or not levels:
+            return {}
+        bounds = [int(window.start * 1e9), int(window.end * 1e9)]
+        cur = self.con.cursor()
+        totals = cur.execute(SERVICE_COUNTS_SQL.format(services=_marks(tuple(services)), levels=_marks(levels)),
+                             [*services, *bounds, *levels]).fetchall()
+        keep = [(svc, min(MODULUS, int(MODULUS * limit / n) + 1)) for svc, n in totals if n]
+        out: dict[str, list[LogRecord]] = {svc: [] for svc in services}
+        if not keep:
+            return out
+        rows = cur.execute(
+            SPREAD_SQL.format(shares=", ".join("(?, ?)" for _ in keep), levels=_marks(levels), modulus=MODULUS),
+            [v for pair in keep for v in pair] + bounds + list(levels)).fetchall()
+        for ts, svc, level, body, trace, span in rows:
+            out[svc].append(LogRecord(ts / 1e9, svc, level, body, trace, span))
+        return out
 
     def query_text(self, service: str, levels: tuple[str, ...] = ("error", "warn")) -> str | None:
         quoted = ", ".join("'" + v.replace("'", "''") + "'" for v in levels)

@@ -41,6 +41,28 @@ class LogsSource(Protocol):
         """At most `limit` records in the window, newest first."""
         ...
 
+    def spread_sample(self, services: list[str], window: Window, levels: tuple[str, ...],
+                      limit: int) -> dict[str, list[LogRecord]]:
+        """Per service at most about `limit` records, spread evenly over the window (not only the newest), for
+        template mining: `attributes` may be left empty."""
+        ...
+
     def query_text(self, service: str, levels: tuple[str, ...] = ("error", "warn")) -> str | None:
         """The backend query (Lucene/KQL or SQL) a person can paste into Explore/Kibana."""
         ...
+
+
+def sample_in_slices(source: LogsSource, service: str, window: Window, levels: tuple[str, ...], limit: int,
+                     slices: int = 6) -> list[LogRecord]:
+    """`spread_sample` for one service through `sample` alone: all records when they fit in `limit`,
+    otherwise an even share of each of `slices` equal slices of the window (a backend answers the newest
+    first, which alone would bias a sample towards the window's end)."""
+    records = source.sample(service, window, levels, limit)
+    if len(records) < limit or slices <= 1:
+        return records
+    width = window.seconds / slices
+    out: list[LogRecord] = []
+    for i in range(slices):
+        part = Window(window.start + i * width, window.start + (i + 1) * width, window.step)
+        out += source.sample(service, part, levels, max(1, limit // slices))
+    return out

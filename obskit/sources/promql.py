@@ -126,7 +126,14 @@ def _saturation(profile: SaturationProfile, matchers: dict[str, str], regex: dic
     limit_sel = selector({**matchers, **profile.memory_limit_matchers}, regex)
     window = range_for(step)
     group = f"by ({', '.join(by)})"
+    used = f"sum {group} (rate({profile.cpu_usage}{sel}[{window}]))"
+    cpu_limit = f"sum {group} ({profile.cpu_limit}{selector({**matchers, **profile.cpu_limit_matchers}, regex)})"
+    cpu_request = (f"sum {group} ({profile.cpu_request}"
+                   f"{selector({**matchers, **profile.cpu_request_matchers}, regex)})")
     return {
+        "cpu_usage": used,
+        # against the limit, or against the request for containers without a limit
+        "cpu_vs_limit": f"{used} / {cpu_limit} or {used} / {cpu_request}",
         "cpu_throttling": f"sum {group} (rate({profile.cpu_throttled_periods}{sel}[{window}])) / "
                           f"sum {group} (rate({profile.cpu_periods}{sel}[{window}]))",
         "memory_vs_limit": f"max {group} ({profile.memory_working_set}{sel}) / "

@@ -89,6 +89,18 @@ def test_sample_is_bounded() -> None:
     assert [r.body["size"] for r in seen if r.path.endswith("_search")] == [1]
 
 
+def test_spread_sample_takes_even_slices_when_the_window_holds_more_than_the_limit() -> None:
+    with replay(router("es-8.15.json", 8)) as (url, seen):
+        logs = ElasticsearchLogs(ElasticsearchConfig(urls=[url]))
+        sample = logs.spread_sample(["checkout"], WINDOW, ("error", "warn"), 2)
+    assert list(sample) == ["checkout"] and len(sample["checkout"]) == 6  # one per slice, after the full try
+    ranges = [next(f["range"] for f in r.body["query"]["bool"]["filter"] if "range" in f)
+              for r in seen if r.path.endswith("_search") and r.body and r.body.get("size")]
+    bounds = [(list(r.values())[0]["gte"], list(r.values())[0]["lt"]) for r in ranges]
+    assert bounds[0] == (1_700_000_400_000, 1_700_000_700_000)
+    assert bounds[1:] == [(1_700_000_400_000 + i * 50_000, 1_700_000_450_000 + i * 50_000) for i in range(6)]
+
+
 def test_old_server_and_http_errors_are_source_errors() -> None:
     def old(req: Request) -> Response:
         return Response(200, {"version": {"number": "7.17.9"}, "tagline": "You Know, for Search"},

@@ -63,6 +63,10 @@ def saturation_lines(service: str) -> list[str]:
     lines += family(p.memory_working_set, [(pod, 600e6) for pod in pods], kind="gauge")
     lines += family(p.memory_limit, [({**pod, **p.memory_limit_matchers}, 1e9) for pod in pods], kind="gauge")
     lines += family(p.restarts, [(pod, 0.0) for pod in pods])
+    # pod 0 uses 0.3 cores of a 0.5 limit; pod 1 has no limit and uses 0.3 of a 0.2 request
+    lines += family(p.cpu_usage, [(pod, 0.3) for pod in pods])
+    lines += family(p.cpu_limit, [({**pods[0], **p.cpu_limit_matchers}, 0.5)], kind="gauge")
+    lines += family(p.cpu_request, [({**pod, **p.cpu_request_matchers}, 0.2) for pod in pods], kind="gauge")
     return lines
 
 
@@ -113,8 +117,11 @@ def test_saturation(prometheus: str) -> None:
                                                                                 namespace="shop")])
     found = source.saturation("svc-otel-semconv", WINDOW)
     by = {(s.name, s.labels["pod"]): [v for _, v in s.points] for s in found}
-    assert sorted(by) == [(n, f"svc-otel-semconv-{i}") for n in ("cpu_throttling", "memory_vs_limit", "restarts")
-                          for i in range(2)]
+    assert sorted(by) == [(n, f"svc-otel-semconv-{i}") for n in ("cpu_throttling", "cpu_usage", "cpu_vs_limit",
+                                                                  "memory_vs_limit", "restarts") for i in range(2)]
+    assert all(v == pytest.approx(0.3, rel=0.02) for v in by[("cpu_usage", "svc-otel-semconv-1")])
+    assert all(v == pytest.approx(0.6, rel=0.02) for v in by[("cpu_vs_limit", "svc-otel-semconv-0")])
+    assert all(v == pytest.approx(1.5, rel=0.02) for v in by[("cpu_vs_limit", "svc-otel-semconv-1")])
     assert all(v == pytest.approx(0.25, rel=0.02) for v in by[("cpu_throttling", "svc-otel-semconv-0")])
     assert all(v == pytest.approx(0.6) for v in by[("memory_vs_limit", "svc-otel-semconv-1")])
     assert all(v == 0 for v in by[("restarts", "svc-otel-semconv-0")])
@@ -167,7 +174,7 @@ def test_batched_saturation_is_the_per_service_saturation(prometheus: str) -> No
     assert list(many) == BATCH
     for service in BATCH:
         assert many[service] == source.saturation(service, WINDOW), service
-    assert len(many["svc-otel-semconv"]) == len(many["cart.v2"]) == 6
+    assert len(many["svc-otel-semconv"]) == len(many["cart.v2"]) == 10  # five series for each of two pods
     assert many["cartXv2"] == []
 
 

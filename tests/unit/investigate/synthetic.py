@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from obskit.sources import Sources
 from obskit.sources.cluster import ClusterEvent, PodStatus, Rollout
 from obskit.sources.errors import SourceError
-from obskit.sources.logs import LogCount, LogRecord
+from obskit.sources.logs import LogCount, LogRecord, sample_in_slices
 from obskit.sources.metrics import Series, per_service
 from obskit.sources.span_groups import span_groups
 from obskit.sources.traces import Edge, Span, SpanGroup, Trace
@@ -133,11 +133,16 @@ class Logs(_Base):
     def sample(self, service: str, window: Window, levels: tuple[str, ...] = ("error", "warn"),
                limit: int = 2000) -> list[LogRecord]:
         self._gate()
-        recs = [LogRecord(window.start + i, service, "warn", f"cache miss for key user:{i}") for i in range(20)]
+        recs = [LogRecord(window.start + i, service, "warn", f"cache miss for key user:{i}", trace_id=f"{i + 99:032x}")
+                for i in range(20)]
         if window.end > ONSET and self.incident.affected(service) and self.incident.kind != "latency":
             recs += [LogRecord(ONSET + i, service, "error", f"upstream {self.incident.root} returned 503 after {i} ms",
                                trace_id=f"{i:032x}") for i in range(30)]
         return recs[:limit]
+
+    def spread_sample(self, services: list[str], window: Window, levels: tuple[str, ...],
+                      limit: int) -> dict[str, list[LogRecord]]:
+        return {svc: sample_in_slices(self, svc, window, levels, limit) for svc in services}
 
     def query_text(self, service: str, levels: tuple[str, ...] = ("error", "warn")) -> str | None:
         return f'service.name:"{service}" AND log.level:(error)'

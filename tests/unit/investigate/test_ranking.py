@@ -50,3 +50,30 @@ def test_a_weak_hypothesis_ranks_below_the_service_that_changed() -> None:
     found = [finding("frontend", "traces", "call pattern", "errors", 30),
              finding("checkout", "traces", "answers changed caller", "errors", 30)]
     assert order(found) == ["frontend", "checkout"]
+
+
+def test_the_deepest_service_with_new_error_templates_wins_over_callers_failing_spans() -> None:
+    found = [finding("frontend", "logs", "new error template", "errors", 30),
+             finding("checkout", "traces", "own errors", "errors", 25),
+             finding("checkout", "logs", "new error template", "errors", 20),
+             finding("payments", "logs", "new error template", "errors", 9, T + 30)]
+    assert order(found)[0] == "payments"
+
+
+def test_new_info_templates_are_a_weak_hypothesis_below_own_evidence() -> None:
+    found = [finding("checkout", "traces", "self time", "latency", 12),
+             finding("payments", "logs", "new log template", "errors", 12)]
+    assert order(found) == ["checkout", "payments"]
+
+
+def test_a_callee_whose_self_time_rose_as_much_explains_its_callers_self_time() -> None:
+    # no client spans: a slow network at checkout shows as frontend's self time and checkout's own (its calls)
+    found = [finding("frontend", "traces", "self time", "latency", 20),
+             finding("checkout", "traces", "self time", "latency", 20)]
+    assert order(found)[0] == "checkout"
+
+
+def test_a_small_callee_change_does_not_explain_its_callers_self_time() -> None:
+    found = [finding("frontend", "traces", "self time", "latency", 20),
+             finding("checkout", "traces", "self time", "latency", 4)]
+    assert order(found)[0] == "frontend"
