@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 
 from obskit.investigate.model import Finding, LogTemplateFinding
 from obskit.investigate.policy import log_evidence_policy
 from obskit.investigate.robust import poisson_z
-from obskit.investigate.templates import TemplateMiner
+from obskit.investigate.templates import mine
 from obskit.sources.logs import LogRecord
 from obskit.sources.window import Window
 
@@ -101,32 +102,34 @@ def changes(samples: dict[tuple[str, int], list[LogRecord]], totals: dict[tuple[
     `samples` holds the sampled records per (period, index into GROUPS), period "now" or "before";
     `totals` the server-side line counts per (period, level)."""
     policy = log_evidence_policy()
-    miner = TemplateMiner()
-    tallies: dict[int, _Tally] = defaultdict(_Tally)
-    index = 0
+    batch: list[tuple[str, float, LogRecord]] = []  # (period, scale, record): the sample is bounded
     for period in ("now", "before"):
         for g, group in enumerate(GROUPS):
             records = samples.get((period, g), [])
             total = sum(totals.get((period, level), 0) for level in group)
-            if not records or not total:
-                continue
-            scale = max(1.0, total / len(records))
-            for record in records:
-                tally = tallies[miner.assign(record.message, index).id]
-                index += 1
-                if period == "before":
-                    tally.before += scale
-                    continue
-                tally.now += scale
-                tally.sampled += 1
-                tally.traced += record.trace_id is not None
-                tally.stamps.append(record.ts)
-                level = level_of(record)
-                if RANK.get(level, 0) >= RANK.get(tally.level, 0):
-                    tally.level = level
-                if tally.example is None or (tally.example.trace_id is None and record.trace_id):
-                    tally.example = record
-    texts = {t.id: t.text for t in miner.templates()}
+            if records and total:
+                scale = max(1.0, total / len(records))
+                batch += [(period, scale, record) for record in records]
+    # both periods in one batch: a line gets the same template whichever period it is in, and which
+    # positions are variable is learned from every sampled line (an online miner would keep lines seen
+    # before a position was learned apart, and call their template new)
+    assigned, ranked = mine(record.message for _, _, record in batch)
+    tallies: dict[int, _Tally] = defaultdict(_Tally)
+    for (period, scale, record), template in zip(batch, assigned, strict=True):
+        tally = tallies[template.id]
+        if period == "before":
+            tally.before += scale
+            continue
+        tally.now += scale
+        tally.sampled += 1
+        tally.traced += record.trace_id is not None
+        tally.stamps.append(record.ts)
+        level = level_of(record)
+        if RANK.get(level, 0) >= RANK.get(tally.level, 0):
+            tally.level = level
+        if tally.example is None or (tally.example.trace_id is None and record.trace_id):
+            tally.example = record
+    texts = {t.id: t.text for t in ranked}
     ratio = window.seconds / baseline.seconds if baseline.seconds > 0 else 1.0
     out: list[TemplateChange] = []
     for tid, tally in tallies.items():
@@ -155,9 +158,11 @@ def changes(samples: dict[tuple[str, int], list[LogRecord]], totals: dict[tuple[
     return out
 
 
-def findings(service: str, found: list[TemplateChange]) -> list[Finding]:
+def findings(service: str, found: list[TemplateChange],
+             query_text: Callable[[str, tuple[str, ...]], str | None] | None = None) -> list[Finding]:
     """At most one finding per signal for the service (request errors, untraced errors, other templates),
-    each from its strongest template."""
+    each from its strongest template; `query_text` (the logs source's) gives each the query behind its links
+    (the service's lines at the levels of its templates)."""
     policy = log_evidence_policy()
     out = []
     # error-like templates of requests explain callers' errors; those outside any request (their lines lack
@@ -171,12 +176,14 @@ def findings(service: str, found: list[TemplateChange]) -> list[Finding]:
         stamps = sorted(top.tally.stamps)  # the strongest template dates the finding
         example = top.tally.example
         trace = f"; e.g. trace {example.trace_id}" if example is not None and example.trace_id else ""
+        levels = tuple(sorted({c.tally.level for c in group}, key=lambda lv: -RANK.get(lv, 0)))
         out.append(Finding(
             source="logs", service=service, kind="errors", signal=signal, score=top.score,
             onset=stamps[min(1, len(stamps) - 1)],
             summary=(f"{len(group)} {'new or risen' if len(group) > 1 else top.status} template"
                      f"{'s' if len(group) > 1 else ''}, strongest ({top.tally.level}): \"{top.template}\" "
                      f"~{top.tally.now:.0f} lines vs {top.tally.before:.0f} in the baseline{trace}"),
+            query=query_text(service, levels) if query_text is not None else None,
         ))
     return out
 

@@ -52,7 +52,7 @@ def analyze(source: LogsSource, services: list[str], window: Window, baseline: W
         if volume is not None:
             findings.append(volume)
         changed = log_templates.changes(samples[service], dict(totals[service]), window, baseline)
-        findings += log_templates.findings(service, changed)
+        findings += log_templates.findings(service, changed, source.query_text)
         templates += log_templates.report_rows(service, changed)
     return findings, templates
 
