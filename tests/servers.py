@@ -11,6 +11,7 @@ import contextlib
 import shutil
 import socket
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,6 +20,9 @@ from pathlib import Path
 import httpx
 import pytest
 import yaml
+
+from obskit.local.otlp_receiver import Receiver, ReceiverLimits
+from obskit.local.store import Store
 
 READY_TIMEOUT = 30.0
 
@@ -161,3 +165,18 @@ def alertmanager(workdir: Path, config: dict | None = None) -> Iterator[Server]:
         yield Server(url, workdir, proc)
     finally:
         stop(proc)
+
+
+@contextlib.contextmanager
+def otlp_receiver(db: Path, limits: ReceiverLimits) -> Iterator[Receiver]:
+    """obskit's own OTLP/HTTP receiver on a free loopback port, writing into a fresh store at ``db``."""
+    store = Store(db)
+    server = Receiver(store, "127.0.0.1", 0, limits)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+        store.close()

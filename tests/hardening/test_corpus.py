@@ -17,7 +17,6 @@ from __future__ import annotations
 import base64
 import gzip
 import os
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,9 +26,9 @@ import pytest
 import yaml
 
 from obskit.local.otlp_receiver import Receiver, ReceiverLimits
-from obskit.local.store import Store
 from tests.hardening.cli_runner import run_cli
 from tests.replay import Response, replay
+from tests.servers import otlp_receiver
 
 CORPUS = Path(__file__).parent / "corpus"
 
@@ -47,14 +46,9 @@ CASES = _cases()
 
 @pytest.fixture(scope="module")
 def receiver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Receiver]:
-    store = Store(tmp_path_factory.mktemp("corpus") / "r.duckdb")
-    server = Receiver(store, "127.0.0.1", 0, ReceiverLimits(max_body_bytes=2_000_000, max_decoded_bytes=4_000_000))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
-    store.close()
+    limits = ReceiverLimits(max_body_bytes=2_000_000, max_decoded_bytes=4_000_000)
+    with otlp_receiver(tmp_path_factory.mktemp("corpus") / "r.duckdb", limits) as server:
+        yield server
 
 
 def _write_files(case: dict[str, Any], root: Path) -> None:

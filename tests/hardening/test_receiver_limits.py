@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import socket
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,8 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from obskit.local.otlp_receiver import Receiver, ReceiverLimits
-from obskit.local.store import Store
 from tests.otlp_payloads import spans_request
+from tests.servers import otlp_receiver
 
 SPAN = {"traceId": "0102030405060708090a0b0c0d0e0f10", "spanId": "0102030405060708", "name": "op", "kind": 2,
         "startTimeUnixNano": "1700000000000000000", "endTimeUnixNano": "1700000000100000000"}
@@ -37,15 +36,9 @@ def traces_json(**span_fields: object) -> bytes:
 
 @pytest.fixture
 def receiver(tmp_path: Path) -> Iterator[Receiver]:
-    store = Store(tmp_path / "r.duckdb")
-    server = Receiver(store, "127.0.0.1", 0, ReceiverLimits(max_pending=4, header_timeout_seconds=5,
-                                                            body_timeout_seconds=1.0))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
-    store.close()
+    with otlp_receiver(tmp_path / "r.duckdb", ReceiverLimits(max_pending=4, header_timeout_seconds=5,
+                                                              body_timeout_seconds=1.0)) as server:
+        yield server
 
 
 def _stall(receiver: Receiver) -> socket.socket:

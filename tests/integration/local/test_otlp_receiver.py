@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -22,21 +21,16 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from obskit.local.otlp_receiver import Receiver, ReceiverLimits
 from obskit.local.store import Store
 from tests.otlp_payloads import logs_request, spans_request
+from tests.servers import otlp_receiver
 
 PROTO = {"Content-Type": "application/x-protobuf"}
 
 
 @pytest.fixture
 def receiver(tmp_path: Path) -> Iterator[Receiver]:
-    store = Store(tmp_path / "r.duckdb")
-    server = Receiver(store, "127.0.0.1", 0, ReceiverLimits(max_body_bytes=200_000, max_decoded_bytes=400_000,
-                                                            max_pending=4))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
-    store.close()
+    with otlp_receiver(tmp_path / "r.duckdb", ReceiverLimits(max_body_bytes=200_000, max_decoded_bytes=400_000,
+                                                              max_pending=4)) as server:
+        yield server
 
 
 def count(server: Receiver, table: str) -> int:
