@@ -15,7 +15,8 @@ A call-pattern change of calls into a callee also names the callee as a weaker s
 on what it answered. Link time that rises on the calls of one caller into most of its callees is the
 caller's (a starved client stalls every outgoing call), and so is link time rising on the calls of a
 caller whose own incoming calls are delayed (a slow network at a service delays both directions);
-otherwise it is the callee's.
+otherwise it is the callee's. A caller's self-time rise that sits in the gaps after its calls into one callee
+(no client span around them) is link time of that callee too (obskit/investigate/post_call.py).
 Thresholds are data: obskit/investigate/blame.yaml.
 """
 
@@ -24,6 +25,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from obskit.investigate import post_call
 from obskit.investigate.model import Finding
 from obskit.investigate.policy import blame_policy
 from obskit.investigate.robust import onset, poisson_z
@@ -65,6 +67,7 @@ def _entries(groups: list[SpanGroup]) -> dict[str, SpanGroup]:
 def analyze(now: list[SpanGroup], before: list[SpanGroup], target: str, window: Window,
             baseline: Window) -> list[Finding]:
     """Findings per service from span groups of the window (`now`) and the baseline (`before`)."""
+    (now, segments_now), (before, segments_before) = post_call.split(now), post_call.split(before)
     entries_now, entries_before = _entries(now), _entries(before)
     reference = _reference(entries_now, entries_before, target)
     if reference is None:
@@ -72,6 +75,7 @@ def analyze(now: list[SpanGroup], before: list[SpanGroup], target: str, window: 
     n_now, n_before, request_seconds = reference
     base = {_key(g): g for g in before}
     shifts = [s for g in now if g.part != "entry" and (s := _shift(g, base.get(_key(g)), n_now, n_before))]
+    shifts = _post_call(shifts, post_call.candidates(segments_now, segments_before), n_now, n_before)
     findings = _latency(shifts, request_seconds, window)
     findings += _errors(now, before, n_now, n_before, window)
     findings += _call_pattern(now, base, entries_now, entries_before, window)
@@ -106,6 +110,26 @@ def _shift(g: SpanGroup, b: SpanGroup | None, n_now: int, n_before: int) -> Shif
     if z < policy.threshold or excess <= 0:
         return None
     return Shift(g, b, round(z, 2), excess)
+
+
+def _post_call(shifts: list[Shift], gaps: dict[tuple[str, str], list[post_call.Pair]], n_now: int,
+               n_before: int) -> list[Shift]:
+    """Self-time shifts whose excess the gaps after one callee's spans carry become link shifts into that
+    callee; a remainder above the same share stays the caller's."""
+    policy = blame_policy()
+    out = []
+    for s in shifts:
+        moved = []
+        if s.group.part == "self":
+            found = (_shift(g, b, n_now, n_before) for g, b in gaps.get((s.group.service, s.group.operation), []))
+            moved = [m for m in found if m and m.excess >= policy.post_call_min_share * s.excess]
+        out += moved
+        rest = s.excess - sum(m.excess for m in moved)
+        if not moved:
+            out.append(s)
+        elif rest >= policy.post_call_min_share * s.excess:
+            out.append(Shift(s.group, s.base, s.z, rest))
+    return out
 
 
 def _spread(b: SpanGroup) -> float:

@@ -26,6 +26,9 @@ class BlamePolicy(BaseModel):
     caller_stall_callees: int
     call_pattern_ratio: float
     call_pattern_threshold: float
+    post_call_min_rise: float
+    post_call_other_max_rise: float
+    post_call_min_share: float
 
 
 @cache

@@ -25,7 +25,7 @@ WITH s AS (
          CASE WHEN kind IN ('client', 'producer') AND attributes <> '{{}}' THEN {PEER} END AS peer
   FROM spans WHERE start_ns >= $start AND start_ns < $end),
 j AS (
-  SELECT c.*, p.service AS parent_service
+  SELECT c.*, p.service AS parent_service, p.start_ns + p.dur AS parent_end
   FROM s c LEFT JOIN s p ON p.trace_id = c.trace_id AND p.span_id = c.parent_span_id),
 k AS (
   SELECT trace_id, parent_span_id AS sid, sum(dur) AS child_ns, bool_or(failed) AS child_failed,
@@ -37,11 +37,29 @@ c AS (
                                                         AND j.parent_service = j.service)
               THEN coalesce(k.callee, CASE WHEN k.sid IS NULL AND j.peer <> j.service THEN j.peer END) END AS callee
   FROM j LEFT JOIN k ON k.trace_id = j.trace_id AND k.sid = j.span_id),
+-- the gap after each child in another service: to the next child's start (or the parent's end) from the
+-- latest end of the children so far
+g AS (
+  SELECT trace_id, sid, service, gap FROM (
+    SELECT trace_id, parent_span_id AS sid, service, parent_service,
+           greatest(0, coalesce(lead(start_ns) OVER w, parent_end) - max(start_ns + dur) OVER w) AS gap
+    FROM j WHERE parent_service IS NOT NULL
+    WINDOW w AS (PARTITION BY trace_id, parent_span_id ORDER BY start_ns, span_id))
+  WHERE service <> parent_service),
+own AS (
+  SELECT *, greatest(0, dur - coalesce(child_ns, 0)) AS v FROM c),
 parts AS (
   SELECT CASE WHEN callee IS NULL THEN 'self' ELSE 'link' END AS part, coalesce(callee, service) AS blamed,
          name, CASE WHEN callee IS NULL THEN '' ELSE service END AS caller, start_ns,
-         greatest(0, dur - coalesce(child_ns, 0)) AS v, failed AND NOT coalesce(child_failed, false) AS e
-  FROM c
+         v, failed AND NOT coalesce(child_failed, false) AS e
+  FROM own
+  UNION ALL
+  SELECT 'gap', g.service, o.name, o.service, o.start_ns, g.gap, false
+  FROM g JOIN own o ON o.trace_id = g.trace_id AND o.span_id = g.sid WHERE o.callee IS NULL
+  UNION ALL
+  SELECT 'rest', o.service, o.name, '', o.start_ns, greatest(0, o.v - t.gaps), false
+  FROM (SELECT trace_id, sid, sum(gap) AS gaps FROM g GROUP BY trace_id, sid) t
+  JOIN own o ON o.trace_id = t.trace_id AND o.span_id = t.sid WHERE o.callee IS NULL
   UNION ALL
   SELECT 'entry', service, name, coalesce(parent_service, ''), start_ns, dur, failed
   FROM j WHERE parent_service IS NULL OR parent_service <> service)

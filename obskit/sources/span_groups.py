@@ -8,6 +8,12 @@ producer, or a span without server/consumer kind whose parent is in its own serv
 that directly parents another service's span keeps its remainder as self time. A client/producer span without a child
 that names its peer (`peer.service`, `server.address`) is link time of that peer (an uninstrumented
 database or broker).
+
+A self span that directly parents spans of other services (no client span around the call) also yields its
+self time in segments: part "gap" per such child (from the child's end, or the latest end of the children
+before it, to the next child's start or the span's end; blamed on the child's service, caller the span's
+service) and part "rest" (the self time outside those gaps). A slow answer path of a callee shows in the gaps
+after its spans only; work in the caller stretches all segments (obskit/investigate/post_call.py).
 """
 
 from __future__ import annotations
@@ -76,6 +82,23 @@ def _parts(trace: Trace) -> Iterable[tuple[str, str, str, str, float, float, boo
             yield "link", callees[0], s.operation, s.service, s.start, own, own_error
         else:
             yield "self", s.service, s.operation, "", s.start, own, own_error
+            if callees:
+                yield from _segments(s, kids, own)
+
+
+def _segments(s: Span, kids: list[Span], own: float) -> Iterable[tuple[str, str, str, str, float, float, bool]]:
+    """The gaps after the children in other services, and the rest of the self time (see the module doc)."""
+    ordered = sorted(kids, key=lambda k: (k.start, k.span_id))
+    latest = -math.inf
+    gaps = 0.0
+    for i, k in enumerate(ordered):
+        latest = max(latest, k.start + k.duration)
+        after = ordered[i + 1].start if i + 1 < len(ordered) else s.start + s.duration
+        if k.service != s.service:
+            gap = max(0.0, after - latest)
+            gaps += gap
+            yield "gap", k.service, s.operation, s.service, s.start, gap, False
+    yield "rest", s.service, s.operation, "", s.start, max(0.0, own - gaps), False
 
 
 def span_groups(traces: Iterable[Trace], window: Window) -> list[SpanGroup]:

@@ -22,6 +22,8 @@ class Shape:
     link: dict[str, float] = field(default_factory=lambda: {"catalog": 0.002, "currency": 0.002})  # wire time
     callee_self: dict[str, float] = field(default_factory=lambda: {"catalog": 0.003, "currency": 0.001})
     failing: str | None = None  # a callee whose spans end with status ERROR (and so its caller's)
+    direct: bool = False  # no caller span around a call: callee spans hang under the root, the root's own work
+    # split 30 % before the first call and 70 % after the last (the wire time lies in the root's self time)
 
 
 def request(n: int, start: float, shape: Shape, jitter: float) -> Trace:
@@ -29,18 +31,23 @@ def request(n: int, start: float, shape: Shape, jitter: float) -> Trace:
     spans: list[Span] = []
     root = Span(tid, f"{n:08x}{0:08x}", None, "frontend", "GET /", "server", start, 0.0)
     spans.append(root)
-    t = start + shape.frontend_self * jitter
+    t = start + shape.frontend_self * jitter * (0.3 if shape.direct else 1.0)
     for callee, count in sorted(shape.calls.items()):
         for _ in range(count):
             own = shape.callee_self[callee] * jitter
             wire = shape.link[callee] * jitter
+            if shape.direct:
+                spans.append(Span(tid, f"{n:08x}{len(spans):08x}", root.span_id, callee, f"{callee}.Get",
+                                  "unspecified", t + wire / 2, own, error=shape.failing == callee))
+                t += own + wire
+                continue
             call = Span(tid, f"{n:08x}{len(spans):08x}", root.span_id, "frontend", f"{callee}.Get", "unspecified", t,
                         own + wire, error=shape.failing == callee)
             spans.append(call)
             spans.append(Span(tid, f"{n:08x}{len(spans):08x}", call.span_id, callee, f"{callee}.Get", "unspecified",
                               t + wire / 2, own, error=shape.failing == callee))
             t += own + wire
-    root.duration = t - start
+    root.duration = t - start + (shape.frontend_self * jitter * 0.7 if shape.direct else 0.0)
     root.error = any(s.error for s in spans)
     return Trace(tid, spans)
 

@@ -103,3 +103,20 @@ def test_a_slow_network_at_a_service_delays_both_directions_and_is_blamed_once()
         t, n = t + 0.5, n + 1
     found = blame.analyze(span_groups(traces, WINDOW), span_groups(traces, BASELINE), "frontend", WINDOW, BASELINE)
     assert [(f.service, f.signal) for f in found] == [("b", "link delay")]
+
+
+def test_a_slow_answer_path_without_client_spans_blames_the_callee_from_the_post_call_gaps() -> None:
+    # no caller span around the calls: the wire time is the frontend's self time, but it sits in the gaps
+    # after the currency spans while the frontend's other self time stayed put
+    shape = Shape(direct=True, link={"catalog": 0.002, "currency": 0.150})
+    traces = incident(shape, Shape(direct=True))
+    found = blame.analyze(span_groups(traces, WINDOW), span_groups(traces, BASELINE), "frontend", WINDOW, BASELINE)
+    assert [(f.service, f.signal) for f in found] == [("currency", "link delay")]
+    assert "frontend -> currency" in found[0].summary
+
+
+def test_work_in_the_caller_stretching_all_its_self_time_stays_the_callers_without_client_spans() -> None:
+    # the same rise of the frontend's self time, but spread over all its segments (CPU): not a callee's gap
+    traces = incident(Shape(direct=True, frontend_self=0.400), Shape(direct=True, frontend_self=0.040))
+    found = blame.analyze(span_groups(traces, WINDOW), span_groups(traces, BASELINE), "frontend", WINDOW, BASELINE)
+    assert [(f.service, f.signal) for f in found] == [("frontend", "self time")]
