@@ -6,7 +6,8 @@ on the wire is self time of the caller. The caller's self time is therefore spli
 "rest"). A slow answer path of X adds a roughly constant delay to the gaps after X's spans and leaves the rest
 unchanged; work in the caller (CPU contention, a slower code path) stretches the rest as well. So a rise of a
 caller's self time that sits in the gaps after X, while the rest of its self time stayed put (relative change
-of the medians), is moved to the link into X: latency at X, not the caller.
+of the medians), is moved to the link into X: latency at X, not the caller. A caller whose rest is below the
+clock-noise floor in the baseline (all its own work after its calls) cannot be told apart: it keeps the blame.
 Thresholds are data: obskit/investigate/blame.yaml (`post_call_*`).
 """
 
@@ -40,7 +41,9 @@ def candidates(now: list[SpanGroup], before: list[SpanGroup]) -> dict[tuple[str,
     steady = set()
     for g in now:
         b = base.get((g.part, g.service, g.operation, g.caller))
-        if g.part == "rest" and b is not None and _rise(g, b) <= policy.post_call_other_max_rise:
+        # a caller without other self time of substance (below the clock-noise floor) gives nothing to compare
+        if g.part == "rest" and b is not None and b.p50 >= policy.floor_seconds \
+                and _rise(g, b) <= policy.post_call_other_max_rise:
             steady.add((g.service, g.operation))
     out: dict[tuple[str, str], list[Pair]] = {}
     for g in now:

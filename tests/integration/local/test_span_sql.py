@@ -82,3 +82,20 @@ def test_a_client_span_without_child_is_link_time_of_its_peer(tmp_path: Path) ->
     assert [(g.part, g.service, g.caller) for g in groups if g.part == "link"] == [("link", "postgres", "payments")]
     assert [(g.part, g.service, g.caller) for g in span_groups([Trace("a" * 32, spans)], WINDOW)
             if g.part == "link"] == [("link", "postgres", "payments")]
+
+
+def test_post_call_gaps_in_sql_agree_with_the_in_memory_segments(tmp_path: Path) -> None:
+    # callee spans straight under the caller's span (no client span): its self time in gaps after each callee
+    traces = incident(Shape(direct=True, link={"catalog": 0.002, "currency": 0.150}), Shape(direct=True))
+    write(tmp_path / "g.duckdb", traces)
+    sql = [g for g in local_sources(tmp_path / "g.duckdb").traces.span_groups(WINDOW) if g.part in ("gap", "rest")]
+    memory = [g for g in span_groups(traces, WINDOW) if g.part in ("gap", "rest")]
+    assert [(g.part, g.service, g.caller, g.count) for g in sql] == [("gap", "catalog", "frontend", 3 * 360),
+                                                                     ("gap", "currency", "frontend", 2 * 360),
+                                                                     ("rest", "frontend", "", 360)]
+    assert [(g.part, g.service, g.caller, g.count) for g in memory] == [(g.part, g.service, g.caller, g.count)
+                                                                        for g in sql]
+    for a, b in zip(sql, memory, strict=True):
+        assert math.isclose(a.total, b.total, rel_tol=1e-4) and math.isclose(a.p50, b.p50, rel_tol=1e-3)
+    gap = {g.service: g for g in sql}
+    assert gap["currency"].p50 > 0.1 > gap["catalog"].p50  # half the wire time of the call after it and its own
