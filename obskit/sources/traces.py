@@ -44,10 +44,12 @@ class SpanGroup:
     part "self": time spent inside `service` itself (span minus its children), own errors (an erroring span
     none of whose children erred); part "link": a caller's span minus its callee's child span (the network,
     queue or connection at the callee), blamed on the callee `service`, the calling service in `caller`;
-    part "entry": requests into `service` (no parent, or the parent in another service: `caller`).
+    part "entry": requests into `service` (no parent, or the parent in another service: `caller`); parts
+    "gap" and "rest": segments of a self time whose span directly parents other services' spans (the gap
+    after a span of callee `service` in caller `caller`, and the rest; obskit/sources/span_groups.py).
     """
 
-    part: str  # self | link | entry
+    part: str  # self | link | entry | gap | rest
     service: str
     operation: str
     caller: str  # "" for self parts and root entries
