@@ -126,6 +126,10 @@ class RuleSet:
     def rules(self) -> list[tuple[Group, Rule]]:
         return [(group, rule) for group in self.groups for rule in group.rules]
 
+    def alerts(self) -> list[Alert]:
+        """The alerting rules of every group, in file order (what most lint checks look at)."""
+        return [rule for group in self.groups for rule in group.rules if isinstance(rule, Alert)]
+
     def where(self, rule: Rule | Group, field_name: str | None = None) -> Origin:
         """Best location for a rule's field: the field's own origin, else the rule's, else the file."""
         fields = getattr(rule, "fields", {})

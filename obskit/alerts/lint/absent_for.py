@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from obskit.alerts.duration import format_duration, parse_duration
 from obskit.alerts.lint.base import Check, LintContext, calls, parse
-from obskit.alerts.model import Alert, RuleSet
+from obskit.alerts.model import RuleSet
 from obskit.lint import Problem, Severity
 
 
@@ -21,9 +21,7 @@ class AbsentFor(Check):
 
     def check(self, ruleset: RuleSet, ctx: LintContext) -> Iterator[Problem]:
         minimum = 2 * parse_duration(ctx.options.scrape_interval)
-        for _group, rule in ruleset.rules():
-            if not isinstance(rule, Alert):
-                continue
+        for rule in ruleset.alerts():
             tree = parse(rule.expr)
             if tree is None or not any(True for _ in calls(tree, {"absent"})):
                 continue

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from obskit.alerts.lint.base import Check, LintContext
-from obskit.alerts.model import Alert, RuleSet
+from obskit.alerts.model import RuleSet
 from obskit.lint import Problem, Severity
 
 REQUIRED = ("summary", "description")
@@ -17,9 +17,7 @@ class AlertAnnotations(Check):
     summary = "alerts have summary and description annotations"
 
     def check(self, ruleset: RuleSet, ctx: LintContext) -> Iterator[Problem]:
-        for _group, rule in ruleset.rules():
-            if not isinstance(rule, Alert):
-                continue
+        for rule in ruleset.alerts():
             for name in REQUIRED:
                 if not rule.annotations.get(name, "").strip():
                     yield self.problem(ruleset, rule, f"alert has no {name} annotation; say what is wrong "

@@ -14,7 +14,7 @@ from typing import Any
 
 from obskit.alerts.lint.base import Check, LintContext, parse, selectors
 from obskit.alerts.lint.labelflow import kind, op_text
-from obskit.alerts.model import Alert, RuleSet
+from obskit.alerts.model import RuleSet
 from obskit.lint import Problem, Severity
 
 COMPARISONS = {"==", "!=", ">", "<", ">=", "<="}
@@ -43,9 +43,7 @@ class AlertComparison(Check):
     summary = "alert queries have a condition (comparison, absent(), and/unless), else they always fire"
 
     def check(self, ruleset: RuleSet, ctx: LintContext) -> Iterator[Problem]:
-        for _group, rule in ruleset.rules():
-            if not isinstance(rule, Alert):
-                continue
+        for rule in ruleset.alerts():
             tree = parse(rule.expr)
             if tree is None or not any(True for _ in selectors(tree)) or has_condition(tree):
                 continue

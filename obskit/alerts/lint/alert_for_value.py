@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from obskit.alerts.duration import parse_duration
 from obskit.alerts.lint.base import Check, LintContext
-from obskit.alerts.model import Alert, RuleSet
+from obskit.alerts.model import RuleSet
 from obskit.lint import Problem, Severity
 
 
@@ -20,9 +20,7 @@ class AlertForValue(Check):
     summary = "for/keep_firing_for are valid durations; `for: 0m` is redundant (warning)"
 
     def check(self, ruleset: RuleSet, ctx: LintContext) -> Iterator[Problem]:
-        for _group, rule in ruleset.rules():
-            if not isinstance(rule, Alert):
-                continue
+        for rule in ruleset.alerts():
             for name, value in (("for", rule.for_), ("keep_firing_for", rule.keep_firing_for)):
                 if value is None:
                     continue

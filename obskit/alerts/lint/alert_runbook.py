@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 from obskit.alerts.lint.base import Check, LintContext
-from obskit.alerts.model import Alert, RuleSet
+from obskit.alerts.model import RuleSet
 from obskit.lint import Problem, Severity
 
 
@@ -16,9 +16,7 @@ class AlertRunbook(Check):
     summary = "alerts have a runbook_url annotation that is a URL"
 
     def check(self, ruleset: RuleSet, ctx: LintContext) -> Iterator[Problem]:
-        for _group, rule in ruleset.rules():
-            if not isinstance(rule, Alert):
-                continue
+        for rule in ruleset.alerts():
             url = rule.annotations.get("runbook_url")
             if url is None:
                 yield self.problem(ruleset, rule, "alert has no runbook_url annotation; link the page that says "

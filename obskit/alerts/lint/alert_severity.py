@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from obskit.alerts.lint.base import Check, LintContext
-from obskit.alerts.model import Alert, RuleSet
+from obskit.alerts.model import RuleSet
 from obskit.lint import Problem, Severity
 
 
@@ -16,9 +16,7 @@ class AlertSeverity(Check):
 
     def check(self, ruleset: RuleSet, ctx: LintContext) -> Iterator[Problem]:
         allowed = ctx.options.severities
-        for _group, rule in ruleset.rules():
-            if not isinstance(rule, Alert):
-                continue
+        for rule in ruleset.alerts():
             value = rule.labels.get("severity")
             if value is None:
                 yield self.problem(ruleset, rule, f"alert has no severity label; add one of: {', '.join(allowed)}")

@@ -16,7 +16,7 @@ from typing import Any
 
 from obskit.alerts.lint.base import Check, LintContext, calls, parse, selectors, walk
 from obskit.alerts.lint.labelflow import kind, labels_of, op_text
-from obskit.alerts.model import Alert, RuleSet
+from obskit.alerts.model import RuleSet
 from obskit.lint import Problem, Severity
 
 ABSENT = {"absent", "absent_over_time"}
@@ -70,9 +70,7 @@ class PromqlImpossible(Check):
     summary = "no `x and absent(x)` or `and` between sides that can never share labels"
 
     def check(self, ruleset: RuleSet, ctx: LintContext) -> Iterator[Problem]:
-        for _group, rule in ruleset.rules():
-            if not isinstance(rule, Alert):
-                continue
+        for rule in ruleset.alerts():
             tree = parse(rule.expr)
             if tree is None:
                 continue

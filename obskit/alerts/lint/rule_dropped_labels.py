@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from obskit.alerts.lint.base import Check, LintContext
 from obskit.alerts.lint.template_labels import missing_labels
-from obskit.alerts.model import Alert, RuleSet
+from obskit.alerts.model import RuleSet
 from obskit.lint import Problem, Severity
 
 
@@ -22,9 +22,7 @@ class RuleDroppedLabels(Check):
     summary = "alert labels templated from $labels only use labels the query keeps (routing needs them)"
 
     def check(self, ruleset: RuleSet, ctx: LintContext) -> Iterator[Problem]:
-        for _group, rule in ruleset.rules():
-            if not isinstance(rule, Alert):
-                continue
+        for rule in ruleset.alerts():
             for name, label, kept in missing_labels(rule, "labels"):
                 yield self.problem(ruleset, rule, f"labels.{name} uses $labels.{label}, but the aggregation leaves "
                                    f"{kept}: every alert gets {name}=\"\" and routes on it break; add {label} to "

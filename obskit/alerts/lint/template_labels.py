@@ -45,9 +45,7 @@ class TemplateDroppedLabels(Check):
     section = "annotations"
 
     def check(self, ruleset: RuleSet, ctx: LintContext) -> Iterator[Problem]:
-        for _group, rule in ruleset.rules():
-            if not isinstance(rule, Alert):
-                continue
+        for rule in ruleset.alerts():
             for name, label, kept in missing_labels(rule, self.section):
                 yield self.problem(ruleset, rule, f"{self.section}.{name} uses $labels.{label}, but the query "
                                    f"result has {kept}: it renders empty; keep it (e.g. `by ({label})`) or "
