@@ -11,7 +11,7 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from obskit.investigate.graph import ServiceGraph
-from obskit.investigate.model import Finding, Suspect, TimelineEntry
+from obskit.investigate.model import Finding, Suspect, Symptom, TimelineEntry
 
 PRIORITY = {"crash": 0, "saturation": 1, "errors": 2, "latency": 3}
 
@@ -157,6 +157,57 @@ def _suspect(node: Node, score: float) -> Suspect:
     ordered = sorted(node.findings, key=lambda f: f.kind != node.kind)
     evidence = [f"{f.source} {f.signal}: {f.summary}" for f in ordered[:6]]
     return Suspect(node.service, node.kind, round(score, 3), node.onset, evidence)
+
+
+# which suspect kinds can explain which symptom kinds (a saturated, crashing or rolled-out service explains both)
+EXPLAINS = {"latency": {"latency", "saturation", "crash", "deploy"}, "errors": {"errors", "crash", "deploy"}}
+MISMATCH = 0.5  # weight of a suspect whose kind explains none of the symptoms
+SHORT_BASELINE = 0.8  # confidence factor when the baseline is short
+CLOSE = 0.15  # runner-up within this share of the best: inconclusive
+WEAK_BEST = 0.35  # best confidence below this: inconclusive
+
+
+def explain(target: str, graph: ServiceGraph, suspects: list[Suspect], symptoms: list[Symptom],
+            short_baseline: bool) -> list[Suspect]:
+    """Suspects that can explain the target's symptoms, best first, each with its path and a confidence.
+
+    Only the target and services it reaches in the graph are candidates (when the graph knows the target's
+    callees); a suspect whose kind explains none of the symptom kinds is discounted. When no candidate
+    remains, the target itself is the suspect, from its symptoms."""
+    reachable = set(graph.downstream(target, 50))
+    known = bool(graph.callees.get(target))
+    kinds = {s.kind for s in symptoms}
+    fits = set().union(*(EXPLAINS.get(k, {k}) for k in kinds)) if kinds else set()
+    kept = []
+    for s in suspects:
+        if known and s.service not in reachable and s.service != target:
+            continue
+        weight = 1.0 if s.kind in fits else MISMATCH
+        kept.append(Suspect(s.service, s.kind, round(s.score * weight, 4), s.onset, list(s.evidence)))
+    if not kept:
+        first = symptoms[0]
+        kept = [Suspect(target, first.kind, round(min(1.0, first.z / 20.0), 4), first.onset,
+                        [f"{x.source} {x.kind}: {x.summary}" for x in symptoms[:6]])]
+    kept.sort(key=lambda s: (-s.score, s.onset if s.onset is not None else 0.0, s.service))
+    best = kept[0].score or 1.0
+    runner = kept[1].score if len(kept) > 1 else 0.0
+    margin = max(0.0, (best - runner) / best)
+    for i, s in enumerate(kept):
+        share = s.score / best if best else 0.0
+        base = min(1.0, s.score) * (0.5 + 0.5 * margin) if i == 0 else min(1.0, s.score) * 0.5 * share
+        s.confidence = round(base * (SHORT_BASELINE if short_baseline else 1.0), 3)
+        s.path = list(reversed(_chain(target, s.service, graph)))
+    return kept
+
+
+def inconclusive(suspects: list[Suspect]) -> bool:
+    """The best suspect is weak, or the runner-up is within CLOSE of it."""
+    if not suspects:
+        return False
+    best = suspects[0]
+    if best.confidence < WEAK_BEST:
+        return True
+    return len(suspects) > 1 and suspects[1].score >= (1 - CLOSE) * best.score
 
 
 def timeline(findings: list[Finding], events: list[TimelineEntry]) -> list[TimelineEntry]:

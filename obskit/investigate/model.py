@@ -27,12 +27,25 @@ class Finding:
 
 
 @dataclass
+class Symptom:
+    """How the investigated service itself deviates from its baseline (what there is to explain)."""
+
+    source: str  # traces | metrics | logs
+    kind: str  # latency | errors
+    z: float  # significance (signed z of the test; higher is stronger)
+    onset: float | None
+    summary: str
+
+
+@dataclass
 class Suspect:
     service: str
     kind: str
     score: float
     onset: float | None
     evidence: list[str] = field(default_factory=list)
+    confidence: float = 0.0  # 0..1: how well the evidence separates this suspect from chance and the others
+    path: list[str] = field(default_factory=list)  # root cause -> ... -> the investigated service
 
 
 @dataclass
@@ -91,6 +104,10 @@ class Report:
     notes: list[str] = field(default_factory=list)  # how the window or baseline was adjusted, and why
     red_sources: dict[str, str] = field(default_factory=dict)  # service -> "metrics" | "spans" (its RED figures)
     missing: list[str] = field(default_factory=list)  # why there is no usable data (then no verdict of health)
+    symptoms: list[Symptom] = field(default_factory=list)  # how the service itself deviates (empty: healthy)
+    changes: list[str] = field(default_factory=list)  # changes elsewhere that explain no symptom (notes)
+    inconclusive: bool = False  # the best suspects are too close or too weak to name one
+    impacted: list[str] = field(default_factory=list)  # services between the root cause and the symptom
 
     @property
     def answered(self) -> bool:

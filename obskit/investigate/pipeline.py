@@ -15,6 +15,7 @@ from obskit.investigate import cluster as cluster_stage
 from obskit.investigate import correlate
 from obskit.investigate import logs as logs_stage
 from obskit.investigate import metrics as metrics_stage
+from obskit.investigate import symptom as symptom_stage
 from obskit.investigate import traces as traces_stage
 from obskit.investigate.graph import ServiceGraph
 from obskit.investigate.model import SIGNALS, Finding, Report, SourceStatus
@@ -116,10 +117,12 @@ def investigate(sources: Sources, service: str, window: Window, baseline: Window
         log_findings, report.templates = results["logs"]
         findings += log_findings
     requests = (0, 0)
+    symptoms = []
     if results.get("traces") is not None:
         traced = results["traces"]
         report.paths = traced.paths
         requests = traced.requests
+        symptoms += traced.symptoms
         findings += [f for f in traced.findings if f.service in reachable]
     if results.get("cluster") is not None:
         cluster_findings, events = results["cluster"]
@@ -136,38 +139,63 @@ def investigate(sources: Sources, service: str, window: Window, baseline: Window
     report.unknown_service = bool(answered) and not report.series and service not in report.known_services \
         and not findings
     report.missing = [] if report.unknown_service else missing_data(report, service, requests, red_baseline)
-    report.suspects, _ = correlate.rank(service, graph, findings, window.step)
+    report.symptoms = sorted(symptoms + symptom_stage.from_findings(findings, service), key=lambda s: -s.z)
+    short = symptom_stage.baseline_note(report.baseline, requests[1])
+    if short and not report.unknown_service:
+        report.notes.append(short)
+    suspects, _ = correlate.rank(service, graph, findings, window.step)
     report.timeline = correlate.timeline(findings, events)
+    if report.symptoms:
+        report.suspects = correlate.explain(service, graph, suspects, report.symptoms, short is not None)
+        report.inconclusive = correlate.inconclusive(report.suspects)
+        if report.suspects:
+            report.impacted = report.suspects[0].path[1:-1]
+    else:
+        # no symptom: nothing to explain; what changed elsewhere is a note, never a root cause
+        report.changes = [f"{s.service}: {s.evidence[0] if s.evidence else s.kind}" for s in suspects[:5]]
     report.verdict = verdict(report)
     return report
 
 
 def verdict(report: Report) -> str:
-    """One sentence a person reads first."""
+    """One sentence a person reads first: the symptom (or that there is none), then its cause."""
     start, end = report.window.iso()
     checked = [s.signal for s in report.sources if s.checked]
     if not checked:
         return f"Could not investigate {report.service}: no source answered."
     if report.unknown_service:
         return f"No metrics or traces mention {report.service} between {start} and {end}: check the service name."
-    if not report.suspects and report.missing:
+    if not report.symptoms and report.missing:
         return (f"No usable data for {report.service} between {start} and {end}: {'; '.join(report.missing)}. "
                 f"This is not a healthy verdict.")
+    if not report.symptoms:
+        elsewhere = f"; {len(report.changes)} change(s) elsewhere explain no symptom (see notes)" if report.changes \
+            else ""
+        return (f"No symptom on {report.service} between {start} and {end}: its own requests, errors and error "
+                f"logs are within the baseline's variation (checked {', '.join(checked)}){elsewhere}.")
+    first = report.symptoms[0]
+    when = _clock(first.onset)
+    head = f"{report.service} shows a {first.kind} symptom since {when}: {first.summary}."
     if not report.suspects:
-        return (f"Nothing anomalous found for {report.service} between {start} and {end} compared with the "
-                f"baseline (checked {', '.join(checked)}).")
+        return head + " No service it depends on explains it."
     top = report.suspects[0]
-    since = time.strftime("%H:%M:%S UTC", time.gmtime(top.onset)) if top.onset is not None else "the window start"
+    if report.inconclusive:
+        names = " or ".join(f"{s.service} ({s.kind}, confidence {s.confidence:.0%})" for s in report.suspects[:3])
+        return head + f" Inconclusive: the evidence does not separate {names}."
     what = {"latency": "is slow", "errors": "is failing", "saturation": "is saturated", "crash": "is crashing",
             "deploy": "changed in a rollout and misbehaves"}[top.kind]
     if top.service == report.service:
-        return f"{top.service} {what} since {since} ({top.kind}); no dependency explains it."
-    return (f"{top.service} {what} since {since} ({top.kind}), the most likely root cause of "
-            f"{report.service}'s symptoms.")
+        return head + f" Most likely cause: {top.service} itself {what} since {_clock(top.onset)} ({top.kind}; " \
+                      f"confidence {top.confidence:.0%}); no dependency explains it."
+    return (head + f" Most likely root cause: {top.service} {what} since {_clock(top.onset)} ({top.kind}; "
+            f"confidence {top.confidence:.0%}), via {' -> '.join(top.path)}.")
+
+
+def _clock(ts: float | None) -> str:
+    return time.strftime("%H:%M:%S UTC", time.gmtime(ts)) if ts is not None else "the window start"
 
 
 MIN_BASELINE_STEPS = 5
-MIN_REQUESTS = 5  # entry spans per period below which span RED says nothing
 
 
 def known_services(sources: Sources, window: Window) -> list[str]:
@@ -187,7 +215,7 @@ def missing_data(report: Report, service: str, requests: tuple[int, int], red_ba
     window and the baseline): "no usable data" is its own verdict, never "nothing anomalous"."""
     red = [s for s in report.series if s.service == service and s.name == "request_rate" and s.points]
     has_red = bool(red) and red_baseline
-    has_spans = min(requests) >= MIN_REQUESTS
+    has_spans = min(requests) >= symptom_stage.symptom_policy().min_requests
     if has_red or has_spans:
         return []
     checked = {s.signal for s in report.sources if s.checked}
@@ -203,7 +231,8 @@ def missing_data(report: Report, service: str, requests: tuple[int, int], red_ba
     elif requests == (0, 0):
         reasons.append("no spans enter the service")
     else:
-        reasons.append(f"too few requests in spans ({requests[0]} in the window, {requests[1]} in the baseline)")
+        reasons.append(f"too few requests in spans to compare ({requests[0]} in the window, {requests[1]} in the "
+                       f"baseline; {symptom_stage.symptom_policy().min_requests} needed in each)")
     return reasons
 
 

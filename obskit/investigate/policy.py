@@ -64,3 +64,27 @@ def log_evidence_policy() -> LogEvidencePolicy:
         return policy
     except (ValidationError, yaml.YAMLError, re.error) as exc:
         raise InputError(f"{path}: invalid log evidence policy: {exc}") from None
+
+
+class SymptomPolicy(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    threshold: float
+    family_alpha: float
+    min_requests: int
+    latency_dispersion: float
+    error_dispersion: float
+    latency_min_rise: float
+    latency_floor_seconds: float
+    error_min_rise: float
+    error_min_ratio: float
+    short_baseline_seconds: float
+
+
+@cache
+def symptom_policy() -> SymptomPolicy:
+    path = HERE / "symptom.yaml"
+    try:
+        return SymptomPolicy.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except (ValidationError, yaml.YAMLError) as exc:
+        raise InputError(f"{path}: invalid symptom policy: {exc}") from None

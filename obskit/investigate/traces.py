@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from obskit.investigate import blame
-from obskit.investigate.model import Finding, TracePath
+from obskit.investigate import blame, symptom
+from obskit.investigate.model import Finding, Symptom, TracePath
 from obskit.sources.traces import Span, Trace, TracesSource
 from obskit.sources.window import Window
 
@@ -20,14 +20,18 @@ class TraceResult:
     findings: list[Finding]
     paths: list[TracePath]
     requests: tuple[int, int]  # entry spans of the investigated service in (window, baseline)
+    symptoms: list[Symptom] = field(default_factory=list)  # the investigated service's own deviations
 
 
 def analyze(source: TracesSource, service: str, window: Window, baseline: Window) -> TraceResult:
     """Blame attribution over all spans of the window and baseline; a few example paths for the report."""
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="obskit-spans") as pool:
         later = pool.submit(source.span_groups, baseline, service)
+        entries = pool.submit(source.entry_requests, service, baseline)
         now = source.span_groups(window, service)
+        entries_now = source.entry_requests(service, window)
         before = later.result()
+        entries_before = entries.result()
     findings = blame.analyze(now, before, service, window, baseline)
     requests = (sum(g.count for g in now if g.part == "entry" and g.service == service),
                 sum(g.count for g in before if g.part == "entry" and g.service == service))
@@ -35,7 +39,7 @@ def analyze(source: TracesSource, service: str, window: Window, baseline: Window
     errored = source.find_traces(service, window, errors_only=True, limit=3)
     paths = [_slowest_path(t, source) for t in sorted(current, key=_duration, reverse=True)[:3]]
     paths += [_error_path(t, source) for t in errored[:3]]
-    return TraceResult(findings, paths, requests)
+    return TraceResult(findings, paths, requests, symptom.from_spans(entries_now, entries_before))
 
 
 def _children(trace: Trace) -> dict[str | None, list[Span]]:

@@ -18,8 +18,8 @@ from obskit.config import JaegerConfig
 from obskit.local.otlp_codec import PayloadError, from_json_value
 from obskit.local.rows import span_rows
 from obskit.sources.errors import SourceError
-from obskit.sources.span_groups import span_groups, trace_edges
-from obskit.sources.traces import Edge, Span, SpanGroup, Trace
+from obskit.sources.span_groups import entry_requests, span_groups, trace_edges
+from obskit.sources.traces import Edge, EntryRequest, Span, SpanGroup, Trace
 from obskit.sources.window import Window
 from obskit.transport import describe_failure, http_client
 
@@ -165,6 +165,10 @@ class JaegerTraces:
         """From traces sampled evenly across the window, so an onset is where it began (api_v3 has no
         aggregate endpoint)."""
         return span_groups(self._sample(window, around), window)
+
+    def entry_requests(self, service: str, window: Window, limit: int = 5000) -> list[EntryRequest]:
+        """From the service's traces sampled evenly across the window (api_v3 has no span search)."""
+        return entry_requests(self._sample(window, service), service, window)[:limit]
 
     def trace_url(self, trace_id: str) -> str | None:
         return f"{self.url}/trace/{quote(trace_id.lower(), safe='')}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import duckdb
 
-from obskit.sources.traces import SpanGroup
+from obskit.sources.traces import EntryRequest, SpanGroup
 from obskit.sources.window import Window
 
 # a client/producer span without a child span names its (uninstrumented) callee here, e.g. a database
@@ -82,3 +82,24 @@ def span_groups(con: duckdb.DuckDBPyConnection, window: Window) -> list[SpanGrou
         else:
             groups[-1].buckets.append((window.start + int(bucket) * window.step, int(n), int(errors), p50 / 1e9))
     return groups
+
+
+ENTRY_SQL = f"""
+WITH s AS (
+  SELECT trace_id, span_id, parent_span_id, name, start_ns, end_ns - start_ns AS dur, {FAILED} AS failed
+  FROM spans WHERE service = $service AND start_ns >= $start AND start_ns < $end),
+e AS (
+  SELECT s.*, coalesce(p.service, '') AS caller, count(*) OVER () AS total
+  FROM s LEFT JOIN spans p ON p.trace_id = s.trace_id AND p.span_id = s.parent_span_id
+  WHERE p.service IS NULL OR p.service <> $service)
+SELECT name, caller, start_ns, dur, failed FROM e
+WHERE total <= $limit OR hash(span_id) % 1000003 < 1000003 * $limit / total
+ORDER BY start_ns, span_id
+"""
+
+
+def entry_requests(con: duckdb.DuckDBPyConnection, service: str, window: Window, limit: int) -> list[EntryRequest]:
+    """Entry spans of one service (see TracesSource.entry_requests), an even hash sample above `limit`."""
+    rows = con.cursor().execute(ENTRY_SQL, {"service": service, "start": int(window.start * 1e9),
+                                            "end": int(window.end * 1e9), "limit": limit}).fetchall()
+    return [EntryRequest(name, caller, start / 1e9, dur / 1e9, bool(failed)) for name, caller, start, dur, failed in rows]

@@ -7,7 +7,7 @@ import json
 import duckdb
 
 from obskit.sources import local_span_groups
-from obskit.sources.traces import Edge, Span, SpanGroup, Trace
+from obskit.sources.traces import Edge, EntryRequest, Span, SpanGroup, Trace
 from obskit.sources.window import Window
 
 SPAN_COLUMNS = "trace_id, span_id, parent_span_id, service, name, kind, start_ns, end_ns, error, status_message, " \
@@ -97,6 +97,9 @@ class LocalTraces:
 
     def span_groups(self, window: Window, around: str | None = None) -> list[SpanGroup]:
         return local_span_groups.span_groups(self.con, window)  # all spans: `around` is not needed
+
+    def entry_requests(self, service: str, window: Window, limit: int = 5000) -> list[EntryRequest]:
+        return local_span_groups.entry_requests(self.con, service, window, limit)
 
     def trace_url(self, trace_id: str) -> str | None:
         return None  # the local store has no UI

@@ -22,7 +22,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable
 
-from obskit.sources.traces import Edge, Span, SpanGroup, Trace
+from obskit.sources.traces import Edge, EntryRequest, Span, SpanGroup, Trace
 from obskit.sources.window import Window
 
 GRPC_ERRORS = (2, 4, 13, 14, 15)  # UNKNOWN, DEADLINE_EXCEEDED, INTERNAL, UNAVAILABLE, DATA_LOSS
@@ -146,3 +146,17 @@ def trace_edges(traces: Iterable[Trace]) -> list[Edge]:
             if s.kind in ("client", "producer") and s.span_id not in crossed and peer and peer != s.service:
                 count(s.service, peer, span_failed(s))
     return [Edge(a, b, n, e) for (a, b), (n, e) in sorted(calls.items())]
+
+
+def entry_requests(traces: Iterable[Trace], service: str, window: Window) -> list[EntryRequest]:
+    """The service's entry spans that start in the window, from whole traces (each span once)."""
+    out: dict[str, EntryRequest] = {}
+    for trace in traces:
+        by_id = {s.span_id: s for s in trace.spans}
+        for s in trace.spans:
+            parent = by_id.get(s.parent_span_id or "")
+            if s.service == service and (parent is None or parent.service != service) and (
+                    window.start <= s.start < window.end):
+                out[s.span_id] = EntryRequest(s.operation, parent.service if parent else "", s.start, s.duration,
+                                              span_failed(s))
+    return sorted(out.values(), key=lambda r: (r.start, r.operation))

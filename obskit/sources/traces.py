@@ -64,6 +64,17 @@ class SpanGroup:
     p75: float = 0.0
 
 
+@dataclass
+class EntryRequest:
+    """One request into a service: its operation, the calling service ("" for a root) and outcome."""
+
+    operation: str
+    caller: str
+    start: float  # epoch seconds
+    seconds: float
+    failed: bool
+
+
 class TracesSource(Protocol):
     name: str  # "jaeger" or "local"
 
@@ -94,6 +105,12 @@ class TracesSource(Protocol):
         """Self time, link time and entries per (service, operation) over the window, bucketed by its step:
         over all spans where the backend can aggregate, else over traces through `around` (every service's
         when None) sampled evenly across the window."""
+        ...
+
+    def entry_requests(self, service: str, window: Window, limit: int = 5000) -> list[EntryRequest]:
+        """The service's entry spans in the window (no parent, or a parent in another service), at most about
+        `limit`, spread evenly over the window when there are more: the per-request durations that the
+        symptom tests compare."""
         ...
 
     def trace_url(self, trace_id: str) -> str | None:

@@ -1,0 +1,130 @@
+"""Significance of a change between the baseline and the window, for counts that vary more than Poisson.
+
+Every count obskit compares (failed requests, slow requests, log lines of a template, calls into a callee) is
+compared as a *rate per unit of exposure*: failures per request, lines per span of the operation that logs
+them, calls per request served. The test is the conditional one for two Poisson rates: given the total
+k_now + k_before, k_now is binomial with p0 = exposure_now / (exposure_now + exposure_before) when nothing
+changed. It knows both periods' lengths: a 3-minute window after a 2-minute baseline proves less than after
+an hour. Real counts are over-dispersed (the workload mix changes minute to minute, requests come in bursts):
+a dispersion factor φ >= 1 scales the counts down (quasi-likelihood), estimated from the baseline's own
+buckets where they exist (Pearson χ² / degrees of freedom), never below the policy's floor.
+
+All tests return a signed z (positive: the rate rose), from the exact binomial tail for small counts.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from statistics import NormalDist
+
+_NORMAL = NormalDist()
+MAX_EXACT = 2000  # effective totals above this use the normal approximation (identical in practice)
+
+
+def _tail_z(k: float, n: float, p: float) -> float:
+    """Signed z of k successes in n Bernoulli(p) trials: from P(X >= k) when k is above the mean, from
+    P(X <= k) below it (exact binomial on the rounded effective counts)."""
+    if n <= 0 or p <= 0.0 or p >= 1.0:
+        return 0.0
+    mean = n * p
+    if n > MAX_EXACT:
+        sd = math.sqrt(n * p * (1 - p))
+        diff = k - mean
+        return math.copysign(max(0.0, abs(diff) - 0.5), diff) / sd
+    ni, ki = int(round(n)), int(round(k))
+    ki = min(ki, ni)
+    logp, logq = math.log(p), math.log1p(-p)
+
+    def term(i: int) -> float:
+        return math.lgamma(ni + 1) - math.lgamma(i + 1) - math.lgamma(ni - i + 1) + i * logp + (ni - i) * logq
+
+    if ki > mean:
+        tail = _logsumexp([term(i) for i in range(ki, ni + 1)])
+        sign = 1.0
+    elif ki < mean:
+        tail = _logsumexp([term(i) for i in range(0, ki + 1)])
+        sign = -1.0
+    else:
+        return 0.0
+    pvalue = min(0.5, math.exp(tail))
+    if pvalue <= 0.0:
+        return sign * 38.0
+    return sign * -_NORMAL.inv_cdf(pvalue)
+
+
+def _logsumexp(values: list[float]) -> float:
+    top = max(values)
+    return top + math.log(sum(math.exp(v - top) for v in values))
+
+
+def rate_z(k_now: float, exposure_now: float, k_before: float, exposure_before: float,
+           dispersion: float = 1.0) -> float:
+    """Signed z that the rate per unit exposure changed (conditional binomial test, counts divided by the
+    dispersion). 0 when either period has no exposure: with nothing to compare there is no evidence."""
+    if exposure_now <= 0 or exposure_before <= 0:
+        return 0.0
+    phi = max(1.0, dispersion)
+    p0 = exposure_now / (exposure_now + exposure_before)
+    return _tail_z(k_now / phi, (k_now + k_before) / phi, p0)
+
+
+def proportion_z(k_now: float, n_now: float, k_before: float, n_before: float, dispersion: float = 1.0) -> float:
+    """Signed z that the share k/n changed (failed requests among requests): the two-proportion test, pooled,
+    with a continuity correction, on counts divided by the dispersion."""
+    if n_now <= 0 or n_before <= 0:
+        return 0.0
+    phi = max(1.0, dispersion)
+    a, b, m, n = k_now / phi, k_before / phi, n_now / phi, n_before / phi
+    pooled = (a + b + 0.5) / (m + n + 1.0)
+    se = math.sqrt(pooled * (1 - pooled) * (1 / m + 1 / n))
+    diff = a / m - b / n
+    correction = 0.5 * (1 / m + 1 / n)
+    return math.copysign(max(0.0, abs(diff) - correction), diff) / se if se > 0 else 0.0
+
+
+PRIOR_DF = 10.0  # degrees of freedom of the prior belief φ = 1 that the estimate is shrunk towards
+
+
+def dispersion(buckets: Sequence[tuple[float, float]], floor: float = 1.0) -> float:
+    """Pearson χ² per degree of freedom of counts over their exposures, one (count, exposure) pair per
+    baseline bucket: 1 for Poisson-like counts, more when the rate wanders. A few buckets estimate it badly
+    (two degrees of freedom can say 4 by chance), so the estimate is shrunk towards 1 by its degrees of
+    freedom against PRIOR_DF. `floor` when there are fewer than three buckets with exposure, and never less."""
+    used = [(k, e) for k, e in buckets if e > 0]
+    total_k, total_e = sum(k for k, _ in used), sum(e for _, e in used)
+    if len(used) < 3 or total_k <= 0:
+        return floor
+    rate = total_k / total_e
+    chi2 = sum((k - rate * e) ** 2 / (rate * e) for k, e in used)
+    df = len(used) - 1
+    return max(floor, 1.0 + (chi2 / df - 1.0) * df / (df + PRIOR_DF))
+
+
+def shift_z(now: Sequence[float], before: Sequence[float], dispersion: float = 1.0) -> float:
+    """Signed z that values of `now` tend to be larger than those of `before` (Mann-Whitney U with the tie
+    correction, normal approximation), divided by the square root of the dispersion: requests of one
+    operation are not independent draws when the workload comes in bursts."""
+    m, n = len(now), len(before)
+    if m == 0 or n == 0:
+        return 0.0
+    ranked = sorted([(v, 0) for v in now] + [(v, 1) for v in before])
+    rank_sum = 0.0
+    ties = 0.0
+    i = 0
+    while i < len(ranked):
+        j = i
+        while j + 1 < len(ranked) and ranked[j + 1][0] == ranked[i][0]:
+            j += 1
+        mid = (i + j) / 2 + 1  # ranks are 1-based
+        size = j - i + 1
+        ties += size ** 3 - size
+        rank_sum += mid * sum(1 for k in range(i, j + 1) if ranked[k][1] == 0)
+        i = j + 1
+    u = rank_sum - m * (m + 1) / 2
+    total = m + n
+    var = m * n / 12 * ((total + 1) - ties / (total * (total - 1))) if total > 1 else 0.0
+    if var <= 0:
+        return 0.0
+    diff = u - m * n / 2
+    return math.copysign(max(0.0, abs(diff) - 0.5), diff) / math.sqrt(var) / math.sqrt(max(1.0, dispersion))
