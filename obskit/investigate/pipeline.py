@@ -153,6 +153,7 @@ def investigate(sources: Sources, service: str, window: Window, baseline: Window
     else:
         # no symptom: nothing to explain; what changed elsewhere is a note, never a root cause
         report.changes = [f"{s.service}: {s.evidence[0] if s.evidence else s.kind}" for s in suspects[:5]]
+        report.notes += [f"changed elsewhere, explaining no symptom: {c}" for c in report.changes]
     report.verdict = verdict(report)
     return report
 
@@ -175,7 +176,8 @@ def verdict(report: Report) -> str:
                 f"logs are within the baseline's variation (checked {', '.join(checked)}){elsewhere}.")
     first = report.symptoms[0]
     when = _clock(first.onset)
-    head = f"{report.service} shows a {first.kind} symptom since {when}: {first.summary}."
+    what_kind = {"latency": "a latency", "errors": "an error"}.get(first.kind, f"a {first.kind}")
+    head = f"{report.service} shows {what_kind} symptom since {when}: {first.summary}."
     if not report.suspects:
         return head + " No service it depends on explains it."
     top = report.suspects[0]

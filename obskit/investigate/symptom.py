@@ -9,7 +9,8 @@ service (an operation's requests are alike; the mix of operations is workload, n
 - errors: the share of failed requests (two-proportion test, dispersion from the baseline's own runs of
   requests);
 - RED from metrics (when there are metrics): the metric findings of the service itself (robust z, sustained);
-- its own error logs: error-like templates of its own that rose per span of the operation that logs them.
+- its own error logs: error-like templates of its own that rose per span of the operation that logs them;
+- calls into it that its callers see slower (link delay blamed on it: its callers' view of its latency).
 
 Thresholds: obskit/investigate/symptom.yaml.
 """
@@ -94,7 +95,7 @@ def _buckets(requests: list[EntryRequest], bad: Callable[[EntryRequest], bool],
             for i in range(0, len(ordered) - per + 1, per)]
 
 
-def _onset(requests: list[EntryRequest], bad: Callable[[EntryRequest], bool], run: int = 3) -> float | None:
+def _onset(requests: list[EntryRequest], bad: Callable[[EntryRequest], bool], run: int = 10) -> float | None:
     """Start of the first `run` requests in a row (in time order) of which most are bad: when the change
     began, never before the data shows it (the first request when no such run exists)."""
     ordered = sorted(requests, key=lambda r: r.start)
@@ -111,7 +112,8 @@ def from_findings(findings: list[Finding], service: str) -> list[Symptom]:
     for f in findings:
         if f.service != service:
             continue
-        if (f.source == "metrics" and f.signal in METRIC_SIGNALS) or (f.source == "logs" and f.signal in LOG_SIGNALS):
+        if (f.source == "metrics" and f.signal in METRIC_SIGNALS) or (f.source == "logs" and f.signal in LOG_SIGNALS) \
+                or (f.source == "traces" and f.signal == "link delay"):
             out.append(Symptom(f.source, f.kind, f.score, f.onset, f"{f.signal}: {f.summary}"))
     return out
 

@@ -68,9 +68,14 @@ def to_dict(report: Report, grafana: str | None = None, kibana: Kibana | None = 
         "verdict": report.verdict,
         "suspects": [
             {"rank": i + 1, "service": s.service, "kind": s.kind, "score": _num(s.score), "onset": rfc3339(s.onset),
-             "evidence": list(s.evidence)}
+             "confidence": _num(s.confidence), "path": list(s.path), "evidence": list(s.evidence)}
             for i, s in enumerate(report.suspects)
         ],
+        "symptoms": [{"source": s.source, "kind": s.kind, "z": _num(s.z), "onset": rfc3339(s.onset),
+                      "summary": s.summary} for s in report.symptoms],
+        "inconclusive": report.inconclusive,
+        "impacted": list(report.impacted),
+        "changes_elsewhere": list(report.changes),
         "findings": findings,
         "timeline": [{"ts": rfc3339(e.ts), "service": e.service, "source": e.source, "text": e.text}
                      for e in report.timeline],

@@ -20,7 +20,7 @@ class Scenario:
     description: str
     symptom_service: str
     root_service: str
-    root_kind: str  # latency | errors | saturation | crash | deploy
+    root_kind: str  # latency | errors | saturation | crash | deploy | none (no fault: investigate must say so)
     ramp: float = 90.0
     latency_factor: float = 1.0  # on root_service's own work (kind latency)
     error_rate: float = 0.0  # share of root_service requests that fail (kinds errors, deploy)
@@ -80,6 +80,11 @@ SCENARIOS: dict[str, Scenario] = {
             "unspecified",
             symptom_service="frontend", root_service="frontend", root_kind="latency", latency_factor=15.0,
             shape="spans-only",
+        ),
+        Scenario(
+            "quiet",
+            "an ordinary hour: no fault is injected; investigate should find no symptom on the frontend",
+            symptom_service="frontend", root_service="", root_kind="none",
         ),
     )
 }

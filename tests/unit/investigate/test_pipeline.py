@@ -30,7 +30,7 @@ def test_root_cause_is_suspect_one_not_the_loudest_series(root: str, kind: str, 
 def test_quiet_incident_has_no_suspects() -> None:
     report = investigate(sources(Incident(kind="none")), "frontend", WINDOW, BASELINE)
     assert report.suspects == []
-    assert "Nothing anomalous" in report.verdict
+    assert "No symptom on frontend" in report.verdict
     assert all(s.checked for s in report.sources)
 
 

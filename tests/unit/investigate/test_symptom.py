@@ -1,0 +1,75 @@
+"""Symptom first: the investigated service's own requests, per operation, against its baseline."""
+
+from __future__ import annotations
+
+import random
+
+from obskit.investigate.model import Finding
+from obskit.investigate.symptom import baseline_note, from_findings, from_spans
+from obskit.sources.traces import EntryRequest
+from obskit.sources.window import Window
+
+T0 = 1_700_000_000.0
+
+
+def requests(n: int, start: float, seconds: float, *, op: str = "GET /checkout", spread: float = 0.3,
+             failed_every: int = 0, seed: int = 1, caller: str = "") -> list[EntryRequest]:
+    rng = random.Random(seed)
+    return [EntryRequest(op, caller, start + i, seconds * rng.lognormvariate(0.0, spread),
+                         bool(failed_every) and i % failed_every == 0) for i in range(n)]
+
+
+def test_a_quiet_window_has_no_symptom() -> None:
+    before = requests(600, T0, 0.1, seed=1)
+    now = requests(180, T0 + 600, 0.1, seed=2)
+    assert from_spans(now, before) == []
+
+
+def test_a_slower_operation_is_a_latency_symptom_with_its_onset() -> None:
+    before = requests(600, T0, 0.1, seed=1)
+    now = requests(60, T0 + 600, 0.1, seed=2) + requests(120, T0 + 660, 0.3, seed=3)
+    found = from_spans(now, before)
+    assert [s.kind for s in found] == ["latency"]
+    assert found[0].onset is not None and T0 + 655 <= found[0].onset <= T0 + 665  # when it began, not before
+    assert "GET /checkout" in found[0].summary
+
+
+def test_a_slow_operation_mixed_with_fast_ones_is_compared_per_operation() -> None:
+    # the workload mix moves towards a slow report operation: no operation changed, so no symptom
+    before = requests(500, T0, 0.05, op="GET /item", seed=1) + requests(50, T0, 2.0, op="GET /report", seed=2)
+    now = requests(60, T0 + 600, 0.05, op="GET /item", seed=3) + requests(120, T0 + 600, 2.0, op="GET /report",
+                                                                          seed=4)
+    assert from_spans(now, before) == []
+
+
+def test_steady_background_errors_are_not_a_symptom_but_a_rise_is() -> None:
+    before = requests(600, T0, 0.1, failed_every=20, seed=1)  # 5 % all day
+    steady = requests(180, T0 + 600, 0.1, failed_every=20, seed=2)
+    assert from_spans(steady, before) == []
+    failing = requests(180, T0 + 600, 0.1, failed_every=3, seed=2)
+    found = from_spans(failing, before)
+    assert [s.kind for s in found] == ["errors"]
+    assert "failed" in found[0].summary
+
+
+def test_too_few_requests_prove_nothing() -> None:
+    before = requests(10, T0, 0.1)
+    now = requests(10, T0 + 600, 1.0)
+    assert from_spans(now, before) == []
+
+
+def test_own_metric_and_error_log_findings_are_symptoms_others_are_not() -> None:
+    findings = [
+        Finding("metrics", "checkout", "latency", "latency_p99", 9.0, T0, "p99 latency 900 ms vs baseline 90 ms"),
+        Finding("logs", "checkout", "errors", "new error template", 7.0, T0, "1 new template"),
+        Finding("logs", "checkout", "errors", "new log template", 7.0, T0, "a WARN template"),
+        Finding("metrics", "payments", "latency", "latency_p99", 9.0, T0, "elsewhere"),
+    ]
+    found = from_findings(findings, "checkout")
+    assert [(s.source, s.kind) for s in found] == [("metrics", "latency"), ("logs", "errors")]
+
+
+def test_a_short_baseline_is_named() -> None:
+    assert baseline_note(Window(T0, T0 + 240, 15), 40) is not None
+    assert "4 min" in (baseline_note(Window(T0, T0 + 240, 15), 40) or "")
+    assert baseline_note(Window(T0, T0 + 1800, 15), 400) is None
