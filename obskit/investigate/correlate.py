@@ -25,9 +25,15 @@ class Node:
     findings: list[Finding] = field(default_factory=list)
 
 
-def profile(service: str, findings: list[Finding], slack: float) -> Node | None:
-    """What is wrong with one service: its kind, onset and strength; None when nothing is anomalous."""
+def profile(service: str, findings: list[Finding], slack: float, fits: frozenset[str] = frozenset()) -> Node | None:
+    """What is wrong with one service: its kind, onset and strength; None when nothing is anomalous. With
+    `fits` (the suspect kinds that can explain the symptom), the service's findings of those kinds name it
+    when it has any of its own evidence among them."""
     anomalies = [f for f in findings if f.kind != "deploy" and f.onset is not None]
+    fitting = [f for f in anomalies if f.kind in fits and primary(f)]
+    if fitting and not any(f.kind == "crash" for f in anomalies):
+        anomalies = fitting + [f for f in anomalies if f not in fitting]
+        findings = list(findings)
     if not anomalies:
         return None
     onset = min(f.onset for f in anomalies)  # type: ignore[type-var]
@@ -39,6 +45,9 @@ def profile(service: str, findings: list[Finding], slack: float) -> Node | None:
         kind = "deploy"
     elif "crash" in kinds:
         kind = "crash"
+    elif fitting:
+        kind = "saturation" if any(f.kind == "saturation" for f in fitting) else \
+            max(fitting, key=lambda f: (f.score, -PRIORITY[f.kind])).kind
     elif any(f.kind == "saturation" for f in early):
         kind = "saturation"
     else:
@@ -73,7 +82,8 @@ def primary(f: Finding) -> bool:
     return (f.source, f.signal) not in SECONDARY
 
 
-def rank(target: str, graph: ServiceGraph, findings: list[Finding], step: float) -> tuple[list[Suspect], list[str]]:
+def rank(target: str, graph: ServiceGraph, findings: list[Finding], step: float,
+         fits: frozenset[str] = frozenset()) -> tuple[list[Suspect], list[str]]:
     """Suspects ordered best first, and the chain from the target to suspect #1.
 
     Blame attribution: a service with evidence of its own is scored on that; one with only secondary
@@ -87,7 +97,7 @@ def rank(target: str, graph: ServiceGraph, findings: list[Finding], step: float)
     by_service: dict[str, list[Finding]] = {}
     for f in findings:
         by_service.setdefault(f.service, []).append(f)
-    nodes = {s: n for s, n in ((s, profile(s, fs, slack)) for s, fs in by_service.items()) if n is not None}
+    nodes = {s: n for s, n in ((s, profile(s, fs, slack, fits)) for s, fs in by_service.items()) if n is not None}
     if not nodes:
         return [], []
     own = {s: n for s, n in nodes.items() if any(primary(f) for f in n.findings)}
@@ -167,6 +177,11 @@ CLOSE = 0.15  # runner-up within this share of the best: inconclusive
 WEAK_BEST = 0.35  # best confidence below this: inconclusive
 
 
+def fitting_kinds(symptoms: list[Symptom]) -> frozenset[str]:
+    """The suspect kinds that can explain any of the symptoms."""
+    return frozenset().union(*(EXPLAINS.get(s.kind, {s.kind}) for s in symptoms))
+
+
 def explain(target: str, graph: ServiceGraph, suspects: list[Suspect], symptoms: list[Symptom],
             short_baseline: bool) -> list[Suspect]:
     """Suspects that can explain the target's symptoms, best first, each with its path and a confidence.
@@ -176,8 +191,7 @@ def explain(target: str, graph: ServiceGraph, suspects: list[Suspect], symptoms:
     remains, the target itself is the suspect, from its symptoms."""
     reachable = set(graph.downstream(target, 50))
     known = bool(graph.callees.get(target))
-    kinds = {s.kind for s in symptoms}
-    fits = set().union(*(EXPLAINS.get(k, {k}) for k in kinds)) if kinds else set()
+    fits = fitting_kinds(symptoms)
     kept = []
     for s in suspects:
         if known and s.service not in reachable and s.service != target:

@@ -143,7 +143,7 @@ def investigate(sources: Sources, service: str, window: Window, baseline: Window
     short = symptom_stage.baseline_note(report.baseline, requests[1])
     if short and not report.unknown_service:
         report.notes.append(short)
-    suspects, _ = correlate.rank(service, graph, findings, window.step)
+    suspects, _ = correlate.rank(service, graph, findings, window.step, correlate.fitting_kinds(report.symptoms))
     report.timeline = correlate.timeline(findings, events)
     if report.symptoms:
         report.suspects = correlate.explain(service, graph, suspects, report.symptoms, short is not None)

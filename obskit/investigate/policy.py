@@ -72,10 +72,10 @@ class SymptomPolicy(BaseModel):
     threshold: float
     family_alpha: float
     min_requests: int
+    min_route_requests: int
     latency_dispersion: float
     error_dispersion: float
     latency_min_rise: float
-    latency_floor_seconds: float
     error_min_rise: float
     error_min_ratio: float
     short_baseline_seconds: float

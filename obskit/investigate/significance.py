@@ -128,3 +128,21 @@ def shift_z(now: Sequence[float], before: Sequence[float], dispersion: float = 1
         return 0.0
     diff = u - m * n / 2
     return math.copysign(max(0.0, abs(diff) - 0.5), diff) / math.sqrt(var) / math.sqrt(max(1.0, dispersion))
+
+
+def stratified_z(strata: Sequence[tuple[float, float, float, float]], dispersion: float = 1.0) -> float:
+    """Signed z that a share rose across strata (Cochran-Mantel-Haenszel), one (k_now, n_now, k_before,
+    n_before) per stratum: each stratum (requests of one route) is compared with its own baseline, so a shift
+    of the workload between strata is no change. Continuity-corrected, divided by the root of the dispersion."""
+    observed = expected = variance = 0.0
+    for a, n1, c, n2 in strata:
+        total, hits = n1 + n2, a + c
+        if n1 <= 0 or n2 <= 0 or hits <= 0 or hits >= total:
+            continue
+        observed += a
+        expected += n1 * hits / total
+        variance += n1 * n2 * hits * (total - hits) / (total * total * (total - 1))
+    if variance <= 0:
+        return 0.0
+    diff = observed - expected
+    return math.copysign(max(0.0, abs(diff) - 0.5), diff) / math.sqrt(variance) / math.sqrt(max(1.0, dispersion))

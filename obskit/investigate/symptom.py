@@ -3,16 +3,17 @@
 Nothing elsewhere is "the root cause" of a service that has no symptom. The checks, each per operation of the
 service (an operation's requests are alike; the mix of operations is workload, not a fault):
 
-- latency: the window's request durations against the baseline's (Mann-Whitney rank test), or the share of
-  requests slower than the baseline's p90 (two-proportion test), both divided by a dispersion factor; the
-  median (or p90) must also have risen by a relative and an absolute floor;
-- errors: the share of failed requests (two-proportion test, dispersion from the baseline's own runs of
-  requests);
+- latency: the share of requests slower than the baseline's median and than its p90, and faster than its
+  median (requests that end sooner do less work: failures, empty or wrong answers), each route against its
+  own baseline (Cochran-Mantel-Haenszel); the per-route median (p90) must also have moved by a relative floor;
+- errors: the share of failed requests, the same way (dispersion from the baseline's own runs of requests);
 - RED from metrics (when there are metrics): the metric findings of the service itself (robust z, sustained);
 - its own error logs: error-like templates of its own that rose per span of the operation that logs them;
 - calls into it that its callers see slower (link delay blamed on it: its callers' view of its latency).
 
-Thresholds: obskit/investigate/symptom.yaml.
+A request's route is the first call it makes into another service: a gateway names every request `/*`, so
+its routes say what kind of request it is. The tests share a family-wise false-alarm rate (Bonferroni over
+every test made). Thresholds: obskit/investigate/symptom.yaml.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from obskit.investigate.model import Finding, Symptom
 from obskit.investigate.policy import symptom_policy
 
 __all__ = ["baseline_note", "from_findings", "from_spans", "symptom_policy"]
-from obskit.investigate.significance import dispersion, proportion_z, shift_z
+from obskit.investigate.significance import dispersion, stratified_z
 from obskit.sources.span_groups import quantile
 from obskit.sources.traces import EntryRequest
 from obskit.sources.window import Window
@@ -36,55 +37,126 @@ METRIC_SIGNALS = {"latency_p50", "latency_p95", "latency_p99", "error_ratio"}
 LOG_SIGNALS = {"new error template", "error logs", "first error in trace"}
 
 
-def _by_operation(requests: list[EntryRequest]) -> dict[tuple[str, str], list[EntryRequest]]:
-    out: dict[tuple[str, str], list[EntryRequest]] = defaultdict(list)
+Stratum = tuple[list[EntryRequest], list[EntryRequest]]  # one route's requests: (window, baseline)
+
+
+def _by_operation(requests: list[EntryRequest]) -> dict[tuple[str, str], dict[str, list[EntryRequest]]]:
+    """Requests per (operation, caller), then per route."""
+    out: dict[tuple[str, str], dict[str, list[EntryRequest]]] = defaultdict(lambda: defaultdict(list))
     for r in requests:
-        out[(r.operation, r.caller)].append(r)
+        out[(r.operation, r.caller)][r.route].append(r)
     return out
 
 
 def from_spans(now: list[EntryRequest], before: list[EntryRequest]) -> list[Symptom]:
     """Latency and error symptoms per entry operation of the service (its requests in the window `now`, in
-    the baseline `before`)."""
+    the baseline `before`). Within an operation each route is compared with its own baseline (stratified
+    tests): a shift of the workload towards a slower route is no symptom."""
     policy = symptom_policy()
     base = _by_operation(before)
-    tested = [(key, reqs, base.get(key, [])) for key, reqs in sorted(_by_operation(now).items())
-              if len(reqs) >= policy.min_requests and len(base.get(key, [])) >= policy.min_requests]
-    # family-wise: three tests per operation (rank shift, slow share, failed share) share the error rate
-    threshold = max(policy.threshold, -_NORMAL.inv_cdf(policy.family_alpha / max(1, 3 * len(tested))))
+    tested: list[tuple[tuple[str, str], list[Stratum]]] = []
+    for key, routes in sorted(_by_operation(now).items()):
+        least = policy.min_route_requests
+        strata = [(reqs, base[key][route]) for route, reqs in sorted(routes.items())
+                  if len(reqs) >= least and len(base[key].get(route, [])) >= least]
+        if min(sum(len(w) for w, _ in strata), sum(len(b) for _, b in strata)) >= policy.min_requests:
+            tested.append((key, strata))
+    # family-wise: four tests per operation (slower, faster, slow tail, failed share) share the error rate
+    threshold = max(policy.threshold, -_NORMAL.inv_cdf(policy.family_alpha / max(1, 4 * len(tested))))
     out: list[Symptom] = []
-    for key, reqs, old in tested:
-        op = key[0] + (f" (from {key[1]})" if key[1] else "")
-        w = sorted(r.seconds for r in reqs)
-        b = sorted(r.seconds for r in old)
-        w50, w90, b50, b90 = quantile(w, 0.5), quantile(w, 0.9), quantile(b, 0.5), quantile(b, 0.9)
-        rose = [(name, wv, bv) for name, wv, bv in (("median", w50, b50), ("p90", w90, b90))
-                if wv - bv >= max(policy.latency_min_rise * bv, policy.latency_floor_seconds)]
-        if rose:
-            # the baseline's own variation: how much the share of slow requests wanders between its runs
-            phi = dispersion(_buckets(old, lambda r: r.seconds > b90), policy.latency_dispersion)
-            z = shift_z(w, b, phi)
-            # a rise of the tail alone (a share of requests slowed) is tested on the slow share
-            tail = proportion_z(sum(v > b90 for v in w), len(w), sum(v > b90 for v in b), len(b), phi)
-            best = max(z, tail)
-            if best >= threshold:
-                name, wv, bv = rose[0] if z >= tail else rose[-1]
-                out.append(Symptom(
-                    "traces", "latency", round(best, 2), _onset(reqs, lambda r: r.seconds > b90),
-                    f"{op}: {name} {wv * 1000:.0f} ms vs {bv * 1000:.0f} ms in the baseline ({len(reqs)} requests "
-                    f"vs {len(old)}; {sum(v > b90 for v in w) / len(w) * 100:.0f}% slower than the baseline's p90)"))
-        failed_now, failed_before = sum(r.failed for r in reqs), sum(r.failed for r in old)
-        ratio_now, ratio_before = failed_now / len(reqs), failed_before / len(old)
-        if failed_now and ratio_now - ratio_before >= policy.error_min_rise and (
-                ratio_now >= policy.error_min_ratio * ratio_before):
-            phi = dispersion(_buckets(old, lambda r: r.failed), policy.error_dispersion)
-            z = proportion_z(failed_now, len(reqs), failed_before, len(old), phi)
-            if z >= threshold:
-                out.append(Symptom(
-                    "traces", "errors", round(z, 2), _onset(reqs, lambda r: r.failed),
-                    f"{op}: {failed_now} of {len(reqs)} requests failed ({ratio_now * 100:.1f}%) vs "
-                    f"{ratio_before * 100:.1f}% of {len(old)} in the baseline"))
+    for (operation, caller), strata in tested:
+        op = operation + (f" (from {caller})" if caller else "")
+        n_now, n_before = sum(len(w) for w, _ in strata), sum(len(b) for _, b in strata)
+        found = _latency(op, strata, n_now, n_before, threshold)
+        if found is not None:
+            out.append(found)
+        found = _errors(op, strata, n_now, n_before, threshold)
+        if found is not None:
+            out.append(found)
     return sorted(out, key=lambda s: -s.z)
+
+
+def _cut(strata: list[Stratum], q: float) -> list[float]:
+    return [quantile(sorted(r.seconds for r in b), q) for _, b in strata]
+
+
+def _counts(strata: list[Stratum], cuts: list[float], slower: bool) -> list[tuple[float, float, float, float]]:
+    def hits(reqs: list[EntryRequest], cut: float) -> float:
+        return float(sum((r.seconds > cut) if slower else (r.seconds < cut) for r in reqs))
+    return [(hits(w, cut), float(len(w)), hits(b, cut), float(len(b)))
+            for (w, b), cut in zip(strata, cuts, strict=True)]
+
+
+def _ratio(strata: list[Stratum], q: float) -> float:
+    """The window's quantile over the baseline's, per route, weighted by the window's requests."""
+    total = sum(len(w) for w, _ in strata)
+    return sum(len(w) * quantile(sorted(r.seconds for r in w), q) / max(quantile(sorted(r.seconds for r in b), q),
+                                                                     1e-9) for w, b in strata) / total
+
+
+def _latency(op: str, strata: list[Stratum], n_now: int, n_before: int, threshold: float) -> Symptom | None:
+    policy = symptom_policy()
+    medians, tails = _cut(strata, 0.5), _cut(strata, 0.9)
+    phi = policy.latency_dispersion
+    rise = 1.0 + policy.latency_min_rise
+    tests = []
+    for name, cuts, q, slower in (("median", medians, 0.5, True), ("p90", tails, 0.9, True),
+                                  ("median", medians, 0.5, False)):
+        ratio = _ratio(strata, q)
+        if (slower and ratio < rise) or (not slower and ratio > 1 / rise):
+            continue
+        z = stratified_z(_counts(strata, cuts, slower), phi)
+        if z >= threshold:
+            tests.append((z, name, ratio, slower, cuts))
+    if not tests:
+        return None
+    z, name, ratio, slower, cuts = max(tests, key=lambda t: t[0])
+    w_all = sorted(r.seconds for w, _ in strata for r in w)
+    b_all = sorted(r.seconds for _, b in strata for r in b)
+    q = 0.5 if name == "median" else 0.9
+    routes = f" over {len(strata)} routes" if len(strata) > 1 else ""
+    onset = _onset([r for w, _ in strata for r in w], _beyond(strata, cuts, slower))
+    if not slower:  # requests end sooner than usual: less work done (failures, empty or wrong answers)
+        return Symptom("traces", "errors", round(z, 2), onset,
+                       f"{op}: requests end sooner than usual, median {quantile(w_all, 0.5) * 1000:.0f} ms vs "
+                       f"{quantile(b_all, 0.5) * 1000:.0f} ms ({ratio:.2f}x per route{routes}; {n_now} requests vs "
+                       f"{n_before}): they do less work than in the baseline (failures or empty answers?)")
+    return Symptom("traces", "latency", round(z, 2), onset,
+                   f"{op}: {name} {quantile(w_all, q) * 1000:.0f} ms vs {quantile(b_all, q) * 1000:.0f} ms in the "
+                   f"baseline ({ratio:.1f}x per route{routes}; {n_now} requests vs {n_before})")
+
+
+def _errors(op: str, strata: list[Stratum], n_now: int, n_before: int, threshold: float) -> Symptom | None:
+    policy = symptom_policy()
+    failed_now = sum(r.failed for w, _ in strata for r in w)
+    failed_before = sum(r.failed for _, b in strata for r in b)
+    ratio_now, ratio_before = failed_now / n_now, failed_before / n_before
+    if not failed_now or ratio_now - ratio_before < policy.error_min_rise or (
+            ratio_now < policy.error_min_ratio * ratio_before):
+        return None
+    phi = dispersion(_buckets([r for _, b in strata for r in b], _failed), policy.error_dispersion)
+    counts = [(float(sum(r.failed for r in w)), float(len(w)), float(sum(r.failed for r in b)), float(len(b)))
+              for w, b in strata]
+    z = stratified_z(counts, phi)
+    if z < threshold:
+        return None
+    return Symptom("traces", "errors", round(z, 2), _onset([r for w, _ in strata for r in w], _failed),
+                   f"{op}: {failed_now} of {n_now} requests failed ({ratio_now * 100:.1f}%) vs "
+                   f"{ratio_before * 100:.1f}% of {n_before} in the baseline")
+
+
+def _failed(r: EntryRequest) -> bool:
+    return r.failed
+
+
+def _beyond(strata: list[Stratum], cuts: list[float], slower: bool) -> Callable[[EntryRequest], bool]:
+    by_route = {w[0].route: cut for (w, _), cut in zip(strata, cuts, strict=True) if w}
+    return lambda r: (r.seconds > by_route.get(r.route, float("inf"))) if slower else (
+        r.seconds < by_route.get(r.route, 0.0))
+
+
+def _slower_than(seconds: float) -> Callable[[EntryRequest], bool]:
+    return lambda r: r.seconds > seconds
 
 
 def _buckets(requests: list[EntryRequest], bad: Callable[[EntryRequest], bool],

@@ -91,10 +91,21 @@ WITH s AS (
 e AS (
   SELECT s.*, coalesce(p.service, '') AS caller, count(*) OVER () AS total
   FROM s LEFT JOIN spans p ON p.trace_id = s.trace_id AND p.span_id = s.parent_span_id
-  WHERE p.service IS NULL OR p.service <> $service)
-SELECT name, caller, start_ns, dur, failed FROM e
-WHERE total <= $limit OR hash(span_id) % 1000003 < 1000003 * $limit / total
-ORDER BY start_ns, span_id
+  WHERE p.service IS NULL OR p.service <> $service),
+kept AS (
+  SELECT * FROM e WHERE total <= $limit OR hash(span_id) % 1000003 < 1000003 * $limit / total),
+-- calls out of the service in the kept requests' traces: the first one after a request's start is its route
+calls AS (
+  SELECT c.trace_id, c.service || ' ' || c.name AS route, c.start_ns
+  FROM spans c JOIN spans p ON p.trace_id = c.trace_id AND p.span_id = c.parent_span_id
+  WHERE p.service = $service AND c.service <> $service AND c.trace_id IN (SELECT trace_id FROM kept)
+    AND c.start_ns >= $start)
+SELECT k.name, k.caller, k.start_ns, k.dur, k.failed,
+       coalesce(arg_min(c.route, c.start_ns), '') AS route
+FROM kept k LEFT JOIN calls c ON c.trace_id = k.trace_id AND c.start_ns >= k.start_ns
+  AND c.start_ns <= k.start_ns + k.dur
+GROUP BY k.span_id, k.name, k.caller, k.start_ns, k.dur, k.failed
+ORDER BY k.start_ns, k.span_id
 """
 
 
@@ -102,4 +113,5 @@ def entry_requests(con: duckdb.DuckDBPyConnection, service: str, window: Window,
     """Entry spans of one service (see TracesSource.entry_requests), an even hash sample above `limit`."""
     rows = con.cursor().execute(ENTRY_SQL, {"service": service, "start": int(window.start * 1e9),
                                             "end": int(window.end * 1e9), "limit": limit}).fetchall()
-    return [EntryRequest(name, caller, start / 1e9, dur / 1e9, bool(failed)) for name, caller, start, dur, failed in rows]
+    return [EntryRequest(name, caller, start / 1e9, dur / 1e9, bool(failed), route)
+            for name, caller, start, dur, failed, route in rows]

@@ -153,10 +153,15 @@ def entry_requests(traces: Iterable[Trace], service: str, window: Window) -> lis
     out: dict[str, EntryRequest] = {}
     for trace in traces:
         by_id = {s.span_id: s for s in trace.spans}
+        # calls out of the service: spans in another service whose parent is the service's
+        calls = sorted((s for s in trace.spans if s.service != service
+                        and by_id.get(s.parent_span_id or "", s).service == service),
+                       key=lambda s: (s.start, s.span_id))
         for s in trace.spans:
             parent = by_id.get(s.parent_span_id or "")
             if s.service == service and (parent is None or parent.service != service) and (
                     window.start <= s.start < window.end):
+                route = next((f"{c.service} {c.operation}" for c in calls if c.start >= s.start), "")
                 out[s.span_id] = EntryRequest(s.operation, parent.service if parent else "", s.start, s.duration,
-                                              span_failed(s))
+                                              span_failed(s), route)
     return sorted(out.values(), key=lambda r: (r.start, r.operation))

@@ -73,6 +73,7 @@ class EntryRequest:
     start: float  # epoch seconds
     seconds: float
     failed: bool
+    route: str = ""  # "service operation" of the first call it made into another service ("" when none)
 
 
 class TracesSource(Protocol):
@@ -110,7 +111,8 @@ class TracesSource(Protocol):
     def entry_requests(self, service: str, window: Window, limit: int = 5000) -> list[EntryRequest]:
         """The service's entry spans in the window (no parent, or a parent in another service), at most about
         `limit`, spread evenly over the window when there are more: the per-request durations that the
-        symptom tests compare."""
+        symptom tests compare, each with its route (the first call it made into another service: what a
+        gateway's generic operation name does not say)."""
         ...
 
     def trace_url(self, trace_id: str) -> str | None:
