@@ -65,16 +65,18 @@ def profile(service: str, findings: list[Finding], slack: float, fits: frozenset
 RED = ("latency_p50", "latency_p95", "latency_p99", "error_ratio")
 SECONDARY = {(source, name) for source in ("metrics", "spans") for name in RED} | {
     ("logs", "error logs"), ("logs", "new error template"), ("logs", "new untraced error template"),
-    ("logs", "new log template"), ("traces", "call pattern"), ("traces", "answers changed caller")}
+    ("logs", "new log template"), ("logs", "missing log template"), ("traces", "call pattern"),
+    ("traces", "answers changed caller")}
 # secondary evidence that still explains callers' error symptoms
-ERROR_ORIGINS = {("logs", "error logs"), ("logs", "new error template")}
+ERROR_ORIGINS = {("logs", "error logs"), ("logs", "new error template"), ("logs", "first error in trace")}
 # a callee's new error templates explain even a caller's own failing spans (it fails because the callee did)
-CODE_ORIGINS = {("logs", "new error template")}
+CODE_ORIGINS = {("logs", "new error template"), ("logs", "first error in trace")}
 COMPARABLE = 0.5  # a direct callee's self-time rise at least this share of its caller's explains the caller's
 EXPLAINED = 0.25  # weight of secondary evidence that a downstream service's own evidence explains
 # evidence that is only a hypothesis about the service (it is inferred from another service's change), and
 # RED from spans (per-step quantiles of few spans are noisy; blame attribution reads the same spans exactly)
-WEAK = {("traces", "answers changed caller"): 0.5, ("logs", "new log template"): 0.5} | {
+WEAK = {("traces", "answers changed caller"): 0.5, ("logs", "new log template"): 0.5,
+        ("logs", "missing log template"): 0.5} | {
     ("spans", name): 0.5 for name in RED}
 
 
@@ -133,7 +135,10 @@ def rank(target: str, graph: ServiceGraph, findings: list[Finding], step: float,
 
 
 def _own_latency(node: Node) -> list[Finding]:
-    return [f for f in node.findings if f.source == "traces" and f.signal == "self time"]
+    """Time the service itself adds: its self time, or the link delay blamed on it (a slow network or queue
+    at a callee inflates its caller's waiting, which shows as the caller's self time where no client span
+    measures the call)."""
+    return [f for f in node.findings if f.source == "traces" and f.signal in ("self time", "link delay")]
 
 
 def _strength(findings: list[Finding]) -> float:

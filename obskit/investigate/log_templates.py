@@ -3,9 +3,13 @@
 Lines of the window and the baseline are sampled per severity group (error/warn, info/debug), evenly over
 each period (the logs source's `spread_sample`), and mined together with the
 project's online template miner so both periods share template ids. Per template the sampled count is
-scaled to an estimated count with the server-side totals of its group, and compared with the baseline's
-estimate scaled to the window's length (Poisson z). A template weighs by its highest level and by whether
-its body looks like an exception (policy: obskit/investigate/log_evidence.yaml).
+scaled to an estimated count with the server-side totals of its group and compared as a rate per unit of
+exposure: per span of the operation that logs it when the lines carry span ids the traces source can join
+(a template that rises with its own operation's traffic is workload, not a fault; one whose operation did not
+run in the baseline proves nothing), else per second. The test is the conditional one for two rates
+(obskit/investigate/significance.py), the sampling scale counted as dispersion. A template that drops or stops
+per span of its operation is "missing behaviour". A template weighs by its highest level and by whether its
+body looks like an exception (policy: obskit/investigate/log_evidence.yaml).
 
 Three findings per service at most: error-like templates of requests (signal `new error template`) explain
 their callers' error symptoms in the ranking; error-like templates whose lines lack the trace ids the
@@ -16,20 +20,21 @@ service but explain nobody else; other templates (signal `new log template`) are
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 
 from obskit.investigate.model import Finding, LogTemplateFinding
 from obskit.investigate.policy import log_evidence_policy
-from obskit.investigate.robust import poisson_z
+from obskit.investigate.significance import rate_z
 from obskit.investigate.templates import mine
 from obskit.sources.logs import LogRecord
 from obskit.sources.window import Window
 
 GROUPS = (("error", "warn"), ("info", "debug"))  # sampled apart, so info volume never crowds out errors
 ERROR_SIGNAL = "new error template"
+MISSING_SIGNAL = "missing log template"
 OTHER_SIGNAL = "new log template"
 BACKGROUND_SIGNAL = "new untraced error template"
 RANK = {"error": 3, "warn": 2, "info": 1, "debug": 0}
@@ -46,16 +51,39 @@ class _Tally:
     level: str = "debug"
     stamps: list[float] = field(default_factory=list)
     example: LogRecord | None = None
+    scale: float = 1.0  # the largest sampling scale among its lines (counted as dispersion)
+    ops: Counter[str] = field(default_factory=Counter)  # operations of the spans that logged its lines
+    before_level: str = "debug"
+    before_example: LogRecord | None = None
+
+
+@dataclass
+class Exposure:
+    """What one service's log lines are per: span ids joined to operations, and spans per operation."""
+
+    operations: dict[str, str] = field(default_factory=dict)  # span id -> operation (both periods)
+    now: dict[str, int] = field(default_factory=dict)  # operation -> spans in the window
+    before: dict[str, int] = field(default_factory=dict)  # operation -> spans in the baseline
+
+    def of(self, tally: _Tally, window: Window, baseline: Window) -> tuple[float, float, str | None]:
+        """(exposure in the window, in the baseline, operation): spans of the template's main operation when
+        its lines were joined to spans, else the periods' seconds."""
+        if tally.ops:
+            op = tally.ops.most_common(1)[0][0]
+            return float(self.now.get(op, 0)), float(self.before.get(op, 0)), op
+        return window.seconds, baseline.seconds, None
 
 
 @dataclass
 class TemplateChange:
     template: str
-    status: str  # new | spiking
+    status: str  # new | spiking | missing
     weight: float
     z: float
     tally: _Tally
     background: bool = False  # its lines lack the trace ids the service's request lines carry (a job, a timer)
+    operation: str | None = None  # the operation whose spans are its exposure
+    expected: float = 0.0  # lines expected in the window from the baseline's rate
 
     @property
     def score(self) -> float:
@@ -97,10 +125,11 @@ def weight_of(level: str, body: str) -> float:
 
 
 def changes(samples: dict[tuple[str, int], list[LogRecord]], totals: dict[tuple[str, str], int],
-            window: Window, baseline: Window) -> list[TemplateChange]:
-    """Templates of one service that are new in the window or whose estimated rate rose significantly.
+            window: Window, baseline: Window, exposure: Exposure | None = None) -> list[TemplateChange]:
+    """Templates of one service that are new in the window, whose rate rose, or that dropped, significantly.
     `samples` holds the sampled records per (period, index into GROUPS), period "now" or "before";
-    `totals` the server-side line counts per (period, level)."""
+    `totals` the server-side line counts per (period, level); `exposure` the span ids joined to operations."""
+    exposure = exposure or Exposure()
     policy = log_evidence_policy()
     batch: list[tuple[str, float, LogRecord]] = []  # (period, scale, record): the sample is bounded
     for period in ("now", "before"):
@@ -117,8 +146,17 @@ def changes(samples: dict[tuple[str, int], list[LogRecord]], totals: dict[tuple[
     tallies: dict[int, _Tally] = defaultdict(_Tally)
     for (period, scale, record), template in zip(batch, assigned, strict=True):
         tally = tallies[template.id]
+        tally.scale = max(tally.scale, scale)
+        op = exposure.operations.get(record.span_id or "")
+        if op is not None:
+            tally.ops[op] += 1
         if period == "before":
             tally.before += scale
+            level = level_of(record)
+            if RANK.get(level, 0) >= RANK.get(tally.before_level, 0):
+                tally.before_level = level
+            if tally.before_example is None:
+                tally.before_example = record
             continue
         tally.now += scale
         tally.sampled += 1
@@ -130,36 +168,37 @@ def changes(samples: dict[tuple[str, int], list[LogRecord]], totals: dict[tuple[
         if tally.example is None or (tally.example.trace_id is None and record.trace_id):
             tally.example = record
     texts = {t.id: t.text for t in ranked}
-    ratio = window.seconds / baseline.seconds if baseline.seconds > 0 else 1.0
     out: list[TemplateChange] = []
     for tid, tally in tallies.items():
-        if tally.example is None:
-            continue
-        expected = tally.before * ratio
-        if tally.before == 0:
-            if tally.sampled < policy.min_new:
+        e_now, e_before, op = exposure.of(tally, window, baseline)
+        if e_now <= 0 or e_before <= 0:
+            continue  # its operation ran in one period only: workload, not evidence
+        expected = tally.before * e_now / e_before
+        z = rate_z(tally.now, e_now, tally.before, e_before, tally.scale)
+        if tally.example is not None and z >= policy.spike_z and (tally.now + 1) / (expected + 1) >= policy.spike_ratio:
+            if tally.before == 0 and tally.sampled < policy.min_new:
                 continue
-            status = "new"
-        elif (tally.now + 1) / (expected + 1) < policy.spike_ratio:
-            continue
-        else:
-            status = "spiking"
-        z = poisson_z(tally.now, expected)
-        if z < policy.spike_z:
-            continue
-        weight = weight_of(tally.level, tally.example.message)
-        if weight > 0:
-            out.append(TemplateChange(texts[tid], status, weight, round(z, 2), tally))
+            weight = weight_of(tally.level, tally.example.message)
+            if weight > 0:
+                out.append(TemplateChange(texts[tid], "new" if tally.before == 0 else "spiking", weight, round(z, 2),
+                                          tally, operation=op, expected=expected))
+        elif tally.before_example is not None and z <= -policy.spike_z and expected >= 2 * policy.min_new and (
+                (expected + 1) / (tally.now + 1) >= policy.spike_ratio):
+            weight = weight_of(tally.before_level, tally.before_example.message)
+            if weight > 0:  # a code path that stopped running where it used to (missing behaviour)
+                out.append(TemplateChange(texts[tid], "missing", weight, round(-z, 2), tally, operation=op,
+                                          expected=expected))
     lines = sum(t.sampled for t in tallies.values())
     if lines and sum(t.traced for t in tallies.values()) >= lines / 2:  # the service's lines carry trace ids
         for c in out:
-            c.background = c.tally.traced < c.tally.sampled / 2
+            c.background = c.status != "missing" and c.tally.traced < c.tally.sampled / 2
     out.sort(key=lambda c: (-c.score, c.template))
     return out
 
 
 def findings(service: str, found: list[TemplateChange],
-             query_text: Callable[[str, tuple[str, ...]], str | None] | None = None) -> list[Finding]:
+             query_text: Callable[[str, tuple[str, ...]], str | None] | None = None,
+             start: float | None = None) -> list[Finding]:
     """At most one finding per signal for the service (request errors, untraced errors, other templates),
     each from its strongest template; `query_text` (the logs source's) gives each the query behind its links
     (the service's lines at the levels of its templates)."""
@@ -167,31 +206,47 @@ def findings(service: str, found: list[TemplateChange],
     out = []
     # error-like templates of requests explain callers' errors; those outside any request (their lines lack
     # the trace ids the service's other lines carry) are its own matter only
-    for signal, group in ((ERROR_SIGNAL, [c for c in found if c.weight >= policy.error_like and not c.background]),
-                          (BACKGROUND_SIGNAL, [c for c in found if c.weight >= policy.error_like and c.background]),
-                          (OTHER_SIGNAL, [c for c in found if c.weight < policy.error_like])):
+    rising = [c for c in found if c.status != "missing"]
+    for signal, group in ((ERROR_SIGNAL, [c for c in rising if c.weight >= policy.error_like and not c.background]),
+                          (BACKGROUND_SIGNAL, [c for c in rising if c.weight >= policy.error_like and c.background]),
+                          (OTHER_SIGNAL, [c for c in rising if c.weight < policy.error_like]),
+                          (MISSING_SIGNAL, [c for c in found if c.status == "missing"])):
         if not group:
             continue
         top = group[0]
         stamps = sorted(top.tally.stamps)  # the strongest template dates the finding
-        example = top.tally.example
+        example = top.tally.example or top.tally.before_example
+        per = f" per span of {top.operation}" if top.operation else ""
         trace = f"; e.g. trace {example.trace_id}" if example is not None and example.trace_id else ""
         levels = tuple(sorted({c.tally.level for c in group}, key=lambda lv: -RANK.get(lv, 0)))
+        if signal == MISSING_SIGNAL:
+            summary = (f"{len(group)} template{'s' if len(group) > 1 else ''} dropped or stopped{per}, strongest "
+                       f"({top.tally.before_level}): \"{top.template}\" ~{top.tally.now:.0f} lines vs "
+                       f"{top.expected:.0f} expected from the baseline (what used to happen no longer does)")
+        else:
+            summary = (f"{len(group)} {'new or risen' if len(group) > 1 else top.status} template"
+                       f"{'s' if len(group) > 1 else ''}, strongest ({top.tally.level}): \"{top.template}\" "
+                       f"~{top.tally.now:.0f} lines vs {top.expected:.0f} expected from the baseline{per}{trace}")
         out.append(Finding(
             source="logs", service=service, kind="errors", signal=signal, score=top.score,
-            onset=stamps[min(1, len(stamps) - 1)],
-            summary=(f"{len(group)} {'new or risen' if len(group) > 1 else top.status} template"
-                     f"{'s' if len(group) > 1 else ''}, strongest ({top.tally.level}): \"{top.template}\" "
-                     f"~{top.tally.now:.0f} lines vs {top.tally.before:.0f} in the baseline{trace}"),
+            onset=stamps[min(1, len(stamps) - 1)] if stamps else window_start(found, start),
+            summary=summary,
             query=query_text(service, levels) if query_text is not None else None,
         ))
     return out
 
 
+def window_start(found: list[TemplateChange], start: float | None) -> float | None:
+    """A missing template has no window lines to date it: the earliest window line of any change, else the
+    window's start."""
+    stamps = [ts for c in found for ts in c.tally.stamps]
+    return min(stamps) if stamps else start
+
+
 def report_rows(service: str, found: list[TemplateChange], limit: int = 10) -> list[LogTemplateFinding]:
     rows = []
     for c in found[:limit]:
-        ex = c.tally.example
+        ex = c.tally.example or c.tally.before_example
         rows.append(LogTemplateFinding(service, c.template, round(c.tally.now), round(c.tally.before), c.status,
                                        c.score, ex.message if ex else "", ex.trace_id if ex else None))
     return rows

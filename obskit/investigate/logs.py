@@ -1,5 +1,10 @@
 """Logs stage: per service of the investigated subgraph, error-log volume vs the baseline (server-side
-counts) and log template evidence (obskit/investigate/log_templates.py)."""
+counts), log template evidence (obskit/investigate/log_templates.py) and, where lines carry trace ids, which
+service logged the first error of each trace.
+
+Logs meet traces on ids: with a traces source that can join span ids to operations, each template is counted
+per span of the operation that logs it. The first error-level line of a trace (by time) names the service
+where the failure began: its callers log after it, when its answer reaches them."""
 
 from __future__ import annotations
 
@@ -10,16 +15,18 @@ from obskit.investigate import log_templates
 from obskit.investigate.model import Finding, LogTemplateFinding
 from obskit.investigate.policy import log_evidence_policy
 from obskit.investigate.robust import onset, poisson_z, robust_scale
+from obskit.investigate.significance import rate_z
 from obskit.sources.logs import LEVELS, LogCount, LogRecord, LogsSource
+from obskit.sources.traces import TracesSource
 from obskit.sources.window import Window
 
+FIRST_ERROR = "first error in trace"
 VOLUME_Z = 4.0  # Poisson z of the error volume from which it is anomalous
 WORKERS = 8  # services queried at once
 
 
-def analyze(source: LogsSource, services: list[str], window: Window, baseline: Window) -> tuple[
-    list[Finding], list[LogTemplateFinding]
-]:
+def analyze(source: LogsSource, services: list[str], window: Window, baseline: Window,
+            traces: TracesSource | None = None) -> tuple[list[Finding], list[LogTemplateFinding]]:
     span = Window(baseline.start, window.end, window.step)
     with ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="obskit-logs") as pool:
         counted = list(pool.map(lambda svc: source.counts(svc, span, levels=LEVELS), services))
@@ -43,7 +50,8 @@ def analyze(source: LogsSource, services: list[str], window: Window, baseline: W
                 for svc, records in source.spread_sample(wanted, part, group, limits.get(group[0], 300)).items():
                     if svc in samples:
                         samples[svc][period, g] = records
-    findings: list[Finding] = []
+    exposures = _exposures(traces, samples, window, baseline)
+    findings: list[Finding] = _first_errors(samples, window, baseline)
     templates: list[LogTemplateFinding] = []
     for service, counts in zip(services, counted, strict=True):  # in the services' order
         if service not in totals:
@@ -51,10 +59,65 @@ def analyze(source: LogsSource, services: list[str], window: Window, baseline: W
         volume = _volume(source, service, counts, window, baseline)
         if volume is not None:
             findings.append(volume)
-        changed = log_templates.changes(samples[service], dict(totals[service]), window, baseline)
-        findings += log_templates.findings(service, changed, source.query_text)
+        changed = log_templates.changes(samples[service], dict(totals[service]), window, baseline,
+                                        exposures.get(service))
+        findings += log_templates.findings(service, changed, source.query_text, window.start)
         templates += log_templates.report_rows(service, changed)
     return findings, templates
+
+
+def _exposures(traces: TracesSource | None, samples: dict[str, dict[tuple[str, int], list[LogRecord]]],
+               window: Window, baseline: Window) -> dict[str, log_templates.Exposure]:
+    """Per service: the sampled lines' span ids joined to operations, and spans per operation per period."""
+    if traces is None:
+        return {}
+    ids = {period: [r.span_id for per in samples.values() for (p, _), recs in per.items() if p == period
+                    for r in recs if r.span_id] for period in ("now", "before")}
+    if not ids["now"] and not ids["before"]:
+        return {}
+    operations = {**traces.span_operations(ids["before"], baseline), **traces.span_operations(ids["now"], window)}
+    if not operations:
+        return {}
+    counts_now, counts_before = traces.operation_counts(window), traces.operation_counts(baseline)
+    out: dict[str, log_templates.Exposure] = {}
+    for service in samples:
+        out[service] = log_templates.Exposure(
+            operations, {op: n for (svc, op), n in counts_now.items() if svc == service},
+            {op: n for (svc, op), n in counts_before.items() if svc == service})
+    return out
+
+
+def _first_errors(samples: dict[str, dict[tuple[str, int], list[LogRecord]]], window: Window,
+                  baseline: Window) -> list[Finding]:
+    """Services that log the first error of more traces than the baseline's rate explains."""
+    policy = log_evidence_policy()
+    first: dict[str, dict[str, LogRecord]] = {"now": {}, "before": {}}
+    for per in samples.values():
+        for (period, g), records in per.items():
+            if g != 0:
+                continue
+            for r in records:
+                if r.trace_id and log_templates.level_of(r) == "error":
+                    seen = first[period].get(r.trace_id)
+                    if seen is None or r.ts < seen.ts:
+                        first[period][r.trace_id] = r
+    now = Counter(r.service for r in first["now"].values())
+    before = Counter(r.service for r in first["before"].values())
+    out = []
+    for service, k in sorted(now.items()):
+        expected = before[service] * window.seconds / baseline.seconds
+        z = rate_z(k, window.seconds, before[service], baseline.seconds)
+        if k < policy.min_new or z < policy.spike_z or (k + 1) / (expected + 1) < policy.spike_ratio:
+            continue
+        examples = sorted((r for r in first["now"].values() if r.service == service), key=lambda r: r.ts)
+        out.append(Finding(
+            source="logs", service=service, kind="errors", signal=FIRST_ERROR, score=round(z, 2),
+            onset=examples[min(1, len(examples) - 1)].ts,
+            summary=(f"logged the first error of {k} traces vs {expected:.1f} expected from the baseline "
+                     f"(its callers' errors follow it); e.g. trace {examples[0].trace_id}: "
+                     f"\"{examples[0].message[:160]}\""),
+        ))
+    return out
 
 
 def _volume(source: LogsSource, service: str, counts: list[LogCount], window: Window,

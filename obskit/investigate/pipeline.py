@@ -95,7 +95,7 @@ def investigate(sources: Sources, service: str, window: Window, baseline: Window
         if sources.metrics is not None:
             jobs["metrics"] = (metrics_stage.analyze, (sources.metrics, services, window, baseline))
         if sources.logs is not None:
-            jobs["logs"] = (logs_stage.analyze, (sources.logs, services, window, baseline))
+            jobs["logs"] = (logs_stage.analyze, (sources.logs, services, window, baseline, sources.traces))
         if sources.traces is not None:
             jobs["traces"] = (traces_stage.analyze, (sources.traces, service, window, baseline))
         if sources.cluster is not None:

@@ -170,5 +170,11 @@ class JaegerTraces:
         """From the service's traces sampled evenly across the window (api_v3 has no span search)."""
         return entry_requests(self._sample(window, service), service, window)[:limit]
 
+    def span_operations(self, span_ids: list[str], window: Window) -> dict[str, str]:
+        return {}  # api_v3 finds traces, not spans by id: template rates fall back to time as their exposure
+
+    def operation_counts(self, window: Window) -> dict[tuple[str, str], int]:
+        return {}
+
     def trace_url(self, trace_id: str) -> str | None:
         return f"{self.url}/trace/{quote(trace_id.lower(), safe='')}"

@@ -101,5 +101,20 @@ class LocalTraces:
     def entry_requests(self, service: str, window: Window, limit: int = 5000) -> list[EntryRequest]:
         return local_span_groups.entry_requests(self.con, service, window, limit)
 
+    def span_operations(self, span_ids: list[str], window: Window) -> dict[str, str]:
+        if not span_ids:
+            return {}
+        rows = self.con.cursor().execute(
+            "SELECT span_id, name FROM spans WHERE start_ns >= ? AND start_ns < ? "
+            "AND span_id IN (SELECT unnest(?::VARCHAR[]))",
+            [int(window.start * 1e9), int(window.end * 1e9), sorted(set(span_ids))]).fetchall()
+        return dict(rows)
+
+    def operation_counts(self, window: Window) -> dict[tuple[str, str], int]:
+        rows = self.con.cursor().execute(
+            "SELECT service, name, count(*) FROM spans WHERE start_ns >= ? AND start_ns < ? GROUP BY 1, 2",
+            [int(window.start * 1e9), int(window.end * 1e9)]).fetchall()
+        return {(svc, name): int(n) for svc, name, n in rows}
+
     def trace_url(self, trace_id: str) -> str | None:
         return None  # the local store has no UI

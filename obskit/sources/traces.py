@@ -115,6 +115,16 @@ class TracesSource(Protocol):
         gateway's generic operation name does not say)."""
         ...
 
+    def span_operations(self, span_ids: list[str], window: Window) -> dict[str, str]:
+        """The operation of each span id found among the window's spans (log lines carry span ids; this joins
+        them to the work that logged them). Empty where the backend cannot look spans up by id."""
+        ...
+
+    def operation_counts(self, window: Window) -> dict[tuple[str, str], int]:
+        """Spans per (service, operation) in the window: the exposure of everything an operation emits.
+        Empty where the backend cannot count them."""
+        ...
+
     def trace_url(self, trace_id: str) -> str | None:
         """Deep link to the trace in the backend's UI, when there is one."""
         ...

@@ -188,6 +188,12 @@ class Traces(_Base):
     def span_groups(self, window: Window, around: str | None = None) -> list[SpanGroup]:
         return span_groups(self.find_traces("frontend", window, limit=10_000), window)
 
+    def span_operations(self, span_ids: list[str], window: Window) -> dict[str, str]:
+        return {}
+
+    def operation_counts(self, window: Window) -> dict[tuple[str, str], int]:
+        return {}
+
     def entry_requests(self, service: str, window: Window, limit: int = 5000) -> list[EntryRequest]:
         return entry_requests(self.find_traces(service, window, limit=10_000), service, window)
 
