@@ -142,7 +142,8 @@ def changes(samples: dict[tuple[str, int], list[LogRecord]], totals: dict[tuple[
     # both periods in one batch: a line gets the same template whichever period it is in, and which
     # positions are variable is learned from every sampled line (an online miner would keep lines seen
     # before a position was learned apart, and call their template new)
-    assigned, ranked = mine(record.message for _, _, record in batch)
+    # a joined stack trace is mined by its first line (the message); its frames vary with the call site
+    assigned, ranked = mine(record.message.split("\n", 1)[0] for _, _, record in batch)
     tallies: dict[int, _Tally] = defaultdict(_Tally)
     for (period, scale, record), template in zip(batch, assigned, strict=True):
         tally = tallies[template.id]

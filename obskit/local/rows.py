@@ -13,6 +13,7 @@ from typing import Any
 import pyarrow as pa
 from google.protobuf.message import Message
 
+from obskit.conventions.log_lines import continues, ids_in_text, text_ids
 from obskit.local.attribute_json import any_value, attributes, attributes_json, dump
 from obskit.local.int_ranges import check_integer_ranges
 
@@ -168,23 +169,36 @@ def log_rows(request: Message) -> Batch:
     attrs: list[str] = []
     resources: list[str] = []
     level_by_number = _LEVEL_BY_NUMBER
+    window_ns = int(text_ids().continuation_seconds * 1e9)
     for rl in request.resource_logs:
         service, resource, _ = _resource(rl.resource)
         before = len(stamps)
         for sl in rl.scope_logs:
             for rec in sl.log_records:
-                stamps.append(rec.time_unix_nano or rec.observed_time_unix_nano)
+                body = rec.body
+                if body.WhichOneof("value") == "string_value":
+                    text = body.string_value
+                else:
+                    value = any_value(body)
+                    text = value if isinstance(value, str) else ("" if value is None else json.dumps(value))
+                ts = rec.time_unix_nano or rec.observed_time_unix_nano
+                # a stack frame or wrapped line shipped as a record of its own belongs to the record before it
+                if len(stamps) > before and continues(text) and abs(ts - stamps[-1]) <= window_ns:
+                    bodies[-1] += "\n" + text
+                    continue
+                stamps.append(ts)
                 number = rec.severity_number
                 numbers.append(number)
                 levels.append(level_by_number[number] if 0 < number < 25 else level_of(number, rec.severity_text))
-                body = rec.body
-                if body.WhichOneof("value") == "string_value":
-                    bodies.append(body.string_value)
-                else:
-                    value = any_value(body)
-                    bodies.append(value if isinstance(value, str) else ("" if value is None else json.dumps(value)))
-                trace_ids.append(rec.trace_id)
-                span_ids.append(rec.span_id)
+                bodies.append(text)
+                trace, span = rec.trace_id, rec.span_id
+                if len(trace) != 16 and ("race" in text[:400] or "," in text[:400]):
+                    printed, printed_span = ids_in_text(text)  # ids a logging pattern printed in the line
+                    if printed:
+                        trace = bytes.fromhex(printed)
+                        span = bytes.fromhex(printed_span) if printed_span else span
+                trace_ids.append(trace)
+                span_ids.append(span)
                 attrs.append(attributes_json(rec.attributes))
         added = len(stamps) - before
         services.extend([service] * added)

@@ -22,6 +22,7 @@ from elasticsearch import Elasticsearch
 from obskit import redaction
 from obskit.config import ElasticsearchConfig
 from obskit.conventions import FieldMap, field_map
+from obskit.conventions.log_lines import ids_in_text
 from obskit.sources.errors import SourceError
 from obskit.sources.logs import LogCount, LogRecord, sample_in_slices
 from obskit.sources.window import Window
@@ -202,9 +203,12 @@ class ElasticsearchLogs:
         f = self.fields
         ts = _get(source, f.timestamp)
         level = NORMAL.get(str(_get(source, f.level) or "").lower(), "info")
-        return LogRecord(_epoch(ts), str(_get(source, f.service) or service), level,
-                         str(_get(source, f.message) or ""), _opt(_get(source, f.trace_id)),
-                         _opt(_get(source, f.span_id)),
+        message = str(_get(source, f.message) or "")
+        trace, span = _opt(_get(source, f.trace_id)), _opt(_get(source, f.span_id))
+        if trace is None:  # ids a logging pattern printed in the text (conventions/logs/trace_ids.yaml)
+            trace, printed_span = ids_in_text(message)
+            span = span or printed_span
+        return LogRecord(_epoch(ts), str(_get(source, f.service) or service), level, message, trace, span,
                          {k: str(v) for k, v in (("pod", _get(source, f.pod)),
                                                  ("namespace", _get(source, f.namespace))) if v})
 
