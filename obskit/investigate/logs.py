@@ -9,6 +9,7 @@ where the failure began: its callers log after it, when its answer reaches them.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from obskit.investigate import log_templates
@@ -51,7 +52,7 @@ def analyze(source: LogsSource, services: list[str], window: Window, baseline: W
                     if svc in samples:
                         samples[svc][period, g] = records
     exposures = _exposures(traces, samples, window, baseline)
-    findings: list[Finding] = _first_errors(samples, window, baseline)
+    findings: list[Finding] = _first_errors(samples, window, baseline, source.query_text)
     templates: list[LogTemplateFinding] = []
     for service, counts in zip(services, counted, strict=True):  # in the services' order
         if service not in totals:
@@ -88,7 +89,7 @@ def _exposures(traces: TracesSource | None, samples: dict[str, dict[tuple[str, i
 
 
 def _first_errors(samples: dict[str, dict[tuple[str, int], list[LogRecord]]], window: Window,
-                  baseline: Window) -> list[Finding]:
+                  baseline: Window, query_text: Callable[[str, tuple[str, ...]], str | None]) -> list[Finding]:
     """Services that log the first error of more traces than the baseline's rate explains."""
     policy = log_evidence_policy()
     first: dict[str, dict[str, LogRecord]] = {"now": {}, "before": {}}
@@ -116,6 +117,7 @@ def _first_errors(samples: dict[str, dict[tuple[str, int], list[LogRecord]]], wi
             summary=(f"logged the first error of {k} traces vs {expected:.1f} expected from the baseline "
                      f"(its callers' errors follow it); e.g. trace {examples[0].trace_id}: "
                      f"\"{examples[0].message[:160]}\""),
+            query=query_text(service, ("error",)),
         ))
     return out
 

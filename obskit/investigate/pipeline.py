@@ -118,11 +118,13 @@ def investigate(sources: Sources, service: str, window: Window, baseline: Window
         findings += log_findings
     requests = (0, 0)
     symptoms = []
+    tested = -1  # operations of the service its spans could test (-1: no traces)
     if results.get("traces") is not None:
         traced = results["traces"]
         report.paths = traced.paths
         requests = traced.requests
         symptoms += traced.symptoms
+        tested = traced.tested
         findings += [f for f in traced.findings if f.service in reachable]
     if results.get("cluster") is not None:
         cluster_findings, events = results["cluster"]
@@ -138,7 +140,7 @@ def investigate(sources: Sources, service: str, window: Window, baseline: Window
     answered = {s.signal for s in report.sources if s.checked} & {"metrics", "traces"}
     report.unknown_service = bool(answered) and not report.series and service not in report.known_services \
         and not findings
-    report.missing = [] if report.unknown_service else missing_data(report, service, requests, red_baseline)
+    report.missing = [] if report.unknown_service else missing_data(report, service, requests, red_baseline, tested)
     report.symptoms = sorted(symptoms + symptom_stage.from_findings(findings, service), key=lambda s: -s.z)
     short = symptom_stage.baseline_note(report.baseline, requests[1])
     if short and not report.unknown_service:
@@ -212,12 +214,13 @@ def known_services(sources: Sources, window: Window) -> list[str]:
     return sorted(names)
 
 
-def missing_data(report: Report, service: str, requests: tuple[int, int], red_baseline: bool) -> list[str]:
+def missing_data(report: Report, service: str, requests: tuple[int, int], red_baseline: bool,
+                 tested: int = -1) -> list[str]:
     """Why nothing about the service can be compared (empty when RED from metrics or spans covers both the
     window and the baseline): "no usable data" is its own verdict, never "nothing anomalous"."""
     red = [s for s in report.series if s.service == service and s.name == "request_rate" and s.points]
-    has_red = bool(red) and red_baseline
-    has_spans = min(requests) >= symptom_stage.symptom_policy().min_requests
+    has_red = bool(red) and red_baseline and report.red_sources.get(service) != "spans"
+    has_spans = min(requests) >= symptom_stage.symptom_policy().min_requests and tested != 0
     if has_red or has_spans:
         return []
     checked = {s.signal for s in report.sources if s.checked}
@@ -232,6 +235,9 @@ def missing_data(report: Report, service: str, requests: tuple[int, int], red_ba
         reasons.append("traces were not checked")
     elif requests == (0, 0):
         reasons.append("no spans enter the service")
+    elif tested == 0 and min(requests) >= symptom_stage.symptom_policy().min_requests:
+        reasons.append(f"no operation has {symptom_stage.symptom_policy().min_requests} requests in both the window "
+                       f"and the baseline ({requests[0]} and {requests[1]} in all)")
     else:
         reasons.append(f"too few requests in spans to compare ({requests[0]} in the window, {requests[1]} in the "
                        f"baseline; {symptom_stage.symptom_policy().min_requests} needed in each)")

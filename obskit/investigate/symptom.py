@@ -25,7 +25,7 @@ from statistics import NormalDist
 from obskit.investigate.model import Finding, Symptom
 from obskit.investigate.policy import symptom_policy
 
-__all__ = ["baseline_note", "from_findings", "from_spans", "symptom_policy"]
+__all__ = ["assess", "baseline_note", "from_findings", "from_spans", "symptom_policy"]
 from obskit.investigate.significance import dispersion, stratified_z
 from obskit.sources.span_groups import quantile
 from obskit.sources.traces import EntryRequest
@@ -49,9 +49,14 @@ def _by_operation(requests: list[EntryRequest]) -> dict[tuple[str, str], dict[st
 
 
 def from_spans(now: list[EntryRequest], before: list[EntryRequest]) -> list[Symptom]:
+    return assess(now, before)[0]
+
+
+def assess(now: list[EntryRequest], before: list[EntryRequest]) -> tuple[list[Symptom], int]:
     """Latency and error symptoms per entry operation of the service (its requests in the window `now`, in
-    the baseline `before`). Within an operation each route is compared with its own baseline (stratified
-    tests): a shift of the workload towards a slower route is no symptom."""
+    the baseline `before`), and how many operations had enough requests to be tested. Within an operation
+    each route is compared with its own baseline (stratified tests): a shift of the workload towards a
+    slower route is no symptom."""
     policy = symptom_policy()
     base = _by_operation(before)
     tested: list[tuple[tuple[str, str], list[Stratum]]] = []
@@ -73,7 +78,7 @@ def from_spans(now: list[EntryRequest], before: list[EntryRequest]) -> list[Symp
         found = _errors(op, strata, n_now, n_before, threshold)
         if found is not None:
             out.append(found)
-    return sorted(out, key=lambda s: -s.z)
+    return sorted(out, key=lambda s: -s.z), len(tested)
 
 
 def _cut(strata: list[Stratum], q: float) -> list[float]:

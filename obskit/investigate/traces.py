@@ -21,6 +21,7 @@ class TraceResult:
     paths: list[TracePath]
     requests: tuple[int, int]  # entry spans of the investigated service in (window, baseline)
     symptoms: list[Symptom] = field(default_factory=list)  # the investigated service's own deviations
+    tested: int = 0  # its operations with enough requests in both periods to test
 
 
 def analyze(source: TracesSource, service: str, window: Window, baseline: Window) -> TraceResult:
@@ -39,7 +40,8 @@ def analyze(source: TracesSource, service: str, window: Window, baseline: Window
     errored = source.find_traces(service, window, errors_only=True, limit=3)
     paths = [_slowest_path(t, source) for t in sorted(current, key=_duration, reverse=True)[:3]]
     paths += [_error_path(t, source) for t in errored[:3]]
-    return TraceResult(findings, paths, requests, symptom.from_spans(entries_now, entries_before))
+    symptoms, tested = symptom.assess(entries_now, entries_before)
+    return TraceResult(findings, paths, requests, symptoms, tested)
 
 
 def _children(trace: Trace) -> dict[str | None, list[Span]]:
