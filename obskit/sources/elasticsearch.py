@@ -24,6 +24,7 @@ from obskit.config import ElasticsearchConfig
 from obskit.conventions import FieldMap, field_map
 from obskit.sources.errors import SourceError
 from obskit.sources.logs import LogCount, LogRecord, sample_in_slices
+from obskit.sources.versions import judge
 from obskit.sources.window import Window
 
 # level values as shippers write them -> normalised level
@@ -85,9 +86,10 @@ class ElasticsearchLogs:
                 major = int(str(version.get("number", "0")).split(".")[0])
             except ValueError:
                 major = 0
-            if product == "elasticsearch" and major < 8:
-                raise SourceError("elasticsearch", f"server version {version.get('number')} is not supported "
-                                                   "(Elasticsearch 8.x/9.x or OpenSearch 2.x)")
+            verdict = judge(product, str(version.get("number", "0")))  # obskit/sources/versions.yaml
+            if not verdict.ok:
+                raise SourceError("elasticsearch", f"server version {version.get('number')} is not supported: "
+                                                   f"{verdict.note}")
             self._server = (product, major)
         return self._server
 
