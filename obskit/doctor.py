@@ -1,6 +1,8 @@
 """`obskit doctor`: is every configured backend reachable, and which version answers?
 
-Backends are probed concurrently, each with its own timeout; local tools are looked up on PATH.
+Backends are probed concurrently, each with its own timeout; local tools are looked up on PATH. Each
+reported version is judged against obskit/sources/versions.yaml: older than the supported minimum fails
+the backend (exit 3); newer than the version obskit is checked against passes with a note.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from dataclasses import asdict, dataclass
 
 from obskit.config import Config
 from obskit.deadlines import Deadline
+from obskit.errors import BackendError
+from obskit.sources.versions import judge
 from obskit.transport import describe_failure, get_json, http_client
 
 DEFAULT_TIMEOUT = 5.0
@@ -44,13 +48,21 @@ def _timed(name: str, target: str, fn: Callable[[], tuple[str, str]], timeout: f
     return Probe(name, "backend", target, ok, version, detail, elapsed)
 
 
+def _supported(product: str, version: str, detail: str) -> tuple[str, str]:
+    """(version, detail) with the support note; an unsupported version fails the probe with the reason."""
+    verdict = judge(product, version)
+    if not verdict.ok:
+        raise BackendError(verdict.note)
+    return version, f"{detail}; {verdict.note}" if verdict.note else detail
+
+
 def _prometheus(config: Config, timeout: float) -> Callable[[], tuple[str, str]]:
     cfg = config.prometheus
 
     def run() -> tuple[str, str]:
         with http_client(cfg.url or "", auth=cfg.auth, tls=cfg.tls, timeout=timeout) as client:
             data = get_json(client, "/api/v1/status/buildinfo")
-        return str(data.get("data", {}).get("version", "?")), "buildinfo answered"
+        return _supported("prometheus", str(data.get("data", {}).get("version", "?")), "buildinfo answered")
 
     return run
 
@@ -63,7 +75,8 @@ def _elasticsearch(url: str, config: Config, timeout: float) -> Callable[[], tup
             data = get_json(client, "/")
         version = data.get("version", {})
         flavour = version.get("distribution") or "elasticsearch"
-        return str(version.get("number", "?")), f"{flavour}, cluster {data.get('cluster_name', '?')}"
+        cluster = f"{flavour}, cluster {data.get('cluster_name', '?')}"
+        return _supported(flavour, str(version.get("number", "?")), cluster)
 
     return run
 
@@ -77,7 +90,7 @@ def _jaeger(config: Config, timeout: float) -> Callable[[], tuple[str, str]]:
                 response = client.get("/api/v3/services")
                 if response.status_code == 200 or cfg.api == "v3":
                     response.raise_for_status()
-                    services = response.json().get("services") or []
+                    services = response.json().get("services") or []  # the query API reports no version
                     return "api_v3", f"{len(services)} services"
             data = get_json(client, "/api/services")
             return "legacy api", f"{len(data.get('data') or [])} services"
@@ -91,7 +104,7 @@ def _grafana(config: Config, timeout: float) -> Callable[[], tuple[str, str]]:
     def run() -> tuple[str, str]:
         with http_client(cfg.url or "", token=cfg.token, tls=cfg.tls, timeout=timeout) as client:
             data = get_json(client, "/api/health")
-        return str(data.get("version", "?")), f"database {data.get('database', '?')}"
+        return _supported("grafana", str(data.get("version", "?")), f"database {data.get('database', '?')}")
 
     return run
 
@@ -106,7 +119,7 @@ def _kibana(config: Config, timeout: float) -> Callable[[], tuple[str, str]]:
         level = overall.get("level") or overall.get("state") or "?"  # 8.x: level; 7.x: state
         if level not in ("available", "green"):
             raise RuntimeError(f"status {level}: {overall.get('summary', '')}".strip())
-        return str((data.get("version") or {}).get("number", "?")), f"status {level}"
+        return _supported("kibana", str((data.get("version") or {}).get("number", "?")), f"status {level}")
 
     return run
 

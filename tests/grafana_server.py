@@ -31,6 +31,7 @@ class FakeState:
     dashboards: dict[str, tuple[dict, str]] = field(default_factory=dict)  # uid -> (dashboard, folderUid)
     requests: list[tuple[str, str, Any, str]] = field(default_factory=list)  # method, path, body, auth
     next_id: int = 1
+    health: dict[str, Any] | None = None  # GET /api/health answer; None: the recorded health.json
 
 
 def _handler(state: FakeState) -> type[BaseHTTPRequestHandler]:
@@ -52,11 +53,11 @@ def _handler(state: FakeState) -> type[BaseHTTPRequestHandler]:
             body = json.loads(self.rfile.read(length)) if length else None
             auth = self.headers.get("Authorization", "")
             state.requests.append((method, url.path, body, auth))
+            route = (method, url.path)
+            if route == ("GET", "/api/health"):  # Grafana answers health without authentication
+                return self._send(200, state.health or recorded("health"))
             if auth != f"Bearer {state.token}":
                 return self._send(401, recorded("errors")["401"])
-            route = (method, url.path)
-            if route == ("GET", "/api/health"):
-                return self._send(200, recorded("health"))
             if route == ("GET", "/api/folders"):
                 return self._send(200, [{"id": i + 1, "uid": uid, "title": title}
                                         for i, (uid, title) in enumerate(sorted(state.folders.items()))])

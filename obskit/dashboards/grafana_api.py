@@ -1,6 +1,8 @@
 """Push dashboards to Grafana (and prune removed ones) through grafana-client.
 
-Follows the Grafana HTTP API (dashboard, folder and search endpoints, Grafana 10-12):
+Asks ``GET /api/health`` first: a Grafana older than the supported minimum (obskit/sources/versions.yaml)
+is refused before anything is written. Follows the Grafana HTTP API (dashboard, folder and search
+endpoints; Grafana 10 to 13.2, the version the stack deploys):
 ``POST /api/dashboards/db`` with ``overwrite`` and ``message`` upserts by uid; ``GET /api/folders``
 and ``POST /api/folders`` find or create folders; ``GET /api/search?type=dash-db&folderUIDs=...``
 lists a folder's dashboards for pruning; ``DELETE /api/dashboards/uid/<uid>`` deletes. The token comes
@@ -44,6 +46,7 @@ class PushPlan:
     dry_run: bool
     changes: list[Change] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    grafana_version: str = ""
 
     def count(self, action: str) -> int:
         return sum(c.action == action for c in self.changes)
@@ -54,7 +57,8 @@ class PushPlan:
             self.errors.append(message)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"dry_run": self.dry_run, "changes": [asdict(c) for c in self.changes], "errors": self.errors}
+        return {"dry_run": self.dry_run, "grafana_version": self.grafana_version,
+                "changes": [asdict(c) for c in self.changes], "errors": self.errors}
 
     def render_text(self) -> str:
         lines = [f"{c.action:<10} {c.folder}/{c.title} (uid {c.uid}){' ' + c.detail if c.detail else ''}"
@@ -168,6 +172,18 @@ class _Session:
             raise
 
 
+def grafana_version(session: _Session) -> str:
+    """The version ``GET /api/health`` reports; BackendError when the Grafana is older than supported."""
+    from obskit.sources.versions import judge
+
+    health = session.call("health", session.api.client.GET, "/health", expect=dict)
+    version = str(health.get("version") or "")
+    verdict = judge("grafana", version)
+    if not verdict.ok:
+        raise BackendError(f"Grafana at {session.url}: {verdict.note}")
+    return version
+
+
 def push_dashboards(target: GrafanaTarget, dashboards: list[Dashboard], *, folder: str | None = None,
                     dry_run: bool = False, prune: bool = False, message: str = "pushed by obskit",
                     progress: Callable[[int, int], None] | None = None) -> PushPlan:
@@ -177,6 +193,12 @@ def push_dashboards(target: GrafanaTarget, dashboards: list[Dashboard], *, folde
     """
     session = _Session(connect(target), target.url)
     plan = PushPlan(dry_run)
+    try:
+        plan.grafana_version = grafana_version(session)
+    except BackendError as exc:  # unreachable, or too old: nothing is asked or written after this
+        plan.changes = [Change(d.uid, d.title, folder or d.folder, "failed") for d in dashboards]
+        plan.add_error(exc.message)
+        return plan
     managed: dict[str, str | None] = {}
     ordered = sorted(dashboards, key=lambda d: (d.folder, d.title))
     for done, dash in enumerate(ordered, start=1):

@@ -25,6 +25,7 @@ from obskit.conventions import FieldMap, field_map
 from obskit.conventions.log_lines import ids_in_text
 from obskit.sources.errors import SourceError
 from obskit.sources.logs import LogCount, LogRecord, sample_in_slices
+from obskit.sources.versions import judge
 from obskit.sources.window import Window
 
 # level values as shippers write them -> normalised level
@@ -86,9 +87,10 @@ class ElasticsearchLogs:
                 major = int(str(version.get("number", "0")).split(".")[0])
             except ValueError:
                 major = 0
-            if product == "elasticsearch" and major < 8:
-                raise SourceError("elasticsearch", f"server version {version.get('number')} is not supported "
-                                                   "(Elasticsearch 8.x/9.x or OpenSearch 2.x)")
+            verdict = judge(product, str(version.get("number", "0")))  # obskit/sources/versions.yaml
+            if not verdict.ok:
+                raise SourceError("elasticsearch", f"server version {version.get('number')} is not supported: "
+                                                   f"{verdict.note}")
             self._server = (product, major)
         return self._server
 
@@ -124,11 +126,13 @@ class ElasticsearchLogs:
 
     # --- queries ---------------------------------------------------------------------------------------
     def _filter(self, service: str, window: Window, levels: tuple[str, ...]) -> dict[str, Any]:
+        """The query DSL in the forms the Elasticsearch 9.5 specification declares (tests/contracts): a term
+        query's long form ``{"value": ...}``, date bounds as date-math strings with their ``format``."""
         f = self.fields
         values = sorted({v for level in levels for v in LEVEL_VALUES.get(level, (level,))})
         return {"bool": {"filter": [
-            {"term": {f.service: service}},
-            {"range": {f.timestamp: {"gte": int(window.start * 1000), "lt": int(window.end * 1000),
+            {"term": {f.service: {"value": service}}},
+            {"range": {f.timestamp: {"gte": str(int(window.start * 1000)), "lt": str(int(window.end * 1000)),
                                      "format": "epoch_millis"}}},
             {"terms": {f.level: values}},
         ]}}
@@ -136,10 +140,11 @@ class ElasticsearchLogs:
     def counts(self, service: str, window: Window, levels: tuple[str, ...] = ("error", "warn")) -> list[LogCount]:
         f = self.fields
         step_ms = int(window.step * 1000)
-        body = {"size": 0, "track_total_hits": False, "query": self._filter(service, window, levels), "aggs": {
+        # "aggregations", not the "aggs" alias: the specification (and so every client) knows only the long name
+        body = {"size": 0, "track_total_hits": False, "query": self._filter(service, window, levels), "aggregations": {
             "t": {"date_histogram": {"field": f.timestamp, "fixed_interval": f"{step_ms}ms",
                                      "offset": f"{int(window.start * 1000) % step_ms}ms", "min_doc_count": 1},
-                  "aggs": {"l": {"terms": {"field": f.level, "size": 50}}}}}}
+                  "aggregations": {"l": {"terms": {"field": f.level, "size": 50}}}}}}
         answer = self._search(body, self.index)
         totals: dict[tuple[float, str], int] = {}
         for bucket in answer.get("aggregations", {}).get("t", {}).get("buckets", []):
@@ -160,8 +165,9 @@ class ElasticsearchLogs:
             while len(records) < limit:
                 body: dict[str, Any] = {
                     "size": min(self.page_size, limit - len(records)), "query": self._filter(service, window, levels),
-                    "sort": [{f.timestamp: {"order": "desc"}}, {"_shard_doc" if pit else "_doc": "desc"}],
-                    "_source": [f.timestamp, f.service, f.level, f.message, f.trace_id, f.span_id, f.pod, f.namespace],
+                    "sort": [{f.timestamp: {"order": "desc"}}, {"_shard_doc" if pit else "_doc": {"order": "desc"}}],
+                    "_source": {"includes": [f.timestamp, f.service, f.level, f.message, f.trace_id, f.span_id, f.pod,
+                                             f.namespace]},
                     "track_total_hits": False,
                 }
                 if pit:

@@ -1,8 +1,17 @@
 """TracesSource on Jaeger: api_v3 (OTLP JSON; Jaeger v2 and 1.5x) or the legacy /api JSON, auto-detected.
 
-api_v3 answers are OTLP/JSON, decoded with the same codec as the local store, so there is one span
-model inside. Dependencies come from /api/dependencies (served by both generations). Values in
-URLs are passed as encoded query parameters or quoted path segments, never spliced in raw.
+api_v3 is spoken as Jaeger 2.19's HTTP gateway serves it (jaeger-idl v0.9.0; tests/contracts hold every
+request to its OpenAPI document): the query parameters the spec declares (`query.serviceName`,
+`query.startTimeMin`, ..., `query.searchDepth`; not the deprecated snake_case aliases), answers wrapped in
+`{"result": <OTLP TracesData>}`, HTTP 404 meaning "no traces found". Answers are decoded with the same
+OTLP/JSON codec as the local store, so there is one span model inside.
+
+The service graph: the 2.19 gateway does not route `/api/v3/dependencies` (the IDL lists it; the gRPC
+handler does not implement it), and the legacy `/api/dependencies` answers only what a separate
+dependencies job wrote to storage (nothing, in the stack obskit deploys), in day-sized buckets. So on
+api_v3 the edges are the parent/child pairs of traces sampled across the window (what Jaeger's own job
+counts); on the legacy API `/api/dependencies` is asked first. Values in URLs are passed as encoded
+query parameters or quoted path segments, never spliced in raw.
 """
 
 from __future__ import annotations
@@ -106,11 +115,11 @@ class JaegerTraces:
     def find_traces(self, service: str, window: Window, *, errors_only: bool = False,
                     min_duration: float | None = None, limit: int = 200) -> list[Trace]:
         if self.api() == "v3":
-            params: dict[str, Any] = {"query.service_name": service, "query.start_time_min": _rfc3339(window.start),
-                                      "query.start_time_max": _rfc3339(window.end), "query.num_traces": limit}
+            params: dict[str, Any] = {"query.serviceName": service, "query.startTimeMin": _rfc3339(window.start),
+                                      "query.startTimeMax": _rfc3339(window.end), "query.searchDepth": limit}
             if min_duration is not None:
-                params["query.duration_min"] = f"{min_duration:.6f}s"
-            body = self._get("/api/v3/traces", params, missing_ok=True)  # 404: no traces matched
+                params["query.durationMin"] = f"{min_duration:.6f}s"
+            body = self._get("/api/v3/traces", params, missing_ok=True)  # 404: "No traces found"
             traces = self._otlp((body or {}).get("result"))
         else:
             params = {"service": service, "start": int(window.start * 1e6), "end": int(window.end * 1e6),
@@ -135,11 +144,15 @@ class JaegerTraces:
         return traces[0] if traces else None
 
     def dependencies(self, window: Window) -> list[Edge]:
-        """The dependencies endpoint (Jaeger's job counts every parent/child pair whose services differ); when
-        it has nothing (no dependency job runs), the same pairs from traces sampled across the window."""
-        body = self._get("/api/dependencies", {"endTs": int(window.end * 1000),
-                                               "lookback": int(window.seconds * 1000)}, missing_ok=True)
-        edges = [Edge(d["parent"], d["child"], int(d.get("callCount", 0))) for d in (body or {}).get("data") or []]
+        """Every parent/child pair whose services differ (as Jaeger's dependencies job counts them): on api_v3
+        from traces sampled across the window (see the module doc); on the legacy API from /api/dependencies,
+        falling back to sampled traces when it has nothing (no dependencies job runs)."""
+        edges: list[Edge] = []
+        if self.api() != "v3":
+            body = self._get("/api/dependencies", {"endTs": int(window.end * 1000),
+                                                   "lookback": int(window.seconds * 1000)}, missing_ok=True)
+            edges = [Edge(d["parent"], d["child"], int(d.get("callCount", 0)))
+                     for d in (body or {}).get("data") or []]
         if not edges:
             edges = trace_edges(self._sample(window))
         return sorted(edges, key=lambda e: (e.caller, e.callee))

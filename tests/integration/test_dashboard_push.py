@@ -85,3 +85,17 @@ def test_cli_push_dry_run_never_prints_the_token(tmp_path: Path, repo_root: Path
 @pytest.mark.parametrize("fixture", sorted((Path(__file__).parents[1] / "fixtures/grafana").glob("*.json")))
 def test_fixtures_are_json(fixture: Path) -> None:
     json.loads(fixture.read_text())
+
+
+def test_push_asks_the_grafana_version_first_and_refuses_an_old_one() -> None:
+    with grafana(TOKEN) as (url, state):
+        plan = push_dashboards(GrafanaTarget(url, Secret(TOKEN, "test")), [dash("a", "A")], dry_run=True)
+        assert state.requests[0][:2] == ("GET", "/api/health") and plan.grafana_version == "11.3.0"
+        state.health = {"commit": "abc", "database": "ok", "version": "9.5.2"}
+        before = len(state.requests)
+        old = push_dashboards(GrafanaTarget(url, Secret(TOKEN, "test")), [dash("a", "A"), dash("b", "B")])
+        assert [r[1] for r in state.requests[before:]] == ["/api/health"]  # nothing else asked or written
+    assert [c.action for c in old.changes] == ["failed", "failed"]
+    assert old.errors == [f"Grafana at {url}: grafana 9.5.2 is older than 10.0, the oldest obskit supports "
+                          "(push relies on folderUid in POST /api/dashboards/db and folderUIDs in GET /api/search, "
+                          "as documented from Grafana 10)"]

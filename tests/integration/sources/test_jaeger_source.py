@@ -23,14 +23,14 @@ def v3_router(data: dict):
             return Response(200, data["traces"])
         if req.path.startswith("/api/v3/traces/"):
             return Response(404, data["not_found"])
-        if req.path == "/api/dependencies":
-            return Response(200, data["dependencies"])
-        return Response(404, {"error": "no route"})
+        return Response(404, {"error": "no route"})  # 2.19 routes neither /api/v3/dependencies nor POSTs
     return route
 
 
 def legacy_router(data: dict):
     def route(req: Request) -> Response:
+        if req.path == "/api/services":
+            return Response(200, data["services"])
         if req.path == "/api/traces":
             return Response(200, data["traces"])
         if req.path == "/api/traces/5b8efff798038103d269b633813fc60c":
@@ -56,11 +56,13 @@ def test_api_v3_is_detected_and_decoded_as_otlp() -> None:
     assert spans["POST /charge"].kind == "client" and spans["POST /charge"].error
     assert spans["POST /checkout"].service == "checkout"
     search = next(r for r in seen if r.path == "/api/v3/traces")
-    assert search.query["query.service_name"] == ["checkout"]
-    assert search.query["query.start_time_min"] == ["2023-11-14T22:20:00.000000Z"]
-    assert search.query["query.duration_min"] == ["0.000500s"]
-    assert [(e.caller, e.callee, e.calls) for e in edges] == [("checkout", "payments", 118),
-                                                              ("frontend", "checkout", 120)]
+    assert search.query["query.serviceName"] == ["checkout"]
+    assert search.query["query.startTimeMin"] == ["2023-11-14T22:20:00.000000Z"]
+    assert search.query["query.durationMin"] == ["0.000500s"]
+    assert search.query["query.searchDepth"] == ["5"]
+    assert not any(k.startswith("query.") and "_" in k for r in seen for k in r.query)  # no deprecated aliases
+    assert [(e.caller, e.callee) for e in edges] == [("checkout", "payments")]  # from the sampled trace
+    assert all(r.path.startswith("/api/v3/") for r in seen)  # nothing outside api_v3 (no /api/dependencies)
     assert source.trace_url("ABC") == f"{url}/trace/abc"
 
 
@@ -103,16 +105,58 @@ def test_api_v3_span_groups_and_service_names_from_traces_sampled_across_the_win
         groups = source.span_groups(Window(1_700_000_000, 1_700_003_600, 60), "checkout")
     assert names == ["checkout", "frontend", "payments"]
     searches = [r for r in seen if r.path == "/api/v3/traces"]
-    starts = sorted(r.query["query.start_time_min"][0] for r in searches)
+    starts = sorted(r.query["query.startTimeMin"][0] for r in searches)
     assert len(starts) == 6 and len(set(starts)) == 6  # six slices of the window, one search each
-    assert {r.query["query.service_name"][0] for r in searches} == {"checkout"}
+    assert {r.query["query.serviceName"][0] for r in searches} == {"checkout"}
     assert {(g.part, g.service) for g in groups} >= {("entry", "checkout")}
     assert all(g.count >= 1 for g in groups)
 
 
-def test_dependencies_fall_back_to_parent_child_pairs_of_sampled_traces() -> None:
-    data = fixture("jaeger", "jaeger-2.x-api_v3.json")
-    data = {**data, "dependencies": {"data": [], "total": 0, "limit": 0, "offset": 0, "errors": None}}
-    with replay(v3_router(data)) as (url, _):
+def test_legacy_dependencies_fall_back_to_parent_child_pairs_of_sampled_traces() -> None:
+    data = fixture("jaeger", "jaeger-1.x-legacy.json")
+    with replay(legacy_router(data)) as (url, _):
+        counted = JaegerTraces(JaegerConfig(url=url)).dependencies(WINDOW)
+    assert counted and all(e.calls > 1 for e in counted)  # from /api/dependencies
+    empty = {**data, "dependencies": {"data": [], "total": 0, "limit": 0, "offset": 0, "errors": None}}
+    with replay(legacy_router(empty)) as (url, seen):
         edges = JaegerTraces(JaegerConfig(url=url)).dependencies(WINDOW)
-    assert edges and all(e.caller != e.callee for e in edges)
+    assert [(e.caller, e.callee) for e in edges] == [("checkout", "payments")]
+    assert any(r.path == "/api/traces" for r in seen)
+
+
+def test_api_v3_no_traces_is_a_404_and_means_none() -> None:
+    data = fixture("jaeger", "jaeger-2.x-api_v3.json")
+
+    def nothing(req: Request) -> Response:
+        if req.path == "/api/v3/services":
+            return Response(200, data["services"])
+        return Response(404, data["not_found"])
+
+    with replay(nothing) as (url, _):
+        source = JaegerTraces(JaegerConfig(url=url))
+        assert source.find_traces("checkout", WINDOW) == []
+        assert source.get_trace(data["trace_id"]) is None
+        assert source.dependencies(WINDOW) == []
+
+
+def test_api_v3_answers_of_jaegers_own_gateway_snapshots_decode() -> None:
+    """The bodies Jaeger 2.19's gateway test records (numeric kind and status code, envelope)."""
+    find = fixture("jaeger", "snapshots-2.19.0", "FindTraces.json")
+    services = fixture("jaeger", "snapshots-2.19.0", "GetServices.json")
+
+    def route(req: Request) -> Response:
+        if req.path == "/api/v3/services":
+            return Response(200, services)
+        if req.path.startswith("/api/v3/traces"):
+            return Response(200, find)
+        return Response(404, {"error": {"httpCode": 404, "message": "not found"}})
+
+    with replay(route) as (url, _):
+        source = JaegerTraces(JaegerConfig(url=url))
+        traces = source.find_traces("foo", WINDOW)
+        one = source.get_trace("00000000000000000000000000000001")
+        names = source.service_names(WINDOW)
+    assert names == ["foo"] and one is not None
+    span = traces[0].spans[0]
+    assert (span.trace_id, span.span_id, span.operation) == ("0" * 31 + "1", "0" * 15 + "2", "foobar")
+    assert span.kind == "server" and span.error  # kind 2 = SERVER, status code 2 = ERROR

@@ -53,7 +53,7 @@ def test_lucene_text_keeps_its_structure(service: str) -> None:
 def test_es_filter_holds_the_name_only_as_a_term_value(service: str) -> None:
     query = LOGS._filter(service, WINDOW, ("error",))
     reference = LOGS._filter("x", WINDOW, ("error",))
-    assert query["bool"]["filter"][0] == {"term": {"service.name": service}}
+    assert query["bool"]["filter"][0] == {"term": {"service.name": {"value": service}}}
     assert query["bool"]["filter"][1:] == reference["bool"]["filter"][1:]
 
 
