@@ -3,7 +3,8 @@ the local store (summaries and counts per 5-minute period with their start times
 with start times) and OpenMetrics for a real Prometheus (scraped every 15 s, counters cumulative).
 
 Every service serves 1.8 ok + 0.2 failing requests per second (error ratio 0.1) with p50 0.15 s, p95 0.3 s,
-p99 0.4 s and a mean of 0.2 s; the graph edges carry the call rates in EDGES.
+p99 0.4 s and a mean of 0.2 s (the OTLP summary service's failing requests are slower: SLOW_FAILURES; its
+quantiles are the request-weighted ones, summary_quantile()); the graph edges carry the call rates in EDGES.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ PERIOD = 300  # OTLP summaries, delta sums and count gauges cover 5 minutes
 OK, FAILED = 1.8, 0.2  # requests per second
 RATE, RATIO = OK + FAILED, FAILED / (OK + FAILED)
 QUANTILES = {0.5: 0.15, 0.95: 0.3, 0.99: 0.4}  # seconds
+SLOW_FAILURES = {0.5: 1.0, 0.95: 1.5, 0.99: 2.0}  # quantiles of the failing requests where they are apart
 MEAN = 0.2
 
 SUMMARY = "svc-summary"  # OTLP Summary http.server.request.duration (otel-semconv)
@@ -73,18 +75,24 @@ def _gauge(name: str, points: list[tuple[float, float, dict[str, Any], float]]) 
         for start, ts, a, v in points]}}
 
 
-def _summary_point(start: float, ts: float, attrs: dict[str, Any], count: float) -> dict[str, Any]:
+def _summary_point(start: float, ts: float, attrs: dict[str, Any], count: float,
+                   quantiles: dict[float, float] = QUANTILES) -> dict[str, Any]:
     return {"startTimeUnixNano": _ns(start), "timeUnixNano": _ns(ts), "attributes": _attrs(attrs),
             "count": str(round(count)), "sum": count * MEAN,
-            "quantileValues": [{"quantile": q, "value": v} for q, v in QUANTILES.items()]}
+            "quantileValues": [{"quantile": q, "value": v} for q, v in quantiles.items()]}
+
+
+def summary_quantile(q: float) -> float:
+    """The SUMMARY service's q-quantile: its ok and failing series' quantiles weighted by their requests."""
+    return (OK * QUANTILES[q] + FAILED * SLOW_FAILURES[q]) / RATE
 
 
 def otlp_lines() -> Iterator[str]:
     periods = range(START + PERIOD, END + 1, PERIOD)
     # 1. OTLP Summary per 5-minute period (delta: each point starts where the last ended), split by status
     yield _line(SUMMARY, [{"name": "http.server.request.duration", "unit": "s", "summary": {"dataPoints": [
-        _summary_point(ts - PERIOD, ts, {"http.response.status_code": code}, rate * PERIOD)
-        for ts in periods for code, rate in ((200, OK), (500, FAILED))]}}])
+        _summary_point(ts - PERIOD, ts, {"http.response.status_code": code}, rate * PERIOD, quantiles)
+        for ts in periods for code, rate, quantiles in ((200, OK, QUANTILES), (500, FAILED, SLOW_FAILURES))]}}])
     # 2. the Prometheus client shape: a cumulative counter by code and a cumulative summary, every minute
     minutes = range(START + 60, END + 1, 60)
     yield _line(PROM_SUMMARY, [
@@ -144,8 +152,9 @@ def openmetrics() -> str:
     by_code = [({"job": SUMMARY, "http_response_status_code": code}, rate) for code, rate in (("200", OK),
                                                                                               ("500", FAILED))]
     base = "http_server_request_duration_seconds"
-    lines += _family(base, [({**labels, "quantile": f"{q:g}"}, v) for labels, _ in by_code
-                            for q, v in QUANTILES.items()], counter=False)
+    lines += _family(base, [({**labels, "quantile": f"{q:g}"}, v) for (labels, _), quantiles in
+                            zip(by_code, (QUANTILES, SLOW_FAILURES), strict=True) for q, v in quantiles.items()],
+                     counter=False)
     lines += _family(f"{base}_count", by_code, counter=True)
     lines += _family(f"{base}_sum", [(labels, rate * MEAN) for labels, rate in by_code], counter=True)
     # 2. Prometheus client: counter by code and a summary

@@ -10,6 +10,7 @@ latency_p50/p95/p99 and latency_mean (seconds), labelled {"profile": name}.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -40,12 +41,22 @@ class _Acc:
     histograms: dict[int, dict[tuple[float, ...], list[float]]] = field(default_factory=lambda: defaultdict(dict))
     held: dict[str, dict[int, dict[tuple, list[float]]]] = field(
         default_factory=lambda: defaultdict(lambda: defaultdict(dict)))  # name -> bucket -> series -> [sum, weight]
+    weighted: dict[str, dict[int, list[float]]] = field(default_factory=lambda: defaultdict(dict))
 
     def hold(self, name: str, spread: list[tuple[int, float]], key: tuple, value: float) -> None:
         for index, share in spread:
             cell = self.held[name][index].setdefault(key, [0.0, 0.0])
             cell[0] += value * share
             cell[1] += share
+
+    def weigh(self, name: str, spread: list[tuple[int, float]], value: float, weight: float) -> None:
+        for index, share in spread:
+            cell = self.weighted[name].setdefault(index, [0.0, 0.0])
+            cell[0] += value * share * weight
+            cell[1] += share * weight
+
+    def weighted_values(self, name: str) -> dict[int, float]:
+        return {i: s / w for i, (s, w) in self.weighted.get(name, {}).items() if w > 0}
 
     def values(self, name: str, how: str) -> dict[int, float]:
         """Per bucket: each stored series' time-weighted mean, combined across series by max, avg or sum."""
@@ -123,12 +134,15 @@ class ProfileRed:
         scale = profile.latency_unit_seconds
         key = (*row.key, part)
         if part == "quantiles":
+            # a summary's quantiles weigh by the requests behind them (a few slow failures must not stand for
+            # all requests); an empty summary (count 0, NaN quantiles) says nothing
             spread = buckets.shares(tracker.hold(key, row.ts, row.start), row.ts)
+            weight = row.count if row.count is not None else 1.0
             for service in owners:
                 for series, q in QUANTILES:
                     for level, value in zip(row.bounds, row.quantiles, strict=False):
-                        if abs(level - q) < 1e-9:
-                            accs.setdefault(service, _Acc()).hold("summary:" + series, spread, row.key, value * scale)
+                        if abs(level - q) < 1e-9 and math.isfinite(value) and weight > 0:
+                            accs.setdefault(service, _Acc()).weigh("summary:" + series, spread, value * scale, weight)
             return
         if part == "buckets":
             found_list = tracker.increase_list(key, row.ts, row.start, row.buckets, row.temporality)
@@ -204,7 +218,7 @@ class ProfileRed:
                 value = _quantile(q, bounds, counts)
                 if value is not None:
                     from_histogram[index] = value
-            latency[name] = from_histogram or acc.values("summary:" + name, "max") or {
+            latency[name] = from_histogram or acc.weighted_values("summary:" + name) or {
                 i: v * profile.latency_unit_seconds for i, v in acc.values("gauge:" + name, "max").items()}
         latency["latency_mean"] = {i: s / acc.latency_count[i] for i, s in acc.latency_sum.items()
                                    if acc.latency_count.get(i, 0) > 0} or {

@@ -3,8 +3,9 @@ percentiles, request rate/count gauges, failed-request counters, error/success r
 service graph profiles. Values go through promql.quote()/alternation(), as in obskit/sources/promql.py.
 
 Every RED query keeps the service label (`by (<label>)`), whether it selects one service or several, so one
-parser reads the answers; a summary's quantile series are fetched `by (<label>, quantile)` and the 0.5, 0.95
-and 0.99 levels picked on our side (a quantile label may be written "0.99" or "0.990").
+parser reads the answers; a summary's quantile series are fetched `by (<label>, quantile)`, weighted by each
+series' request rate, and the 0.5, 0.95 and 0.99 levels picked on our side (a quantile label may be written
+"0.99" or "0.990").
 """
 
 from __future__ import annotations
@@ -48,7 +49,13 @@ def shape_queries(profile: MetricProfile, matchers: dict[str, str], regex: dict[
             out["error_ratio"] = f"1 - avg {by} ({profile.success_ratio_gauge}{sel}) / {profile.ratio_scale:g}"
     unit = profile.latency_unit_seconds
     if profile.latency_summary_metric:
-        out["latency_summary"] = _scaled(f"max by ({label}, quantile) ({profile.latency_summary_metric}{sel})", unit)
+        # quantiles weighted by each series' request rate (NaN quantiles of idle series drop out), else the
+        # largest where a summary has no _count
+        summary = profile.latency_summary_metric
+        rate = f"rate({summary}_count{sel}[{window}])"
+        weighted = (f"sum by ({label}, quantile) (({summary}{sel} >= 0) * ignoring(quantile) group_left {rate}) / "
+                    f"ignoring(quantile) group_left sum by ({label}) ({rate})")
+        out["latency_summary"] = _scaled(f"{weighted} or max by ({label}, quantile) ({summary}{sel} >= 0)", unit)
     family = profile.latency_family
     if family:
         out["latency_mean"] = _scaled(f"sum {by} (rate({family}_sum{sel}[{window}])) / "
