@@ -75,12 +75,13 @@ def build_sources(local: bool, db: Path | None, timeout: float,
     """Sources (the local store, or the production backends from the config) and the Grafana URL for links."""
     loaded = state.config()
     if local:
+        from obskit.sources.factory import profiles
         from obskit.sources.local import local_sources
 
         path = db or loaded.config.local.db
         if not Path(path).exists():
             raise InputError(f"--db {path}: no such local store", hint="run `obskit demo` or ingest OTLP first")
-        return local_sources(Path(path)), None
+        return local_sources(Path(path), *profiles(loaded.config)), None
     from obskit.sources.factory import production_sources
 
     return production_sources(loaded.config, timeout, namespace), loaded.config.grafana.url

@@ -59,7 +59,12 @@ def import_cmd(
     db: DbOption = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
 ) -> None:
-    """Import OTLP JSON Lines files; each file is all-or-nothing (a bad line names file and line, exit 2)."""
+    """Import OTLP JSON Lines files; each file is all-or-nothing (a bad line names file and line, exit 2).
+
+    Records the store cannot hold (exponential histograms, spans without valid ids, ...) are rejected and
+    counted by reason; the rest is stored. Exit codes: 0 imported · 2 a bad line, or a file of which every
+    record was rejected (the other files are stored)."""
+    from obskit.errors import InputError
     from obskit.local.importer import import_file
     from obskit.local.store import Store
 
@@ -68,14 +73,27 @@ def import_cmd(
         for path in files:
             results.append(import_file(store, path))
     if fmt is Format.json:
-        emit_json({"imported": [r.__dict__ for r in results]})
-        return
-    table = Table(title="obskit local import")
-    for col in ("file", "lines", "stored", "rejected"):
-        table.add_column(col)
-    for r in results:
-        table.add_row(r.file, str(r.lines), str(r.stored), str(r.rejected))
-    show(table)
+        emit_json({"imported": [r.to_json() for r in results]})
+    else:
+        table = Table(title="obskit local import")
+        for col in ("file", "lines", "stored", "rejected"):
+            table.add_column(col)
+        for r in results:
+            table.add_row(r.file, str(r.lines), str(r.stored), str(r.rejected))
+        show(table)
+        reasons = Table(title="rejected records")
+        for col in ("file", "reason", "records"):
+            reasons.add_column(col, justify="right" if col == "records" else "left")
+        for r in results:
+            for item in r.to_json()["rejections"]:  # type: ignore[union-attr]
+                reasons.add_row(r.file, item["reason"], str(item["count"]))
+        if reasons.row_count:
+            show(reasons)
+    empty = [r.file for r in results if r.all_rejected]
+    if empty:
+        raise InputError(f"every record was rejected in {', '.join(empty)}: nothing stored from "
+                         f"{'it' if len(empty) == 1 else 'them'}",
+                         hint="the reasons are listed above (--format json lists them too)")
 
 
 @app.command("stats")

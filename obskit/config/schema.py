@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from obskit.config.alerting import AlertsConfig
 from obskit.config.base import TLS, Auth, Secret, Url, _Model
 from obskit.config.lint import LintConfig
+from obskit.conventions import GraphProfile, MetricProfile
 
 
 class PrometheusConfig(_Model):
@@ -83,6 +84,26 @@ class Config(_Model):
     local: LocalConfig = LocalConfig()
     alerts: AlertsConfig = AlertsConfig()
     lint: LintConfig = LintConfig()  # one policy for dashboards and alerts checks
+    # naming profiles beside the built-in ones (obskit/conventions/metrics/): tried first, a same name replaces
+    metric_profiles: list[MetricProfile] = Field(default_factory=list)
+    # service graph profiles beside the built-in ones (obskit/conventions/graphs/), the same way
+    graph_profiles: list[GraphProfile] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _profiles_known(self) -> Config:
+        for key, items in (("metric_profiles", self.metric_profiles), ("graph_profiles", self.graph_profiles)):
+            names = [p.name for p in items]
+            twice = sorted({n for n in names if names.count(n) > 1})
+            if twice:
+                raise ValueError(f"{key}: the name {', '.join(twice)} is given twice")
+        from obskit.conventions import metric_profiles
+
+        known = set(metric_profiles()) | {p.name for p in self.metric_profiles}
+        for service in self.services:
+            if service.profile and service.profile not in known:
+                raise ValueError(f"services: {service.name} names the unknown metric profile {service.profile!r}; "
+                                 f"known: {', '.join(sorted(known))}")
+        return self
 
     def secrets(self) -> list[Secret]:
         """Every resolved secret, for redaction of anything printed."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import gzip
 import stat
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
@@ -31,6 +31,17 @@ class ImportResult:
     lines: int
     stored: int
     rejected: int
+    rejections: dict[str, int] = field(default_factory=dict)  # reason -> records rejected for it
+
+    @property
+    def all_rejected(self) -> bool:
+        """Records arrived and not one of them could be stored."""
+        return self.rejected > 0 and self.stored == 0
+
+    def to_json(self) -> dict[str, object]:
+        return {"file": self.file, "lines": self.lines, "stored": self.stored, "rejected": self.rejected,
+                "rejections": [{"reason": reason, "count": count}
+                               for reason, count in sorted(self.rejections.items(), key=lambda r: (-r[1], r[0]))]}
 
 
 def _open(path: Path) -> IO[bytes]:
@@ -86,4 +97,4 @@ def import_file(store: Store, path: Path, progress: Callable[[int], None] | None
     result = store.ingest_stream(_chunks(path, counter))
     if progress:
         progress(counter[0])
-    return ImportResult(str(path), counter[0], result.stored, result.rejected)
+    return ImportResult(str(path), counter[0], result.stored, result.rejected, dict(result.reasons))

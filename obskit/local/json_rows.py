@@ -86,10 +86,9 @@ def json_span_rows(value: dict[str, Any]) -> Batch:
                     trace_id = _id(span.get("traceId"), 16, "traceId")
                     span_id = _id(span.get("spanId"), 8, "spanId")
                     if trace_id is None or span_id is None or set(trace_id) == {"0"} or set(span_id) == {"0"}:
-                        batch.rejected += 1
-                        if len(batch.errors) < 3:
-                            batch.errors.append(f"span {span.get('name')!r}: trace_id must be 16 bytes and "
-                                                "span_id 8 bytes")
+                        batch.reject("span: trace_id must be 16 bytes and span_id 8 bytes, not zero",
+                                     example=f"span {span.get('name')!r}: trace_id must be 16 bytes and "
+                                             "span_id 8 bytes")
                         continue
                     start, end = int(span.get("startTimeUnixNano") or 0), int(span.get("endTimeUnixNano") or 0)
                     kind = _enum(span.get("kind"), KIND_NAMES)

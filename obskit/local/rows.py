@@ -27,7 +27,8 @@ SPAN_COLUMNS = ("trace_id", "span_id", "parent_span_id", "service", "name", "kin
 LOG_COLUMNS = ("ts_ns", "service", "severity_number", "level", "body", "trace_id", "span_id", "attributes",
                "resource")
 METRIC_COLUMNS = ("ts_ns", "start_ns", "service", "pod", "name", "unit", "type", "temporality", "attributes",
-                  "value", "count", "sum", "bounds", "buckets")
+                  "value", "count", "sum", "bounds", "buckets", "quantiles")
+MAX_ERRORS = 3  # example messages kept per batch (every rejection is counted by reason)
 
 
 @dataclass
@@ -38,6 +39,16 @@ class Batch:
     columns: dict[str, list[Any]]
     rejected: int = 0
     errors: list[str] = field(default_factory=list)
+    reasons: dict[str, int] = field(default_factory=dict)  # why records were rejected -> how many
+
+    def reject(self, reason: str, count: int = 1, example: str | None = None) -> None:
+        """Count `count` records rejected for `reason` (a short, stable text; `example` names the record)."""
+        if count <= 0:
+            return
+        self.rejected += count
+        self.reasons[reason] = self.reasons.get(reason, 0) + count
+        if len(self.errors) < MAX_ERRORS:
+            self.errors.append(example or reason)
 
     @property
     def size(self) -> int:
@@ -68,7 +79,7 @@ SCHEMAS = {
         ("ts_ns", pa.int64()), ("start_ns", pa.int64()), ("service", pa.string()), ("pod", pa.string()),
         ("name", pa.string()), ("unit", pa.string()), ("type", pa.string()), ("temporality", pa.string()),
         ("attributes", pa.string()), ("value", pa.float64()), ("count", pa.int64()), ("sum", pa.float64()),
-        ("bounds", pa.list_(pa.float64())), ("buckets", pa.list_(pa.int64())),
+        ("bounds", pa.list_(pa.float64())), ("buckets", pa.list_(pa.int64())), ("quantiles", pa.list_(pa.float64())),
     ]),
 }
 
@@ -128,9 +139,8 @@ def span_rows(request: Message) -> Batch:
             for span in ss.spans:
                 trace_id, span_id = span.trace_id, span.span_id
                 if len(trace_id) != 16 or len(span_id) != 8 or trace_id == _ZERO_TRACE or span_id == _ZERO_SPAN:
-                    batch.rejected += 1
-                    if len(batch.errors) < 3:
-                        batch.errors.append(f"span {span.name!r}: trace_id must be 16 bytes and span_id 8 bytes")
+                    batch.reject("span: trace_id must be 16 bytes and span_id 8 bytes, not zero",
+                                 example=f"span {span.name!r}: trace_id must be 16 bytes and span_id 8 bytes")
                     continue
                 trace_ids.append(trace_id)
                 span_ids.append(span_id)
@@ -213,6 +223,9 @@ def log_rows(request: Message) -> Batch:
 
 
 def metric_rows(request: Message) -> Batch:
+    """Rows for metric_points: gauges and sums (`value`), histograms (`count`, `sum`, `bounds`, `buckets`) and
+    summaries (`count`, `sum`, quantile levels in `bounds`, their values in `quantiles`). Exponential
+    histograms and malformed points are rejected with a reason."""
     cols: dict[str, list[Any]] = {c: [] for c in METRIC_COLUMNS}
     batch = Batch("metric_points", cols)
 
@@ -233,6 +246,15 @@ def metric_rows(request: Message) -> Batch:
             cols["sum"].append(point.sum if point.HasField("sum") else None)
             cols["bounds"].append(list(point.explicit_bounds))
             cols["buckets"].append(list(point.bucket_counts))
+            cols["quantiles"].append(None)
+        elif kind == "summary":
+            ordered = sorted((q.quantile, q.value) for q in point.quantile_values)
+            cols["value"].append(None)
+            cols["count"].append(point.count)
+            cols["sum"].append(point.sum)
+            cols["bounds"].append([q for q, _ in ordered])
+            cols["buckets"].append(None)
+            cols["quantiles"].append([v for _, v in ordered])
         else:
             which = point.WhichOneof("value")
             cols["value"].append(float(getattr(point, which)) if which else None)
@@ -240,6 +262,7 @@ def metric_rows(request: Message) -> Batch:
             cols["sum"].append(None)
             cols["bounds"].append(None)
             cols["buckets"].append(None)
+            cols["quantiles"].append(None)
 
     for rm in request.resource_metrics:
         service, _, res_attrs = _resource(rm.resource)
@@ -247,26 +270,33 @@ def metric_rows(request: Message) -> Batch:
         for sm in rm.scope_metrics:
             for metric in sm.metrics:
                 which = metric.WhichOneof("data")
-                if which == "gauge":
-                    for p in metric.gauge.data_points:
-                        add(p, service, pod, metric, "gauge", "")
-                elif which == "sum":
-                    temporality = TEMPORALITY.get(metric.sum.aggregation_temporality, "")
-                    for p in metric.sum.data_points:
-                        add(p, service, pod, metric, "sum", temporality)
+                if which in ("gauge", "sum"):
+                    temporality = TEMPORALITY.get(metric.sum.aggregation_temporality, "") if which == "sum" else ""
+                    for p in getattr(metric, which).data_points:
+                        if p.WhichOneof("value") is None:
+                            batch.reject(f"{which}: point without a value", example=f"{metric.name}: no value")
+                            continue
+                        add(p, service, pod, metric, which, temporality)
                 elif which == "histogram":
                     temporality = TEMPORALITY.get(metric.histogram.aggregation_temporality, "")
                     for p in metric.histogram.data_points:
                         if len(p.bucket_counts) and len(p.bucket_counts) != len(p.explicit_bounds) + 1:
-                            batch.rejected += 1
-                            batch.errors.append(f"{metric.name}: bucket_counts must be explicit_bounds + 1 long")
+                            batch.reject("histogram: bucket_counts must be explicit_bounds + 1 long",
+                                         example=f"{metric.name}: bucket_counts must be explicit_bounds + 1 long")
                             continue
                         add(p, service, pod, metric, "histogram", temporality)
+                elif which == "summary":
+                    for p in metric.summary.data_points:
+                        if any(not 0.0 <= q.quantile <= 1.0 for q in p.quantile_values):
+                            batch.reject("summary: quantile outside 0..1",
+                                         example=f"{metric.name}: quantile outside 0..1")
+                            continue
+                        add(p, service, pod, metric, "summary", "")
                 else:
                     points = getattr(metric, which).data_points if which else []
-                    batch.rejected += len(points)
-                    if len(batch.errors) < 3:
-                        batch.errors.append(f"{metric.name}: {which or 'empty'} metrics are not stored")
+                    kind = {"exponential_histogram": "exponential histogram"}.get(which or "", which or "empty")
+                    batch.reject(f"{kind} metrics are not stored", len(points),
+                                 example=f"{metric.name}: {kind} metrics are not stored")
     return batch
 
 

@@ -19,7 +19,7 @@ from google.protobuf.message import Message
 from obskit.errors import InputError
 from obskit.local.rows import ROWS, Batch
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: metric_points.quantiles (summary points)
 MEMORY_LIMIT = "256MB"
 
 SCHEMA = """
@@ -33,7 +33,8 @@ CREATE TABLE IF NOT EXISTS logs (
 CREATE TABLE IF NOT EXISTS metric_points (
   ts_ns BIGINT, start_ns BIGINT, service VARCHAR, pod VARCHAR, name VARCHAR, unit VARCHAR, type VARCHAR,
   temporality VARCHAR, attributes VARCHAR, value DOUBLE, count BIGINT, sum DOUBLE, bounds DOUBLE[],
-  buckets BIGINT[]);
+  buckets BIGINT[], quantiles DOUBLE[]);
+ALTER TABLE metric_points ADD COLUMN IF NOT EXISTS quantiles DOUBLE[];
 CREATE TABLE IF NOT EXISTS pods (
   name VARCHAR, namespace VARCHAR, service VARCHAR, ready BOOLEAN, restarts INTEGER,
   last_termination_reason VARCHAR, last_termination_ts DOUBLE);
@@ -61,6 +62,11 @@ class IngestResult:
     stored: int = 0
     rejected: int = 0
     errors: list[str] = field(default_factory=list)
+    reasons: dict[str, int] = field(default_factory=dict)  # rejection reason -> records
+
+    def add_rejections(self, reasons: dict[str, int]) -> None:
+        for reason, count in reasons.items():
+            self.reasons[reason] = self.reasons.get(reason, 0) + count
 
     @property
     def error_message(self) -> str:
@@ -129,6 +135,7 @@ class Store:
                 part = self._insert(con, batches)
                 total.stored += part.stored
                 total.rejected += part.rejected
+                total.add_rejections(part.reasons)
                 total.errors.extend(part.errors[: max(0, 5 - len(total.errors))])
         return total
 
@@ -137,6 +144,7 @@ class Store:
         by_table: dict[str, list[Batch]] = {}
         for batch in batches:
             result.rejected += batch.rejected
+            result.add_rejections(batch.reasons)
             result.errors.extend(batch.errors)
             if batch.size:
                 by_table.setdefault(batch.table, []).append(batch)

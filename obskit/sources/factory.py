@@ -9,8 +9,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from obskit.config import Config
+from obskit.conventions import GraphProfile, MetricProfile, graph_profiles, merged, metric_profiles
 from obskit.sources import Sources
 from obskit.sources.errors import SourceError
+
+
+def profiles(config: Config) -> tuple[dict[str, MetricProfile], dict[str, GraphProfile]]:
+    """The naming and graph profiles in the order to try them: obskit.yaml's, then the built-in ones."""
+    return merged(metric_profiles(), config.metric_profiles), merged(graph_profiles(), config.graph_profiles)
 
 
 def production_sources(config: Config, timeout: float = 15.0, namespace: str | None = None) -> Sources:
@@ -22,7 +28,9 @@ def production_sources(config: Config, timeout: float = 15.0, namespace: str | N
 
     sources = Sources()
     if config.prometheus.url:
-        sources.metrics = PrometheusMetrics(config.prometheus, config.services, timeout, namespace=namespace)
+        naming, graphs = profiles(config)
+        sources.metrics = PrometheusMetrics(config.prometheus, config.services, timeout, namespace=namespace,
+                                            profiles=naming, graph_profiles=graphs)
     else:
         sources.missing["metrics"] = "prometheus.url is not set (or OBSKIT_PROMETHEUS_URL)"
     if config.elasticsearch.urls:
@@ -48,5 +56,5 @@ def build_sources(config: Config, db: Path | None = None, timeout: float = 15.0)
     if db is not None:
         from obskit.sources.local import local_sources
 
-        return local_sources(db)
+        return local_sources(db, *profiles(config))
     return production_sources(config, timeout)

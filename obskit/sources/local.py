@@ -11,6 +11,7 @@ from pathlib import Path
 
 import duckdb
 
+from obskit.conventions import GraphProfile, MetricProfile
 from obskit.local.store import connect
 from obskit.sources import Sources
 from obskit.sources.cluster import ClusterEvent, PodStatus, Rollout
@@ -122,10 +123,12 @@ class LocalCluster:
         return [Rollout(*row) for row in rows]
 
 
-def local_sources(db_path: Path) -> Sources:
-    """Every signal from the DuckDB store at db_path (opened read-only)."""
+def local_sources(db_path: Path, profiles: dict[str, MetricProfile] | None = None,
+                  graph_profiles: dict[str, GraphProfile] | None = None) -> Sources:
+    """Every signal from the DuckDB store at db_path (opened read-only); `profiles`/`graph_profiles` are the
+    naming and graph profiles to use (default: the built-in ones; see obskit.conventions.merged)."""
     con = connect(Path(db_path), read_only=True)
-    return Sources(metrics=LocalMetrics(con), logs=LocalLogs(con), traces=LocalTraces(con),
+    return Sources(metrics=LocalMetrics(con, profiles, graph_profiles), logs=LocalLogs(con), traces=LocalTraces(con),
                    cluster=LocalCluster(con))
 
 

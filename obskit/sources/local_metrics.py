@@ -10,15 +10,22 @@ interpolated within histogram buckets the way PromQL's histogram_quantile does.
 from __future__ import annotations
 
 import json
+import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 import duckdb
 
-from obskit.conventions import PodSeries, pod_profiles
+from obskit.conventions import GraphProfile, MetricProfile, PodSeries, metric_profiles, pod_profiles
+from obskit.conventions import graph_profiles as conventions_graphs
 from obskit.local.semconv import DB_CLIENT_DURATION, SERVER_DURATION, STATUS_ATTRIBUTES
+from obskit.sources.intervals import Buckets
+from obskit.sources.local_graph import metric_edges
+from obskit.sources.local_points import RESOURCE_LABELS, Catalog
+from obskit.sources.local_profiles import ProfileRed
 from obskit.sources.local_span_red import span_red
 from obskit.sources.metrics import Series, per_service
+from obskit.sources.traces import Edge
 from obskit.sources.window import Window
 
 QUANTILES = (("latency_p50", 0.5), ("latency_p95", 0.95), ("latency_p99", 0.99))
@@ -85,8 +92,28 @@ def _is_error(attrs: dict[str, object], database: bool) -> bool:
 class LocalMetrics:
     name = "local"
 
-    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection, profiles: dict[str, MetricProfile] | None = None,
+                 graph_profiles: dict[str, GraphProfile] | None = None) -> None:
+        """`profiles`/`graph_profiles`: the naming and graph profiles in the order to try them (default: the
+        built-in ones; obskit.yaml adds and overrides through obskit.conventions.merged)."""
         self.con = con
+        self.profiles = list((profiles if profiles is not None else metric_profiles()).values())
+        self.graph_profiles = list((graph_profiles if graph_profiles is not None else conventions_graphs()).values())
+        self._catalog: Catalog | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def catalog(self) -> Catalog:
+        """The store's metric names by Prometheus name (read once: the store is opened read-only)."""
+        with self._lock:
+            if self._catalog is None:
+                self._catalog = Catalog(self.con)
+            return self._catalog
+
+    def dependencies(self, window: Window) -> list[Edge]:
+        """Caller -> callee edges from metrics (servicegraph connector, Istio, Linkerd, ... graph profiles),
+        each with its origin; [] when the store has none of them."""
+        return metric_edges(self.catalog, self.graph_profiles, window)
 
     def _rows(self, service: str, window: Window, database: bool) -> tuple[str, list[tuple]]:
         names = DB_CLIENT_DURATION if database else SERVER_DURATION
@@ -97,8 +124,13 @@ class LocalMetrics:
         return sql, self.con.cursor().execute(sql, params).fetchall()
 
     def red(self, service: str, window: Window) -> list[Series]:
-        """RED from request histograms, else from the service's entry spans."""
-        return self._red_metrics(service, window) or span_red(self.con, [service], window).get(service, [])
+        """RED from request histograms, else through the naming profiles (summaries, counters, gauges), else
+        from the service's entry spans."""
+        return (self._red_metrics(service, window) or self._red_profiles([service], window)[service]
+                or span_red(self.con, [service], window).get(service, []))
+
+    def _red_profiles(self, services: list[str], window: Window) -> dict[str, list[Series]]:
+        return ProfileRed(self.catalog, self.profiles).red_many(services, window)
 
     def _red_metrics(self, service: str, window: Window) -> list[Series]:
         database = False
@@ -111,29 +143,31 @@ class LocalMetrics:
         buckets: dict[int, _Bucket] = defaultdict(_Bucket)
         previous: dict[tuple, tuple] = {}
         start_ns = int(window.start * 1e9)
+        grid = Buckets.of(window)
         for name, ts, start, temporality, attrs_json, pod, count, bounds, counts in rows:
             unit = (DB_CLIENT_DURATION if database else SERVER_DURATION)[name]
+            since: int | None = start if 0 < start < ts else None  # a delta point covers (start, ts]
             if temporality == "cumulative":
                 key = (name, attrs_json, pod)
                 prev = previous.get(key)
-                previous[key] = (start, count, counts)
+                previous[key] = (start, count, counts, ts)
                 if prev is not None and prev[0] == start and count >= prev[1]:
                     count, counts = count - prev[1], [a - b for a, b in zip(counts, prev[2], strict=False)]
+                    since = prev[3]
                 elif start < start_ns - int(window.step * 1e9):
                     continue  # an old series without an earlier point to difference against
-            if ts <= start_ns:
-                continue
-            index = int((ts - 1 - start_ns) // int(window.step * 1e9))
-            b = buckets[index]
             attrs = json.loads(attrs_json)
-            b.count += count
-            if _is_error(attrs, database):
-                b.errors += count
+            error = _is_error(attrs, database)
             scaled = tuple(x * unit for x in bounds)
-            if b.bounds is None:
-                b.bounds, b.buckets = scaled, [float(c) for c in counts]
-            elif b.bounds == scaled:
-                b.buckets = [x + y for x, y in zip(b.buckets, counts, strict=False)]
+            for index, share in grid.shares(since, ts):
+                b = buckets[index]
+                b.count += count * share
+                if error:
+                    b.errors += count * share
+                if b.bounds is None:
+                    b.bounds, b.buckets = scaled, [float(c) * share for c in counts]
+                elif b.bounds == scaled:
+                    b.buckets = [x + y * share for x, y in zip(b.buckets, counts, strict=False)]
         series = {n: Series(n, service, [], query=sql.strip()) for n in ("request_rate", "error_ratio",
                                                                          *(q for q, _ in QUANTILES))}
         for index in sorted(buckets):
@@ -153,14 +187,30 @@ class LocalMetrics:
         histograms get RED from their entry spans in one query (series labelled {"source": "spans"})."""
         found = per_service(self._red_metrics, services, window)
         bare = [service for service, series in found.items() if not series]
+        if bare:
+            found.update({s: series for s, series in self._red_profiles(bare, window).items() if series})
+        bare = [service for service, series in found.items() if not series]
         found.update(span_red(self.con, bare, window))
         return found
 
     def service_names(self, window: Window) -> list[str]:
+        """Resource service names of the window's metric points, and the services the naming profiles find
+        in point labels (istio's destination_workload, ...)."""
         rows = self.con.cursor().execute(
             "SELECT DISTINCT service FROM metric_points WHERE ts_ns > ? AND ts_ns <= ? AND service IS NOT NULL "
             "ORDER BY service", [int(window.start * 1e9), int(window.end * 1e9)]).fetchall()
-        return [r[0] for r in rows]
+        return sorted({r[0] for r in rows} | self._labelled_services(window))
+
+    def _labelled_services(self, window: Window) -> set[str]:
+        found: set[str] = set()
+        lo, hi = int(window.start * 1e9), int(window.end * 1e9)
+        for profile in self.profiles:
+            labels = [label for label in profile.service_labels if label not in RESOURCE_LABELS]
+            parts = self.catalog.find(profile.requests_metric, ("value", "count")) if labels else []
+            for row in self.catalog.fetch({p.name for p in parts}, lo, hi) if parts else []:
+                if row.matches(profile.extra_matchers):
+                    found.update(v for v in (row.labels.get(label, "") for label in labels) if v)
+        return found
 
     def saturation_many(self, services: list[str], window: Window) -> dict[str, list[Series]]:
         return per_service(self.saturation, services, window)

@@ -8,22 +8,27 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from obskit.sources.traces import Edge
 from obskit.sources.window import Window
 
 # series names a MetricsSource returns (units in parentheses)
 RED_SERIES = ("request_rate", "error_ratio", "latency_p50", "latency_p95", "latency_p99")  # req/s, 0..1, seconds
+# also returned where the metrics give it (summaries, histograms' _sum/_count, a mean gauge): seconds
+MEAN_SERIES = "latency_mean"
 # 0..1, 0..1, cores, 0..1, count in step
 SATURATION_SERIES = ("cpu_throttling", "cpu_vs_limit", "cpu_usage", "memory_vs_limit", "restarts")
 
 
 @dataclass
 class Series:
-    name: str  # one of RED_SERIES or SATURATION_SERIES
+    name: str  # one of RED_SERIES, MEAN_SERIES or SATURATION_SERIES
     service: str
     points: list[tuple[float, float]]  # (epoch seconds, value), ascending, one per window step at most
     labels: dict[str, str] = field(default_factory=dict)  # e.g. {"pod": "checkout-7f9c-abc"}
     query: str | None = None  # the PromQL/SQL that produced it, for deep links
-    counts: list[int] = field(default_factory=list)  # requests behind each point, when known (RED from spans)
+    # requests behind each point, when known (RED from spans; request_rate and error_ratio from naming profiles'
+    # pre-aggregated shapes)
+    counts: list[int] = field(default_factory=list)
 
 
 class MetricsSource(Protocol):
@@ -48,6 +53,12 @@ class MetricsSource(Protocol):
 
     def service_names(self, window: Window) -> list[str]:
         """Every service the backend has RED or pod series of in the window (label values, for typos)."""
+        ...
+
+    def dependencies(self, window: Window) -> list[Edge]:
+        """Caller -> callee edges seen in metrics over the window (the servicegraph connector, Istio, Linkerd
+        and other graph profiles), each with `origin` (the profile's name), calls and failed calls over the
+        whole window and `latency` (mean seconds per call) where known; sorted per profile; [] when none."""
         ...
 
 

@@ -19,10 +19,12 @@ from urllib.parse import quote
 import httpx
 
 from obskit.config import PrometheusConfig, ServiceConfig
-from obskit.conventions import MetricProfile, metric_profile, metric_profiles, saturation_profile
+from obskit.conventions import GraphProfile, MetricProfile, metric_profile, metric_profiles, saturation_profile
+from obskit.conventions import graph_profiles as builtin_graph_profiles
 from obskit.sources.errors import SourceError
 from obskit.sources.histogram import bucket_bound, bucket_quantile
 from obskit.sources.metrics import RED_SERIES, Series
+from obskit.sources.prometheus_shapes import merge, metric_edges, shape_series
 from obskit.sources.promql import (
     QUANTILES,
     detection_query,
@@ -33,6 +35,7 @@ from obskit.sources.promql import (
     saturation_queries,
     saturation_queries_many,
 )
+from obskit.sources.traces import Edge
 from obskit.sources.window import Window
 from obskit.transport import describe_failure, http_client
 
@@ -50,7 +53,11 @@ class PrometheusMetrics:
     name = "prometheus"
 
     def __init__(self, config: PrometheusConfig, services: list[ServiceConfig] | None = None,
-                 timeout: float = 15.0, namespace: str | None = None) -> None:
+                 timeout: float = 15.0, namespace: str | None = None,
+                 profiles: dict[str, MetricProfile] | None = None,
+                 graph_profiles: dict[str, GraphProfile] | None = None) -> None:
+        """`profiles`/`graph_profiles`: naming and graph profiles in detection order (default: the built-in
+        ones; obskit.yaml adds and overrides them through obskit.conventions.merged)."""
         if not config.url:
             raise SourceError("prometheus", "no URL configured (prometheus.url or OBSKIT_PROMETHEUS_URL)")
         self.url = config.url
@@ -59,6 +66,8 @@ class PrometheusMetrics:
         self.services = {s.name: s for s in services or []}
         self.namespace = namespace  # --namespace: the default for services without their own
         self._profiles: dict[str, tuple[MetricProfile, str] | None] = {}
+        self.profiles = profiles if profiles is not None else metric_profiles()
+        self.graph_profiles = graph_profiles if graph_profiles is not None else builtin_graph_profiles()
 
     # --- HTTP API --------------------------------------------------------------------------------------
     def _get(self, path: str, params: dict[str, Any]) -> Any:
@@ -77,6 +86,9 @@ class PrometheusMetrics:
         if not isinstance(body, dict) or body.get("status") != "success":
             raise SourceError("prometheus", f"{path}: unexpected answer")
         return body["data"]
+
+    def instant_query(self, query: str, at: float) -> list[dict[str, Any]]:
+        return self._get("/api/v1/query", {"query": query, "time": at}).get("result", [])
 
     def range_query(self, query: str, window: Window) -> list[dict[str, Any]]:
         step = max(window.step, window.seconds / MAX_POINTS)
@@ -127,8 +139,8 @@ class PrometheusMetrics:
 
     def _candidates(self, service: str) -> list[Detected]:
         configured = self.services.get(service)
-        profiles = [metric_profile(configured.profile)] if configured and configured.profile else \
-            list(metric_profiles().values())
+        profiles = [metric_profile(configured.profile, self.profiles)] if configured and configured.profile else \
+            list(self.profiles.values())
         return [(profile, label) for profile in profiles for label in profile.service_labels]
 
     def _namespace(self, service: str) -> str | None:
@@ -148,7 +160,7 @@ class PrometheusMetrics:
     # --- MetricsSource ---------------------------------------------------------------------------------
     def service_names(self, window: Window) -> list[str]:
         """Values of every profile's service labels on its request metric (what a user may have meant)."""
-        pairs = sorted({(p.requests_metric, label) for p in metric_profiles().values() for label in p.service_labels})
+        pairs = sorted({(p.presence_metric, label) for p in self.profiles.values() for label in p.service_labels})
 
         def values(pair: tuple[str, str]) -> list[str]:
             metric, label = pair
@@ -168,7 +180,13 @@ class PrometheusMetrics:
             points = [p for r in self.range_query(query, window) for p in _points(r)]
             if points:
                 out.append(Series(name, service, sorted(points), labels={"profile": profile.name}, query=query))
-        return out
+        extra = shape_series(self.range_query, self._concurrently, [(profile, label, namespace, [service])], window)
+        return merge(out, extra.get(service, []), window.step)
+
+    def dependencies(self, window: Window) -> list[Edge]:
+        """Caller -> callee edges over the window from each graph profile's counters (servicegraph connector,
+        Istio, Linkerd, ...), each with its origin; [] when Prometheus has none of them."""
+        return metric_edges(self.instant_query, self._concurrently, list(self.graph_profiles.values()), window)
 
     def saturation(self, service: str, window: Window) -> list[Series]:
         namespace = self._namespace(service)
@@ -198,8 +216,9 @@ class PrometheusMetrics:
             for name in ("request_rate", "error_ratio", "latency_buckets"):
                 size = CHUNK if name != "latency_buckets" else min(CHUNK, -(-len(members) // LATENCY_PARTS))
                 for chunk in _chunks(members, size):
-                    query = red_queries_many(profiles[profile_name], label, chunk, window.step, namespace)[name]
-                    calls.append((label, chunk, name, query))
+                    query = red_queries_many(profiles[profile_name], label, chunk, window.step, namespace).get(name)
+                    if query is not None:
+                        calls.append((label, chunk, name, query))
         answers = self._concurrently(lambda call: self.range_query(call[3], window), calls)
         points: dict[tuple[str, str], list[tuple[float, float]]] = {}
         buckets: dict[str, dict[float, list[tuple[float, float]]]] = {}  # service -> ts -> [(le, rate)]
@@ -230,6 +249,11 @@ class PrometheusMetrics:
             out[service] = [Series(name, service, sorted(points[(service, name)]), labels={"profile": profile.name},
                                    query=queries[name])
                             for name in RED_SERIES if points.get((service, name))]
+        shapes = [(profiles[p], label, namespace, chunk) for (p, label, namespace), members in groups.items()
+                  for chunk in _chunks(members)]
+        extra = shape_series(self.range_query, self._concurrently, shapes, window)
+        for service, series in extra.items():
+            out[service] = merge(out.get(service, []), series, window.step)
         return out
 
     def saturation_many(self, services: list[str], window: Window) -> dict[str, list[Series]]:

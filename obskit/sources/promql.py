@@ -51,7 +51,7 @@ def red_queries(profile: MetricProfile, service_label: str, service: str, step: 
                 namespace: str | None = None) -> dict[str, str]:
     """RED for one service: each query's result is one label-less series."""
     queries = _red(profile, {service_label: service}, {}, [], step, namespace)
-    del queries["latency_buckets"]
+    queries.pop("latency_buckets", None)
     return queries
 
 
@@ -63,8 +63,8 @@ def red_queries_many(profile: MetricProfile, service_label: str, services: list[
     per service and `le`): the quantiles come from them with obskit.sources.histogram, in seconds after
     multiplying by latency_scale(profile)."""
     queries = _red(profile, {}, {service_label: alternation(services)}, [service_label], step, namespace)
-    return {"request_rate": queries["request_rate"], "error_ratio": queries["error_ratio"],
-            "latency_buckets": queries["latency_buckets"]}
+    return {name: query for name, query in queries.items()
+            if name in ("request_rate", "error_ratio", "latency_buckets")}
 
 
 def latency_scale(profile: MetricProfile) -> float:
@@ -74,34 +74,37 @@ def latency_scale(profile: MetricProfile) -> float:
 
 def _red(profile: MetricProfile, matchers: dict[str, str], regex: dict[str, str], by: list[str], step: float,
          namespace: str | None) -> dict[str, str]:
+    """The counter and histogram queries of a profile (those it has the metrics for); the other shapes
+    (summaries, gauges, ratios) are in obskit/sources/promql_shapes.py."""
     matchers = {**matchers, **profile.extra_matchers}
     if namespace:
         matchers["namespace"] = namespace
     sel = selector(matchers, regex)
-    errors = selector(matchers, {**regex, profile.error_label: profile.error_regex})
     window = range_for(step)
     agg = f"sum by ({', '.join(by)}) " if by else "sum"
-    total = f"{agg}(rate({profile.requests_metric}{sel}[{window}]))"
-    errors_total = f"{agg}(rate({profile.requests_metric}{errors}[{window}]))"
-    queries = {
-        "request_rate": total,
-        "error_ratio": f"{errors_total} / {total}",
-    }
-    unit = "" if profile.latency_unit_seconds == 1 else f" * {profile.latency_unit_seconds:g}"
-    buckets = f"sum by ({', '.join(['le', *by])}) (rate({profile.latency_bucket_metric}{sel}[{window}]))"
-    for name, q in QUANTILES:
-        queries[name] = f"histogram_quantile({q:g}, {buckets}){unit}"
-    queries["latency_buckets"] = buckets
+    queries = {}
+    if profile.requests_metric:
+        total = f"{agg}(rate({profile.requests_metric}{sel}[{window}]))"
+        queries["request_rate"] = total
+        if profile.error_label and profile.error_regex:
+            errors = selector(matchers, {**regex, profile.error_label: profile.error_regex})
+            queries["error_ratio"] = f"{agg}(rate({profile.requests_metric}{errors}[{window}])) / {total}"
+    if profile.latency_bucket_metric:
+        unit = "" if profile.latency_unit_seconds == 1 else f" * {profile.latency_unit_seconds:g}"
+        buckets = f"sum by ({', '.join(['le', *by])}) (rate({profile.latency_bucket_metric}{sel}[{window}]))"
+        for name, q in QUANTILES:
+            queries[name] = f"histogram_quantile({q:g}, {buckets}){unit}"
+        queries["latency_buckets"] = buckets
     return queries
 
 
 def detection_query(profile: MetricProfile, service_label: str, service: str) -> str:
-    return f"{profile.requests_metric}{selector({service_label: service, **profile.extra_matchers})}"
+    return f"{profile.presence_metric}{selector({service_label: service, **profile.extra_matchers})}"
 
 
 def detection_query_many(profile: MetricProfile, service_label: str, services: list[str]) -> str:
     """The request metric's series of any of the services (for /api/v1/label/<label>/values)."""
-    return (f"{profile.requests_metric}"
+    return (f"{profile.presence_metric}"
             f"{selector(profile.extra_matchers, {service_label: alternation(services)})}")
 
 

@@ -31,10 +31,16 @@ class Trace:
 
 @dataclass
 class Edge:
+    """One caller -> callee dependency with its calls (and failed calls) over a window; `origin` says where it
+    came from: "traces" (parent/child spans), a graph profile of metrics ("servicegraph", "istio", "linkerd",
+    or one from obskit.yaml) or "file" (a user's graph file, where calls is 0: unknown)."""
+
     caller: str
     callee: str
     calls: int
     errors: int = 0
+    origin: str = "traces"
+    latency: float | None = None  # mean seconds per call, when the source knows it
 
 
 @dataclass

@@ -32,7 +32,9 @@ class Scenario:
     link_delay: float = 0.0  # kind latency: seconds added on the wire of every call into root_service
     # "otel": RED histograms, pod gauges, logs, client/server spans with peer attributes; "spans-only": the
     # real-world shape of converted traces: spans only, every kind unspecified but the root's (SERVER), no
-    # peer attributes, services linked by parent/child spans alone
+    # peer attributes, services linked by parent/child spans alone; "metrics-only": no spans, no logs, no
+    # histograms: an OTLP Summary per service and status every 5 minutes and the servicegraph connector's
+    # edge series (obskit/local/demo/aggregates.py), plus the pod gauges
     shape: str = "otel"
 
 
@@ -85,6 +87,13 @@ SCENARIOS: dict[str, Scenario] = {
             "quiet",
             "an ordinary hour: no fault is injected; investigate should find no symptom on the frontend",
             symptom_service="frontend", root_service="", root_kind="none",
+        ),
+        Scenario(
+            "slow-payments-metrics",
+            "payments slows down in its own code (a lock held too long); metrics only: 5-minute summaries and "
+            "servicegraph edges, no traces, no logs",
+            symptom_service="frontend", root_service="payments", root_kind="latency", latency_factor=25.0,
+            shape="metrics-only",
         ),
     )
 }

@@ -20,6 +20,7 @@ from opentelemetry.trace import (
     set_span_in_context,
 )
 
+from obskit.local.demo.aggregates import PERIOD, Aggregates
 from obskit.local.demo.cluster_sim import ClusterSim
 from obskit.local.demo.scenarios import DURATION, Scenario, intensity
 from obskit.local.demo.telemetry import COLLECT_EVERY, ServiceTelemetry, Telemetry
@@ -32,6 +33,7 @@ from obskit.local.demo.topology import (
     ROUTES,
     SERVICES,
     TRACE_KEEP_RATIO,
+    VERSIONS,
     Call,
 )
 from obskit.local.store import Store
@@ -68,6 +70,8 @@ class Workload:
         self.cluster = ClusterSim(scenario, start, random.Random(seed + 1))
         self.telemetry = Telemetry(NAMESPACE, random.Random(seed + 2))
         self.spans_only = scenario.shape == "spans-only"
+        # metrics-only: summaries per period and servicegraph edges instead of spans, logs and histograms
+        self.aggregates = Aggregates(VERSIONS, NAMESPACE) if scenario.shape == "metrics-only" else None
         for service in (*SERVICES, DATABASE) if not self.spans_only else ():
             self.telemetry.add_pod_gauges(service, self.cluster.observe)
         self.requests = 0
@@ -199,6 +203,17 @@ class Workload:
         if span is not None:
             span.end(end_time=self.ns(node.start + node.duration))
 
+    def aggregate(self, node: Node) -> None:
+        """Metrics-only: the request into node.service and every call it made, for the period's summaries
+        and servicegraph edges."""
+        assert self.aggregates is not None
+        self.aggregates.request(node.service, node.status, node.duration)
+        for child in node.children:
+            callee = str(child.attributes.get("peer.service", ""))
+            self.aggregates.call(node.service, callee, child.duration, child.status >= 500, child.kind == "db")
+            for server in child.children:
+                self.aggregate(server)
+
     def log(self, st: ServiceTelemetry, node: Node, span: Span | None) -> None:
         """Log records in the span's context (a dropped trace still has ids, as with tail sampling)."""
         ctx = set_span_in_context(span) if span is not None else set_span_in_context(NonRecordingSpan(SpanContext(
@@ -224,9 +239,14 @@ class Workload:
                 if node is None:
                     continue
                 keep = node.status >= 500 or node.duration > 1.0 or self.rng.random() < TRACE_KEEP_RATIO
-                self.record(node, keep)
+                if self.aggregates is not None:
+                    self.aggregate(node)
+                else:
+                    self.record(node, keep)
             if (sec + 1) % COLLECT_EVERY == 0:
                 batches.extend(self.telemetry.collect_metrics(self.ns(t + 1)))
+            if self.aggregates is not None and (sec + 1) % PERIOD == 0:
+                batches.extend(self.aggregates.flush(self.ns(t + 1 - PERIOD), self.ns(t + 1)))
             if (sec + 1) % 60 == 0:
                 self.store.ingest_batches(batches + self.telemetry.drain(self.spans_only))
                 batches = []

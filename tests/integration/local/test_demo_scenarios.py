@@ -139,3 +139,24 @@ def test_same_seed_same_data(tmp_path: Path) -> None:
         counts.append(con.execute("SELECT count(*), sum(end_ns - start_ns), min(trace_id) FROM spans").fetchone())
         con.close()
     assert counts[0] == counts[1]
+
+
+def test_slow_payments_metrics_only(demos: dict) -> None:
+    """No spans, no logs: 5-minute summaries give RED, servicegraph series give the call graph."""
+    truth, src = demos["slow-payments-metrics"]
+    con = duckdb.connect(truth.db, read_only=True)
+    assert con.execute("SELECT (SELECT count(*) FROM spans) + (SELECT count(*) FROM logs)").fetchone() == (0,)
+    assert con.execute("SELECT DISTINCT type FROM metric_points WHERE name = 'http.server.request.duration'"
+                       ).fetchall() == [("summary",)]
+    con.close()
+    before, during = windows(truth)
+    assert mean(src, "payments", "latency_p50", during) > 10 * mean(src, "payments", "latency_p50", before)
+    assert mean(src, "checkout", "latency_mean", during) > 4 * mean(src, "checkout", "latency_mean", before)
+    assert mean(src, "cart", "latency_p95", during) < 1.5 * mean(src, "cart", "latency_p95", before)
+    # the rate is requests per second over each 5-minute summary, not the period's count per minute
+    assert mean(src, "frontend", "request_rate", before) == pytest.approx(RATE, rel=0.1)
+    edges = {(e.caller, e.callee): e for e in src.metrics.dependencies(during)}
+    assert {("frontend", "checkout"), ("checkout", "payments"), ("payments", "postgres")} <= set(edges)
+    assert {e.origin for e in edges.values()} == {"servicegraph"}
+    assert edges[("checkout", "payments")].latency > 0.3 > edges[("checkout", "cart")].latency
+    assert src.traces.dependencies(during) == []

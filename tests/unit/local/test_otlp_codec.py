@@ -77,12 +77,16 @@ def test_unsupported_metric_types_are_counted_as_rejected() -> None:
     from opentelemetry.proto.collector.metrics.v1.metrics_service_pb2 import ExportMetricsServiceRequest
 
     request = json_format.ParseDict({"resourceMetrics": [{"scopeMetrics": [{"metrics": [
-        {"name": "q", "summary": {"dataPoints": [{"count": "1"}, {"count": "2"}]}},
-        {"name": "g", "gauge": {"dataPoints": [{"asDouble": 0.5, "timeUnixNano": "1"}]}},
+        {"name": "e", "exponentialHistogram": {"dataPoints": [{"count": "1"}, {"count": "2"}]}},
+        {"name": "q", "summary": {"dataPoints": [{"count": "2", "sum": 0.5, "timeUnixNano": "1",
+                                                  "quantileValues": [{"quantile": 0.99, "value": 0.4}]}]}},
+        {"name": "g", "gauge": {"dataPoints": [{"asDouble": 0.5, "timeUnixNano": "1"}, {"timeUnixNano": "2"}]}},
     ]}]}]}, ExportMetricsServiceRequest())
     batch = metric_rows(request)
-    assert batch.size == 1 and batch.rejected == 2
-    assert "summary" in batch.errors[0]
+    assert batch.size == 2 and batch.rejected == 3  # the summary and one gauge point are stored
+    assert batch.reasons == {"exponential histogram metrics are not stored": 2, "gauge: point without a value": 1}
+    assert "exponential histogram" in batch.errors[0]
+    assert batch.columns["quantiles"] == [[0.4], None] and batch.columns["bounds"][0] == [0.99]
 
 
 @pytest.mark.parametrize(("number", "text", "level"), [
