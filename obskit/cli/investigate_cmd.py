@@ -121,6 +121,9 @@ def investigate_command(
     ),
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.",
                                                 dir_okay=False)] = None,
+    graph: Annotated[Path | None, typer.Option(
+        "--graph", help="A graph file (YAML `edges: [{from: a, to: b}]`) merged with the graph from traces and "
+                        "metrics: for services nothing else links.", dir_okay=False)] = None,
     source_timeout: Annotated[float, typer.Option("--source-timeout", min=0.1, help="Seconds per source.")] = 10.0,
     timeout: Annotated[float, typer.Option("--timeout", min=0.1, help="Seconds for the whole run.")] = 30.0,
 ) -> None:
@@ -130,8 +133,14 @@ def investigate_command(
     sources, grafana = build_sources(local, db, source_timeout, namespace)
     if sys.stderr.isatty():
         sys.stderr.write(f"investigating {service} ...\n")
+    edges = []
+    if graph is not None:
+        from obskit.sources.graph_file import load_graph_file
+
+        edges = load_graph_file(graph)
     report = investigate(sources, service, window, base,
-                         Options(namespace=namespace, source_timeout=source_timeout, overall_timeout=timeout))
+                         Options(namespace=namespace, source_timeout=source_timeout, overall_timeout=timeout,
+                                 graph_edges=edges))
     if report.unknown_service:
         known = ", ".join(report.known_services[:20]) or "none in the window"
         raise InputError(f"{service}: no metrics or traces for this service in the window", hint=f"known: {known}")

@@ -125,6 +125,12 @@ def rank(target: str, graph: ServiceGraph, findings: list[Finding], step: float,
             below = [c for c in graph.downstream(name, 50) if c != name]
             explained = any(c in own and own[c].onset <= node.onset + slack for c in below) or (
                 node.kind == "errors" and any(c in logging and logging[c].onset <= node.onset + slack for c in below))
+            # with secondary evidence only (RED series: metrics without traces), a callee anomalous the same way
+            # from no later, and at least half as strongly, explains its caller: the deepest such one remains
+            explained = explained or (_red(node) and any(
+                c in nodes and c not in own and _red(nodes[c]) and nodes[c].kind == node.kind
+                and nodes[c].onset <= node.onset + slack
+                and _strength(_red(nodes[c])) >= COMPARABLE * _strength(_red(node)) for c in below))
             weight = max(WEAK.get((f.source, f.signal), 1.0) for f in node.findings)  # 1 unless all weak
             score = _strength(node.findings) * (EXPLAINED if explained else 1.0) * weight
         scored.append((score, node))
@@ -132,6 +138,11 @@ def rank(target: str, graph: ServiceGraph, findings: list[Finding], step: float,
     suspects = [_suspect(node, round(0.5 + 0.5 * score if i == 0 else 0.5 * score, 4))
                 for i, (score, node) in enumerate(scored)]
     return suspects, _chain(target, suspects[0].service, graph)
+
+
+def _red(node: Node) -> list[Finding]:
+    """The node's RED-series findings (from metrics or entry spans)."""
+    return [f for f in node.findings if f.signal in RED and f.source in ("metrics", "spans")]
 
 
 def _own_latency(node: Node) -> list[Finding]:

@@ -98,6 +98,7 @@ class Report:
     templates: list[LogTemplateFinding] = field(default_factory=list)
     paths: list[TracePath] = field(default_factory=list)
     edges: list[tuple[str, str]] = field(default_factory=list)  # (caller, callee) in the investigated graph
+    edge_origins: dict[str, list[str]] = field(default_factory=dict)  # "a -> b" -> traces / servicegraph / file
     series: list[Series] = field(default_factory=list)  # RED series of the window, for charts
     unknown_service: bool = False  # the answering metrics/traces sources have not seen the service
     known_services: list[str] = field(default_factory=list)  # services the answering sources know

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from obskit.deadlines import Deadline, Job
@@ -22,6 +22,7 @@ from obskit.investigate.model import SIGNALS, Finding, Report, SourceStatus
 from obskit.sources import Sources
 from obskit.sources.errors import SourceError
 from obskit.sources.metrics import MetricsSource
+from obskit.sources.traces import Edge
 from obskit.sources.window import Window, rfc3339
 
 
@@ -32,6 +33,7 @@ class Options:
     overall_timeout: float = 30.0  # seconds for the whole investigation
     depth: int = 8  # levels of callees to look at
     max_services: int = 60
+    graph_edges: list[Edge] = field(default_factory=list)  # a user's graph file (origin "file"), merged in
 
 
 def investigate(sources: Sources, service: str, window: Window, baseline: Window,
@@ -59,6 +61,10 @@ def investigate(sources: Sources, service: str, window: Window, baseline: Window
             probe = pool.submit("metrics", first_sample, sources.metrics, service, baseline)
         if sources.traces is not None:
             deps = pool.submit("traces", sources.traces.dependencies, Window(baseline.start, window.end, window.step))
+        metric_deps = None  # edges from servicegraph / mesh metrics, where the metrics source has them
+        if sources.metrics is not None and hasattr(sources.metrics, "dependencies"):
+            metric_deps = pool.submit("graph", sources.metrics.dependencies, Window(baseline.start, window.end,
+                                                                                   window.step))
         if probe is not None:
             first = wait("metrics", probe)
             if first is None and "metrics" not in status:
@@ -84,11 +90,13 @@ def investigate(sources: Sources, service: str, window: Window, baseline: Window
         known = None
         if sources.traces is not None or sources.metrics is not None:
             known = pool.submit("known", known_services, sources, Window(baseline.start, window.end, window.step))
-        graph = ServiceGraph()
+        edges: list[Edge] = list(opts.graph_edges)
         if deps is not None:
-            edges = wait("traces", deps)
-            if edges is not None:
-                graph = ServiceGraph.from_edges(edges)
+            edges += wait("traces", deps) or []
+        if metric_deps is not None:  # a failing graph query only loses those edges; metrics stay checked
+            edges += _result(metric_deps, "graph", {}, "", deadline.left(metric_deps), opts.source_timeout) or []
+        graph = ServiceGraph.from_edges(edges)
+        report.edge_origins = _origins(edges)
         services = graph.downstream(service, opts.depth)[: opts.max_services]  # queried per service
         reachable = graph.downstream(service, len(graph.callees) + 1)  # span blame covers every one at once
         jobs: dict[str, tuple[Callable[..., Any], tuple[Any, ...]]] = {}
@@ -158,6 +166,15 @@ def investigate(sources: Sources, service: str, window: Window, baseline: Window
         report.notes += [f"changed elsewhere, explaining no symptom: {c}" for c in report.changes]
     report.verdict = verdict(report)
     return report
+
+
+def _origins(edges: list[Edge]) -> dict[str, list[str]]:
+    """Where each caller -> callee edge came from (traces, a metrics graph profile, a graph file)."""
+    out: dict[str, set[str]] = {}
+    for e in edges:
+        if e.caller != e.callee:
+            out.setdefault(f"{e.caller} -> {e.callee}", set()).add(e.origin)
+    return {k: sorted(v) for k, v in sorted(out.items())}
 
 
 def verdict(report: Report) -> str:

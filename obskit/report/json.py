@@ -87,7 +87,9 @@ def to_dict(report: Report, grafana: str | None = None, kibana: Kibana | None = 
         ],
         "paths": [{"trace_id": p.trace_id, "duration_seconds": _num(p.duration), "error": p.error,
                    "path": list(p.path), "url": p.url} for p in report.paths],
-        "graph": {"edges": [list(e) for e in report.edges]},
+        "graph": {"edges": [list(e) for e in report.edges],
+                  "origins": {k: v for k, v in report.edge_origins.items()
+                              if tuple(k.split(" -> ", 1)) in set(report.edges)}},
         "red_sources": dict(sorted(report.red_sources.items())),
         "missing_data": list(report.missing),
         "sources": {s.signal: {"backend": s.backend, "checked": s.checked, "reason": s.reason or None}
