@@ -30,6 +30,7 @@ class PartResult:
     backend_errors: list[str] = field(default_factory=list)  # e.g. promtool or Prometheus failed
     summary: str = ""  # one line for people: "12 dashboards, 0 errors, 2 warnings"
     skipped_online: list[str] = field(default_factory=list)  # ids of online checks not run (no URL, --offline)
+    empty: bool = False  # the tree holds nothing for this part (no directory, no files): it checked nothing
 
     @property
     def exit_code(self) -> int:
@@ -67,6 +68,22 @@ def run_check(options: CheckOptions, only: list[str] | None = None) -> list[Part
             continue
         results.append(load_part(spec)(options))
     return results
+
+
+# parts that check the tree's own files; `deploy` renders obskit's chart whatever the tree holds
+TREE_PARTS = ("dashboards", "alerts", "alerts-test")
+
+
+def nothing_to_check(results: list[PartResult]) -> bool:
+    """True when every part that ran found nothing of the tree's to check (a CI job in the wrong directory).
+
+    The deploy part alone (``--only deploy``) checks obskit's chart, which is something; beside tree parts
+    that found nothing it is not counted, as it would pass on any directory.
+    """
+    tree = [r for r in results if r.name in TREE_PARTS]
+    if not tree:
+        return False
+    return all(r.empty for r in tree)
 
 
 def overall_exit_code(results: list[PartResult]) -> int:

@@ -8,7 +8,6 @@ JSON or GitHub annotations.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from enum import StrEnum
@@ -67,8 +66,10 @@ def render_text(problems: Iterable[Problem]) -> str:
 
 
 def render_json(problems: Iterable[Problem]) -> str:
-    data = [p.to_dict() for p in sort_problems(problems)]
-    return json.dumps(data, indent=2, sort_keys=True) + "\n"
+    """``{"schema_version": "1", "problems": [...]}`` (obskit.envelope)."""
+    from obskit.envelope import dumps
+
+    return dumps({"problems": [p.to_dict() for p in sort_problems(problems)]})
 
 
 def gh_escape(text: str, prop: bool = False) -> str:

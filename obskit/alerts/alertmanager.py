@@ -3,7 +3,7 @@
 Receiver secrets never appear in the generated file. ``*_file`` paths (as Alertmanager sees them) are
 written through as Alertmanager's own file fields (``api_url_file``, ``routing_key_file``,
 ``auth_password_file``, ``http_config.authorization.credentials_file``). ``*_env`` values are read by
-obskit and written to separate secret files (mode 0600) under ``--secrets-out``; the config references
+obskit and written to separate secret files (mode 0600) under ``--secrets-dir``; the config references
 them under ``secrets_dir`` (where they are mounted for Alertmanager). Webhook URLs are not secret fields:
 Alertmanager 0.25's webhook has no ``url_file`` (amtool 0.25 rejects it), so the URL is written as is and
 may not carry credentials (put a token in ``credentials_file``).
@@ -160,7 +160,7 @@ def check_config(text: str) -> str:
 
 def write(files: AlertmanagerFiles, out: Path, secrets_out: Path | None) -> list[Path]:
     if files.secrets and secrets_out is None:
-        raise InputError("receivers use *_env secrets: give --secrets-out DIR for the secret files "
+        raise InputError("receivers use *_env secrets: give --secrets-dir DIR for the secret files "
                          "(mount that directory at alerts.alertmanager.secrets_dir for Alertmanager)")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(files.config, encoding="utf-8")

@@ -108,8 +108,34 @@ def render(ruleset: RuleSet, options: BuildOptions, name: str) -> str:
     return header + dump_yaml(doc)
 
 
+def unparsable(rulesets: list[RuleSet]) -> list[str]:
+    """``file:line: group G, rule R: ...`` for every expression a build would write that PromQL refuses
+    (promql-parser, which follows Prometheus' grammar): an SLO's query or a rule file's expr alike."""
+    import promql_parser
+
+    found = []
+    for ruleset in rulesets:
+        for group, rule in ruleset.rules():
+            try:
+                promql_parser.parse(rule.expr)
+            except (ValueError, TypeError) as exc:
+                where = ruleset.where(rule, "expr")
+                place = f"{where.file}:{where.line}" if where.line else where.file
+                message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                found.append(f"{place}: group {group.name!r}, rule {rule.name!r}: the expression it would write "
+                             f"does not parse as PromQL ({message})")
+    return found
+
+
 def build(rulesets: list[RuleSet], options: BuildOptions, root: Path | None = None) -> list[Path]:
-    """Write one output file per source; returns the files written (sorted)."""
+    """Write one output file per source; returns the files written (sorted). Nothing is written when an
+    expression would not parse: Prometheus would refuse the whole file (InputError, exit 2)."""
+    problems = unparsable(rulesets)
+    if problems:
+        from obskit.errors import InputError
+
+        raise InputError("\n".join(problems), hint="fix the expression in the source (`obskit alerts check` "
+                         "shows where in it); nothing was written")
     options.out.mkdir(parents=True, exist_ok=True)
     written = []
     for ruleset, name in zip(rulesets, output_names(rulesets, root), strict=True):

@@ -16,10 +16,10 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from obskit.alerts.duration import parse_duration
 from obskit.alerts.openslo_refs import OpenSloIndex
 from obskit.alerts.slospec import SLO, PolicyAlert, SpecReader, check_queries, parse_percent
 from obskit.alerts.yamlsource import YamlDoc
+from obskit.duration import parse_duration
 
 TOP = {"apiVersion", "kind", "metadata", "spec"}
 METADATA = {"name", "displayName", "labels", "annotations", "namespace"}

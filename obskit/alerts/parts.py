@@ -50,6 +50,7 @@ def lint_part(options: CheckOptions) -> PartResult:
     root = _alerts_dir(options)
     if not root.is_dir():
         result.summary = f"no {root} directory; nothing to check"
+        result.empty = True
         return result
     try:
         rulesets = load_all([root], windows_dirs([root]), slo_period(options.config))
@@ -62,6 +63,7 @@ def lint_part(options: CheckOptions) -> PartResult:
     result.backend_errors = report.backend_errors
     result.skipped_online = list(report.skipped)
     rules = sum(len(rs.rules()) for rs in rulesets)
+    result.empty = not rulesets
     errors = sum(p.severity is Severity.error for p in report.problems)
     warnings = sum(p.severity is Severity.warning for p in report.problems)
     skipped = (", online checks incomplete (Prometheus failed)" if report.backend_errors
@@ -75,6 +77,7 @@ def test_part(options: CheckOptions) -> PartResult:
     root = _alerts_dir(options)
     if not root.is_dir():
         result.summary = f"no {root} directory; nothing to test"
+        result.empty = True
         return result
     try:
         results = run_tests([root], windows_dirs([root]), slo_period(options.config))
@@ -91,5 +94,6 @@ def test_part(options: CheckOptions) -> PartResult:
             result.problems.append(Problem(check="promtool/test", severity=Severity.error, file=test.file,
                                            message="promtool unit test failed:\n" + test.output.rstrip()))
     failed = sum(not t.passed for t in results)
+    result.empty = not results
     result.summary = f"{len(results)} promtool test files, {len(results) - failed} passed, {failed} failed"
     return result

@@ -18,29 +18,21 @@ import re
 from typing import Any
 
 from obskit.alerts.yamlsource import YamlDoc
+from obskit.duration import parse_milliseconds
 from obskit.errors import InputError
 
-# common/model ParseDuration: units in this order, each at most once; "0" alone is allowed
-DURATION = re.compile(r"^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$")
-_UNIT_MS = (365 * 86_400_000, 7 * 86_400_000, 86_400_000, 3_600_000, 60_000, 1000, 1)
-MAX_DURATION_MS = (2**63 - 1) // 1_000_000  # a Go time.Duration in nanoseconds
 LABEL_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
 METRIC_NAME = re.compile(r"^[a-zA-Z_:][a-zA-Z0-9_:]*$")
 
 
 def duration_problem(value: Any) -> str | None:
-    """Why ``value`` is not a duration Prometheus accepts, or None when it is one."""
+    """Why ``value`` is not a duration Prometheus accepts, or None when it is one (obskit.duration)."""
     if isinstance(value, bool) or not isinstance(value, str | int):
         return f"expected a duration such as 30s, 5m or 1h, got {type(value).__name__}"
-    text = str(value)
-    if text == "0":
-        return None
-    match = DURATION.match(text)
-    if not text or match is None:
-        return f"{text!r} is not a valid duration (expected e.g. 30s, 5m, 1h30m; units y w d h m s ms, in that order)"
-    total = sum(int(part) * unit for part, unit in zip(match.groups(), _UNIT_MS, strict=True) if part)
-    if total > MAX_DURATION_MS:
-        return f"{text!r} is too long a duration (at most about 292 years)"
+    try:
+        parse_milliseconds(str(value))
+    except ValueError as exc:
+        return str(exc)
     return None
 
 

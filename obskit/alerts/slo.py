@@ -18,10 +18,11 @@ from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
-from obskit.alerts.duration import parse_duration
 from obskit.alerts.model import Alert, Group, Origin, Record
 from obskit.alerts.slospec import SLO, WINDOW_PATTERN
 from obskit.alerts.windows import BurnWindow, WindowCatalog, catalog_for
+from obskit.duration import parse_duration
+from obskit.quoting import promql_string
 
 DEFAULT_SEVERITY = {"page": "critical", "ticket": "warning"}
 
@@ -44,11 +45,8 @@ def fill_window(query: str, window: str) -> str:
 
 
 def _selector(ids: dict[str, str]) -> str:
-    return "{" + ", ".join(f'{k}="{v}"' for k, v in ids.items()) + "}"
-
-
-def _escape(value: str) -> str:
-    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    """``{k="v", ...}`` in the ids' order, every value quoted by obskit.quoting."""
+    return "{" + ", ".join(f"{k}={promql_string(v)}" for k, v in ids.items()) + "}"
 
 
 def _windows(slo: SLO, catalog: WindowCatalog) -> list[str]:
@@ -72,7 +70,7 @@ def sli_rules(slo: SLO, catalog: WindowCatalog) -> Group:
         expr = _sli_expr(slo, window)
         rules.append(Record(f"slo:sli_error:ratio_rate{window}", expr, {**base, "sloth_window": window},
                             origin=slo.origin, fields=_query_fields(slo)))
-    sel = _selector({k: _escape(v) for k, v in ids.items()})
+    sel = _selector(ids)
     period = catalog.period
     expr = (f"sum_over_time(slo:sli_error:ratio_rate{catalog.durations()[0]}{sel}[{period}])\n"
             f"/ ignoring (sloth_window)\n"
@@ -90,7 +88,7 @@ def _query_fields(slo: SLO) -> dict[str, Origin]:
 def meta_rules(slo: SLO, catalog: WindowCatalog) -> Group:
     ids = {"sloth_id": slo.id, "sloth_service": slo.service, "sloth_slo": slo.name}
     base = {**slo.labels, **ids}
-    sel = _selector({k: _escape(v) for k, v in ids.items()})
+    sel = _selector(ids)
     ratio = slo.objective / 100
     budget = 1 - ratio
     days = Fraction(parse_duration(catalog.period), 86400)
@@ -137,7 +135,7 @@ def _annotations(slo: SLO, severity: str, period: str) -> dict[str, str]:
 def policy_rules(slo: SLO, catalog: WindowCatalog) -> list[Alert | Record]:
     """OpenSLO alert conditions: burn rate over the lookback window compared with the threshold."""
     ids = {"sloth_id": slo.id, "sloth_service": slo.service, "sloth_slo": slo.name}
-    sel = _selector({k: _escape(v) for k, v in ids.items()})
+    sel = _selector(ids)
     budget = exact(1 - slo.objective / 100)
     rules: list[Alert | Record] = []
     for policy in slo.policies:
@@ -156,7 +154,7 @@ def alert_rules(slo: SLO, catalog: WindowCatalog) -> Group | None:
     if not slo.alert_name:
         return None
     ids = {"sloth_id": slo.id, "sloth_service": slo.service, "sloth_slo": slo.name}
-    sel = _selector({k: _escape(v) for k, v in ids.items()})
+    sel = _selector(ids)
     budget = exact(1 - slo.objective / 100)
     rules: list[Alert | Record] = []
     for severity in ("page", "ticket"):

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from obskit.alerts.duration import parse_duration
 from obskit.alerts.slospec import (
     NAME_RE,
     SLO,
@@ -27,10 +26,11 @@ from obskit.alerts.slospec import (
 )
 from obskit.alerts.sloth_plugins import check_chain
 from obskit.alerts.yamlsource import YamlDoc
+from obskit.duration import parse_duration
 
 K8S_API = "sloth.slok.dev/v1"
 # the same SLO spec; Sloth writes Prometheus Operator or Google Managed Prometheus rule objects from them,
-# obskit writes rule files (`alerts build --format prometheusrule` for the operator)
+# obskit writes rule files (`alerts build --kind prometheusrule` for the operator)
 K8S_KINDS = ("PrometheusServiceLevel", "ManagedPrometheusServiceLevel")
 INTERVAL_KEYS = {"all", "slierror", "metadata", "alert"}
 

@@ -1,7 +1,8 @@
 """The `obskit` command line. Thin: parse arguments, call the library, render, exit with a code.
 
 Exit codes: 0 ok, 1 findings or lint errors, 2 usage or input error, 3 a backend failed,
-4 internal error (a bug; rerun with --debug and report it).
+4 internal error (a bug; rerun with --debug and report it), 5 (investigate only) no usable data.
+Every command's help ends with its own exit-code line (obskit.cli.grammar).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from obskit.cli import (
     local_cmd,
     logs_cmd,
 )
+from obskit.cli.grammar import polish_help
 from obskit.cli.output import error
 
 # bound as _state: the name `state` must stay the submodule obskit.cli.state (commands import it lazily)
@@ -36,8 +38,10 @@ EXIT_INTERNAL = 4
 
 EPILOG = (
     "Exit codes: 0 ok · 1 findings or lint errors · 2 usage or input error · "
-    "3 a backend failed · 4 internal error (rerun with --debug)."
+    "3 a backend failed · 4 internal error (rerun with --debug) · 5 investigate only: no usable data. "
+    "Each command's help says which of them it returns."
 )
+polish_help()
 
 app = typer.Typer(
     name="obskit",
@@ -74,17 +78,17 @@ def root(
 
 # the main job first: investigate an incident, on the local store (demo) or production backends
 app.command("investigate", epilog=investigate_cmd.EPILOG)(investigate_cmd.investigate_command)
-app.command("demo", epilog=EPILOG, help=demo_cmd.HELP)(demo_cmd.demo)
+app.command("demo", epilog=demo_cmd.EXITS, help=demo_cmd.HELP)(demo_cmd.demo)
 app.add_typer(logs_cmd.app, name="logs")
 app.add_typer(local_cmd.app, name="local")
 # as code: dashboards, alerts/SLOs, and the one command CI runs over both
 app.add_typer(dashboards_cmd.app, name="dashboards")
 app.add_typer(alerts_cmd.app, name="alerts")
-app.command("check", help=check_cmd.HELP, epilog=EPILOG)(check_cmd.check)
-app.command("init", help=init_cmd.HELP, epilog=EPILOG)(init_cmd.init)
+app.command("check", help=check_cmd.HELP, epilog=check_cmd.EXITS)(check_cmd.check)
+app.command("init", help=init_cmd.HELP, epilog=init_cmd.EXITS)(init_cmd.init)
 # the stack and its health
 app.add_typer(deploy_cmd.app, name="deploy")
-app.command("doctor", epilog=EPILOG)(doctor_cmd.doctor)
+app.command("doctor", epilog=doctor_cmd.EXITS)(doctor_cmd.doctor)
 app.add_typer(config_cmd.app, name="config")
 
 
@@ -93,10 +97,14 @@ def main() -> None:
 
     stdout and stderr are wrapped first so that nothing written there (tracebacks included) carries a secret.
     """
+    from obskit.cli.aliases import rewrite
     from obskit.cli.argv import normalize
 
     redaction.install()
-    sys.argv[1:] = normalize(sys.argv[1:])
+    rewritten = rewrite(typer.main.get_command(app), normalize(sys.argv[1:]))
+    for warning in rewritten.warnings:
+        sys.stderr.write(warning + "\n")
+    sys.argv[1:] = rewritten.args
     try:
         app()
     except ObskitError as exc:

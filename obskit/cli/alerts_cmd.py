@@ -10,16 +10,17 @@ from typing import Annotated
 import typer
 
 from obskit.cli import state
+from obskit.cli.grammar import exit_codes, format_option, output_dir_option, output_option
 from obskit.cli.output import Format, emit_json, scrub, show
-from obskit.errors import EXIT_BACKEND, EXIT_CODES_HELP, EXIT_FINDINGS, EXIT_OK, InputError
+from obskit.errors import EXIT_BACKEND, EXIT_FINDINGS, EXIT_OK, InputError
 from obskit.lint import has_errors, render_github, render_json, render_text
 
 app = typer.Typer(help="Alerts and SLOs as code: build rules, lint them, run promtool tests, generate "
-                       "alertmanager.yml. " + EXIT_CODES_HELP, no_args_is_help=True, epilog=EXIT_CODES_HELP)
+                       "alertmanager.yml.", no_args_is_help=True)
 
 PathsArg = Annotated[list[Path] | None, typer.Argument(
     help="Rule files, SLO specs or directories (default: alerts.paths from obskit.yaml, i.e. ./alerts).",
-    show_default=False)]
+    show_default=False, metavar="PATH")]
 
 
 class CheckFormat(StrEnum):
@@ -49,16 +50,18 @@ def _labels(values: list[str] | None, default: dict[str, str]) -> dict[str, str]
     return labels
 
 
-@app.command("build", epilog=EXIT_CODES_HELP)
+@app.command("build", epilog=exit_codes(
+    (0, "ok"), (2, "usage or input error (a source does not load, or an expression it writes does not parse)")))
 def build(
     paths: PathsArg = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Directory for the generated rule files.")] =
-        Path("build/alerts"),
-    fmt: Annotated[RuleFormat, typer.Option("--format", "-f", help="Plain Prometheus rule files, or "
+    out: Annotated[Path, output_dir_option("Directory for the generated rule files.")] = Path("build/alerts"),
+    fmt: Annotated[RuleFormat, typer.Option("--kind", help="Plain Prometheus rule files, or "
                                             "PrometheusRule objects for the Prometheus Operator.")] = RuleFormat.rules,
-    label: Annotated[list[str] | None, typer.Option("--label", "-l", help="PrometheusRule label KEY=VALUE "
-                     "(repeatable; replaces alerts.prometheus_rule_labels, default release=obskit).")] = None,
-    namespace: Annotated[str | None, typer.Option(help="PrometheusRule namespace.")] = None,
+    label: Annotated[list[str] | None, typer.Option(
+        "--label", "-l", metavar="KEY=VALUE", help="PrometheusRule label KEY=VALUE (repeatable; "
+        "replaces alerts.prometheus_rule_labels, default release=obskit).")] = None,
+    namespace: Annotated[str | None, typer.Option("--namespace", "-n", metavar="NAMESPACE",
+                                                  help="PrometheusRule namespace.")] = None,
 ) -> None:
     """Turn rule sources and SLO specs (Sloth prometheus/v1, OpenSLO v1) into rule files, one per source."""
     from obskit.alerts.emit import BuildOptions
@@ -76,15 +79,18 @@ def build(
     show(f"{len(written)} rule files from {len(rulesets)} sources")
 
 
-@app.command("check", epilog=EXIT_CODES_HELP)
+@app.command("check", epilog=exit_codes((0, "ok (warnings do not fail)"), (1, "lint errors"),
+                                        (2, "usage or input error (a file does not load)"),
+                                        (3, "Prometheus (online checks) failed")))
 def check(
     paths: PathsArg = None,
-    prometheus: Annotated[str | None, typer.Option("--prometheus", help="Prometheus URL: enables the online "
-                          "checks (series exist, rate over counters). Default: prometheus.url.")] = None,
-    fmt: Annotated[CheckFormat, typer.Option("--format", "-f", help="text, json, or github (annotations).")] =
-        CheckFormat.text,
-    disable: Annotated[list[str] | None, typer.Option("--disable", "-d", help="Check id to skip (repeatable); "
-                       "see obskit/alerts/lint/README.md.")] = None,
+    prometheus: Annotated[str | None, typer.Option(
+        "--prometheus", metavar="URL", help="Prometheus URL: enables the online checks "
+        "(series exist, rate over counters). Default: prometheus.url.")] = None,
+    fmt: Annotated[CheckFormat, format_option("text, json or github (annotations).")] = CheckFormat.text,
+    disable: Annotated[list[str] | None, typer.Option(
+        "--disable", "-d", metavar="CHECK", help="Check id to skip (repeatable); "
+        "see obskit/alerts/lint/README.md.")] = None,
     offline: Annotated[bool, typer.Option("--offline", help="Skip online checks even if a URL is configured.")] =
         False,
 ) -> None:
@@ -118,10 +124,12 @@ def check(
     raise typer.Exit(EXIT_BACKEND if report.backend_errors else EXIT_OK)
 
 
-@app.command("test", epilog=EXIT_CODES_HELP)
+@app.command("test", epilog=exit_codes((0, "every test passed"), (1, "a test failed"),
+                                       (2, "usage or input error (a test or rule file does not load)"),
+                                       (3, "promtool is missing or failed")))
 def test(
     paths: PathsArg = None,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
+    fmt: Annotated[Format, format_option("text or json.")] = Format.text,
 ) -> None:
     """Run promtool unit tests (YAML files with rule_files/tests), also over PrometheusRule files, SLO specs
     and *.rules.py (rendered to plain rule files first; errors name the source file)."""
@@ -150,12 +158,15 @@ def test(
     raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
 
 
-@app.command("alertmanager", epilog=EXIT_CODES_HELP)
+@app.command("alertmanager", epilog=exit_codes(
+    (0, "ok"), (2, "usage or input error (no alerts.alertmanager section, amtool refused the result)"),
+    (3, "amtool is missing")))
 def alertmanager(
-    out: Annotated[Path, typer.Option("--out", "-o", help="Where to write alertmanager.yml ('-' for stdout).")] =
+    out: Annotated[Path, output_option("Where to write alertmanager.yml ('-' for stdout).")] =
         Path("alertmanager.yml"),
-    secrets_out: Annotated[Path | None, typer.Option("--secrets-out", help="Directory for secret files read from "
-                           "*_env (mode 0600); mount it at alerts.alertmanager.secrets_dir.")] = None,
+    secrets_out: Annotated[Path | None, typer.Option("--secrets-dir", metavar="DIR", file_okay=False,
+                           help="Directory for secret files read from *_env (mode 0600); mount it at "
+                           "alerts.alertmanager.secrets_dir.")] = None,
     validate: Annotated[bool, typer.Option("--validate/--no-validate", help="Run amtool check-config.")] = True,
 ) -> None:
     """Generate alertmanager.yml from alerts.alertmanager in obskit.yaml (teams/severities -> webhook, Slack,
@@ -166,13 +177,13 @@ def alertmanager(
     routing = config.alerts.alertmanager
     if routing is None:
         raise InputError("obskit.yaml has no alerts.alertmanager section",
-                         hint="see the 'Alerts and SLOs as code' section of README.md for an example")
+                         hint="see docs/alerts.md for an example")
     files = render(routing)
     if validate:
         check_config(files.config)
     if str(out) == "-":
         if files.secrets:
-            raise InputError("receivers use *_env secrets: write to a file with --out and --secrets-out")
+            raise InputError("receivers use *_env secrets: write to a file with --output and --secrets-dir")
         sys.stdout.write(files.config)
         return
     for path in write(files, out, secrets_out):

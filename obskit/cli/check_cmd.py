@@ -2,31 +2,39 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from obskit.check import PARTS, CheckOptions, overall_exit_code, run_check
+from obskit.check import PARTS, CheckOptions, nothing_to_check, overall_exit_code, run_check
+from obskit.cli.grammar import exit_codes, format_option
 from obskit.cli.lint_output import LintFormat, github_annotation, render_problems, write
 from obskit.cli.online import choose_prometheus
+from obskit.cli.output import error
+from obskit.envelope import dumps
+from obskit.errors import EXIT_USAGE
 from obskit.lint import gh_escape, sort_problems
 
 HELP = ("Check the as-code tree (dashboards/, alerts/, ...) the way CI should: every part loads, lints and "
-        "builds clean. Exit codes: 0 ok; 1 lint errors; 2 input error (a file cannot be loaded); "
-        "3 a backend (Prometheus, promtool) failed.")
+        "builds clean. A directory with nothing to check (no dashboards, no rules, no SLOs) is an error: a CI "
+        "job run in the wrong directory must not pass.")
+EXITS = exit_codes((0, "ok"), (1, "lint errors or failed promtool tests"),
+                   (2, "input error (a file cannot be loaded) or nothing to check"),
+                   (3, "a backend (Prometheus, promtool) failed"))
 
 
 def check(
-    root: Annotated[Path, typer.Argument(help="The repository root holding dashboards/ and alerts/.")] = Path("."),
-    prometheus: Annotated[str | None, typer.Option("--prometheus", help="Prometheus URL: enables online checks "
+    root: Annotated[Path, typer.Argument(help="The repository root holding dashboards/ and alerts/.",
+                                         metavar="ROOT")] = Path("."),
+    prometheus: Annotated[str | None, typer.Option("--prometheus", metavar="URL",
+                                                   help="Prometheus URL: enables online checks "
                                                    "(default: prometheus.url from config; '' for none).")] = None,
     offline: Annotated[bool, typer.Option("--offline", help="Skip the online checks (those that query "
                                           "Prometheus) even when a URL is configured; they are listed.")] = False,
-    fmt: Annotated[LintFormat, typer.Option("--format", help="text, json or github (annotations).")] =
+    fmt: Annotated[LintFormat, format_option("text, json or github (annotations).")] =
     LintFormat.text,
-    only: Annotated[list[str] | None, typer.Option("--only", help="Run only this part (repeatable): "
+    only: Annotated[list[str] | None, typer.Option("--only", metavar="PART", help="Run only this part (repeatable): "
                                                    "the names listed by --list.")] = None,
     list_parts: Annotated[bool, typer.Option("--list", help="List the parts and exit.")] = False,
 ) -> None:
@@ -48,6 +56,9 @@ def check(
                            offline_reason=choice.reason)
     results = run_check(options, only=only)
     code = overall_exit_code(results)
+    empty = nothing_to_check(results)
+    if empty:
+        code = EXIT_USAGE
     problems = sort_problems(p for r in results for p in r.problems)
     verdict = "ok" if code == 0 else f"failed (exit {code})"
     skipped = sorted({check for r in results for check in r.skipped_online})
@@ -59,8 +70,9 @@ def check(
                        "input_errors": r.input_errors, "backend_errors": r.backend_errors,
                        "skipped_online": sorted(r.skipped_online)} for r in results],
             "skipped_online": {"checks": skipped, "reason": choice.reason} if skipped else None,
+            "nothing_to_check": empty,
         }
-        write(json.dumps(data, indent=2, sort_keys=True) + "\n")
+        write(dumps(data))
         raise typer.Exit(code)
     out = [render_problems(problems, fmt)]
     for r in results:
@@ -74,4 +86,8 @@ def check(
     parts = "; ".join(f"{r.name}: {r.summary}" for r in results) or "no parts ran"
     out.append(f"obskit check: {verdict} — {parts}\n")
     write("".join(out))
+    if empty:
+        error(f"nothing to check in {root}: no dashboards, rules, SLOs or promtool tests",
+              hint="run `obskit check` at the repository root holding dashboards/ and alerts/, or pass it: "
+                   "obskit check PATH (`obskit init` scaffolds one)")
     raise typer.Exit(code)

@@ -8,14 +8,15 @@ import typer
 from rich.table import Table
 
 from obskit.cli import state
+from obskit.cli.grammar import exit_codes, format_option
 from obskit.cli.output import Format, emit_json, show
 
 app = typer.Typer(help="Inspect the effective configuration.", no_args_is_help=True)
 
 
-@app.command("show")
+@app.command("show", epilog=exit_codes((0, "ok"), (2, "usage or input error (a bad config)")))
 def show_config(
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
+    fmt: Annotated[Format, format_option("text or json.")] = Format.text,
 ) -> None:
     """Print the effective config (file < env < flags) with every secret redacted and its source."""
     loaded = state.config()

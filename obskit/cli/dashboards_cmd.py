@@ -13,15 +13,16 @@ from typing import Annotated
 import typer
 
 from obskit.cli import state as cli_state
+from obskit.cli.grammar import exit_codes, format_option, output_dir_option, output_option
 from obskit.cli.lint_output import LintFormat, render_problems, write
 from obskit.cli.output import Format, emit_json, error
 from obskit.errors import EXIT_BACKEND, EXIT_FINDINGS, EXIT_USAGE, InputError
 
-EXITS = "Exit codes: 0 ok; 1 lint errors; 2 input error (a file failed to load); 3 a backend failed."
 app = typer.Typer(help="Dashboards as code: build JSON or ConfigMaps, lint, push to Grafana, import JSON to "
-                  "Python. " + EXITS, no_args_is_help=True)
+                  "Python.", no_args_is_help=True)
 
-Paths = Annotated[list[Path] | None, typer.Argument(help="Files or directories (default: ./dashboards).")]
+Paths = Annotated[list[Path] | None, typer.Argument(help="Files or directories (default: ./dashboards).",
+                                                    metavar="PATH")]
 
 
 class BuildFormat(StrEnum):
@@ -60,12 +61,11 @@ def _report_load_errors(errors: list) -> None:
         error(str(err))
 
 
-@app.command()
+@app.command(epilog=exit_codes((0, "ok"), (2, "usage or input error (a dashboard failed to load)")))
 def build(
     paths: Paths = None,
-    out: Annotated[Path | None, typer.Option("--out", help="Output directory "
-                                             "(default: dashboards/generated).")] = None,
-    fmt: Annotated[BuildFormat, typer.Option("--format", help="json (dashboard files) or configmap "
+    out: Annotated[Path | None, output_dir_option("Output directory (default: dashboards/generated).")] = None,
+    fmt: Annotated[BuildFormat, typer.Option("--kind", help="json (dashboard files) or configmap "
                                              "(one Grafana-sidecar ConfigMap per dashboard).")] = BuildFormat.json,
     clean: Annotated[bool, typer.Option("--clean", help="Also delete output files that no source dashboard "
                                         "makes any more (orphans). Needs the whole dashboards directory.")] = False,
@@ -118,7 +118,7 @@ def _seconds(text: str | None) -> int | None:
     """--scrape-interval: plain seconds or a Prometheus duration."""
     if text is None:
         return None
-    from obskit.alerts.duration import parse_duration
+    from obskit.duration import parse_duration
 
     try:
         seconds = int(text) if text.strip().isdigit() else parse_duration(text)
@@ -129,23 +129,25 @@ def _seconds(text: str | None) -> int | None:
     return seconds
 
 
-@app.command()
+@app.command(epilog=exit_codes((0, "ok"), (1, "lint errors"), (2, "usage or input error (a file failed to load)"),
+                              (3, "Prometheus (online checks) failed")))
 def check(
     paths: Paths = None,
-    prometheus: Annotated[str | None, typer.Option("--prometheus", help="Prometheus URL: enables the online "
-                                                   "promql/metric-exists check (default: config; '' for "
+    prometheus: Annotated[str | None, typer.Option("--prometheus", metavar="URL", help="Prometheus URL: enables "
+                                                   "the online promql/metric-exists check (default: config; '' for "
                                                    "none).")] = None,
     offline: Annotated[bool, typer.Option("--offline", help="Skip the online checks even when a Prometheus URL "
                                           "is configured.")] = False,
-    fmt: Annotated[LintFormat, typer.Option("--format", help="text, json or github.")] = LintFormat.text,
+    fmt: Annotated[LintFormat, format_option("text, json or github (annotations).")] = LintFormat.text,
     scrape_interval: Annotated[str | None, typer.Option(
-        "--scrape-interval", help="Scrape interval (30s, 1m or seconds); rate windows must be at least twice it "
-        "(default: lint.scrape_interval from obskit.yaml, 30s).")] = None,
+        "--scrape-interval", metavar="DURATION", help="Scrape interval (30s, 1m or seconds); rate windows must "
+        "be at least twice it (default: lint.scrape_interval from obskit.yaml, 30s).")] = None,
     datasource: Annotated[list[str] | None, typer.Option(
-        "--datasource", help="A datasource uid that exists besides the stack's prometheus, logs, jaeger "
+        "--datasource", metavar="UID", help="A datasource uid that exists besides the stack's prometheus, logs, jaeger "
         "(repeatable).")] = None,
-    disable: Annotated[list[str] | None, typer.Option("--disable", help="Turn a check off by id (repeatable), "
-                                                      "e.g. dashboard/variables; adds to lint.disable.")] = None,
+    disable: Annotated[list[str] | None, typer.Option("--disable", "-d", metavar="CHECK",
+                                                      help="Turn a check off by id (repeatable), "
+                                                           "e.g. dashboard/variables; adds to lint.disable.")] = None,
 ) -> None:
     """Lint dashboards: uids, titles, panel ids, layout, datasources, variables, PromQL, stale build output."""
     from obskit.cli.online import choose_prometheus
@@ -174,12 +176,14 @@ def check(
         raise typer.Exit(EXIT_BACKEND)
 
 
-@app.command()
+@app.command(epilog=exit_codes((0, "ok"), (2, "usage or input error (a dashboard failed to load, no Grafana URL)"),
+                              (3, "Grafana failed")))
 def push(
     paths: Paths = None,
-    grafana: Annotated[str | None, typer.Option("--grafana", help="Grafana URL (default: grafana.url from "
-                                                "config; the token comes from grafana.token).")] = None,
-    folder: Annotated[str | None, typer.Option("--folder", help="Put every dashboard in this folder "
+    grafana: Annotated[str | None, typer.Option("--grafana", metavar="URL",
+                                                help="Grafana URL (default: grafana.url from config; "
+                                                     "the token comes from grafana.token).")] = None,
+    folder: Annotated[str | None, typer.Option("--folder", metavar="NAME", help="Put every dashboard in this folder "
                                                "(default: the sub-directory name, e.g. stack/).")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Only list new/changed/unchanged.")] = False,
     prune: Annotated[bool, typer.Option("--prune", help="Delete dashboards in managed folders that are no "
@@ -187,7 +191,7 @@ def push(
     yes: Annotated[bool, typer.Option("--yes", help="Confirm --prune deletions.")] = False,
     message: Annotated[str, typer.Option("--message", help="Version message stored in Grafana.")] =
     "pushed by obskit",
-    fmt: Annotated[Format, typer.Option("--format", help="text or json.")] = Format.text,
+    fmt: Annotated[Format, format_option("text or json.")] = Format.text,
 ) -> None:
     """Upsert dashboards into Grafana by uid (creating folders), optionally pruning removed ones."""
     from obskit.dashboards.grafana_api import GrafanaTarget, push_dashboards
@@ -214,11 +218,11 @@ def push(
         raise typer.Exit(EXIT_BACKEND)
 
 
-@app.command("import")
+@app.command("import", epilog=exit_codes((0, "ok"), (2, "usage or input error (not a dashboard, no such file)")))
 def import_(
-    file: Annotated[Path, typer.Argument(help="A Grafana dashboard JSON file (or an API export).")],
-    out: Annotated[Path | None, typer.Option("--out", help="Where to write the Python (default: "
-                                             "<name>.dashboard.py next to the JSON).")] = None,
+    file: Annotated[Path, typer.Argument(help="A Grafana dashboard JSON file (or an API export).", metavar="FILE")],
+    out: Annotated[Path | None, output_option("Where to write the Python (default: <name>.dashboard.py next to "
+                                              "the JSON).")] = None,
 ) -> None:
     """Write readable Python (grafana-foundation-sdk builders) that builds back to the same dashboard."""
     from obskit.dashboards.importer import to_python

@@ -10,6 +10,7 @@ import typer
 from rich.progress import Progress
 
 from obskit.cli import state
+from obskit.cli.grammar import exit_codes, format_option
 from obskit.cli.output import Format, emit_json, show
 from obskit.errors import InputError
 from obskit.sources.window import rfc3339
@@ -19,16 +20,18 @@ postgres) with the real OpenTelemetry SDK, with an incident starting 40 minutes 
 store. Prints the ground truth and the investigate command to run next; with --investigate, runs it
 (text format; the exit code is then investigate's: 1 when it names suspects). Exit 2 for an unknown
 scenario."""
-
+EXITS = exit_codes((0, "ok"), (1, "with --investigate: suspects found (the expected outcome)"),
+                   (2, "usage or input error (an unknown scenario)"),
+                   (5, "with --investigate: no usable data"))
 
 
 def demo(
-    scenario: Annotated[str, typer.Option("--scenario", "-s", help="Incident to simulate (see --list).")]
+    scenario: Annotated[str, typer.Option("--scenario", metavar="NAME", help="Incident to simulate (see --list).")]
     = "slow-database",
-    db: Annotated[Path | None, typer.Option("--db", help="DuckDB file (default: config local.db).",
+    db: Annotated[Path | None, typer.Option("--db", metavar="FILE", help="DuckDB file (default: config local.db).",
                                             dir_okay=False)] = None,
     seed: Annotated[int, typer.Option("--seed", help="Random seed; the same seed gives the same data.")] = 1,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
+    fmt: Annotated[Format, format_option("text or json.")] = Format.text,
     list_: Annotated[bool, typer.Option("--list", help="Print the scenario names, one per line, and exit.")]
     = False,
     then_investigate: Annotated[bool, typer.Option("--investigate", help="Then investigate the symptom service "

@@ -10,9 +10,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
+from obskit.cli.grammar import exit_codes, format_option, output_dir_option
 from obskit.cli.output import Format, emit_json, show
 from obskit.deploy.profiles import profile_names
-from obskit.errors import EXIT_CODES_HELP, BackendError, FindingsError
+from obskit.errors import EXIT_FINDINGS, BackendError, FindingsError, InputError
+
+DEPLOY_EXITS = exit_codes(
+    (0, "deployed, or rendered and checked clean (with --diff --exit-code: and nothing changed)"),
+    (1, "problems in the rendered stack (nothing deployed), or changes shown by --diff --exit-code"),
+    (2, "usage or input error (bad values, no kube context)"), (3, "the cluster or Helm failed"))
+CLUSTER_EXITS = exit_codes((0, "ok"), (2, "usage or input error (no kube context)"), (3, "the cluster or Helm failed"))
 
 if TYPE_CHECKING:  # the Helm SDK and the kubernetes client load only when a deploy command runs
     from obskit.deploy import deployment
@@ -22,13 +29,15 @@ if TYPE_CHECKING:  # the Helm SDK and the kubernetes client load only when a dep
 app = typer.Typer(
     help="Install the wired observability stack (Prometheus, Alertmanager, Grafana, Fluentd, Elasticsearch, "
          "Kibana, Jaeger) with Helm; --dry-run renders the whole stack and checks it offline.",
-    invoke_without_command=True, no_args_is_help=False, epilog=EXIT_CODES_HELP,
+    invoke_without_command=True, no_args_is_help=False, epilog=DEPLOY_EXITS,
 )
 
-Namespace = Annotated[str, typer.Option("--namespace", "-n", help="Namespace of the stack.")]
-Release = Annotated[str, typer.Option("--release", help="Helm release name of the stack.")]
-Context = Annotated[str | None, typer.Option("--context", help="Kube context (default: kubernetes.context from "
-                                             "obskit.yaml, else the current one).",
+Namespace = Annotated[str, typer.Option("--namespace", "-n", metavar="NAMESPACE",
+                                        help="Namespace of the stack.")]
+Release = Annotated[str, typer.Option("--release", metavar="NAME", help="Helm release name of the stack.")]
+Context = Annotated[str | None, typer.Option("--context", metavar="CONTEXT",
+                                             help="Kube context (default: kubernetes.context from obskit.yaml, "
+                                                  "else the current one).",
                                              envvar="OBSKIT_KUBE_CONTEXT")]
 
 
@@ -40,40 +49,48 @@ def _kube_context(context: str | None) -> str | None:
 
     kube = state.config().config.kubernetes
     return kube.context if kube is not None else None
-FormatOpt = Annotated[Format, typer.Option("--format", help="Output format.")]
+
+
+FormatOpt = Annotated[Format, format_option("text or json.")]
 
 
 @app.callback()
 def deploy(
     ctx: typer.Context,
-    profile: Annotated[str, typer.Option("--profile", help=f"Profile: {' | '.join(profile_names())}.")] = "dev",
-    values: Annotated[list[Path] | None, typer.Option("--values", "-f", help="Extra values file (repeatable).",
-                                                      dir_okay=False)] = None,
+    profile: Annotated[str, typer.Option("--profile", metavar="PROFILE",
+                                         help=f"Profile: {' | '.join(profile_names())}.")] = "dev",
+    values: Annotated[list[Path] | None, typer.Option("--values", "-f", metavar="FILE", dir_okay=False,
+                                                      help="Extra values file (repeatable), as Helm's -f.")] = None,
     namespace: Namespace = "observability",
     release: Release = "obskit",
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Render and check offline; change nothing.")] = False,
-    output_dir: Annotated[Path | None, typer.Option("--output-dir", help="Write the rendered manifests here.",
-                                                    file_okay=False)] = None,
+    output_dir: Annotated[Path | None, output_dir_option("Write the rendered manifests here.")] = None,
     show_diff: Annotated[bool, typer.Option("--diff", help="Show a diff against the last --output-dir rendering, "
                                             "or the deployed release.")] = False,
-    dashboards_dir: Annotated[Path | None, typer.Option(help="Built dashboard JSON "
-                                                        "files (default: build ./dashboards now).",
-                                                        file_okay=False)] = None,
-    rules_dir: Annotated[Path | None, typer.Option(help="Built rule files (default: build ./alerts now).",
-                                                   file_okay=False)] = None,
-    alertmanager_config: Annotated[Path | None, typer.Option(help="Alertmanager config from the alerts build.",
-                                                             dir_okay=False)] = None,
+    exit_code: Annotated[bool, typer.Option("--exit-code", help="With --dry-run --diff: exit 1 when the rendering "
+                                            "differs (as `git diff --exit-code` and `kubectl diff`), for CI "
+                                            "gates.")] = False,
+    dashboards_dir: Annotated[Path | None, typer.Option(
+        metavar="DIR", help="Built dashboard JSON files (default: build ./dashboards now).", file_okay=False)] = None,
+    rules_dir: Annotated[Path | None, typer.Option(
+        metavar="DIR", help="Built rule files (default: build ./alerts now).", file_okay=False)] = None,
+    alertmanager_config: Annotated[Path | None, typer.Option(
+        metavar="FILE", help="Alertmanager config from the alerts build.", dir_okay=False)] = None,
     charts_dir: Annotated[Path | None, typer.Option(
-        "--charts-dir", help="Local chart mirror holding the pinned dependency charts (*.tgz), for air-gapped "
-        "sites (default: $OBSKIT_CHARTS_DIR, else charts/obskit-stack/charts/ filled by `helm dependency build`).",
-        file_okay=False)] = None,
+        "--charts-dir", metavar="DIR", help="Local chart mirror holding the pinned dependency charts (*.tgz), for "
+        "air-gapped sites (default: $OBSKIT_CHARTS_DIR, else charts/obskit-stack/charts/ filled by "
+        "`helm dependency build`).", file_okay=False)] = None,
     context: Context = None,
-    timeout: Annotated[int, typer.Option(help="Seconds Helm waits for the stack to become ready.")] = 900,
+    timeout: Annotated[int, typer.Option(metavar="SECONDS",
+                                         help="Seconds Helm waits for the stack to become ready.")] = 900,
     fmt: FormatOpt = Format.text,
 ) -> None:
     """Deploy (or with --dry-run: render and check) the stack."""
     if ctx.invoked_subcommand:
         return
+    if exit_code and not (dry_run and show_diff):
+        raise InputError("--exit-code goes with --dry-run --diff: it reports whether the rendering changed",
+                         hint="obskit deploy --dry-run --diff --exit-code --output-dir DIR")
     context = _kube_context(context)
     from obskit.cli import state
     from obskit.deploy import deployment
@@ -93,11 +110,13 @@ def deploy(
         stack = render_stack(options, work)
         previous = _previous(output_dir, release, namespace, context, dry_run) if show_diff else None
         written = deployment.write_output(stack, output_dir, namespace) if output_dir is not None else None
-        _report_rendering(stack, options, dry_run, fmt, previous, written)
+        changed = _report_rendering(stack, options, dry_run, fmt, previous, written)
         if stack.problems or stack.violations:
             raise FindingsError(f"{len(stack.problems) + len(stack.violations)} problem(s) in the rendered stack; "
                                 "nothing was deployed")
         if dry_run:
+            if exit_code and changed:
+                raise typer.Exit(EXIT_FINDINGS)
             return
         outcome = _run_deploy(options, stack, context, work, timeout, fmt)
     if not outcome.ok:
@@ -129,7 +148,8 @@ def _normalise(manifest: str) -> str:
 
 
 def _report_rendering(stack: StackRendering, options: StackOptions, dry_run: bool, fmt: Format,
-                      previous: tuple[str, str] | None, written: Path | None) -> None:
+                      previous: tuple[str, str] | None, written: Path | None) -> bool:
+    """Print the rendering (and the diff when asked); True when a diff was asked for and is not empty."""
     from obskit.deploy import chart, deployment
 
     deps = stack.rendering.dependencies
@@ -153,9 +173,9 @@ def _report_rendering(stack: StackRendering, options: StackOptions, dry_run: boo
             "problems": stack.problems,
             "violations": [{"object": v.object, "kubernetes": v.kubernetes_version, "message": v.message}
                            for v in stack.violations],
-            **({"diff": diff_text} if diff_text is not None else {}),
+            **({"diff": diff_text, "changed": bool(diff_text)} if diff_text is not None else {}),
         })
-        return
+        return bool(diff_text)
     objects = Table(title=f"Rendered obskit-stack ({options.profile}, {options.namespace}/{options.release}): "
                           f"{len(stack.rendering.manifests)} objects")
     for col in ("chart", "objects", "kinds"):
@@ -187,6 +207,7 @@ def _report_rendering(stack: StackRendering, options: StackOptions, dry_run: boo
     show(objects, dep_table, "\n".join(lines))
     if diff_text is not None:
         show(diff_text or f"no changes against {previous[0] if previous else ''}")
+    return bool(diff_text)
 
 
 def _run_deploy(options: StackOptions, stack: StackRendering, context: str | None, work: Path, timeout: int,
@@ -234,7 +255,7 @@ def _outcome_json(outcome: DeployOutcome, eps: list[deployment.Endpoint]) -> dic
     }
 
 
-@app.command("status", epilog=EXIT_CODES_HELP)
+@app.command("status", epilog=CLUSTER_EXITS)
 def status_cmd(namespace: Namespace = "observability", release: Release = "obskit", context: Context = None,
                fmt: FormatOpt = Format.text) -> None:
     """Release status, revision history and a readiness probe of every part."""
@@ -265,8 +286,9 @@ def status_cmd(namespace: Namespace = "observability", release: Release = "obski
     show(history, probes)
 
 
-@app.command("rollback", epilog=EXIT_CODES_HELP)
-def rollback_cmd(revision: Annotated[int | None, typer.Argument(help="Revision (default: the previous one).")] = None,
+@app.command("rollback", epilog=CLUSTER_EXITS)
+def rollback_cmd(revision: Annotated[int | None, typer.Argument(help="Revision (default: the previous one).",
+                                                                metavar="REVISION")] = None,
                  namespace: Namespace = "observability", release: Release = "obskit", context: Context = None) -> None:
     """Roll the stack release back (a new revision; CRDs and the operator are untouched)."""
     context = _kube_context(context)
@@ -276,7 +298,7 @@ def rollback_cmd(revision: Annotated[int | None, typer.Argument(help="Revision (
     show(f"rolled {namespace}/{release} back to {'the previous revision' if revision is None else revision}")
 
 
-@app.command("uninstall", epilog=EXIT_CODES_HELP)
+@app.command("uninstall", epilog=CLUSTER_EXITS)
 def uninstall_cmd(
     namespace: Namespace = "observability", release: Release = "obskit", context: Context = None,
     purge: Annotated[bool, typer.Option("--purge", help="Also delete PersistentVolumeClaims and CRDs.")] = False,
@@ -284,8 +306,6 @@ def uninstall_cmd(
 ) -> None:
     """Remove the stack release; PVCs and CRDs are kept unless --purge --yes."""
     if purge and not yes:
-        from obskit.errors import InputError
-
         raise InputError("--purge deletes PersistentVolumeClaims (all stored metrics, logs, traces) and CRDs",
                          hint="add --yes to confirm")
     context = _kube_context(context)
@@ -295,10 +315,12 @@ def uninstall_cmd(
         show(line)
 
 
-@app.command("charts", epilog=EXIT_CODES_HELP)
+@app.command("charts", epilog=exit_codes((0, "ok"), (2, "the pinned charts are not available"),
+                                         (3, "`helm dependency build` failed")))
 def charts_cmd(
     charts_dir: Annotated[Path | None, typer.Option(
-        "--charts-dir", help="Local chart mirror (default: $OBSKIT_CHARTS_DIR).", file_okay=False)] = None,
+        "--charts-dir", metavar="DIR", help="Local chart mirror (default: $OBSKIT_CHARTS_DIR).",
+        file_okay=False)] = None,
     build: Annotated[bool, typer.Option("--build", help="Run `helm dependency build` (network) when the charts "
                                         "are not available yet.")] = False,
 ) -> None:
@@ -317,6 +339,4 @@ def charts_cmd(
         table.add_row(pin.name, pin.version, pin.repository, "no" if pin.archive in source.missing else "yes")
     show(table)
     if source.kind == "none":
-        from obskit.errors import InputError
-
         raise InputError(chartsource.not_available_message(source))

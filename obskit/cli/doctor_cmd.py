@@ -8,24 +8,30 @@ import typer
 from rich.table import Table
 
 from obskit.cli import state
+from obskit.cli.grammar import exit_codes, format_option
 from obskit.cli.output import Format, emit_json, show
 from obskit.doctor import DEFAULT_TIMEOUT, backends_ok, run_doctor
 from obskit.errors import EXIT_BACKEND, EXIT_OK
 
+EXITS = exit_codes((0, "every configured backend answers"), (2, "usage or input error (a bad config)"),
+                   (3, "a configured backend does not answer"))
+
 
 def doctor(
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
+    fmt: Annotated[Format, format_option("text or json.")] = Format.text,
     timeout: Annotated[float, typer.Option(help="Seconds to wait for each backend.", min=0.1)] = DEFAULT_TIMEOUT,
-    prometheus: Annotated[str | None, typer.Option("--prometheus", help="Prometheus URL (overrides config).")] = None,
-    grafana: Annotated[str | None, typer.Option("--grafana", help="Grafana URL (overrides config).")] = None,
-    jaeger: Annotated[str | None, typer.Option("--jaeger", help="Jaeger query URL (overrides config).")] = None,
+    prometheus: Annotated[str | None, typer.Option(
+        "--prometheus", metavar="URL", help="Prometheus URL (overrides config).")] = None,
+    grafana: Annotated[str | None, typer.Option(
+        "--grafana", metavar="URL", help="Grafana URL (overrides config).")] = None,
+    jaeger: Annotated[str | None, typer.Option(
+        "--jaeger", metavar="URL", help="Jaeger query URL (overrides config).")] = None,
     elasticsearch: Annotated[
-        str | None, typer.Option("--elasticsearch", help="Elasticsearch URL (overrides config).")
+        str | None, typer.Option("--elasticsearch", metavar="URL", help="Elasticsearch URL (overrides config).")
     ] = None,
 ) -> None:
     """Check that every configured backend answers (concurrently, TIMEOUT each) and list local tools.
 
-    Exit 0 when all configured backends answer, 3 when any does not.
     """
     flags = {
         "prometheus.url": prometheus,

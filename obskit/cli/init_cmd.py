@@ -7,22 +7,26 @@ from typing import Annotated
 
 import typer
 
+from obskit.cli.grammar import exit_codes, format_option
 from obskit.cli.lint_output import write
 from obskit.cli.output import Format, emit_json
 
 HELP = ("Scaffold a repository: obskit.yaml with example services, the services dashboard generator and its "
         "build output, an example SLO and alert with a promtool test, a GitHub workflow running `obskit check "
         "--format github`, and a pre-commit configuration. Idempotent: existing files are never overwritten "
-        "without --force. Exit codes: 0 ok (also when files were skipped); 2 bad input.")
+        "without --force.")
+EXITS = exit_codes((0, "ok (also when existing files were left as they were)"), (2, "usage or input error"))
 
 
 def init(
-    directory: Annotated[Path, typer.Argument(help="Repository root to scaffold (created when missing).")] =
+    directory: Annotated[Path, typer.Argument(help="Repository root to scaffold (created when missing).",
+                                              metavar="DIR")] =
     Path("."),
-    service: Annotated[list[str] | None, typer.Option("--service", "-s", help="A service of yours (repeatable; "
+    service: Annotated[list[str] | None, typer.Option("--service", "-s", metavar="NAME",
+                                                      help="A service of yours (repeatable; "
                                                       "default: checkout and payments as examples).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite files that exist with other content.")] = False,
-    fmt: Annotated[Format, typer.Option("--format", help="text or json.")] = Format.text,
+    fmt: Annotated[Format, format_option("text or json.")] = Format.text,
 ) -> None:
     from obskit.scaffold import Action
     from obskit.scaffold import init as scaffold

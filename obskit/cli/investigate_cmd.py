@@ -15,6 +15,7 @@ from typing import Annotated
 import typer
 
 from obskit.cli import state
+from obskit.cli.grammar import exit_codes, format_option, output_option
 from obskit.cli.output import scrub, show
 from obskit.errors import EXIT_BACKEND, EXIT_FINDINGS, EXIT_OK, InputError
 from obskit.investigate.model import Report
@@ -24,10 +25,11 @@ from obskit.report.kibana import Kibana
 from obskit.sources import Sources
 from obskit.sources.window import Window
 
-EPILOG = ("Exit codes: 0 nothing anomalous · 1 suspects found · 2 usage or input error (an unknown service "
-          "lists the known ones) · 3 no source answered · 5 no usable data (sources answered, but nothing about "
-          "the service can be compared: no RED metrics of a known profile and no spans entering it, or no "
-          "baseline).")
+EPILOG = exit_codes(
+    (0, "nothing anomalous"), (1, "suspects found"),
+    (2, "usage or input error (an unknown service lists the known ones)"), (3, "no source answered"),
+    (5, "no usable data (sources answered, but nothing about the service can be compared: no RED metrics of a "
+        "known profile and no spans entering it, or no baseline)"))
 EXIT_NO_DATA = 5
 
 
@@ -106,24 +108,27 @@ def render(report: Report, fmt: ReportFormat, grafana: str | None, kibana: Kiban
 
 
 def investigate_command(
-    service: Annotated[str, typer.Argument(help="Service to investigate (as named in traces/metrics).")],
-    since: Annotated[str | None, typer.Option("--since", help="Window ending now, e.g. 30m, 1h (default 1h).")] = None,
-    start: Annotated[str | None, typer.Option("--from", help="Start: RFC 3339, epoch, now-2h, '2h ago'.")] = None,
-    end: Annotated[str | None, typer.Option("--to", help="Window end (default now).")] = None,
+    service: Annotated[str, typer.Argument(help="Service to investigate (as named in traces/metrics).",
+                                           metavar="SERVICE")],
+    since: Annotated[str | None, typer.Option("--since", metavar="DURATION",
+                                              help="Window ending now, e.g. 30m, 1h (default 1h).")] = None,
+    start: Annotated[str | None, typer.Option("--from", metavar="TIME",
+                                              help="Start: RFC 3339, epoch, now-2h, '2h ago'.")] = None,
+    end: Annotated[str | None, typer.Option("--to", metavar="TIME", help="Window end (default now).")] = None,
     baseline: Annotated[str, typer.Option(
-        "--baseline", help="auto (just before the window: its length, at least 30m, trimmed to where data "
-                           "starts) or an exact duration.")] = "auto",
-    namespace: Annotated[str | None, typer.Option("--namespace", "-n", help="Kubernetes namespace.")] = None,
+        "--baseline", metavar="auto|DURATION", help="auto (just before the window: its length, at least 30m, "
+        "trimmed to where data starts) or an exact duration.")] = "auto",
+    namespace: Annotated[str | None, typer.Option("--namespace", "-n", metavar="NAMESPACE",
+                                                  help="Kubernetes namespace.")] = None,
     local: Annotated[bool, typer.Option("--local", help="Use the local DuckDB store instead of backends.")] = False,
-    db: Annotated[Path | None, typer.Option("--db", help="Local store path (implies --local).", dir_okay=False)] = None,
-    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="text, json, markdown or html.")] = (
-        ReportFormat.text
-    ),
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.",
-                                                dir_okay=False)] = None,
+    db: Annotated[Path | None, typer.Option("--db", metavar="FILE", dir_okay=False,
+                                            help="Local store path (implies --local).")] = None,
+    fmt: Annotated[ReportFormat, format_option("text, json, markdown or html.")] = ReportFormat.text,
+    output: Annotated[Path | None, output_option("Write the report to this file.")] = None,
     graph: Annotated[Path | None, typer.Option(
-        "--graph", help="A graph file (YAML `edges: [{from: a, to: b}]`) merged with the graph from traces and "
-                        "metrics: for services nothing else links.", dir_okay=False)] = None,
+        "--graph", metavar="FILE", dir_okay=False,
+        help="A graph file (YAML `edges: [{from: a, to: b}]`) merged with the graph from traces and metrics: "
+             "for services nothing else links.")] = None,
     source_timeout: Annotated[float, typer.Option("--source-timeout", min=0.1, help="Seconds per source.")] = 10.0,
     timeout: Annotated[float, typer.Option("--timeout", min=0.1, help="Seconds for the whole run.")] = 30.0,
 ) -> None:

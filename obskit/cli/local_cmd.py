@@ -9,12 +9,13 @@ import typer
 from rich.table import Table
 
 from obskit.cli import state
+from obskit.cli.grammar import exit_codes, format_option
 from obskit.cli.output import Format, emit_json, show
 from obskit.sources.window import rfc3339
 
 app = typer.Typer(help="The embedded OTLP receiver and DuckDB store (no backends needed).", no_args_is_help=True)
 
-DbOption = Annotated[Path | None, typer.Option("--db", help="DuckDB file (default: config local.db).",
+DbOption = Annotated[Path | None, typer.Option("--db", metavar="FILE", help="DuckDB file (default: config local.db).",
                                                dir_okay=False)]
 
 
@@ -26,9 +27,10 @@ def _iso(ts: float | None) -> str:
     return rfc3339(ts) if ts is not None else "-"
 
 
-@app.command("serve")
+@app.command("serve", epilog=exit_codes((0, "stopped with Ctrl-C"),
+                                        (2, "usage or input error (the address cannot be listened on)")))
 def serve_cmd(
-    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    host: Annotated[str, typer.Option("--host", metavar="ADDRESS", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port (4318 is the OTLP/HTTP default).", min=0,
                                       max=65535)] = 4318,
     db: DbOption = None,
@@ -53,11 +55,12 @@ def serve_cmd(
         show("stopped", stderr=True)
 
 
-@app.command("import")
+@app.command("import", epilog=exit_codes((0, "ok"), (2, "usage or input error (a bad line names file and line)")))
 def import_cmd(
-    files: Annotated[list[Path], typer.Argument(help="OTLP JSON Lines files (Collector file exporter), .gz too.")],
+    files: Annotated[list[Path], typer.Argument(help="OTLP JSON Lines files (Collector file exporter), .gz too.",
+                                                metavar="FILE")],
     db: DbOption = None,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
+    fmt: Annotated[Format, format_option("text or json.")] = Format.text,
 ) -> None:
     """Import OTLP JSON Lines files; each file is all-or-nothing (a bad line names file and line, exit 2).
 
@@ -96,10 +99,10 @@ def import_cmd(
                          hint="the reasons are listed above (--format json lists them too)")
 
 
-@app.command("stats")
+@app.command("stats", epilog=exit_codes((0, "ok"), (2, "usage or input error (no such store)")))
 def stats_cmd(
     db: DbOption = None,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
+    fmt: Annotated[Format, format_option("text or json.")] = Format.text,
 ) -> None:
     """Spans, log records and metric points per service, and the time range the store covers."""
     from obskit.local.stats import store_stats

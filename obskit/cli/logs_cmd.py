@@ -12,6 +12,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
+from obskit.cli.grammar import exit_codes, format_option
 from obskit.cli.output import emit_json, show
 from obskit.conventions.log_lines import MessageFields, message_fields
 from obskit.errors import InputError
@@ -88,22 +89,23 @@ def _template_json(t: Template, samples: list[str]) -> dict[str, object]:
             "template_id": t.id, "variables": example_values(t.display, samples)}
 
 
-EXITS = ("Exit codes: 0 ok (lines that start like JSON but do not parse are mined as text, with a warning); "
-         "2 input error (missing or binary file, bad option).")
+EXITS = exit_codes((0, "ok (lines that start like JSON but do not parse are mined as text, with a warning)"),
+                   (2, "usage or input error (missing or binary file, bad option)"))
 
 
 @app.command("patterns", epilog=EXITS)
 def patterns(
-    source: Annotated[str, typer.Argument(help="Log file, one message per line; - for stdin.")] = "-",
-    fmt: Annotated[PatternFormat, typer.Option("--format", "-f", help="text: templates by count; jsonl: one "
+    source: Annotated[str, typer.Argument(help="Log file, one message per line; - for stdin.", metavar="FILE")] = "-",
+    fmt: Annotated[PatternFormat, format_option("text: templates by count; jsonl: one "
                                                 "object per input line, in order; json: templates with "
                                                 "example values of their variables.")] = (
         PatternFormat.text
     ),
     top: Annotated[int, typer.Option("--top", min=1, help="Templates to list in text output.")] = 50,
     message_field: Annotated[list[str] | None, typer.Option(
-        "--message-field", help="Key holding the message of JSON/logfmt lines (repeatable, tried in order; "
-        "dotted keys reach into nested objects). Default: obskit/conventions/logs/message_fields.yaml.")] = None,
+        "--message-field", metavar="KEY", help="Key holding the message of JSON/logfmt lines (repeatable, "
+        "tried in order; dotted keys reach into nested objects). "
+        "Default: obskit/conventions/logs/message_fields.yaml.")] = None,
 ) -> None:
     """Group log lines into templates: numbers, ids, IPs, paths, hosts, dates become <*>, and words that
     the data shows to vary (user and host names, ...). JSON and logfmt lines are mined by their message

@@ -5,7 +5,6 @@ Secrets never get into output by design; scrubbing known secret values here is t
 
 from __future__ import annotations
 
-import json
 import sys
 from enum import StrEnum
 from typing import Any
@@ -46,10 +45,12 @@ def show(*renderables: Any, stderr: bool = False) -> None:
     stream.flush()
 
 
-def emit_json(data: Any) -> None:
-    """Stable JSON for machines: sorted keys, indent 2, trailing newline."""
-    text = json.dumps(data, indent=2, sort_keys=True, default=str, ensure_ascii=False)
-    sys.stdout.write(scrub(text) + "\n")
+def emit_json(data: dict[str, Any]) -> None:
+    """Stable JSON for machines in the one envelope (obskit.envelope): schema_version first, then the payload's
+    keys sorted, indent 2, trailing newline."""
+    from obskit.envelope import dumps
+
+    sys.stdout.write(scrub(dumps(data)))
     sys.stdout.flush()
 
 

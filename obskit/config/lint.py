@@ -32,7 +32,7 @@ class LintConfig(_Model):
     @field_validator("scrape_interval", mode="before")
     @classmethod
     def _duration(cls, value: Any) -> str:
-        from obskit.alerts.duration import parse_duration
+        from obskit.duration import parse_duration
 
         text = str(value)
         if parse_duration(text) <= 0:  # raises ValueError with the expected form
@@ -40,6 +40,6 @@ class LintConfig(_Model):
         return text
 
     def scrape_interval_seconds(self) -> int:
-        from obskit.alerts.duration import parse_duration
+        from obskit.duration import parse_duration
 
         return parse_duration(self.scrape_interval)

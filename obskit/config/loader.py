@@ -262,11 +262,24 @@ def load_config(
         _set(tree, key, value)
         origins[dotted] = "flag"
 
+    _demo_store(tree, origins)
     try:
         config = Config.model_validate(tree)
     except ValidationError as exc:
         raise InputError(_format_validation_error(exc, where)) from None
     return LoadedConfig(config=config, origins=origins, path=file_path)
+
+
+DEMO_STORE = Path(".demo") / "obskit.duckdb"  # where `make demo` simulates its incident (see Makefile)
+
+
+def _demo_store(tree: dict[str, Any], origins: dict[str, str]) -> None:
+    """With no local store configured (file, env or flag), the one `make demo` filled in the working
+    directory is the store: a newcomer's `obskit investigate checkout --local` finds the demo's data."""
+    if "local.db" in origins or not DEMO_STORE.is_file():
+        return
+    _set(tree, ("local", "db"), DEMO_STORE)
+    origins["local.db"] = "the demo store in the working directory (make demo)"
 
 
 def effective_items(loaded: LoadedConfig) -> list[tuple[str, str, str]]:

@@ -66,7 +66,8 @@ def run_part(options: CheckOptions) -> PartResult:
     """`obskit check` part: every dashboard under <root>/dashboards builds and lints clean."""
     root = options.root / DEFAULT_DIR
     if not root.is_dir():
-        return PartResult("dashboards", summary=f"no {DEFAULT_DIR}/ directory under {options.root}; skipped")
+        return PartResult("dashboards", summary=f"no {DEFAULT_DIR}/ directory under {options.root}; skipped",
+                          empty=True)
     chosen = lint_options(options.config, options.prometheus_url)
     run = lint_paths([root], chosen)
     return PartResult(
@@ -76,4 +77,5 @@ def run_part(options: CheckOptions) -> PartResult:
         backend_errors=run.backend_errors,
         summary=run.summary(),
         skipped_online=skipped_online(chosen),
+        empty=not run.loaded.dashboards and not run.loaded.errors,
     )

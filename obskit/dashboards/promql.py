@@ -15,6 +15,8 @@ from typing import Any
 
 import promql_parser
 
+from obskit.quoting import promql_string as quote
+
 RATE_INTERVAL_SECONDS = 4242  # $__rate_interval
 INTERVAL_SECONDS = 4243  # $__interval
 RANGE_SECONDS = 4244  # $__range
@@ -90,11 +92,6 @@ class Selector:
 
 
 _OPS = {"Equal": "=", "NotEqual": "!=", "Re": "=~", "NotRe": "!~"}
-
-
-def quote(value: str) -> str:
-    """A PromQL double-quoted string literal (backslash, quote and newline escaped)."""
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
 def parse(expr: str) -> Any:

@@ -1,7 +1,7 @@
 """Time arguments of `obskit investigate`: RFC 3339, epoch seconds, and relative forms.
 
 Accepted: `2026-11-21T10:00:00Z` (RFC 3339, any offset), `1763719200` (epoch seconds), `now`,
-`now-1h`, `-90m`, `2h ago`. Durations: `90s`, `15m`, `1h`, `2d`, `1h30m`.
+`now-1h`, `-90m`, `2h ago`. Durations: `90s`, `15m`, `1h`, `2d`, `1h30m` (Prometheus' syntax, obskit.duration).
 """
 
 from __future__ import annotations
@@ -9,21 +9,19 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from obskit.duration import parse_seconds as seconds_of
 from obskit.errors import InputError
-
-_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
-_DURATION = re.compile(r"^(?:(\d+(?:\.\d+)?)([smhdw]))+$")
-_PART = re.compile(r"(\d+(?:\.\d+)?)([smhdw])")
-
 
 MAX_DURATION = 3650 * 86400.0  # windows and baselines longer than ten years are typing mistakes
 
 
 def parse_duration(text: str, field: str) -> float:
-    value = text.strip().lower()
-    if not _DURATION.match(value):
-        raise InputError(f"{field}: {text!r} is not a duration", hint="use e.g. 90s, 15m, 1h, 2d or 1h30m")
-    seconds = sum(float(n) * _UNITS[u] for n, u in _PART.findall(value))
+    """A window or baseline length: a Prometheus duration (obskit.duration, the one parser), above zero."""
+    try:
+        seconds = seconds_of(text.strip().lower())
+    except ValueError:
+        raise InputError(f"{field}: {text!r} is not a duration",
+                         hint="use e.g. 90s, 15m, 1h, 2d or 1h30m (units largest first, each once)") from None
     if seconds <= 0:
         raise InputError(f"{field}: {text!r} must be longer than zero")
     if seconds > MAX_DURATION:

@@ -48,9 +48,17 @@ class StoreStats:
         return (min(firsts) if firsts else None, max(lasts) if lasts else None)
 
     def to_json(self) -> dict[str, object]:
+        """Times as RFC 3339 (null for an empty store), as every obskit JSON output has them."""
         first, last = self.time_range
         return {"db": self.db, "scenario": self.scenario, "totals": self.totals,
-                "time_range": {"from": first, "to": last}, "services": [asdict(s) for s in self.services]}
+                "time_range": {"from": _time(first), "to": _time(last)},
+                "services": [{**asdict(s), "first": _time(s.first), "last": _time(s.last)} for s in self.services]}
+
+
+def _time(ts: float | None) -> str | None:
+    from obskit.sources.window import rfc3339
+
+    return rfc3339(ts) if ts is not None else None
 
 
 def store_stats(db: Path) -> StoreStats:

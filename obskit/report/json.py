@@ -1,6 +1,6 @@
 """Stable, versioned JSON for an investigation (`obskit investigate --format json`).
 
-Schema version 1 (documented in README, "obskit investigate"):
+Schema version 1 (documented in docs/investigate.md, "JSON report"):
   schema_version  "1"
   service         investigated service
   window          {from, to, step_seconds} RFC 3339 UTC;  baseline: same shape
@@ -23,9 +23,9 @@ Numbers are rounded (4 decimals), keys sorted, indent 2, trailing newline.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from obskit.envelope import dumps
 from obskit.investigate.model import Report
 from obskit.report import kibana as kibana_links
 from obskit.report.kibana import Kibana
@@ -98,4 +98,5 @@ def to_dict(report: Report, grafana: str | None = None, kibana: Kibana | None = 
 
 
 def render(report: Report, grafana: str | None = None, kibana: Kibana | None = None) -> str:
-    return json.dumps(to_dict(report, grafana, kibana), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    """The report in the one JSON envelope (obskit.envelope): schema_version first, payload keys at the top."""
+    return dumps(to_dict(report, grafana, kibana), SCHEMA_VERSION)

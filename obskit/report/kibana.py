@@ -9,9 +9,9 @@ itself is the Lucene text the log source built, whose phrases are already escape
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import quote
 
 from obskit.investigate.model import Finding, LogTemplateFinding, Report
+from obskit.quoting import url_segment
 from obskit.sources.window import Window
 from obskit.sources.window import rfc3339 as window_rfc3339
 
@@ -36,7 +36,7 @@ def discover_url(kibana: Kibana | None, query: str | None, window: Window) -> st
     g = f"(time:(from:{rison_string(window_rfc3339(window.start))},to:{rison_string(window_rfc3339(window.end))}))"
     a = (f"(dataSource:(dataViewId:{rison_string(kibana.data_view)},type:dataView),"
          f"query:(language:lucene,query:{rison_string(query)}))")
-    return f"{kibana.url.rstrip('/')}/app/discover#/?_g={quote(g, safe=_SAFE)}&_a={quote(a, safe=_SAFE)}"
+    return f"{kibana.url.rstrip('/')}/app/discover#/?_g={url_segment(g, _SAFE)}&_a={url_segment(a, _SAFE)}"
 
 
 def example_query(finding_query: str | None, trace_id: str | None) -> str | None:

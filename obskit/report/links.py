@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from urllib.parse import quote, urlencode
 
+from obskit.quoting import url_segment
 from obskit.sources.window import Window
 from obskit.sources.window import rfc3339 as window_rfc3339
 
@@ -30,8 +30,9 @@ def explore_url(grafana: str | None, language: str, query: str | None, window: W
         q.update({"query": query, "metrics": [{"id": "1", "type": "logs"}]})
     panes = {"obskit": {"datasource": uid, "queries": [q],
                         "range": {"from": str(int(window.start * 1000)), "to": str(int(window.end * 1000))}}}
-    params = urlencode({"schemaVersion": "1", "orgId": str(org),
-                        "panes": json.dumps(panes, sort_keys=True, separators=(",", ":"))}, quote_via=quote)
+    fields = {"schemaVersion": "1", "orgId": str(org),
+              "panes": json.dumps(panes, sort_keys=True, separators=(",", ":"))}
+    params = "&".join(f"{key}={url_segment(value)}" for key, value in fields.items())
     return f"{grafana.rstrip('/')}/explore?{params}"
 
 

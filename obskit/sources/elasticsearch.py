@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import base64
 from typing import Any
-from urllib.parse import quote as url_quote
 
 from elastic_transport import ApiError, ConnectionTimeout, TlsError, TransportError
 from elasticsearch import Elasticsearch
@@ -23,6 +22,7 @@ from obskit import redaction
 from obskit.config import ElasticsearchConfig
 from obskit.conventions import FieldMap, field_map
 from obskit.conventions.log_lines import ids_in_text
+from obskit.quoting import lucene_phrase, url_segment
 from obskit.sources.errors import SourceError
 from obskit.sources.logs import LogCount, LogRecord, sample_in_slices
 from obskit.sources.versions import judge
@@ -38,11 +38,6 @@ LEVEL_VALUES = {
 NORMAL = {value.lower(): level for level, values in LEVEL_VALUES.items() for value in values}
 PAGE = 500
 JSON = {"accept": "application/json", "content-type": "application/json"}
-
-
-def lucene_phrase(value: str) -> str:
-    """A Lucene/KQL quoted phrase holding exactly `value`."""
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 class ElasticsearchLogs:
@@ -121,7 +116,7 @@ class ElasticsearchLogs:
             raise SourceError("elasticsearch", _transport_reason(exc)) from None
 
     def _search(self, body: dict[str, Any], index: str | None) -> dict[str, Any]:
-        path = f"/{url_quote(index, safe='*,')}/_search" if index else "/_search"
+        path = f"/{url_segment(index, safe='*,')}/_search" if index else "/_search"
         return dict(self._request("POST", path, body))
 
     # --- queries ---------------------------------------------------------------------------------------
@@ -190,7 +185,7 @@ class ElasticsearchLogs:
 
     def _open_pit(self) -> str | None:
         product, _ = self.server()
-        index = url_quote(self.index, safe="*,")
+        index = url_segment(self.index, safe="*,")
         if product == "opensearch":
             return self._request("POST", f"/{index}/_search/point_in_time?keep_alive=1m").get("pit_id")
         return self._request("POST", f"/{index}/_pit?keep_alive=1m").get("id")

@@ -19,13 +19,13 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import quote
 
 import httpx
 
 from obskit.config import JaegerConfig
 from obskit.local.otlp_codec import PayloadError, from_json_value
 from obskit.local.rows import span_rows
+from obskit.quoting import url_segment
 from obskit.sources.errors import SourceError
 from obskit.sources.span_groups import entry_requests, span_groups, trace_edges
 from obskit.sources.traces import Edge, EntryRequest, Span, SpanGroup, Trace
@@ -134,7 +134,7 @@ class JaegerTraces:
         return traces[:limit]
 
     def get_trace(self, trace_id: str) -> Trace | None:
-        segment = quote(trace_id.lower(), safe="")
+        segment = url_segment(trace_id.lower(), safe="")
         if self.api() == "v3":
             body = self._get(f"/api/v3/traces/{segment}", missing_ok=True)
             traces = self._otlp(body.get("result")) if body else []
@@ -190,4 +190,4 @@ class JaegerTraces:
         return {}
 
     def trace_url(self, trace_id: str) -> str | None:
-        return f"{self.url}/trace/{quote(trace_id.lower(), safe='')}"
+        return f"{self.url}/trace/{url_segment(trace_id.lower(), safe='')}"

@@ -14,13 +14,13 @@ import math
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
-from urllib.parse import quote
 
 import httpx
 
 from obskit.config import PrometheusConfig, ServiceConfig
 from obskit.conventions import GraphProfile, MetricProfile, metric_profile, metric_profiles, saturation_profile
 from obskit.conventions import graph_profiles as builtin_graph_profiles
+from obskit.quoting import url_segment
 from obskit.sources.errors import SourceError
 from obskit.sources.histogram import bucket_bound, bucket_quantile
 from obskit.sources.metrics import RED_SERIES, Series
@@ -164,7 +164,7 @@ class PrometheusMetrics:
 
         def values(pair: tuple[str, str]) -> list[str]:
             metric, label = pair
-            return self._get(f"/api/v1/label/{quote(label, safe='')}/values",
+            return self._get(f"/api/v1/label/{url_segment(label)}/values",
                              {"match[]": metric, **_range(window)}) or []
 
         return sorted({v for found in self._concurrently(values, pairs) for v in found if isinstance(v, str)})

@@ -1,6 +1,6 @@
 """PromQL for RED and saturation, built from the metric naming profiles in obskit/conventions/.
 
-Every value placed in a query goes through `quote()`: a service name can never change a query's
+Every value placed in a query goes through obskit.quoting (`quote()` here): a service name can never change a query's
 structure (tests/unit/sources/test_promql.py parses the result with promql-parser to prove it). The
 batched builders (`*_many`) select several services at once with an anchored regex alternation of
 `regex_literal()`-escaped names and keep the service label in the result (`by (<label>)`).
@@ -9,37 +9,16 @@ batched builders (`*_many`) select several services at once with an anchored reg
 from __future__ import annotations
 
 from obskit.conventions import MetricProfile, SaturationProfile
+from obskit.quoting import REGEX_META, alternation, promql_matchers, regex_literal
+from obskit.quoting import promql_string as quote
+
+__all__ = ["REGEX_META", "alternation", "quote", "regex_literal", "selector"]
 
 QUANTILES = (("latency_p50", 0.5), ("latency_p95", 0.95), ("latency_p99", 0.99))
 
 
-def quote(value: str) -> str:
-    """A PromQL double-quoted string literal holding exactly `value`."""
-    escaped = (value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
-               .replace("\t", "\\t"))
-    return f'"{escaped}"'
-
-
 def selector(matchers: dict[str, str], regex: dict[str, str] | None = None) -> str:
-    parts = [f"{name}={quote(value)}" for name, value in sorted(matchers.items())]
-    parts += [f"{name}=~{quote(value)}" for name, value in sorted((regex or {}).items())]
-    return "{" + ", ".join(parts) + "}"
-
-
-REGEX_META = frozenset("\\.+*?()|[]{}^$")  # what Go's regexp.QuoteMeta escapes
-
-
-def regex_literal(value: str) -> str:
-    """A regular expression (RE2/Go syntax, as Prometheus uses) matching exactly `value`: each
-    metacharacter gets a backslash, everything else stands for itself."""
-    return "".join("\\" + ch if ch in REGEX_META else ch for ch in value)
-
-
-def alternation(values: list[str]) -> str:
-    """A regex matching exactly the given values (Prometheus anchors label regexes at both ends)."""
-    if not values:
-        raise ValueError("an alternation needs at least one value")
-    return "|".join(regex_literal(v) for v in sorted(set(values)))
+    return promql_matchers(matchers, regex)
 
 
 def range_for(step: float) -> str:

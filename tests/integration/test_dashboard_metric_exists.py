@@ -72,7 +72,7 @@ def test_cli_check_online_json(start_prometheus, tmp_path: Path, repo_root: Path
                              "--prometheus", server.url, "--format", "json"],
                             capture_output=True, text=True, env=env, cwd=tmp_path, timeout=60)
     assert result.returncode == 1, result.stderr
-    problems = json.loads(result.stdout)
+    problems = json.loads(result.stdout)["problems"]  # the one envelope: schema_version, then problems
     assert sorted(p["context"] for p in problems if p["severity"] == "error") == [
         'panel "Missing label" (id 4)', 'panel "Never seen" (id 2)', 'panel "Wrong value" (id 3)']
 

@@ -122,3 +122,23 @@ def test_missing_ca_file(tmp_path: Path) -> None:
     path = write(tmp_path, "prometheus:\n  url: https://p\n  tls:\n    ca_file: /nope/ca.pem\n")
     with pytest.raises(InputError, match=r"prometheus.tls.ca_file: CA file not found"):
         load_config(path, env={})
+
+
+def test_demo_store_is_the_local_store_when_none_is_configured(tmp_path, monkeypatch) -> None:
+    """After `make demo`, `investigate --local` and `local stats` find .demo/obskit.duckdb by themselves."""
+    from pathlib import Path
+
+    from obskit.config import load_config
+
+    monkeypatch.chdir(tmp_path)
+    assert load_config(None, env={}).config.local.db != Path(".demo/obskit.duckdb")  # no demo store yet
+    (tmp_path / ".demo").mkdir()
+    (tmp_path / ".demo" / "obskit.duckdb").write_bytes(b"")
+    loaded = load_config(None, env={})
+    assert loaded.config.local.db == Path(".demo/obskit.duckdb")
+    assert "make demo" in loaded.origins["local.db"]
+    # a store that is configured anywhere wins over the demo's
+    assert load_config(None, env={"OBSKIT_LOCAL_DB": "/data/x.duckdb"}).config.local.db == Path("/data/x.duckdb")
+    assert load_config(None, {"local.db": "/data/y.duckdb"}, env={}).config.local.db == Path("/data/y.duckdb")
+    (tmp_path / "obskit.yaml").write_text("local:\n  db: /data/z.duckdb\n")
+    assert load_config(None, env={}).config.local.db == Path("/data/z.duckdb")

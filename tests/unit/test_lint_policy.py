@@ -73,7 +73,7 @@ def test_unknown_check_id_is_an_input_error(tmp_path: Path) -> None:
 
 
 def test_bad_values_name_the_key(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match=r"obskit.yaml:2: lint.scrape_interval: .*not a Prometheus duration"):
+    with pytest.raises(InputError, match=r"obskit.yaml:2: lint.scrape_interval: .*not a valid duration"):
         _config(tmp_path, "lint:\n  scrape_interval: soon\n")
     with pytest.raises(InputError, match=r"lint.severities.x/y"):
         _config(tmp_path, "lint:\n  severities: {x/y: fatal}\n")

@@ -26,7 +26,9 @@ def test_github_annotations_escape() -> None:
 
 
 def test_json_and_errors() -> None:
-    data = json.loads(render_json(problems()))
+    text = render_json(problems())
+    assert text.startswith('{\n  "schema_version": "1",')  # the one envelope (obskit.envelope), version first
+    data = json.loads(text)["problems"]
     assert data[0]["severity"] == "error" and "source_line" not in data[0]
     assert has_errors(problems()) and not has_errors(problems()[1:])
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from obskit.alerts.duration import parse_duration
 from obskit.alerts.lint.base import Check, LintContext
 from obskit.alerts.model import RuleSet
+from obskit.duration import parse_duration
 from obskit.lint import Problem, Severity
 
 

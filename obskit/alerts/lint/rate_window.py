@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from obskit.alerts.duration import format_duration, parse_duration
 from obskit.alerts.lint.base import Check, LintContext, calls, parse
 from obskit.alerts.model import RuleSet
+from obskit.duration import format_duration, parse_duration
 from obskit.lint import Problem, Severity
 
 FUNCS = {"rate", "increase", "irate", "deriv", "delta", "idelta"}

@@ -16,8 +16,8 @@ from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
-from obskit.alerts.duration import parse_duration
 from obskit.alerts.yamlsource import load_yaml
+from obskit.duration import parse_duration
 from obskit.errors import InputError
 
 BUILTIN_DIR = Path(__file__).parent

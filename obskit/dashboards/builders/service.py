@@ -11,7 +11,6 @@ import json
 import re
 import warnings
 from functools import cache
-from urllib.parse import quote as url_quote
 
 from grafana_foundation_sdk.builders import common as fcommon
 from grafana_foundation_sdk.builders import dashboard as db
@@ -28,6 +27,7 @@ from grafana_foundation_sdk.models.dashboard import DashboardLinkType
 from obskit.conventions import FieldMap, MetricProfile, field_map, metric_profile, saturation_profile
 from obskit.dashboards.builders.raw import RawQuery
 from obskit.dashboards.promql import quote
+from obskit.quoting import lucene_phrase, url_segment
 
 DEFAULT_PROFILE = "otel-semconv"  # used when a service names no profile (auto-detection needs Prometheus)
 PROM = DataSourceRef(type_val="prometheus", uid="${datasource}")
@@ -44,7 +44,6 @@ def tooltip() -> fcommon.VizTooltipOptions:
     return fcommon.VizTooltipOptions().mode(TooltipDisplayMode.MULTI).sort(SortOrder.DESCENDING)
 
 
-LUCENE_SPECIAL = re.compile(r'([+\-=&|><!(){}\[\]^"~*?:\\/])')
 
 
 @cache
@@ -118,13 +117,8 @@ def _ts(pid: int, title: str, unit: str, targets: list[tuple[str, str]], w: int 
 def _explore_link(title: str, datasource: str, query: dict[str, object]) -> db.DashboardLink:
     left = json.dumps({"datasource": datasource, "queries": [query], "range": {"from": "now-1h", "to": "now"}},
                       sort_keys=True, separators=(",", ":"))
-    url = "/explore?left=" + url_quote(left, safe="${}")
+    url = "/explore?left=" + url_segment(left, "${}")
     return db.DashboardLink(title).type(DashboardLinkType.LINK).url(url).target_blank(True).keep_time(True)
-
-
-def lucene_phrase(value: str) -> str:
-    """A Lucene quoted phrase with special characters escaped."""
-    return '"' + LUCENE_SPECIAL.sub(r"\\\1", value) + '"'
 
 
 def service_dashboard(name: str, profile: str | None = None, *, namespace: str | None = None,

@@ -33,7 +33,10 @@ class GroundTruth:
     db: str
 
     def to_json(self) -> dict[str, object]:
-        return asdict(self)
+        """Times as RFC 3339, as every obskit JSON output has them."""
+        from obskit.sources.window import rfc3339
+
+        return {**asdict(self), "window": {k: rfc3339(v) for k, v in self.window.items()}}
 
 
 def scenario_names() -> list[str]:

@@ -14,11 +14,11 @@ import pytest
 from obskit.conventions import metric_profiles
 from obskit.dashboards import emit
 from obskit.dashboards.builders import COMPONENTS, service_dashboard, stack_dashboard
-from obskit.dashboards.builders.service import lucene_phrase
 from obskit.dashboards.lint import LintContext, LintOptions, run_checks
 from obskit.dashboards.model import Dashboard, to_data
 from obskit.dashboards.part import lint_paths
 from obskit.lint import render_text
+from obskit.quoting import lucene_phrase
 
 GOLDEN = Path(__file__).resolve().parents[2] / "golden" / "dashboards"
 
@@ -55,7 +55,7 @@ def test_service_name_is_escaped_everywhere() -> None:
     assert all('job="a\\"b\\\\c}"' in e for e in exprs[:3]), exprs[:3]
     dash = Dashboard(Path("svc.py"), "svc", data, "fsdk")
     assert run_checks(LintContext([dash], LintOptions(disabled={"dashboard/uid"}))) == []
-    assert lucene_phrase('x"y:z') == '"x\\"y\\:z"'
+    assert lucene_phrase('x"y:z') == '"x\\"y:z"'  # obskit.quoting: inside a phrase only " and \\ are special
     assert data["uid"] == "svc-a-b-c"
     scoped = to_data(service_dashboard("api", namespace='prod"x'))
     [ns_var] = [v for v in scoped["templating"]["list"] if v["name"] == "namespace"]

@@ -136,3 +136,37 @@ def test_text_markdown_and_html_show_the_discover_links(crash_report) -> None:  
     assert "example line in Kibana](<https://kibana.example" in md
     page = html.render(crash_report, None, KIBANA)
     assert 'href="https://kibana.example:5601/base/app/discover#/?_g=' in page
+
+
+def test_every_link_of_any_format_is_in_the_json_report(crash_report) -> None:  # type: ignore[no-untyped-def]
+    """Chat bots and incident tools read the JSON: no Explore, Discover or trace link may exist only for people."""
+    import re
+    from html import unescape
+
+    from rich.console import Console
+
+    doc = json.loads(json_report.render(crash_report, "http://grafana:3000", KIBANA))
+    in_json: set[str] = set()
+
+    def collect(node: Any) -> None:
+        if isinstance(node, dict):
+            for v in node.values():
+                collect(v)
+        elif isinstance(node, list):
+            for v in node:
+                collect(v)
+        elif isinstance(node, str) and node.startswith(("http://", "https://")):
+            in_json.add(node)
+
+    collect(doc)
+    md = markdown.render(crash_report, "http://grafana:3000", KIBANA)
+    md_links = set(re.findall(r"\]\(<(https?://[^>]+)>\)", md))
+    console = Console(width=5000, record=True)
+    console.print(text.render(crash_report, "http://grafana:3000", KIBANA))
+    text_links = set(re.findall(r"https?://\S+", console.export_text()))
+    page = html.render(crash_report, "http://grafana:3000", KIBANA)
+    html_links = {unescape(h) for h in re.findall(r'href="(https?://[^"]+)"', page)}
+    assert md_links and any("/explore?" in u for u in md_links) and any("/app/discover" in u for u in md_links)
+    assert md_links <= in_json, md_links - in_json
+    assert text_links <= in_json, text_links - in_json
+    assert html_links <= in_json, html_links - in_json
