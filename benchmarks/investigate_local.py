@@ -1,8 +1,9 @@
 """Wall time and peak memory of `obskit investigate` on a large local store.
 
-    python benchmarks/investigate_local.py [--db /tmp/obskit-bench.duckdb] [--runs 5] [--rebuild]
+    python benchmarks/investigate_local.py [--db /tmp/obskit-bench.duckdb] [--runs 5] [--rebuild] [--scale 10]
 
-Builds (once) a store with one hour of data from 20 services: 1,000,000 log records, ~200,000 spans,
+Builds (once) a store with one hour of data from 20 services: 1,000,000 log records, ~200,000 spans (both
+times --scale, same shape: more traffic, not more services),
 delta request histograms every 15 s and CPU gauges, written through the store's own ingest path
 (obskit.local.store.Store, Arrow batches). From minute 40, svc-09 (a leaf three hops below svc-00) gets
 slow. The investigation covers the second half hour against the first (baseline auto), so every row is in
@@ -40,7 +41,7 @@ def _latency(service: str, t: float, rng: random.Random) -> float:
     return base + (0.35 if service == SLOW and t >= FAULT else 0.0)
 
 
-def build(db: Path) -> None:
+def build(db: Path, scale: int = 1) -> None:
     from obskit.local.rows import Batch
     from obskit.local.store import Store
 
@@ -80,10 +81,22 @@ def build(db: Path) -> None:
         spans["end_ns"][index] = int((start + total) * 1e9)
         return total
 
-    while n_spans < 200_000:
-        tid = f"{rng.getrandbits(128):032x}"
-        trace_ids.append(tid)
-        visit(tid, None, 0, START + rng.uniform(0, HOUR))
+    def flush_spans(store: object) -> None:
+        store.ingest_batches([Batch("spans", dict(spans))])  # type: ignore[attr-defined]
+        for values in spans.values():
+            values.clear()
+
+    with Store(db) as store:
+        store.clear()
+        for _ in range(scale):  # in chunks of ~200k spans: memory stays flat whatever the scale
+            target = n_spans + 200_000
+            while n_spans < target:
+                tid = f"{rng.getrandbits(128):032x}"
+                if len(trace_ids) < 50_000:
+                    trace_ids.append(tid)
+                visit(tid, None, 0, START + rng.uniform(0, HOUR))
+            flush_spans(store)
+            print(f"  spans {n_spans:,}", file=sys.stderr)
 
     metrics: dict[str, list] = {k: [] for k in ("ts_ns", "start_ns", "service", "pod", "name", "unit", "type",
                                                 "temporality", "attributes", "value", "count", "sum", "bounds",
@@ -113,10 +126,9 @@ def build(db: Path) -> None:
     templates = ["request {} handled in {} ms", "cache miss for key user:{} shard {}", "retrying call to {} attempt {}",
                  "slow query took {} ms rows={}", "connection reset by peer {} after {} bytes"]
     with Store(db) as store:
-        store.clear()
-        store.ingest_batches([Batch("spans", spans), Batch("metric_points", metrics)])
+        store.ingest_batches([Batch("metric_points", metrics)])
         per_chunk = 100_000
-        for chunk in range(LOGS // per_chunk):
+        for chunk in range(LOGS * scale // per_chunk):
             logs: dict[str, list] = {k: [] for k in ("ts_ns", "service", "severity_number", "level", "body",
                                                      "trace_id", "span_id", "attributes", "resource")}
             for _ in range(per_chunk):
@@ -132,7 +144,8 @@ def build(db: Path) -> None:
             store.ingest_batches([Batch("logs", logs)])
             print(f"  logs {(chunk + 1) * per_chunk:,}", file=sys.stderr)
         store.checkpoint()
-    print(f"built {db}: {n_spans:,} spans, {LOGS:,} logs, {len(metrics['ts_ns']):,} metric points", file=sys.stderr)
+    print(f"built {db}: {n_spans:,} spans, {LOGS * scale:,} logs, {len(metrics['ts_ns']):,} metric points",
+          file=sys.stderr)
 
 
 def child(db: Path, runs: int) -> None:
@@ -153,24 +166,29 @@ def child(db: Path, runs: int) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--db", type=Path, default=Path("/tmp/obskit-bench-investigate.duckdb"))
+    ap.add_argument("--db", type=Path, default=None, help="store (default /tmp/obskit-bench-investigate[-xN].duckdb)")
+    ap.add_argument("--scale", type=int, default=1, help="times the spans and logs (same services and shape)")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--rebuild", action="store_true")
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.db is None:
+        suffix = f"-x{args.scale}" if args.scale != 1 else ""
+        args.db = Path(f"/tmp/obskit-bench-investigate{suffix}.duckdb")
     if args.child:
         child(args.db, args.runs)
         return
     if args.rebuild or not args.db.exists():
         t0 = time.perf_counter()
-        build(args.db)
+        build(args.db, args.scale)
         print(f"build: {time.perf_counter() - t0:.1f} s", file=sys.stderr)
     proc = subprocess.run([sys.executable, __file__, "--child", "--db", str(args.db), "--runs", str(args.runs)],
                           capture_output=True, text=True, check=True)
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     walls = result["walls"]
-    print(f"investigate svc-00 (20 services, 1h, {LOGS:,} logs, ~200k spans), {len(walls)} runs")
+    print(f"investigate svc-00 (20 services, 1h, {LOGS * args.scale:,} logs, ~{200 * args.scale}k spans), "
+          f"{len(walls)} runs")
     print(f"wall p50 {statistics.median(walls):.2f} s, max {max(walls):.2f} s, first {walls[0]:.2f} s")
     print(f"peak RSS {rss_mb:.0f} MB")
     print(f"suspect #1: {result['top']} (injected: {SLOW}, latency)")

@@ -4,9 +4,10 @@ Lines of the window and the baseline are sampled per severity group (error/warn,
 each period (the logs source's `spread_sample`), and mined together with the
 project's online template miner so both periods share template ids. Per template the sampled count is
 scaled to an estimated count with the server-side totals of its group and compared as a rate per unit of
-exposure: per span of the operation that logs it when the lines carry span ids the traces source can join
-(a template that rises with its own operation's traffic is workload, not a fault; one whose operation did not
-run in the baseline proves nothing), else per second. The test is the conditional one for two rates
+exposure: as a share of the lines logged by the operation that logs it, when the lines carry span ids the
+traces source can join to operations (a template that rises with its own operation's traffic is workload,
+not a fault; one whose operation logged nothing in the baseline proves nothing; lines, not spans, are the
+exposure, so trace sampling does not bias it), else per second. The test is the conditional one for two rates
 (obskit/investigate/significance.py), the sampling scale counted as dispersion. A template that drops or stops
 per span of its operation is "missing behaviour". A template weighs by its highest level and by whether its
 body looks like an exception (policy: obskit/investigate/log_evidence.yaml).
@@ -38,6 +39,8 @@ MISSING_SIGNAL = "missing log template"
 OTHER_SIGNAL = "new log template"
 BACKGROUND_SIGNAL = "new untraced error template"
 RANK = {"error": 3, "warn": 2, "info": 1, "debug": 0}
+MIN_JOINED = 5  # sampled lines of a template joined to spans below which its operation is not trusted
+COMPLETE = 0.9  # share of lines with span ids found among the spans from which traces count as unsampled
 
 
 @dataclass
@@ -53,25 +56,37 @@ class _Tally:
     example: LogRecord | None = None
     scale: float = 1.0  # the largest sampling scale among its lines (counted as dispersion)
     ops: Counter[str] = field(default_factory=Counter)  # operations of the spans that logged its lines
+    op_now: Counter[str] = field(default_factory=Counter)  # its estimated lines per operation, window
+    op_before: Counter[str] = field(default_factory=Counter)  # ... and baseline
+    before_sampled: int = 0  # sampled baseline lines
     before_level: str = "debug"
     before_example: LogRecord | None = None
 
 
 @dataclass
 class Exposure:
-    """What one service's log lines are per: span ids joined to operations, and spans per operation."""
+    """What one service's log lines are per: span ids joined to operations (both periods), and the spans
+    (requests) of each operation per period where the traces source counts them."""
 
-    operations: dict[str, str] = field(default_factory=dict)  # span id -> operation (both periods)
-    now: dict[str, int] = field(default_factory=dict)  # operation -> spans in the window
-    before: dict[str, int] = field(default_factory=dict)  # operation -> spans in the baseline
+    operations: dict[str, str] = field(default_factory=dict)  # span id -> operation
+    spans_now: dict[str, int] = field(default_factory=dict)  # operation -> spans in the window
+    spans_before: dict[str, int] = field(default_factory=dict)  # ... and in the baseline
+    now: Counter[str] = field(default_factory=Counter)  # operation -> its estimated lines, window
+    before: Counter[str] = field(default_factory=Counter)  # ... and baseline
+    sampled: int = 0  # sampled lines with a span id
+    joined: int = 0  # ... of which found among the spans
 
-    def of(self, tally: _Tally, window: Window, baseline: Window) -> tuple[float, float, str | None]:
-        """(exposure in the window, in the baseline, operation): spans of the template's main operation when
-        its lines were joined to spans, else the periods' seconds."""
-        if tally.ops:
+    def of(self, tally: _Tally, window: Window, baseline: Window) -> tuple[float, float, float, float, str | None]:
+        """(count now, exposure now, count before, exposure before, operation) of a template whose lines were
+        joined to spans (MIN_JOINED of them at least): its lines per request of its main operation when
+        nearly every line found its span (traces are complete), else its share of that operation's lines
+        (sampled traces would bias span counts); otherwise its lines per second."""
+        if sum(tally.ops.values()) >= MIN_JOINED:
             op = tally.ops.most_common(1)[0][0]
-            return float(self.now.get(op, 0)), float(self.before.get(op, 0)), op
-        return window.seconds, baseline.seconds, None
+            if self.sampled and self.joined >= COMPLETE * self.sampled and op in self.spans_now:
+                return tally.now, self.spans_now[op], tally.before, self.spans_before.get(op, 0), op
+            return tally.op_now[op], self.now[op], tally.op_before[op], self.before[op], op
+        return tally.now, window.seconds, tally.before, baseline.seconds, None
 
 
 @dataclass
@@ -83,7 +98,8 @@ class TemplateChange:
     tally: _Tally
     background: bool = False  # its lines lack the trace ids the service's request lines carry (a job, a timer)
     operation: str | None = None  # the operation whose spans are its exposure
-    expected: float = 0.0  # lines expected in the window from the baseline's rate
+    expected: float = 0.0  # lines expected in the window from the baseline's rate (of its operation's lines)
+    observed: float = 0.0  # its lines in the window (of its operation's lines, when joined)
 
     @property
     def score(self) -> float:
@@ -149,10 +165,15 @@ def changes(samples: dict[tuple[str, int], list[LogRecord]], totals: dict[tuple[
         tally = tallies[template.id]
         tally.scale = max(tally.scale, scale)
         op = exposure.operations.get(record.span_id or "")
+        exposure.sampled += bool(record.span_id)
+        exposure.joined += op is not None
         if op is not None:
             tally.ops[op] += 1
+            (tally.op_now if period == "now" else tally.op_before)[op] += scale
+            (exposure.now if period == "now" else exposure.before)[op] += scale
         if period == "before":
             tally.before += scale
+            tally.before_sampled += 1
             level = level_of(record)
             if RANK.get(level, 0) >= RANK.get(tally.before_level, 0):
                 tally.before_level = level
@@ -171,24 +192,24 @@ def changes(samples: dict[tuple[str, int], list[LogRecord]], totals: dict[tuple[
     texts = {t.id: t.text for t in ranked}
     out: list[TemplateChange] = []
     for tid, tally in tallies.items():
-        e_now, e_before, op = exposure.of(tally, window, baseline)
+        k_now, e_now, k_before, e_before, op = exposure.of(tally, window, baseline)
         if e_now <= 0 or e_before <= 0:
-            continue  # its operation ran in one period only: workload, not evidence
-        expected = tally.before * e_now / e_before
-        z = rate_z(tally.now, e_now, tally.before, e_before, tally.scale)
-        if tally.example is not None and z >= policy.spike_z and (tally.now + 1) / (expected + 1) >= policy.spike_ratio:
+            continue  # its operation logged in one period only: workload, not evidence
+        expected = k_before * e_now / e_before
+        z = rate_z(k_now, e_now, k_before, e_before, tally.scale)
+        if tally.example is not None and z >= policy.spike_z and (k_now + 1) / (expected + 1) >= policy.spike_ratio:
             if tally.before == 0 and tally.sampled < policy.min_new:
                 continue
             weight = weight_of(tally.level, tally.example.message)
             if weight > 0:
                 out.append(TemplateChange(texts[tid], "new" if tally.before == 0 else "spiking", weight, round(z, 2),
-                                          tally, operation=op, expected=expected))
+                                          tally, operation=op, expected=expected, observed=k_now))
         elif tally.before_example is not None and z <= -policy.spike_z and expected >= 2 * policy.min_new and (
-                (expected + 1) / (tally.now + 1) >= policy.spike_ratio):
+                (expected + 1) / (k_now + 1) >= policy.spike_ratio):
             weight = weight_of(tally.before_level, tally.before_example.message)
             if weight > 0:  # a code path that stopped running where it used to (missing behaviour)
                 out.append(TemplateChange(texts[tid], "missing", weight, round(-z, 2), tally, operation=op,
-                                          expected=expected))
+                                          expected=expected, observed=k_now))
     lines = sum(t.sampled for t in tallies.values())
     if lines and sum(t.traced for t in tallies.values()) >= lines / 2:  # the service's lines carry trace ids
         for c in out:
@@ -199,7 +220,7 @@ def changes(samples: dict[tuple[str, int], list[LogRecord]], totals: dict[tuple[
 
 def findings(service: str, found: list[TemplateChange],
              query_text: Callable[[str, tuple[str, ...]], str | None] | None = None,
-             start: float | None = None) -> list[Finding]:
+             window: Window | None = None, baseline: Window | None = None) -> list[Finding]:
     """At most one finding per signal for the service (request errors, untraced errors, other templates),
     each from its strongest template; `query_text` (the logs source's) gives each the query behind its links
     (the service's lines at the levels of its templates)."""
@@ -217,31 +238,41 @@ def findings(service: str, found: list[TemplateChange],
         top = group[0]
         stamps = sorted(top.tally.stamps)  # the strongest template dates the finding
         example = top.tally.example or top.tally.before_example
-        per = f" per span of {top.operation}" if top.operation else ""
+        per = f" among the lines of {top.operation}" if top.operation else ""
         trace = f"; e.g. trace {example.trace_id}" if example is not None and example.trace_id else ""
         levels = tuple(sorted({c.tally.level for c in group}, key=lambda lv: -RANK.get(lv, 0)))
         if signal == MISSING_SIGNAL:
             summary = (f"{len(group)} template{'s' if len(group) > 1 else ''} dropped or stopped{per}, strongest "
-                       f"({top.tally.before_level}): \"{top.template}\" ~{top.tally.now:.0f} lines vs "
+                       f"({top.tally.before_level}): \"{top.template}\" ~{top.observed:.0f} lines vs "
                        f"{top.expected:.0f} expected from the baseline (what used to happen no longer does)")
         else:
             summary = (f"{len(group)} {'new or risen' if len(group) > 1 else top.status} template"
                        f"{'s' if len(group) > 1 else ''}, strongest ({top.tally.level}): \"{top.template}\" "
-                       f"~{top.tally.now:.0f} lines vs {top.expected:.0f} expected from the baseline{per}{trace}")
+                       f"~{top.observed:.0f} lines vs {top.expected:.0f} expected from the baseline{per}{trace}")
         out.append(Finding(
             source="logs", service=service, kind="errors", signal=signal, score=top.score,
-            onset=stamps[min(1, len(stamps) - 1)] if stamps else window_start(found, start),
+            onset=(_missing_onset(top, window, baseline) if signal == MISSING_SIGNAL
+                   else stamps[min(1, len(stamps) - 1)]),
             summary=summary,
             query=query_text(service, levels) if query_text is not None else None,
         ))
     return out
 
 
-def window_start(found: list[TemplateChange], start: float | None) -> float | None:
-    """A missing template has no window lines to date it: the earliest window line of any change, else the
-    window's start."""
-    stamps = [ts for c in found for ts in c.tally.stamps]
-    return min(stamps) if stamps else start
+def _missing_onset(change: TemplateChange, window: Window | None, baseline: Window | None) -> float | None:
+    """When a template's lines thinned out: the first of two window steps in a row with under half the
+    sampled lines per step the baseline had (the window's start when none is, or when not known)."""
+    if window is None or baseline is None or baseline.seconds <= 0:
+        return window.start if window is not None else None
+    per_step = change.tally.before_sampled * window.step / baseline.seconds
+    steps = max(1, int(window.seconds // window.step))
+    counts = [0] * steps
+    for ts in change.tally.stamps:
+        counts[min(steps - 1, max(0, int((ts - window.start) // window.step)))] += 1
+    for i in range(steps):
+        if counts[i] < per_step / 2 and (i + 1 == steps or counts[i + 1] < per_step / 2):
+            return window.start + i * window.step
+    return window.start
 
 
 def report_rows(service: str, found: list[TemplateChange], limit: int = 10) -> list[LogTemplateFinding]:

@@ -62,30 +62,31 @@ def analyze(source: LogsSource, services: list[str], window: Window, baseline: W
             findings.append(volume)
         changed = log_templates.changes(samples[service], dict(totals[service]), window, baseline,
                                         exposures.get(service))
-        findings += log_templates.findings(service, changed, source.query_text, window.start)
+        findings += log_templates.findings(service, changed, source.query_text, window, baseline)
         templates += log_templates.report_rows(service, changed)
     return findings, templates
 
 
 def _exposures(traces: TracesSource | None, samples: dict[str, dict[tuple[str, int], list[LogRecord]]],
                window: Window, baseline: Window) -> dict[str, log_templates.Exposure]:
-    """Per service: the sampled lines' span ids joined to operations, and spans per operation per period."""
+    """Per service: the sampled lines' span ids joined to the operations that logged them, and the spans of
+    each operation per period."""
     if traces is None:
         return {}
     ids = {period: [r.span_id for per in samples.values() for (p, _), recs in per.items() if p == period
                     for r in recs if r.span_id] for period in ("now", "before")}
     if not ids["now"] and not ids["before"]:
         return {}
-    operations = {**traces.span_operations(ids["before"], baseline), **traces.span_operations(ids["now"], window)}
+    # a line's span may start a little before its period: look a step further back
+    operations = {**traces.span_operations(ids["before"], Window(baseline.start - window.step, baseline.end,
+                                                                 baseline.step)),
+                  **traces.span_operations(ids["now"], Window(window.start - window.step, window.end, window.step))}
     if not operations:
         return {}
-    counts_now, counts_before = traces.operation_counts(window), traces.operation_counts(baseline)
-    out: dict[str, log_templates.Exposure] = {}
-    for service in samples:
-        out[service] = log_templates.Exposure(
-            operations, {op: n for (svc, op), n in counts_now.items() if svc == service},
-            {op: n for (svc, op), n in counts_before.items() if svc == service})
-    return out
+    spans_now, spans_before = traces.operation_counts(window), traces.operation_counts(baseline)
+    return {service: log_templates.Exposure(
+        operations, {op: n for (svc, op), n in spans_now.items() if svc == service},
+        {op: n for (svc, op), n in spans_before.items() if svc == service}) for service in samples}
 
 
 def _first_errors(samples: dict[str, dict[tuple[str, int], list[LogRecord]]], window: Window,

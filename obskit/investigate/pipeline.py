@@ -67,18 +67,22 @@ def investigate(sources: Sources, service: str, window: Window, baseline: Window
                                                                                    window.step))
         if probe is not None:
             first = wait("metrics", probe)
-            if first is None and "metrics" not in status:
-                # nothing recorded before the window (a young store, a new service): compare the
-                # window's own first half with its second instead of comparing against nothing
+            scant = first is not None and baseline.end - first < MIN_BASELINE_STEPS * baseline.step
+            if (first is None or scant) and "metrics" not in status:
+                # nothing (or a few steps) recorded before the window (a young store, a new service): compare
+                # the window's own first half with its second instead of comparing against (almost) nothing
                 in_window = wait("metrics", pool.submit("metrics", first_sample, sources.metrics, service, window))
                 split = split_window(window, in_window)
                 if split is not None:
                     red_baseline = True
+                    before = "no data" if first is None else f"only {baseline_gap(first, baseline):.0f} s of data"
                     baseline, window = split
                     report.window = window
                     report.notes.append(
-                        "no data before the window: its first half with data is the baseline; "
+                        f"{before} before the window: its first half with data is the baseline; "
                         "pass --from/--to and --baseline to compare against a quiet period you choose")
+                else:
+                    red_baseline = first is not None
             else:
                 red_baseline = first is not None
                 trimmed = covered(baseline, first)
@@ -265,6 +269,11 @@ def first_sample(metrics: MetricsSource, service: str, baseline: Window) -> floa
     """When the service's request rate was first recorded within the baseline, if at all."""
     series = metrics.red_many([service], baseline).get(service, [])
     return min((ts for s in series if s.name == "request_rate" for ts, _ in s.points), default=None)
+
+
+def baseline_gap(first: float, baseline: Window) -> float:
+    """Seconds of data the asked-for baseline held (from the first sample to its end)."""
+    return max(0.0, baseline.end - first)
 
 
 def covered(baseline: Window, first: float | None) -> Window:

@@ -93,7 +93,7 @@ e AS (
   FROM s LEFT JOIN spans p ON p.trace_id = s.trace_id AND p.span_id = s.parent_span_id
   WHERE p.service IS NULL OR p.service <> $service),
 kept AS (
-  SELECT * FROM e WHERE total <= $limit OR hash(span_id) % 1000003 < 1000003 * $limit / total),
+  SELECT * FROM e WHERE total <= $limit OR hash(span_id) % 1000003 < 1000003::BIGINT * $limit / total),
 -- calls out of the service in the kept requests' traces: the first one after a request's start is its route
 calls AS (
   SELECT c.trace_id, c.service || ' ' || c.name AS route, c.start_ns

@@ -127,7 +127,7 @@ class TracesSource(Protocol):
         ...
 
     def operation_counts(self, window: Window) -> dict[tuple[str, str], int]:
-        """Spans per (service, operation) in the window: the exposure of everything an operation emits.
+        """Spans per (service, operation) in the window: the requests of everything an operation emits.
         Empty where the backend cannot count them."""
         ...
 
