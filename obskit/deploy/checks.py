@@ -129,15 +129,15 @@ def elasticsearch_mmap(values: dict[str, Any]) -> list[str]:
 
 def fluentd_buffer(manifests: list[Manifest]) -> list[str]:
     for m in manifests:
-        if m.kind == "ConfigMap" and m.name.startswith("obskit-fluentd-output"):
+        if m.kind == "ConfigMap" and m.name.startswith("obskit-fluentd-pipeline"):
             text = "\n".join((m.body.get("data") or {}).values())
             buffer = re.search(r"<buffer>(.*?)</buffer>", text, re.DOTALL)
             if not buffer:
-                return ["ConfigMap/obskit-fluentd-output: no <buffer> section"]
+                return ["ConfigMap/obskit-fluentd-pipeline: no <buffer> section"]
             missing = [k for k in ("@type file", "total_limit_size", "overflow_action", "retry_max_times")
                        if k not in buffer.group(1)]
-            return [f"ConfigMap/obskit-fluentd-output: <buffer> lacks {k}" for k in missing]
-    return ["ConfigMap/obskit-fluentd-output not rendered"]
+            return [f"ConfigMap/obskit-fluentd-pipeline: <buffer> lacks {k}" for k in missing]
+    return ["ConfigMap/obskit-fluentd-pipeline not rendered"]
 
 
 def name_consistency(values: dict[str, Any]) -> list[str]:
