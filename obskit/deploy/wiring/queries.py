@@ -42,10 +42,11 @@ def collect(objects: Objects) -> Queried:
         if m.kind == "PrometheusRule":
             for group in (m.body.get("spec") or {}).get("groups") or []:
                 for rule in group.get("rules") or []:
-                    name = rule.get("alert") or rule.get("record")
-                    where = f"PrometheusRule/{m.name} group {group.get('name')} {'alert' if rule.get('alert') else 'record'} {name}"
+                    in_group = f"PrometheusRule/{m.name} group {group.get('name')}"
+                    kind = "alert" if rule.get("alert") else "record"
+                    where = f"{in_group} {kind} {rule.get(kind)}"
                     if rule.get("record"):
-                        found.recorded.setdefault(str(rule["record"]), f"PrometheusRule/{m.name} group {group.get('name')}")
+                        found.recorded.setdefault(str(rule["record"]), in_group)
                     found.add(str(rule.get("expr") or ""), where)
         elif is_obskit_dashboard(m.kind, m.name, (m.body.get("metadata") or {}).get("labels") or {}):
             for key, text in (m.body.get("data") or {}).items():
@@ -78,7 +79,8 @@ def _dashboard(found: Queried, where: str, text: str) -> None:
             if target.get("expr"):
                 found.add(str(target["expr"]), f"{where} panel {panel.get('title')!r}")
     for variable in (dashboard.get("templating") or {}).get("list") or []:
-        if variable.get("type") != "query" or (variable.get("datasource") or {}).get("type") not in (None, "prometheus"):
+        source = (variable.get("datasource") or {}).get("type")
+        if variable.get("type") != "query" or source not in (None, "prometheus"):
             continue
         query = variable.get("query")
         query = query.get("query") if isinstance(query, dict) else query

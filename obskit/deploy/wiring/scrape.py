@@ -36,8 +36,9 @@ def targets(objects: Objects) -> list[Target]:
         spec = m.body.get("spec") or {}
         if m.kind == "ServiceMonitor":
             namespaces = _namespaces(spec.get("namespaceSelector") or {}, objects.ns(m))
+            selector = spec.get("selector") or {}
             services = [s for s in objects.services
-                        if (namespaces is None or s.namespace in namespaces) and _selects(spec.get("selector") or {}, s)]
+                        if (namespaces is None or s.namespace in namespaces) and _selects(selector, s)]
             for ep in spec.get("endpoints") or []:
                 port = str(ep.get("port") or ep.get("targetPort") or "")
                 for svc in services:
