@@ -24,12 +24,13 @@ def check(objects: Objects) -> list[str]:
         if not any("fluentd" in image for image in scrape.images(pod)):
             continue
         kind, name = pod.owner.split("/", 1)
-        sections = fluentconf.parse_all(scrape.config_texts(objects, pod))
+        roots = [fluentconf.parse(text, where) for where, text in sorted(scrape.config_texts(objects, pod).items())]
+        sections = [s for root in roots for s in root.walk()]
         for tail in (s for s in sections if s.name == "source" and s.type == "tail"):
             for container in (str(c.get("name")) for c in pod.spec.get("containers") or []):
                 file = (f"/var/log/containers/{name}{SAMPLE_SUFFIX.get(kind, '-x7k2q')}_{pod.namespace}_"
                         f"{container}-{CONTAINER_ID}.log")
-                if not _reads(tail.params.get("path", ""), file) or _excluded(tail, sections, file):
+                if not _reads(tail.params.get("path", ""), file) or _excluded(tail, roots, file):
                     continue
                 problems.append(f"{pod.owner}: tail source at {tail.where} reads its own container's log "
                                 f"({file}, the name Kubernetes gives {kind} {name}'s pods): add "
@@ -45,15 +46,19 @@ def _reads(path_param: str, file: str) -> bool:
     return any(fnmatch.fnmatchcase(file, g) for g in _globs(path_param))
 
 
-def _excluded(tail: fluentconf.Section, sections: list[fluentconf.Section], file: str) -> bool:
+def _excluded(tail: fluentconf.Section, roots: list[fluentconf.Section], file: str) -> bool:
+    """Left out by exclude_path, or dropped by the first <match> its records meet (in the label the source
+    routes to, else at the top level): @type null, or relabel to @FLUENT_LOG."""
     if any(fnmatch.fnmatchcase(file, g) for g in _globs(tail.params.get("exclude_path", ""))):
         return True
     tag_pattern = tail.params.get("tag", "")
     tag = tag_pattern.replace("*", file.lstrip("/").replace("/", ".")) if "*" in tag_pattern else tag_pattern
-    for match in (s for s in sections if s.name == "match"):
-        dropped = match.type == "null" or (match.type == "relabel" and match.params.get("@label") == "@FLUENT_LOG")
-        if dropped and any(_tag_matches(p, tag) for p in match.arg.split()):
-            return True
+    label = tail.params.get("@label")
+    scopes = [c for root in roots for c in root.children if c.name == "label" and c.arg == label] if label else roots
+    for match in (c for scope in scopes for c in scope.children if c.name == "match"):
+        if not any(_tag_matches(p, tag) for p in match.arg.split()):
+            continue
+        return match.type == "null" or (match.type == "relabel" and match.params.get("@label") == "@FLUENT_LOG")
     return False
 
 
