@@ -158,9 +158,14 @@ def name_consistency(values: dict[str, Any]) -> list[str]:
             problems.append(f"obskit.names.{key} is {names.get(key)!r} but the subchart creates "
                             f"{pattern.format(override)!r}; set both together")
     es = names.get("elasticsearch")
-    for path in ("kube-prometheus-stack.grafana.envValueFrom.ELASTIC_PASSWORD.secretKeyRef.name",):
+    for path in ("kube-prometheus-stack.grafana.envValueFrom.ELASTIC_PASSWORD.secretKeyRef.name",
+                 "prometheus-elasticsearch-exporter.extraEnvSecrets.ES_PASSWORD.secret"):
         if es and lookup(values, path) not in (None, f"{es}-es-elastic-user"):
             problems.append(f"{path} should be {es}-es-elastic-user (the ECK Secret of obskit.names.elasticsearch)")
+    uri = lookup(values, "prometheus-elasticsearch-exporter.es.uri")
+    if es and uri and not str(uri).startswith(f"https://{es}-es-http"):
+        problems.append(f"prometheus-elasticsearch-exporter.es.uri is {uri!r}; the exporter must read "
+                        f"https://{es}-es-http:9200 (obskit.names.elasticsearch)")
     return problems
 
 

@@ -240,6 +240,11 @@ def test_names_used_by_our_templates_match_the_subcharts(profile: str, rendered)
     assert problems[0] == ("obskit.names.elasticsearch is 'obskit-es' but the subchart creates 'logs'; "
                            "set both together")
     assert any("obskit.names.jaeger" in p for p in problems)
+    exporter = copy.deepcopy(values)
+    exporter["prometheus-elasticsearch-exporter"]["es"]["uri"] = "https://logs-es-http:9200"
+    assert checks.name_consistency(exporter) == [
+        "prometheus-elasticsearch-exporter.es.uri is 'https://logs-es-http:9200'; the exporter must read "
+        "https://obskit-es-es-http:9200 (obskit.names.elasticsearch)"]
 
 
 def test_a_values_file_that_breaks_the_wiring_is_reported(tmp_path: Path) -> None:
