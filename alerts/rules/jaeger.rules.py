@@ -1,7 +1,10 @@
 """Jaeger collector alerts, written with obskit's rule model (an example of a `*.rules.py` file).
 
-Metrics: Jaeger v1 collector (jaeger_collector_spans_dropped_total, jaeger_collector_queue_length)
-and Jaeger v2, which is an OpenTelemetry Collector (otelcol_exporter_queue_size / _capacity).
+The deployed Jaeger is v2, an OpenTelemetry Collector: it exposes the Collector's own telemetry (otelcol_*),
+not Jaeger v1's jaeger_collector_* series (Jaeger's v2 migration notes list those as not available).
+Spans are lost when the exporter's sending queue is full (otelcol_exporter_enqueue_failed_spans_total) or
+when an export fails for good after its retries (otelcol_exporter_send_failed_spans_total). The queue
+series exist only while the exporter has a queue (`queue.enabled` in the chart's jaeger.userconfig).
 Tests: alerts/tests/jaeger.test.yaml.
 """
 
@@ -15,12 +18,14 @@ groups = [
         rules=[
             Alert(
                 name="JaegerCollectorDroppingSpans",
-                expr="sum by (instance) (rate(jaeger_collector_spans_dropped_total[5m])) > 0",
+                expr="sum by (instance) (rate(otelcol_exporter_enqueue_failed_spans_total[5m])) > 0"
+                " or sum by (instance) (rate(otelcol_exporter_send_failed_spans_total[5m])) > 0",
                 for_="10m",
                 labels={"severity": "warning"},
                 annotations={
                     "summary": "Jaeger collector {{ $labels.instance }} drops spans.",
-                    "description": "{{ $value | humanize }} spans/s are dropped, usually because the queue is full.",
+                    "description": "{{ $value | humanize }} spans/s are dropped: the exporter queue is full or "
+                    "the storage backend rejects them.",
                     "runbook_url": RUNBOOK + "#jaegercollectordroppingspans",
                 },
             ),

@@ -156,6 +156,7 @@ def _report_rendering(stack: StackRendering, options: StackOptions, dry_run: boo
     current = chart.dump(stack.rendering.manifests)
     diff_text = deployment.diff(previous[1], current, previous[0]) if previous else None
     per_chart = deployment.objects_per_chart(stack)
+    producers = deployment.metric_producers(stack, options.namespace)
     source = stack.source.describe() if stack.source else "not available"
     if fmt == Format.json:
         emit_json({
@@ -171,6 +172,7 @@ def _report_rendering(stack: StackRendering, options: StackOptions, dry_run: boo
                         "alertmanager_config": stack.bundle.alertmanager},
             "notes": stack.bundle.notes,
             "problems": stack.problems,
+            "metric_producers": producers,
             "violations": [{"object": v.object, "kubernetes": v.kubernetes_version, "message": v.message}
                            for v in stack.violations],
             **({"diff": diff_text, "changed": bool(diff_text)} if diff_text is not None else {}),
@@ -197,11 +199,14 @@ def _report_rendering(stack: StackRendering, options: StackOptions, dry_run: boo
                      + ", ".join(f"{name} {count}" for name, count in per_chart.items()) + ")")
         lines.append(f"wrote {written.parent / 'summary.yaml'}: a digest per object and the wiring summary")
     lines += [f"note: {n}" for n in stack.bundle.notes]
+    producers_line = deployment.metric_producers_line(producers)
+    lines += [producers_line] if producers_line else []
     lines += [f"problem: {p}" for p in stack.problems]
     lines += [f"invalid: {v.object} (Kubernetes {v.kubernetes_version}): {v.message}" for v in stack.violations]
     if not stack.problems and not stack.violations:
         lines.append("checks: ok (kubernetes-validate strict 1.30–1.37, custom resources against their CRDs, "
-                     "wiring: names, references, selectors, ServiceMonitor ports, datasource and config hosts; "
+                     "wiring: names, references, selectors, ServiceMonitor ports, datasource and config hosts, metric "
+                     "producers, log fields, Fluentd self-exclusion; "
                      "rule labels, dashboards, secrets, resources, Fluentd buffer)" if stack.complete else
                      "checks: obskit's own templates only (the dependency charts were not rendered)")
     show(objects, dep_table, "\n".join(lines))

@@ -225,11 +225,17 @@ def metric_profile(name: str, profiles: dict[str, MetricProfile] | None = None) 
 
 def field_map(name: str = "ecs", overrides: dict[str, str] | None = None) -> FieldMap:
     """The named field map with per-field overrides applied (config: elasticsearch.field_map/fields)."""
+    from obskit.conventions import stack_fields
+
     path = HERE / "fields" / f"{name}.yaml"
-    if not path.is_file():
-        known = ", ".join(sorted(p.stem for p in (HERE / "fields").glob("*.yaml")))
+    if name == stack_fields.NAME:  # the deployed stack's map, shared with its Fluentd config and datasources
+        base = FieldMap(name=name, **{k: v for k, v in stack_fields.load().fields.items()
+                                      if k in FieldMap.model_fields})
+    elif not path.is_file():
+        known = ", ".join(sorted([p.stem for p in (HERE / "fields").glob("*.yaml")] + [stack_fields.NAME]))
         raise InputError(f"elasticsearch.field_map: unknown field map {name!r}; known: {known}")
-    base: FieldMap = _load(path, FieldMap)  # type: ignore[assignment]
+    else:
+        base = _load(path, FieldMap)  # type: ignore[assignment]
     if overrides:
         unknown = set(overrides) - set(FieldMap.model_fields)
         if unknown:

@@ -129,15 +129,15 @@ def elasticsearch_mmap(values: dict[str, Any]) -> list[str]:
 
 def fluentd_buffer(manifests: list[Manifest]) -> list[str]:
     for m in manifests:
-        if m.kind == "ConfigMap" and m.name.startswith("obskit-fluentd-output"):
+        if m.kind == "ConfigMap" and m.name.startswith("obskit-fluentd-pipeline"):
             text = "\n".join((m.body.get("data") or {}).values())
             buffer = re.search(r"<buffer>(.*?)</buffer>", text, re.DOTALL)
             if not buffer:
-                return ["ConfigMap/obskit-fluentd-output: no <buffer> section"]
+                return ["ConfigMap/obskit-fluentd-pipeline: no <buffer> section"]
             missing = [k for k in ("@type file", "total_limit_size", "overflow_action", "retry_max_times")
                        if k not in buffer.group(1)]
-            return [f"ConfigMap/obskit-fluentd-output: <buffer> lacks {k}" for k in missing]
-    return ["ConfigMap/obskit-fluentd-output not rendered"]
+            return [f"ConfigMap/obskit-fluentd-pipeline: <buffer> lacks {k}" for k in missing]
+    return ["ConfigMap/obskit-fluentd-pipeline not rendered"]
 
 
 def name_consistency(values: dict[str, Any]) -> list[str]:
@@ -158,9 +158,14 @@ def name_consistency(values: dict[str, Any]) -> list[str]:
             problems.append(f"obskit.names.{key} is {names.get(key)!r} but the subchart creates "
                             f"{pattern.format(override)!r}; set both together")
     es = names.get("elasticsearch")
-    for path in ("kube-prometheus-stack.grafana.envValueFrom.ELASTIC_PASSWORD.secretKeyRef.name",):
+    for path in ("kube-prometheus-stack.grafana.envValueFrom.ELASTIC_PASSWORD.secretKeyRef.name",
+                 "prometheus-elasticsearch-exporter.extraEnvSecrets.ES_PASSWORD.secret"):
         if es and lookup(values, path) not in (None, f"{es}-es-elastic-user"):
             problems.append(f"{path} should be {es}-es-elastic-user (the ECK Secret of obskit.names.elasticsearch)")
+    uri = lookup(values, "prometheus-elasticsearch-exporter.es.uri")
+    if es and uri and not str(uri).startswith(f"https://{es}-es-http"):
+        problems.append(f"prometheus-elasticsearch-exporter.es.uri is {uri!r}; the exporter must read "
+                        f"https://{es}-es-http:9200 (obskit.names.elasticsearch)")
     return problems
 
 

@@ -76,6 +76,27 @@ def write_output(stack: StackRendering, output_dir: Path, namespace: str) -> Pat
     return manifests
 
 
+def metric_producers(stack: StackRendering, namespace: str) -> dict[str, Any] | None:
+    """Every metric the rendered rules and obskit dashboards query -> its producers in the rendering
+    (deploy/metric-producers); None when the dependency charts were not rendered (nothing to map to)."""
+    if not stack.complete:
+        return None
+    from obskit.deploy.wiring import metric_producers
+    from obskit.deploy.wiring.objects import index
+
+    return metric_producers.mapping(index(stack.rendering.manifests, namespace, stack.rendering.values))
+
+
+def metric_producers_line(table: dict[str, Any] | None) -> str | None:
+    if table is None:
+        return None
+    outside = sum(1 for row in table.values() if row["producers"] and not row["rendered"])
+    missing = sum(1 for row in table.values() if not row["producers"])
+    return (f"metrics: {len(table)} queried by the rendered rules and obskit dashboards; "
+            f"{len(table) - outside - missing} produced in the rendering, {outside} by applications outside it, "
+            f"{missing} without a producer (--format json lists each: metric_producers)")
+
+
 def objects_per_chart(stack: StackRendering) -> dict[str, int]:
     counts: dict[str, int] = {}
     for m in stack.rendering.manifests:

@@ -27,7 +27,7 @@ def test_helm_lint_reports_no_errors(profile: str) -> None:
     # The one expected warning: upstream charts are fetched at deploy time, not vendored.
     warnings = [m.message for m in messages if m.severity == "warning"]
     assert warnings == ["chart directory is missing these dependencies: "
-                        "kube-prometheus-stack,fluentd,jaeger,eck-elasticsearch,eck-kibana"]
+                        "kube-prometheus-stack,fluentd,jaeger,prometheus-elasticsearch-exporter,eck-elasticsearch,eck-kibana"]
 
 
 def test_helm_lint_catches_a_broken_template(tmp_path: Path) -> None:
@@ -55,7 +55,8 @@ def test_chart_lock_is_in_sync_with_chart_yaml(tmp_path: Path) -> None:
 
 def test_dependencies_are_exactly_pinned_behind_conditions() -> None:
     deps = chart.dependencies()
-    assert [d.name for d in deps] == ["kube-prometheus-stack", "fluentd", "jaeger", "eck-elasticsearch", "eck-kibana"]
+    assert [d.name for d in deps] == ["kube-prometheus-stack", "fluentd", "jaeger",
+                                    "prometheus-elasticsearch-exporter", "eck-elasticsearch", "eck-kibana"]
     for dep in deps:
         assert all(ch.isdigit() or ch == "." for ch in dep.version), dep  # no ranges, no ^ or ~
         assert dep.condition == f"{dep.name}.enabled"
@@ -117,7 +118,8 @@ def test_every_dependency_chart_is_rendered(profile: str, rendered) -> None:  # 
     stack = rendered(profile)
     charts = {chart.chart_of(m.template).split("/")[0] for m in stack.rendering.manifests}
     kibana = {"eck-kibana"} if profile == "prod" else set()  # eck-kibana.enabled: on in prod only
-    assert charts == {"obskit-stack", "kube-prometheus-stack", "fluentd", "jaeger", "eck-elasticsearch"} | kibana
+    assert charts == {"obskit-stack", "kube-prometheus-stack", "fluentd", "jaeger", "eck-elasticsearch",
+                      "prometheus-elasticsearch-exporter"} | kibana
     assert stack.complete
     kinds = {m.kind for m in stack.rendering.manifests}
     assert {"Prometheus", "Alertmanager", "Elasticsearch", "DaemonSet", "Deployment"} <= kinds

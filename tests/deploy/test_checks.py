@@ -97,7 +97,7 @@ def test_every_prometheus_rule_has_the_release_label(profile: str, rendered) -> 
     assert {m.body["metadata"]["labels"]["release"] for m in monitors} == {"obskit"}
     ports = {m.name: m.body["spec"]["ports"][0]["port"] for m in ms
              if m.kind == "Service" and m.template.startswith("obskit-stack/templates/")}
-    assert ports == {"obskit-fluentd-metrics": 24231, "obskit-jaeger-metrics": 8888}
+    assert ports == {"obskit-fluentd-metrics": 24231, "obskit-jaeger-metrics": 8888, "obskit-es-exporter-metrics": 9108}
 
 
 @pytest.mark.parametrize("profile", PROFILES)
@@ -153,7 +153,7 @@ def test_literal_secrets_are_reported() -> None:
 def test_every_prod_container_has_requests_and_limits(rendered) -> None:  # type: ignore[no-untyped-def]
     stack = rendered("prod")
     profile = load_profile("prod")
-    assert len(profile.containers) == 16
+    assert len(profile.containers) == 17
     assert checks.profile_container_resources(profile, stack.rendering.values) == []
     assert checks.container_resources(stack.rendering.manifests) == []
 
@@ -196,11 +196,11 @@ def test_dev_profile_is_single_node_without_pvcs() -> None:
 def test_fluentd_buffer_limits_are_present(profile: str, rendered) -> None:  # type: ignore[no-untyped-def]
     ms = rendered(profile).rendering.manifests
     assert checks.fluentd_buffer(ms) == []
-    conf = next(m for m in ms if m.name == "obskit-fluentd-output-obskit").body["data"]["04_outputs.conf"]
+    conf = next(m for m in ms if m.name == "obskit-fluentd-pipeline-obskit").body["data"]["04_outputs.conf"]
     for line in ("scheme https", "ca_file /etc/fluent/es-ca/ca.crt", "logstash_format true", "@type dedot"):
         assert line in conf
-    broken = replace(next(m for m in ms if m.name == "obskit-fluentd-output-obskit"),
-                     body={"metadata": {"name": "obskit-fluentd-output-obskit"},
+    broken = replace(next(m for m in ms if m.name == "obskit-fluentd-pipeline-obskit"),
+                     body={"metadata": {"name": "obskit-fluentd-pipeline-obskit"},
                            "data": {"o.conf": "<buffer>\n</buffer>"}})
     assert len(checks.fluentd_buffer([broken])) == 4
 
@@ -240,6 +240,11 @@ def test_names_used_by_our_templates_match_the_subcharts(profile: str, rendered)
     assert problems[0] == ("obskit.names.elasticsearch is 'obskit-es' but the subchart creates 'logs'; "
                            "set both together")
     assert any("obskit.names.jaeger" in p for p in problems)
+    exporter = copy.deepcopy(values)
+    exporter["prometheus-elasticsearch-exporter"]["es"]["uri"] = "https://logs-es-http:9200"
+    assert checks.name_consistency(exporter) == [
+        "prometheus-elasticsearch-exporter.es.uri is 'https://logs-es-http:9200'; the exporter must read "
+        "https://obskit-es-es-http:9200 (obskit.names.elasticsearch)"]
 
 
 def test_a_values_file_that_breaks_the_wiring_is_reported(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from obskit.conventions import stack_fields
 from obskit.deploy import checks
 from obskit.deploy.stack import StackRendering
 from tests.replay import Request, Response, fixture, replay
@@ -66,7 +67,7 @@ def test_the_data_view_is_the_configured_logs_index(rendered) -> None:  # type: 
     body = json.loads(cm.body["data"]["obskit-logs.json"])
     datasources = prod.rendering.values["obskit"]["datasources"]
     assert body == {"data_view": {"id": "obskit-logs", "name": "Logs", "title": datasources["logsIndex"],
-                                  "timeFieldName": datasources["timeField"]}, "override": True}
+                                  "timeFieldName": stack_fields.load().fields["timestamp"]}, "override": True}
 
 
 def test_the_job_waits_for_kibana_then_applies_the_data_view_idempotently(rendered, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -147,7 +147,7 @@ def test_datasource_urls_must_reach_a_rendered_service_and_port(rendered) -> Non
 
 def test_hosts_in_config_files_must_be_rendered_services(rendered) -> None:  # type: ignore[no-untyped-def]
     stack = rendered("dev")
-    output = next(m for m in stack.rendering.manifests if m.name.startswith("obskit-fluentd-output"))
+    output = next(m for m in stack.rendering.manifests if m.name.startswith("obskit-fluentd-pipeline"))
 
     def elsewhere(body: dict[str, Any]) -> None:
         body["data"]["04_outputs.conf"] = body["data"]["04_outputs.conf"].replace("obskit-es-es-http", "logs-es-http")

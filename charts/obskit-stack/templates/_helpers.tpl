@@ -23,3 +23,19 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{- $base := base .path | trimSuffix (ext .path) | lower | replace "_" "-" | replace "." "-" -}}
 {{- printf "%s-%s" .prefix (regexReplaceAll "[^a-z0-9-]" $base "-") | trunc 63 | trimSuffix "-" -}}
 {{- end -}}
+
+{{/* Fluentd record_transformer (Ruby): the first of a field's spellings present in the parsed JSON line (app.*),
+     as `(a || b || ...)`. A dotted spelling is tried as a literal key and as a nested path; `rescue nil` covers
+     a path through a non-hash value. No braces: record_transformer ends a ${...} placeholder at the first "}". */}}
+{{- define "obskit.fluentd.spellings" -}}
+{{- $tries := list -}}
+{{- range . -}}
+{{- $tries = append $tries (printf "(record.dig(\"app\", %q) rescue nil)" .) -}}
+{{- if contains "." . -}}
+{{- $path := list -}}
+{{- range splitList "." . }}{{ $path = append $path (printf "%q" .) }}{{ end -}}
+{{- $tries = append $tries (printf "(record.dig(\"app\", %s) rescue nil)" (join ", " $path)) -}}
+{{- end -}}
+{{- end -}}
+({{ join " || " $tries }})
+{{- end -}}

@@ -13,6 +13,9 @@ from obskit.deploy.wiring import (
     containers,
     datasources,
     eck_refs,
+    fluentd_self,
+    log_fields,
+    metric_producers,
     references,
     selectors,
     servicemonitors,
@@ -20,7 +23,8 @@ from obskit.deploy.wiring import (
 from obskit.deploy.wiring.objects import Objects, index
 
 CHECKS: list[tuple[str, Callable[[Objects], list[str]]]] = [
-    (m.ID, m.check) for m in (containers, references, selectors, servicemonitors, datasources, config_hosts, eck_refs)
+    (m.ID, m.check) for m in (containers, references, selectors, servicemonitors, datasources, config_hosts, eck_refs,
+                              metric_producers, log_fields, fluentd_self)
 ]
 
 
