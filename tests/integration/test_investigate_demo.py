@@ -118,3 +118,18 @@ def test_cli_json_and_exit_code(demo_stores: dict[str, Path], repo_root: Path, t
     assert doc["schema_version"] == "1"
     assert (doc["suspects"][0]["service"], doc["suspects"][0]["kind"]) == (root, kind)
     assert doc["sources"]["traces"]["backend"] == "local"
+
+
+def test_the_last_hour_right_after_the_data_starts(demo_stores: dict[str, Path]) -> None:
+    """`--since 1h` at once after `obskit demo`: the baseline asked for holds (almost) no data, so the window's
+    first half becomes the baseline, the verdict says so, and the injected cause still comes first, dated no
+    earlier than the fault."""
+    db = demo_stores["slow-database"]
+    symptom, root, kind, start, end = _truth(db)
+    window = Window(end - 3600 + 120, end, 60)  # the store's hour began two minutes before the window
+    baseline = Window(window.start - 3600, window.start, 60)
+    report = investigate(local_sources(db), symptom, window, baseline)
+    assert any("before the window: its first half with data is the baseline" in n for n in report.notes), report.notes
+    assert (report.suspects[0].service, report.suspects[0].kind) == (root, kind), report.suspects
+    assert report.suspects[0].onset is not None and report.suspects[0].onset >= start - 120
+    assert report.symptoms and report.symptoms[0].onset is not None and report.symptoms[0].onset >= start - 120

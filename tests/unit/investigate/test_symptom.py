@@ -73,3 +73,31 @@ def test_a_short_baseline_is_named() -> None:
     assert baseline_note(Window(T0, T0 + 240, 15), 40) is not None
     assert "4 min" in (baseline_note(Window(T0, T0 + 240, 15), 40) or "")
     assert baseline_note(Window(T0, T0 + 1800, 15), 400) is None
+
+
+def routed(n: int, start: float, seconds: float, route: str, seed: int) -> list[EntryRequest]:
+    """Requests of a gateway: one generic operation, the route is the service it forwards to."""
+    rng = random.Random(seed)
+    return [EntryRequest("/*", "", start + i, seconds * rng.lognormvariate(0.0, 0.3), False, route)
+            for i in range(n)]
+
+
+def test_a_gateway_whose_traffic_moves_to_a_slow_route_has_no_symptom() -> None:
+    before = routed(400, T0, 0.05, "search /find", 1) + routed(40, T0, 1.5, "booking /book", 2)
+    now = routed(40, T0 + 600, 0.05, "search /find", 3) + routed(120, T0 + 600, 1.5, "booking /book", 4)
+    assert from_spans(now, before) == []
+
+
+def test_a_gateway_route_that_slows_down_is_a_symptom() -> None:
+    before = routed(400, T0, 0.05, "search /find", 1) + routed(40, T0, 1.5, "booking /book", 2)
+    now = routed(100, T0 + 600, 0.05, "search /find", 3) + routed(40, T0 + 600, 4.0, "booking /book", 4)
+    found = from_spans(now, before)
+    assert [s.kind for s in found] == ["latency"] and "over 2 routes" in found[0].summary
+
+
+def test_requests_that_end_sooner_than_usual_are_an_error_symptom() -> None:
+    # a wrong or empty answer returns early: less work per request, no error status anywhere
+    before = requests(400, T0, 0.2, seed=1)
+    now = requests(150, T0 + 600, 0.02, seed=2)
+    found = from_spans(now, before)
+    assert [s.kind for s in found] == ["errors"] and "sooner than usual" in found[0].summary

@@ -1,0 +1,143 @@
+"""Logs joined to traces: templates per request of the operation that logs them, templates that stop, the
+service that logs the first error of a trace, ids printed in the text, stack traces as one record."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from opentelemetry.proto.collector.logs.v1.logs_service_pb2 import ExportLogsServiceRequest
+from opentelemetry.proto.common.v1.common_pb2 import AnyValue, KeyValue
+
+from obskit.conventions.log_lines import continues, ids_in_text
+from obskit.investigate import logs as logs_stage
+from obskit.local.rows import log_rows
+from obskit.sources.logs import LogRecord
+from obskit.sources.window import Window
+from tests.unit.investigate.test_log_templates import BASELINE, T0, WINDOW, MemoryLogs
+
+
+@dataclass
+class SpanIndex:
+    """The two trace-source calls the logs stage makes: span ids -> operations, spans per operation."""
+
+    ops: dict[str, tuple[str, str, float]] = field(default_factory=dict)  # span id -> (service, operation, start)
+
+    def span_operations(self, span_ids: list[str], window: Window) -> dict[str, str]:
+        return {s: self.ops[s][1] for s in span_ids if s in self.ops and window.start <= self.ops[s][2] < window.end}
+
+    def operation_counts(self, window: Window) -> dict[tuple[str, str], int]:
+        out: dict[tuple[str, str], int] = {}
+        for service, op, start in self.ops.values():
+            if window.start <= start < window.end:
+                out[service, op] = out.get((service, op), 0) + 1
+        return out
+
+
+def traffic(index: SpanIndex, op: str, start: float, end: float, every: float, text: str, level: str = "warn",
+            service: str = "orders") -> list[LogRecord]:
+    """One request of `op` every `every` seconds, each logging one line with its span id."""
+    out = []
+    t = start
+    while t < end:
+        sid = f"{len(index.ops):016x}"
+        index.ops[sid] = (service, op, t)
+        out.append(LogRecord(t + 0.01, service, level, text.format(n=int(t)), trace_id=f"{len(index.ops):032x}",
+                             span_id=sid))
+        t += every
+    return out
+
+
+def test_a_warning_that_rises_with_its_operations_traffic_is_workload_not_evidence() -> None:
+    index = SpanIndex()
+    # "no seats left" is logged by every request of GET /seats; the window brings many more of them
+    records = traffic(index, "GET /seats", T0, T0 + 600, 20.0, "no seats left for train {n}")
+    records += traffic(index, "GET /seats", T0 + 600, T0 + 780, 2.0, "no seats left for train {n}")
+    records += traffic(index, "GET /orders", T0, T0 + 780, 3.0, "listed orders of user {n}", level="info")
+    without_join, _ = logs_stage.analyze(MemoryLogs(records), ["orders"], WINDOW, BASELINE)
+    joined, _ = logs_stage.analyze(MemoryLogs(records), ["orders"], WINDOW, BASELINE, index)
+    assert any("template" in f.signal for f in without_join)  # per second it looks like a spike ...
+    assert [f.signal for f in joined if "template" in f.signal] == []  # ... per request of its operation it is not
+
+
+def test_a_template_that_stops_in_its_operation_is_missing_behaviour() -> None:
+    index = SpanIndex()
+    records = []
+    t = T0
+    while t < T0 + 780:
+        sid = f"{len(index.ops):016x}"
+        index.ops[sid] = ("pricing", "GET /price", t)
+        records.append(LogRecord(t, "pricing", "info", f"price query for route {int(t)}", span_id=sid))
+        if t < T0 + 600:  # after the fault the code throws before it logs this line
+            records.append(LogRecord(t + 0.002, "pricing", "info", f"price found: {int(t) % 97} units",
+                                     span_id=sid))
+        t += 4.0
+    findings, rows = logs_stage.analyze(MemoryLogs(records), ["pricing"], WINDOW, BASELINE, index)
+    missing = [f for f in findings if f.signal == "missing log template"]
+    assert len(missing) == 1 and "price found" in missing[0].summary
+    assert missing[0].onset is not None and WINDOW.start <= missing[0].onset < WINDOW.start + 2 * WINDOW.step
+    assert [r.status for r in rows] == ["missing"]
+
+
+def test_the_service_logging_the_first_error_of_each_trace_is_named() -> None:
+    records = []
+    for i in range(78):
+        t = T0 + 10 * i
+        trace = f"{i:032x}"
+        records.append(LogRecord(t, "gateway", "info", f"routed request {i}", trace_id=trace))
+        if t >= WINDOW.start:  # the callee throws first, its caller reports the failed call after it
+            records.append(LogRecord(t + 0.010, "travel", "error", "java.lang.IllegalStateException: no route",
+                                     trace_id=trace))
+            records.append(LogRecord(t + 0.020, "gateway", "error", "call to travel failed: HTTP 500",
+                                     trace_id=trace))
+    background = [LogRecord(T0 + 31 * i, "food", "error", f"food menu {i} unavailable", trace_id=f"f{i:031x}")
+                  for i in range(25)]  # a steady background error rate all along
+    findings, _ = logs_stage.analyze(MemoryLogs(records + background), ["gateway", "travel", "food"], WINDOW,
+                                     BASELINE)
+    first = [f.service for f in findings if f.signal == "first error in trace"]
+    assert first == ["travel"]
+
+
+def test_ids_printed_by_logging_patterns_are_found() -> None:
+    trace, span = "4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7"
+    assert ids_in_text(f"10:00:00.123 ERROR c.e.Svc#12 TraceID: {trace} SpanID: {span} boom") == (trace, span)
+    assert ids_in_text(f"level=error trace_id={trace} span_id={span} msg=boom") == (trace, span)
+    assert ids_in_text(f"2026 ERROR [shop,{trace[16:]},{span}] boom") == ("0" * 16 + trace[16:], span)
+    assert ids_in_text(f'{{"level":"error","traceId":"{trace}","msg":"boom"}}') == (trace, None)
+    assert ids_in_text("trace_id=00000000000000000000000000000000 boom") == (None, None)
+    assert ids_in_text("no ids in this line") == (None, None)
+
+
+def _record(ts_ns: int, text: str, severity: int = 17, trace: bytes = b"") -> object:
+    rec = ExportLogsServiceRequest().resource_logs.add().scope_logs.add().log_records.add()
+    rec.time_unix_nano = ts_ns
+    rec.severity_number = severity
+    rec.body.CopyFrom(AnyValue(string_value=text))
+    if trace:
+        rec.trace_id = trace
+    return rec
+
+
+def test_stack_trace_lines_join_their_record_and_text_ids_are_stored() -> None:
+    request = ExportLogsServiceRequest()
+    rl = request.resource_logs.add()
+    rl.resource.attributes.append(KeyValue(key="service.name", value=AnyValue(string_value="travel")))
+    records = rl.scope_logs.add().log_records
+    lines = [(0, "10:00:00.001 ERROR c.e.Travel TraceID: 4bf92f3577b34da6a3ce929d0e0e4736 SpanID: 00f067aa0ba902b7 "
+                 "java.lang.IllegalStateException: no route"),
+             (1_000, "\tat com.example.Travel.route(Travel.java:42)"),
+             (2_000, "Caused by: java.io.IOException: reset"),
+             (3_000, "\t... 12 more"),
+             (5_000_000_000, "10:00:05.000 INFO c.e.Travel next request")]
+    for offset, text in lines:
+        rec = records.add()
+        rec.time_unix_nano = 1_700_000_000_000_000_000 + offset
+        rec.severity_number = 17 if "ERROR" in text else 9
+        rec.body.CopyFrom(AnyValue(string_value=text))
+    batch = log_rows(request)
+    bodies = batch.columns["body"]
+    assert len(bodies) == 2
+    assert bodies[0].count("\n") == 3 and "Caused by: java.io.IOException" in bodies[0]
+    assert batch.columns["trace_id"][0] == "4bf92f3577b34da6a3ce929d0e0e4736"
+    assert batch.columns["span_id"][0] == "00f067aa0ba902b7"
+    assert batch.columns["trace_id"][1] is None
+    assert continues("    at a.B.c(B.java:1)") and not continues("INFO all good")
