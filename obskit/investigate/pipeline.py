@@ -246,12 +246,13 @@ def missing_data(report: Report, service: str, requests: tuple[int, int], red_ba
         return []
     checked = {s.signal for s in report.sources if s.checked}
     reasons = []
+    from_metrics = [s for s in red if s.labels.get("source") != "spans"]
     if "metrics" not in checked:
         reasons.append("metrics were not checked")
     elif not red:
         reasons.append("no RED metrics matched a known naming profile")
-    else:
-        reasons.append("its RED figures have no baseline before the window")
+    elif from_metrics:
+        reasons.append("its RED metrics have no baseline before the window")
     if "traces" not in checked:
         reasons.append("traces were not checked")
     elif requests == (0, 0):
