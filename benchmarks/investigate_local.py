@@ -100,7 +100,7 @@ def build(db: Path, scale: int = 1) -> None:
 
     metrics: dict[str, list] = {k: [] for k in ("ts_ns", "start_ns", "service", "pod", "name", "unit", "type",
                                                 "temporality", "attributes", "value", "count", "sum", "bounds",
-                                                "buckets")}
+                                                "buckets", "quantiles")}
 
     def point(ts: float, service: str, name: str, typ: str, attrs: dict, value=None, count=None, total=None,
               buckets=None) -> None:
@@ -108,7 +108,7 @@ def build(db: Path, scale: int = 1) -> None:
                        ("pod", f"{service}-0"), ("name", name), ("unit", "s"), ("type", typ),
                        ("temporality", "delta" if typ == "histogram" else ""), ("attributes", json.dumps(attrs)),
                        ("value", value), ("count", count), ("sum", total),
-                       ("bounds", BOUNDS if typ == "histogram" else None), ("buckets", buckets)):
+                       ("bounds", BOUNDS if typ == "histogram" else None), ("buckets", buckets), ("quantiles", None)):
             metrics[key].append(v)
 
     for service in SERVICES:
