@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from pathlib import Path
 
 import duckdb
@@ -24,6 +25,11 @@ COUNTS_SQL = """
 SELECT floor((ts_ns - ?) / ?)::BIGINT AS bucket, level, count(*) FROM logs
 WHERE service = ? AND ts_ns >= ? AND ts_ns < ? AND level IN ({levels})
 GROUP BY bucket, level ORDER BY bucket, level
+"""
+COUNTS_MANY_SQL = """
+SELECT service, floor((ts_ns - ?) / ?)::BIGINT AS bucket, level, count(*) FROM logs
+WHERE service IN ({services}) AND ts_ns >= ? AND ts_ns < ? AND level IN ({levels})
+GROUP BY service, bucket, level ORDER BY service, bucket, level
 """
 SAMPLE_SQL = """
 SELECT ts_ns, service, level, body, trace_id, span_id, attributes FROM logs
@@ -60,6 +66,20 @@ class LocalLogs:
         rows = self.con.cursor().execute(COUNTS_SQL.format(levels=_marks(levels)),
                                          [start_ns, step_ns, service, start_ns, int(window.end * 1e9), *levels])
         return [LogCount(window.start + b * window.step, level, int(n)) for b, level, n in rows.fetchall()]
+
+    def counts_many(self, services: list[str], window: Window,
+                    levels: tuple[str, ...] = ("error", "warn")) -> dict[str, list[LogCount]]:
+        """`counts` for several services in one scan."""
+        out: dict[str, list[LogCount]] = {svc: [] for svc in services}
+        if not services:
+            return out
+        start_ns, step_ns = int(window.start * 1e9), int(window.step * 1e9)
+        rows = self.con.cursor().execute(
+            COUNTS_MANY_SQL.format(services=_marks(tuple(services)), levels=_marks(levels)),
+            [start_ns, step_ns, *services, start_ns, int(window.end * 1e9), *levels]).fetchall()
+        for svc, b, level, n in rows:
+            out[svc].append(LogCount(window.start + b * window.step, level, int(n)))
+        return out
 
     def sample(self, service: str, window: Window, levels: tuple[str, ...] = ("error", "warn"),
                limit: int = 2000) -> list[LogRecord]:
@@ -123,11 +143,18 @@ class LocalCluster:
         return [Rollout(*row) for row in rows]
 
 
+READ_MEMORY = "768MB"
+
+
 def local_sources(db_path: Path, profiles: dict[str, MetricProfile] | None = None,
                   graph_profiles: dict[str, GraphProfile] | None = None) -> Sources:
     """Every signal from the DuckDB store at db_path (opened read-only); `profiles`/`graph_profiles` are the
     naming and graph profiles to use (default: the built-in ones; see obskit.conventions.merged)."""
     con = connect(Path(db_path), read_only=True)
+    # an investigation's memory is bounded whatever the store's size: DuckDB spills to a temp directory
+    # beyond READ_MEMORY (its default is most of the machine's RAM)
+    con.execute(f"SET memory_limit = '{READ_MEMORY}'")
+    con.execute("SET temp_directory = ?", [str(Path(tempfile.gettempdir()) / "obskit-duckdb-spill")])
     return Sources(metrics=LocalMetrics(con, profiles, graph_profiles), logs=LocalLogs(con), traces=LocalTraces(con),
                    cluster=LocalCluster(con))
 

@@ -99,3 +99,24 @@ def test_post_call_gaps_in_sql_agree_with_the_in_memory_segments(tmp_path: Path)
         assert math.isclose(a.total, b.total, rel_tol=1e-4) and math.isclose(a.p50, b.p50, rel_tol=1e-3)
     gap = {g.service: g for g in sql}
     assert gap["currency"].p50 > 0.1 > gap["catalog"].p50  # half the wire time of the call after it and its own
+
+
+def test_above_the_span_bound_whole_traces_are_sampled_and_shapes_hold(store, monkeypatch) -> None:
+    from obskit.sources import local_span_groups
+
+    db, _ = store
+    full = {(g.part, g.service, g.operation, g.caller): g for g in local_sources(db).traces.span_groups(WINDOW)}
+    total = sum(g.count for g in full.values() if g.part in ("self", "link"))
+    monkeypatch.setattr(local_span_groups, "MAX_SPANS", total // 2)
+    sampled = {(g.part, g.service, g.operation, g.caller): g for g in local_sources(db).traces.span_groups(WINDOW)}
+    entries = [k for k in full if k[0] == "entry" and k[1] == "frontend"]
+    assert entries and all(0 < sampled[k].count < full[k].count for k in entries)  # a sample, of whole traces:
+    for key in entries:  # every sampled request keeps its calls, so per-request shares stay put
+        calls = [k for k in full if k[0] == "link" and k[3] == "frontend"]
+        for c in calls:
+            ratio_full = full[c].count / full[key].count
+            ratio_sampled = sampled[c].count / sampled[key].count
+            assert math.isclose(ratio_full, ratio_sampled, rel_tol=0.35)
+    link = sampled[("link", "currency", next(k[2] for k in full if k[0] == "link" and k[1] == "currency"),
+                    "frontend")]
+    assert link.p50 > 0.1  # the shape (the wire time at the callee) survives the sample
