@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from functools import cache
 from pathlib import Path
+from typing import TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -12,6 +13,16 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from obskit.errors import InputError
 
 HERE = Path(__file__).parent
+Policy = TypeVar("Policy", bound=BaseModel)
+
+
+def _load(model: type[Policy], name: str, what: str) -> Policy:
+    """The policy file `name` beside this module, validated against `model`; an InputError naming it."""
+    path = HERE / name
+    try:
+        return model.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except (ValidationError, yaml.YAMLError) as exc:
+        raise InputError(f"{path}: invalid {what} policy: {exc}") from None
 
 
 class BlamePolicy(BaseModel):
@@ -33,11 +44,7 @@ class BlamePolicy(BaseModel):
 
 @cache
 def blame_policy() -> BlamePolicy:
-    path = HERE / "blame.yaml"
-    try:
-        return BlamePolicy.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
-    except (ValidationError, yaml.YAMLError) as exc:
-        raise InputError(f"{path}: invalid blame policy: {exc}") from None
+    return _load(BlamePolicy, "blame.yaml", "blame")
 
 
 class LogEvidencePolicy(BaseModel):
@@ -56,14 +63,14 @@ class LogEvidencePolicy(BaseModel):
 
 @cache
 def log_evidence_policy() -> LogEvidencePolicy:
-    path = HERE / "log_evidence.yaml"
-    try:
-        policy = LogEvidencePolicy.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
-        for pattern in [*policy.exception_patterns, *policy.body_levels.values()]:
+    policy = _load(LogEvidencePolicy, "log_evidence.yaml", "log evidence")
+    for pattern in [*policy.exception_patterns, *policy.body_levels.values()]:
+        try:
             re.compile(pattern)
-        return policy
-    except (ValidationError, yaml.YAMLError, re.error) as exc:
-        raise InputError(f"{path}: invalid log evidence policy: {exc}") from None
+        except re.error as exc:
+            raise InputError(f"{HERE / 'log_evidence.yaml'}: invalid log evidence policy: {pattern!r}: {exc}") \
+                from None
+    return policy
 
 
 class SymptomPolicy(BaseModel):
@@ -83,8 +90,4 @@ class SymptomPolicy(BaseModel):
 
 @cache
 def symptom_policy() -> SymptomPolicy:
-    path = HERE / "symptom.yaml"
-    try:
-        return SymptomPolicy.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
-    except (ValidationError, yaml.YAMLError) as exc:
-        raise InputError(f"{path}: invalid symptom policy: {exc}") from None
+    return _load(SymptomPolicy, "symptom.yaml", "symptom")

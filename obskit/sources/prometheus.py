@@ -24,6 +24,7 @@ from obskit.quoting import url_segment
 from obskit.sources.errors import SourceError
 from obskit.sources.histogram import bucket_bound, bucket_quantile
 from obskit.sources.metrics import RED_SERIES, Series
+from obskit.sources.prometheus_shapes import finite_points as _points
 from obskit.sources.prometheus_shapes import merge, metric_edges, shape_series
 from obskit.sources.promql import (
     QUANTILES,
@@ -291,10 +292,3 @@ def _range(window: Window | None) -> dict[str, float]:
     return {} if window is None else {"start": window.start - DETECTION_LOOKBACK, "end": window.end}
 
 
-def _points(result: dict[str, Any]) -> list[tuple[float, float]]:
-    points = []
-    for ts, value in result.get("values", []):
-        number = float(value)
-        if math.isfinite(number):
-            points.append((float(ts), number))
-    return points

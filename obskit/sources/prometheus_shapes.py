@@ -48,7 +48,7 @@ def shape_series(range_query: RangeQuery, concurrently: Callable[..., list[Any]]
                 if name is None:
                     continue
             values = found.setdefault((service, name), {})
-            for ts, value in _points(result):
+            for ts, value in finite_points(result):
                 if signal.startswith("gauge:") and ts in values:
                     continue  # a histogram or summary value of the same series wins
                 values[ts] = max(values.get(ts, -math.inf), value)
@@ -133,7 +133,8 @@ def _query_for(profile: MetricProfile, label: str, namespace: str | None, servic
     return queries.get(name) or queries.get(f"gauge:{name}") or ""
 
 
-def _points(result: dict[str, Any]) -> list[tuple[float, float]]:
+def finite_points(result: dict[str, Any]) -> list[tuple[float, float]]:
+    """(ts, value) of a range-query result, without NaN/Inf (no requests in a step divides by zero)."""
     points = []
     for ts, value in result.get("values", []):
         number = float(value)
