@@ -119,6 +119,8 @@ def _level_res() -> tuple[tuple[str, re.Pattern[str]], ...]:
 
 def level_of(record: LogRecord) -> str:
     """The record's level, or the higher level its line states itself (records shipped without a severity)."""
+    if record.level == "error":
+        return "error"  # nothing ranks higher
     head = record.message[:160]
     for level, pattern in _level_res():
         if RANK.get(level, 0) <= RANK.get(record.level, 0):
