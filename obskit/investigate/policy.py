@@ -85,6 +85,8 @@ class SymptomPolicy(BaseModel):
     latency_min_rise: float
     error_min_rise: float
     error_min_ratio: float
+    path_min_change: float
+    path_dispersion: float
     short_baseline_seconds: float
 
 

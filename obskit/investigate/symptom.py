@@ -7,6 +7,9 @@ service (an operation's requests are alike; the mix of operations is workload, n
   median (requests that end sooner do less work: failures, empty or wrong answers), each route against its
   own baseline (Cochran-Mantel-Haenszel); the per-route median (p90) must also have moved by a relative floor;
 - errors: the share of failed requests, the same way (dispersion from the baseline's own runs of requests);
+- paths: the share of requests that lead to each downstream operation (spans of other services in the
+  request's trace during it), per route, both ways: a wrong answer deep inside changes the paths requests
+  take while latency and status stay flat;
 - RED from metrics (when there are metrics): the metric findings of the service itself (robust z, sustained);
 - its own error logs: error-like templates of its own that rose per span of the operation that logs them;
 - calls into it that its callers see slower (link delay blamed on it: its callers' view of its latency).
@@ -66,18 +69,21 @@ def assess(now: list[EntryRequest], before: list[EntryRequest]) -> tuple[list[Sy
                   if len(reqs) >= least and len(base[key].get(route, [])) >= least]
         if min(sum(len(w) for w, _ in strata), sum(len(b) for _, b in strata)) >= policy.min_requests:
             tested.append((key, strata))
-    # family-wise: four tests per operation (slower, faster, slow tail, failed share) share the error rate
-    threshold = max(policy.threshold, -_NORMAL.inv_cdf(policy.family_alpha / max(1, 4 * len(tested))))
+    # family-wise: half the false-alarm rate for the four tests per operation (slower, faster, slow tail,
+    # failed share), half for the paths (one test per downstream operation a request may lead to)
+    half = policy.family_alpha / 2
+    threshold = max(policy.threshold, -_NORMAL.inv_cdf(half / max(1, 4 * len(tested))))
+    events = {key: sorted(set().union(*(r.reached for w, b in strata for r in (*w, *b)))) for key, strata in tested}
+    path_threshold = max(policy.threshold, -_NORMAL.inv_cdf(half / max(1, sum(map(len, events.values())))))
     out: list[Symptom] = []
     for (operation, caller), strata in tested:
         op = operation + (f" (from {caller})" if caller else "")
         n_now, n_before = sum(len(w) for w, _ in strata), sum(len(b) for _, b in strata)
-        found = _latency(op, strata, n_now, n_before, threshold)
-        if found is not None:
-            out.append(found)
-        found = _errors(op, strata, n_now, n_before, threshold)
-        if found is not None:
-            out.append(found)
+        for found in (_latency(op, strata, n_now, n_before, threshold),
+                      _errors(op, strata, n_now, n_before, threshold),
+                      _paths(op, strata, events[(operation, caller)], path_threshold)):
+            if found is not None:
+                out.append(found)
     return sorted(out, key=lambda s: -s.z), len(tested)
 
 
@@ -148,6 +154,35 @@ def _errors(op: str, strata: list[Stratum], n_now: int, n_before: int, threshold
     return Symptom("traces", "errors", round(z, 2), _onset([r for w, _ in strata for r in w], _failed),
                    f"{op}: {failed_now} of {n_now} requests failed ({ratio_now * 100:.1f}%) vs "
                    f"{ratio_before * 100:.1f}% of {n_before} in the baseline")
+
+
+def _paths(op: str, strata: list[Stratum], events: list[str], threshold: float) -> Symptom | None:
+    """What the operation's requests lead to downstream: a downstream operation that the requests of a route
+    reach much less (or much more) often than in the baseline. A wrong answer deep inside changes the path
+    a request takes while its latency and status stay flat."""
+    policy = symptom_policy()
+    best: tuple[float, str, float, float] | None = None
+    n_now = sum(len(w) for w, _ in strata)
+    n_before = sum(len(b) for _, b in strata)
+    for event in events:
+        counts = [(float(sum(event in r.reached for r in w)), float(len(w)), float(sum(event in r.reached for r in b)),
+                   float(len(b))) for w, b in strata]
+        share_now = sum(c[0] for c in counts) / n_now
+        share_before = sum(c[2] for c in counts) / n_before
+        if abs(share_now - share_before) < policy.path_min_change:
+            continue
+        z = abs(stratified_z(counts, policy.path_dispersion))
+        if z >= threshold and (best is None or z > best[0]):
+            best = (z, event, share_now, share_before)
+    if best is None:
+        return None
+    z, event, share_now, share_before = best
+    more = share_now > share_before
+    reqs = [r for w, _ in strata for r in w]
+    return Symptom("traces", "errors", round(z, 2), _onset(reqs, lambda r: (event in r.reached) == more),
+                   f"{op}: its requests reach {event} {'more' if more else 'less'} often: "
+                   f"{share_now * 100:.0f}% of {n_now} vs {share_before * 100:.0f}% of {n_before} in the baseline "
+                   f"(per route): they take other paths than before")
 
 
 def _failed(r: EntryRequest) -> bool:

@@ -109,13 +109,22 @@ calls AS (
   SELECT c.trace_id, c.service || ' ' || c.name AS route, c.start_ns
   FROM spans c JOIN spans p ON p.trace_id = c.trace_id AND p.span_id = c.parent_span_id
   WHERE p.service = $service AND c.service <> $service AND c.trace_id IN (SELECT trace_id FROM kept)
-    AND c.start_ns >= $start)
-SELECT k.name, k.caller, k.start_ns, k.dur, k.failed,
-       coalesce(arg_min(c.route, c.start_ns), '') AS route
-FROM kept k LEFT JOIN calls c ON c.trace_id = k.trace_id AND c.start_ns >= k.start_ns
-  AND c.start_ns <= k.start_ns + k.dur
-GROUP BY k.span_id, k.name, k.caller, k.start_ns, k.dur, k.failed
-ORDER BY k.start_ns, k.span_id
+    AND c.start_ns >= $start),
+-- what each kept request led to: the spans of other services in its trace during it
+reached AS (
+  SELECT k.span_id, list(DISTINCT o.service || ' ' || o.name) AS reached
+  FROM kept k JOIN spans o ON o.trace_id = k.trace_id AND o.service <> $service
+    AND o.start_ns >= k.start_ns AND o.start_ns <= k.start_ns + k.dur
+  GROUP BY k.span_id),
+routed AS (
+  SELECT k.span_id, k.name, k.caller, k.start_ns, k.dur, k.failed,
+         coalesce(arg_min(c.route, c.start_ns), '') AS route
+  FROM kept k LEFT JOIN calls c ON c.trace_id = k.trace_id AND c.start_ns >= k.start_ns
+    AND c.start_ns <= k.start_ns + k.dur
+  GROUP BY k.span_id, k.name, k.caller, k.start_ns, k.dur, k.failed)
+SELECT r.name, r.caller, r.start_ns, r.dur, r.failed, r.route, coalesce(x.reached, []) AS reached
+FROM routed r LEFT JOIN reached x ON x.span_id = r.span_id
+ORDER BY r.start_ns, r.span_id
 """
 
 
@@ -123,5 +132,5 @@ def entry_requests(con: duckdb.DuckDBPyConnection, service: str, window: Window,
     """Entry spans of one service (see TracesSource.entry_requests), an even hash sample above `limit`."""
     rows = con.cursor().execute(ENTRY_SQL, {"service": service, "start": int(window.start * 1e9),
                                             "end": int(window.end * 1e9), "limit": limit}).fetchall()
-    return [EntryRequest(name, caller, start / 1e9, dur / 1e9, bool(failed), route)
-            for name, caller, start, dur, failed, route in rows]
+    return [EntryRequest(name, caller, start / 1e9, dur / 1e9, bool(failed), route, frozenset(reached))
+            for name, caller, start, dur, failed, route, reached in rows]

@@ -80,6 +80,7 @@ class EntryRequest:
     seconds: float
     failed: bool
     route: str = ""  # "service operation" of the first call it made into another service ("" when none)
+    reached: frozenset[str] = frozenset()  # "service operation" of every span in other services it led to
 
 
 class TracesSource(Protocol):

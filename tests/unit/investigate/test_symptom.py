@@ -101,3 +101,31 @@ def test_requests_that_end_sooner_than_usual_are_an_error_symptom() -> None:
     now = requests(150, T0 + 600, 0.02, seed=2)
     found = from_spans(now, before)
     assert [s.kind for s in found] == ["errors"] and "sooner than usual" in found[0].summary
+
+
+def leading(n: int, start: float, reached: frozenset[str], route: str = "orders /place", seed: int = 1,
+            seconds: float = 0.1) -> list[EntryRequest]:
+    rng = random.Random(seed)
+    return [EntryRequest("POST /order", "", start + i, seconds * rng.lognormvariate(0.0, 0.2), False, route, reached)
+            for i in range(n)]
+
+
+FULL = frozenset({"orders /place", "payments /charge", "mailer /confirm"})
+SHORT = frozenset({"orders /place"})  # a wrong answer from orders: nothing is charged or mailed
+
+
+def test_requests_that_stop_reaching_a_downstream_operation_are_a_symptom() -> None:
+    before = leading(300, T0, FULL)
+    now = leading(60, T0 + 600, FULL, seed=2) + leading(100, T0 + 660, SHORT, seed=3)
+    found = from_spans(now, before)
+    assert [s.kind for s in found] == ["errors"]
+    assert "reach" in found[0].summary and "less often" in found[0].summary
+    assert found[0].onset is not None and T0 + 655 <= found[0].onset <= T0 + 670
+
+
+def test_paths_that_differ_by_route_are_compared_per_route() -> None:
+    # the search route never reaches payments; more searches in the window change the mix, not the paths
+    before = leading(200, T0, FULL) + leading(100, T0, frozenset({"catalog /search"}), route="catalog /search")
+    now = leading(40, T0 + 600, FULL, seed=2) + leading(140, T0 + 600, frozenset({"catalog /search"}),
+                                                        route="catalog /search", seed=3)
+    assert from_spans(now, before) == []
