@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 from obskit.dashboards import emit
@@ -64,15 +65,19 @@ def test_duplicate_uid_across_files_names_both(tmp_path: Path) -> None:
     assert "two.json" in error.file and "one.json" in error.message and "'dup'" in error.message
 
 
-def test_grafanalib_output_byte_identical_to_generate_dashboard(tmp_path: Path, repo_root: Path) -> None:
-    source = repo_root / "tests/fixtures/dashboards/grafanalib_example.dashboard.py"
+@pytest.mark.parametrize("name", ["grafanalib_example", "grafanalib_rows"])
+def test_grafanalib_output_byte_identical_to_generate_dashboard(tmp_path: Path, repo_root: Path, name: str) -> None:
+    """grafanalib_rows: the old rows layout, whose panels grafanalib writes with ``gridPos: null``."""
+    source = repo_root / f"tests/fixtures/dashboards/{name}.dashboard.py"
     theirs = tmp_path / "theirs.json"
     script = Path(sys.executable).parent / "generate-dashboard"
     subprocess.run([str(script), "-o", str(theirs), str(source)], check=True, timeout=60)
-    [dash] = load([source]).dashboards
+    result = load([source])
+    assert result.errors == []
+    [dash] = result.dashboards
     assert dash.kind == "grafanalib"
     [out] = emit.outputs([dash])
-    assert out.path == Path("grafanalib_example.json")
+    assert out.path == Path(f"{name}.json")
     assert out.text.encode() == theirs.read_bytes()
 
 
