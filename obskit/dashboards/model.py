@@ -28,7 +28,9 @@ from typing import Any
 from obskit import safejson
 from obskit.dashboards.positions import JsonPath, Literal, Spot, json_positions, line_column, string_constants, walk
 from obskit.dashboards.shape import shape_problem
+from obskit.limits import limit
 from obskit.safejson import JsonInputError
+from obskit.timelimit import Overtime, time_limit
 
 DASHBOARD_SUFFIX = ".dashboard.py"
 DEFAULT_DIR = "dashboards"
@@ -313,8 +315,14 @@ def load_file(file: Path, folder: str = GENERAL_FOLDER) -> list[Dashboard]:
         return _checked_shape([Dashboard(file, file.stem, data, "json", folder, text, root)])
     if file.suffix != ".py":
         raise DashboardFileError(LoadError(str(file), None, "not a dashboard file: expected *.json or *.dashboard.py"))
+    seconds = limit("dashboards", "python_seconds")
     try:
-        dashboards = list(_load_python(file, folder, text))
+        with time_limit(seconds):
+            dashboards = list(_load_python(file, folder, text))
+    except Overtime as exc:
+        raise DashboardFileError(LoadError(str(file), _error_line(exc, file), (
+            f"{exc}: a dashboard file must only build dashboards (the limit is dashboards.python_seconds "
+            "in obskit/limits.yaml)"))) from None
     except Exception as exc:  # the user's code may raise anything; report it with its line
         line = _error_line(exc, file)
         message = f"{type(exc).__name__}: {exc}" if not isinstance(exc, LookupError) else str(exc)
