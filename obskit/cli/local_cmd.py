@@ -55,7 +55,9 @@ def serve_cmd(
         show("stopped", stderr=True)
 
 
-@app.command("import", epilog=exit_codes((0, "ok"), (2, "usage or input error (a bad line names file and line)")))
+@app.command("import", epilog=exit_codes((0, "imported"), (2, "usage or input error: a bad line (file and line "
+                                                             "named), or a file of which every record was rejected "
+                                                             "(the other files are stored)")))
 def import_cmd(
     files: Annotated[list[Path], typer.Argument(help="OTLP JSON Lines files (Collector file exporter), .gz too.",
                                                 metavar="FILE")],
@@ -65,8 +67,7 @@ def import_cmd(
     """Import OTLP JSON Lines files; each file is all-or-nothing (a bad line names file and line, exit 2).
 
     Records the store cannot hold (exponential histograms, spans without valid ids, ...) are rejected and
-    counted by reason; the rest is stored. Exit codes: 0 imported · 2 a bad line, or a file of which every
-    record was rejected (the other files are stored)."""
+    counted by reason; the rest is stored."""
     from obskit.errors import InputError
     from obskit.local.importer import import_file
     from obskit.local.store import Store
