@@ -64,11 +64,9 @@ def _truth(db: Path) -> tuple[str, str, str, float, float]:
     return row
 
 
-# metrics only, the symptom service's own latency is all the ranking sees until it follows the servicegraph edges
-# (issue 23: blame from metrics alone); strict, so the marker goes once the ranking names the cause
-GRAPH_FROM_METRICS = pytest.mark.xfail(strict=True, reason="ranking does not walk metrics-only service graphs yet")
-CASES = [pytest.param(scenario, who, marks=GRAPH_FROM_METRICS if SCENARIOS[scenario].shape == "metrics-only"
-                      and who == "symptom" else ()) for scenario in sorted(SCENARIOS) for who in ("symptom", "root")]
+# every scenario, from the symptom service and from the root cause; the metrics-only one passes since the
+# ranking follows servicegraph edges (issue 23: blame from metrics alone), so its strict xfail marker went
+CASES = [pytest.param(scenario, who) for scenario in sorted(SCENARIOS) for who in ("symptom", "root")]
 
 
 @pytest.mark.parametrize(("scenario", "who"), CASES)
