@@ -17,7 +17,8 @@ from pathlib import Path
 
 from obskit.alerts.lint import LintOptions, lint
 from obskit.alerts.rulefiles import load_all
-from obskit.dashboards.importer import build_python, normalise, to_python
+from obskit.dashboards.equality import same
+from obskit.dashboards.importer import build_python, to_python
 from obskit.dashboards.inputs import resolve_inputs
 from obskit.errors import ObskitError
 
@@ -30,8 +31,8 @@ def dashboards(directory: Path) -> None:
         try:
             data, _ = resolve_inputs(json.loads(path.read_text()), path.name)
             code = to_python(data, path.name)
-            if normalise(build_python(code)) != normalise(data):
-                raise ObskitError("does not build back")
+            if not same(build_python(code), data):
+                raise ObskitError("does not build back to exactly the same JSON")
         except (ObskitError, ValueError) as exc:
             failed.append(f"{path.name}: {exc}")
             continue
@@ -40,8 +41,9 @@ def dashboards(directory: Path) -> None:
         counts["generic panels"] += code.count("db.Panel()")
         counts["typed queries"] += code.count("prometheus.Dataquery()")
         counts["raw queries"] += code.count("RawQuery(")
+        counts["nodes with builder defaults set back"] += code.count("without=[")
     elapsed = time.perf_counter() - start
-    print(f"dashboards: {ok}/{len(files)} import and build back equal in {elapsed:.1f} s; " +
+    print(f"dashboards: {ok}/{len(files)} import and build back exactly in {elapsed:.1f} s; " +
           ", ".join(f"{k}: {v}" for k, v in counts.items()))
     for line in failed:
         print(f"  failed: {line}")

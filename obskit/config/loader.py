@@ -18,6 +18,8 @@ from obskit import safeyaml
 from obskit.config.base import REDACTED, SECRET_KEYS, Secret
 from obskit.config.schema import Config
 from obskit.errors import InputError
+from obskit.inputfile import read_input_text
+from obskit.limits import limit
 
 DEFAULT_CONFIG_FILE = "obskit.yaml"
 
@@ -221,7 +223,8 @@ def load_config(
     origins: dict[str, str] = {}
     lines: dict[tuple[str, ...], int] = {}
     if file_path is not None:
-        text = safeyaml.read_text(file_path)
+        # size first, before any parsing: a huge file is refused at once, not after seconds of YAML work
+        text = read_input_text(file_path, limit("config", "max_bytes"), what="configuration file")
         docs = safeyaml.load_all_nodes(text, str(file_path))
         if len(docs) > 1:
             raise InputError(f"{file_path}: expected one YAML document, found {len(docs)} (separated by ---)")

@@ -1,38 +1,48 @@
-"""When are two dashboards the same? Equal after dropping what Grafana fills in or changes on save.
+"""When does imported code build back to the dashboard it came from? When the JSON is the same.
 
-Used to verify that imported code builds back to the JSON it came from.
+The only normalisation is the documented one: the dashboard's own ``id`` and ``version`` (Grafana assigns
+both on save) are not compared, and a grafana.com export's ``__inputs`` have already become template
+variables (``inputs.py``) before the comparison. Everything else must match exactly: no key added by a
+builder's defaults (``instant: false``, ``transparent: false``), none missing, values of the same JSON type
+(``1`` is not ``1.0``, ``true`` is not ``1``).
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from typing import Any
 
-# Values Grafana (or the SDK) fills in when absent: equal dashboards may differ only by these.
-DEFAULTS: dict[str, Any] = {
-    "editable": True, "fiscalYearStartMonth": 0, "graphTooltip": 0, "timezone": "browser", "transparent": False,
-    "repeatDirection": "h", "collapsed": False, "allowCustomValue": True, "auto": False, "auto_count": 30,
-    "auto_min": "10s", "includeAll": False, "multi": False, "skipUrlSync": False, "hide": 0, "liveNow": False,
-    "instant": False,
-}
-VOLATILE = ("id", "version", "iteration", "schemaVersion")  # set by Grafana on save
+ASSIGNED = ("id", "version")  # set by Grafana on save; never written into code
 
 
-def normalise(data: Any, top: bool = True) -> Any:
-    """Drop volatile keys, default values, empty strings and empty containers, recursively."""
-    if isinstance(data, dict):
-        out = {}
-        for key, value in data.items():
-            if top and key in VOLATILE:
-                continue
-            if key in DEFAULTS and value == DEFAULTS[key]:
-                continue
-            value = normalise(value, False)
-            if value is None or value == {} or value == [] or value == "":
-                continue
-            out[key] = value
-        if data.get("instant") is True and data.get("range") is False:
-            out.pop("range", None)  # a Prometheus query with instant: true runs no range query unless told to
-        return out
-    if isinstance(data, list):
-        return [normalise(item, False) for item in data]
-    return data
+def exact_form(dashboard: dict[str, Any]) -> dict[str, Any]:
+    """The dashboard without the keys Grafana assigns on save."""
+    return {k: v for k, v in dashboard.items() if k not in ASSIGNED}
+
+
+def canonical(value: Any) -> str:
+    """One text per JSON value: sorted keys, types kept (``1`` / ``1.0`` / ``true`` differ)."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def same(built: dict[str, Any], original: dict[str, Any]) -> bool:
+    return canonical(exact_form(built)) == canonical(exact_form(original))
+
+
+def differences(built: Any, original: Any, path: str = "") -> Iterator[str]:
+    """Where two JSON values differ, as JSON paths with what each side has (for error messages)."""
+    if isinstance(built, dict) and isinstance(original, dict):
+        for key in sorted(set(built) | set(original)):
+            where = f"{path}.{key}" if path else key
+            if key not in original:
+                yield f"{where}: added {canonical(built[key])[:60]}"
+            elif key not in built:
+                yield f"{where}: missing (was {canonical(original[key])[:60]})"
+            else:
+                yield from differences(built[key], original[key], where)
+    elif isinstance(built, list) and isinstance(original, list) and len(built) == len(original):
+        for i, (a, b) in enumerate(zip(built, original, strict=True)):
+            yield from differences(a, b, f"{path}[{i}]")
+    elif canonical(built) != canonical(original):
+        yield f"{path or '(the dashboard)'}: {canonical(built)[:60]} instead of {canonical(original)[:60]}"

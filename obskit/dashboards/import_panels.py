@@ -3,8 +3,9 @@
 A panel type with a typed builder gets it, so the imported code offers the typed methods (``.unit()``,
 ``.legend()``, ``.thresholds()``) for the next edit; field defaults the builders model as scalars
 (unit, decimals, min, max, noValue, displayName) become typed calls. Panel options stay literal JSON
-(``with_json``): the typed builders fill in option defaults the exported panel may not have. Each typed
-panel is built and compared with the original; when it differs, the generic ``db.Panel()`` is used.
+(``with_json``): the typed builders fill in option defaults the exported panel may not have. A typed
+panel that does not build (a value the builder refuses) falls back to the generic ``db.Panel()``; what a
+typed builder adds is set back by the importer (``import_fixes.py``).
 Old panel types without a typed builder (``graph``, ``singlestat``) keep the generic one.
 """
 
@@ -13,8 +14,6 @@ from __future__ import annotations
 import importlib
 import warnings
 from typing import Any
-
-from obskit.dashboards.equality import normalise
 
 # Grafana panel "type" -> grafana_foundation_sdk.builders module with a typed Panel builder
 TYPED_PANELS = {
@@ -71,8 +70,9 @@ def typed_field_defaults(field_config: Any) -> list[tuple[str, Any]] | None:
     return calls
 
 
-def builds_back(code: str, imports: list[str], original: dict[str, Any]) -> bool:
-    """Does the panel expression ``code`` build to ``original`` (after normalising defaults)?"""
+def builds(code: str, imports: list[str]) -> bool:
+    """Does the panel expression ``code`` build at all (a typed builder may refuse an exported value)? What
+    it adds or changes is set back by the importer's exact comparison."""
     from obskit.dashboards.model import to_data
 
     source = "\n".join(imports) + f"\n\npanel = ({code})\n"
@@ -81,7 +81,7 @@ def builds_back(code: str, imports: list[str], original: dict[str, Any]) -> bool
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)
             exec(compile(source, "<imported panel>", "exec"), namespace)  # noqa: S102 - our own generated code
-        built = to_data({"panels": [namespace["panel"].build()]})["panels"][0]
+        to_data({"panels": [namespace["panel"].build()]})
     except Exception:  # noqa: BLE001 - any failure means: use the generic builder
         return False
-    return normalise(built, False) == normalise(original, False)
+    return True

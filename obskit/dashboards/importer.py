@@ -3,7 +3,9 @@
 Panels and rows become ``db.Panel()`` / ``db.Row()`` builder chains; Prometheus queries become
 ``prometheus.Dataquery()`` chains when that reproduces them exactly, else ``RawQuery({...})``; JSON the
 SDK does not model (variables, annotations, links, plugin-specific keys) stays as literals through
-``with_json``. :func:`to_python` checks that the code builds back equal after :func:`normalise`.
+``with_json``. :func:`to_python` builds the code and compares it with the export: where a builder added a
+default or moved a panel, the code sets it back (``import_fixes.py``) until it builds back to exactly the
+same JSON (``equality.py``: only the dashboard's ``id`` and ``version`` are not compared).
 """
 
 from __future__ import annotations
@@ -12,8 +14,9 @@ import pprint
 import warnings
 from typing import Any
 
-from obskit.dashboards.equality import DEFAULTS, normalise
-from obskit.dashboards.import_panels import builds_back, methods_of, typed_field_defaults, typed_module
+from obskit.dashboards.equality import differences, exact_form, same
+from obskit.dashboards.import_fixes import Fix, Fixes, NodePath, record
+from obskit.dashboards.import_panels import builds, methods_of, typed_field_defaults, typed_module
 from obskit.errors import InputError
 
 # panel JSON key -> (builder method, how to render the value)
@@ -36,9 +39,10 @@ PROM_METHODS = {"expr": "expr", "legendFormat": "legend_format", "refId": "ref_i
 PROM_ENUMS = {"editorMode": ("editor_mode", "QueryEditorMode", {"builder": "BUILDER", "code": "CODE"}),
               "format": ("format", "PromQueryFormat", {"time_series": "TIME_SERIES", "table": "TABLE",
                                                        "heatmap": "HEATMAP"})}
-# (range, instant) as Grafana writes them -> the builder call that sets exactly those
-PROM_MODES = {(True, False): ".range()", (False, True): ".instant()", (None, True): ".instant()",
-              (True, True): ".range_and_instant()"}
+# (range, instant) as Grafana writes them -> the builder call that sets exactly those two keys; any other
+# combination (``range: true`` alone) stays JSON beside the typed calls
+PROM_MODES = {(True, False): ".range()", (False, True): ".instant()", (True, True): ".range_and_instant()"}
+MAX_ROUNDS = 8  # build, compare, set back; fixes only grow, real dashboards need two or three
 # JSON type a builder method takes, by key; a value of another type stays JSON (with_json), exactly as written
 METHOD_TYPES: dict[str, tuple[type, ...]] = {
     "id": (int,), "type": (str,), "title": (str,), "uid": (str,), "description": (str,), "transparent": (bool,),
@@ -82,19 +86,26 @@ def _grid(value: Any) -> str | None:
 
 
 class _Writer:
-    def __init__(self) -> None:
+    def __init__(self, fixes: Fixes) -> None:
+        self.fixes = fixes
+        self.typed_ok: dict[NodePath, bool] = {}  # typed panel builder usable at this node (decided once)
         self.uses_prometheus = False
         self.uses_raw = False
         self.uses_with_json = False
         self.uses_prometheus_models = False
         self.typed_modules: set[str] = set()
 
-    def _prometheus_calls(self, target: dict[str, Any]) -> list[str] | None:
-        """Typed builder calls that reproduce the query exactly, or None (then it stays a RawQuery)."""
+    def fix(self, path: NodePath) -> Fix:
+        return self.fixes.get(path) or Fix()
+
+    def _prometheus_calls(self, target: dict[str, Any]) -> tuple[list[str], dict[str, Any]] | None:
+        """Typed builder calls that reproduce the query, and the keys kept as JSON beside them; None: the
+        query stays a RawQuery (a field the SDK does not model, or a value of another type)."""
         known = set(PROM_METHODS) | set(PROM_ENUMS) | {"datasource", "range", "instant"}
         if "expr" not in target or not set(target) <= known:
             return None
-        calls = []
+        calls: list[str] = []
+        extra: dict[str, Any] = {}
         for key, method in PROM_METHODS.items():
             if key in target:
                 if type(target[key]) is not PROM_TYPES[key]:
@@ -107,95 +118,120 @@ class _Writer:
                 self.uses_prometheus_models = True
                 calls.append(f".{method}(prometheus_models.{enum}.{members[target[key]]})")
         if "range" in target or "instant" in target:
-            flags = (target.get("range"), target.get("instant", False))
+            flags = (target.get("range"), target.get("instant"))
             if not all(flag is None or isinstance(flag, bool) for flag in flags):
                 return None
             mode = PROM_MODES.get(flags)
             if mode is None:
-                return None
-            calls.append(mode)
+                extra.update({k: target[k] for k in ("range", "instant") if k in target})
+            else:
+                calls.append(mode)
         if "datasource" in target:
             ds = _ds(target["datasource"])
             if ds is None:
                 return None
             calls.append(f".datasource({ds})")
-        return calls
+        return calls, extra
 
-    def target(self, target: Any, indent: int) -> str:
-        calls = self._prometheus_calls(target) if isinstance(target, dict) else None
-        if calls is not None:
+    def target(self, target: dict[str, Any], indent: int, path: NodePath) -> str:
+        fix = self.fix(path)
+        typed = self._prometheus_calls({k: v for k, v in target.items() if k not in fix.literal})
+        if typed is not None and "expr" not in fix.literal:
+            calls, extra = typed
+            extra.update({k: target[k] for k in fix.literal if k in target})
             self.uses_prometheus = True
             one_line = "prometheus.Dataquery()" + "".join(calls)
-            if len(one_line) + indent <= 110:
+            if len(one_line) + indent <= 110 and not (extra or fix.without):
                 return one_line
-            return "prometheus.Dataquery()" + "".join(f"\n{' ' * (indent + 4)}{c}" for c in calls)
+            pad = " " * (indent + 4)
+            head = "prometheus.Dataquery()" + "".join(f"\n{pad}{c}" for c in calls)
+            return self.wrap([head], extra, indent, fix.without)
         self.uses_raw = True
         return f"RawQuery({_lit(target, indent + 9)})"
 
     def chain(self, head: str, data: dict[str, Any], methods: dict[str, str], indent: int,
-              handled: set[str], queries: bool = False) -> tuple[list[str], dict[str, Any]]:
+              handled: set[str], path: NodePath, queries: bool = False) -> tuple[list[str], dict[str, Any]]:
         """Builder calls for ``data``'s keys; ``queries``: the builder takes ``.targets([...])`` (panels do;
-        rows, on which Grafana writes ``targets`` too, keep them as JSON)."""
+        rows, on which Grafana writes ``targets`` too, keep them as JSON). Keys the node's fix names are
+        written as JSON."""
         pad = " " * indent
         lines = [head]
         extra: dict[str, Any] = {}
+        literal = self.fix(path).literal
         first = [k for k in FIRST if k in data]
         for key in first + [k for k in data if k not in first]:
             value = data[key]
-            if key in handled or (key in DEFAULTS and value == DEFAULTS[key] and key in methods):
+            if key in literal:
+                extra[key] = value
+            elif key in handled:
                 continue
-            if key in methods and typed_value(key, value):
+            elif key in methods and typed_value(key, value):
                 lines.append(f"{pad}.{methods[key]}({_lit(value, indent + len(methods[key]) + 2)})")
             elif key == "datasource" and _ds(value):
                 lines.append(f"{pad}.datasource({_ds(value)})")
             elif key == "gridPos" and _grid(value):
                 lines.append(f"{pad}.grid_pos({_grid(value)})")
             elif key == "targets" and isinstance(value, list) and queries:
-                items = f",\n{pad}    ".join(self.target(t, indent + 4) for t in value)
+                items = f",\n{pad}    ".join(self.target(t, indent + 4, (*path, "targets", i))
+                                             for i, t in enumerate(value))
                 lines.append(f"{pad}.targets([\n{pad}    {items},\n{pad}])")
             else:
                 extra[key] = value
         return lines, extra
 
-    def wrap(self, lines: list[str], extra: dict[str, Any], indent: int) -> str:
+    def wrap(self, lines: list[str], extra: dict[str, Any], indent: int, without: set[str] | None = None) -> str:
         body = ("\n").join(lines)
-        if not extra:
+        if not extra and not without:
             return body
         self.uses_with_json = True
         pad = " " * indent
         body = body.replace("\n", "\n    ")
-        return f"with_json(\n{pad}    {body},\n{pad}    {_lit(extra, indent + 4)},\n{pad})"
+        parts = [body]
+        if extra:
+            parts.append(_lit(extra, indent + 4))
+        if without:
+            parts.append(f"without={sorted(without)!r}")
+        inner = f",\n{pad}    ".join(parts)
+        return f"with_json(\n{pad}    {inner},\n{pad})"
 
-    def panel(self, panel: dict[str, Any], indent: int) -> str:
+    def panel(self, panel: dict[str, Any], indent: int, path: NodePath) -> str:
+        fix = self.fix(path)
         if panel.get("type") == "row":
             lines, extra = self.chain(f"db.Row({panel.get('title', '')!r})", panel, ROW_METHODS, indent,
-                                      {"type", "title", "panels"})
-            for inner in panel.get("panels") or []:
-                lines.append(f"{' ' * indent}.with_panel({self.panel(inner, indent + 4)})")
-            if "panels" in panel and not isinstance(panel["panels"], list):
-                extra["panels"] = panel["panels"]
-            return self.wrap(lines, extra, indent)
+                                      {"type", "title", "panels"}, path)
+            inner = panel.get("panels")
+            if "panels" not in fix.literal:
+                if isinstance(inner, list):
+                    for i, item in enumerate(inner):
+                        lines.append(f"{' ' * indent}.with_panel({self.panel(item, indent + 4, (*path, 'panels', i))})")
+                elif "panels" in panel:
+                    extra["panels"] = inner
+            return self.wrap(lines, extra, indent, fix.without)
         module = typed_module(panel)
         if module is not None:
-            flags = dict(vars(self))
-            code = self.typed_panel(panel, module, indent)
-            if builds_back(code, self.imports([module]), panel):
+            flags = {k: v for k, v in vars(self).items() if k.startswith("uses_")}
+            code = self.typed_panel(panel, module, indent, path)
+            if path not in self.typed_ok:
+                self.typed_ok[path] = builds(code, self.imports([module]))
+            if self.typed_ok[path]:
                 self.typed_modules.add(module)
                 return code
             vars(self).update(flags)  # the generic panel below sets what it uses
-        lines, extra = self.chain("db.Panel()", panel, PANEL_METHODS, indent, set(), queries=True)
-        return self.wrap(lines, extra, indent)
+        lines, extra = self.chain("db.Panel()", panel, PANEL_METHODS, indent, set(), path, queries=True)
+        return self.wrap(lines, extra, indent, fix.without)
 
-    def typed_panel(self, panel: dict[str, Any], module: str, indent: int) -> str:
+    def typed_panel(self, panel: dict[str, Any], module: str, indent: int, path: NodePath) -> str:
+        fix = self.fix(path)
         lines, extra = self.chain(f"{module}.Panel()", panel, methods_of(module, PANEL_METHODS), indent,
-                                  {"type", "options", "fieldConfig"}, queries=True)
-        extra["options"] = panel.get("options", {})  # exactly as exported: the builder adds its own defaults
+                                  {"type", "options", "fieldConfig"}, path, queries=True)
+        if "options" in panel:
+            extra["options"] = panel["options"]  # exactly as exported: the builder adds its own defaults
         calls = typed_field_defaults(panel["fieldConfig"]) if "fieldConfig" in panel else []
-        if calls is None:
+        if calls is None or "fieldConfig" in fix.literal:
             extra["fieldConfig"] = panel["fieldConfig"]
         else:
             lines += [f"{' ' * indent}.{method}({value!r})" for method, value in calls]
-        return self.wrap(lines, extra, indent)
+        return self.wrap(lines, extra, indent, fix.without)
 
     def imports(self, modules: list[str]) -> list[str]:
         """Every import the generated code may need (panels are verified one by one with all of them)."""
@@ -248,23 +284,57 @@ def check_shape(data: Any, source: str) -> None:
 
 
 def to_python(data: dict[str, Any], source: str = "a JSON file", verify: bool = True) -> str:
-    """Readable Python that builds ``data`` back (checked when ``verify``)."""
+    """Readable Python that builds back to exactly ``data`` (after the dashboard's ``id``/``version``).
+
+    With ``verify`` (the default) the code is built and compared, and whatever a builder added or moved is
+    set back, round after round, until it is exact; without it, the first draft is returned unchecked."""
     check_shape(data, source)
-    writer = _Writer()
-    data = {k: v for k, v in data.items() if k not in ("id", "version", "iteration")}
+    data = exact_form(data)
+    fixes: Fixes = {}
+    writer = _Writer(fixes)
+    code = _render(data, source, writer)
+    if not verify:
+        return code
+    for _ in range(MAX_ROUNDS):
+        try:
+            rebuilt = exact_form(build_python(code))
+        except Exception as exc:  # noqa: BLE001 - a value the SDK refuses: say which, never a traceback
+            raise InputError(f"{source}: the dashboard cannot be written as builder code: {type(exc).__name__}: "
+                             f"{exc}") from None
+        if same(rebuilt, data):
+            return code
+        if not record(rebuilt, data, fixes):
+            break
+        typed_ok = writer.typed_ok
+        writer = _Writer(fixes)
+        writer.typed_ok = typed_ok
+        code = _render(data, source, writer)
+    shown = "; ".join(list(differences(rebuilt, data))[:3])
+    raise InputError(f"{source}: the generated Python does not build back to the same dashboard ({shown}); "
+                     "please report this with the JSON")
+
+
+def _render(data: dict[str, Any], source: str, writer: _Writer) -> str:
+    fix = writer.fix(())
     lines, extra = writer.chain(f"db.Dashboard({data.get('title', '')!r})", data, DASHBOARD_METHODS, 4,
-                                {"title", "panels", "time"})
+                                {"title", "panels", "time"}, ())
     time = data.get("time")
-    if isinstance(time, dict) and set(time) == {"from", "to"}:
+    if "time" in fix.literal:
+        pass  # chain() kept it as JSON
+    elif isinstance(time, dict) and set(time) == {"from", "to"}:
         lines.append(f"    .time({time['from']!r}, {time['to']!r})")
     elif "time" in data:
         extra["time"] = time
-    for panel in data.get("panels") or []:
-        method = "with_row" if panel.get("type") == "row" else "with_panel"
-        lines.append(f"    .{method}({writer.panel(panel, 8)})")
-    if "panels" in data and not data.get("panels"):
-        extra["panels"] = data["panels"]
-    body = writer.wrap(lines, extra, 0) if extra else "(\n    " + "\n".join(lines) + "\n)"
+    if "panels" not in fix.literal:
+        for i, panel in enumerate(data.get("panels") or []):
+            method = "with_row" if panel.get("type") == "row" else "with_panel"
+            lines.append(f"    .{method}({writer.panel(panel, 8, ('panels', i))})")
+        if "panels" in data and not data.get("panels"):
+            extra["panels"] = data["panels"]
+    if extra or fix.without:
+        body = writer.wrap(lines, extra, 0, fix.without)
+    else:
+        body = "(\n    " + "\n".join(lines) + "\n)"
     builders = {"dashboard as db", *writer.typed_modules} | ({"prometheus"} if writer.uses_prometheus else set())
     imports = [f"from grafana_foundation_sdk.builders import {name}" for name in sorted(builders)]
     if writer.uses_prometheus_models:
@@ -274,18 +344,8 @@ def to_python(data: dict[str, Any], source: str = "a JSON file", verify: bool = 
     names = [n for n, used in (("RawQuery", writer.uses_raw), ("with_json", writer.uses_with_json)) if used]
     if names:
         imports.append(f"from obskit.dashboards.builders.raw import {', '.join(names)}")
-    code = HEADER.format(title=data.get("title", "dashboard"), source=source) + "\n".join(imports) + \
+    return HEADER.format(title=data.get("title", "dashboard"), source=source) + "\n".join(imports) + \
         f"\n\ndashboard = {body}\n"
-    if verify:
-        try:
-            rebuilt = build_python(code)
-        except Exception as exc:  # noqa: BLE001 - a value the SDK refuses: say which, never a traceback
-            raise InputError(f"{source}: the dashboard cannot be written as builder code: {type(exc).__name__}: "
-                             f"{exc}") from None
-        if normalise(rebuilt) != normalise(data):
-            raise InputError(f"{source}: the generated Python does not build back to the same dashboard "
-                             "(please report this with the JSON)")
-    return code
 
 
 def build_python(code: str) -> dict[str, Any]:

@@ -19,14 +19,18 @@ import re
 import sys
 import traceback
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from json.decoder import scanstring
 from pathlib import Path
 from typing import Any
 
 from obskit import safejson
-from obskit.dashboards.shape import line_of_path, shape_problem
+from obskit.dashboards.positions import JsonPath, Literal, Spot, json_positions, line_column, string_constants, walk
+from obskit.dashboards.shape import shape_problem
+from obskit.limits import limit
 from obskit.safejson import JsonInputError
+from obskit.timelimit import Overtime, time_limit
 
 DASHBOARD_SUFFIX = ".dashboard.py"
 DEFAULT_DIR = "dashboards"
@@ -53,19 +57,107 @@ class Dashboard:
     def title(self) -> str:
         return str(self.data.get("title") or "")
 
-    def line_of(self, needle: str) -> tuple[int | None, int | None, str | None]:
-        """1-based line and column of a string value in the source (JSON- or Python-quoted), if found."""
-        if not self.text or not needle:
+    root: tuple[str, ...] = ()  # where the dashboard sits in its JSON text (("dashboard",) in an API export)
+
+    def locate(self, node: Any = None, *, needle: str | None = None,
+               key: str | None = None) -> tuple[int | None, int | None, str | None]:
+        """1-based line, column and source line of a finding, from the parsed structure.
+
+        JSON: ``node`` (a dict or list of ``data``) is found by identity, then the value of ``key`` (a member)
+        or ``needle`` (the first string value inside it equal to, else containing, the needle), else the
+        node's title, else the node itself. Python: the first string literal equal to (else containing)
+        the needle, else the node's title, else the uid."""
+        if self.text is None:
             return None, None, None
-        # whole words only: the variable `node` is not found inside "nodes"
-        candidates = dict.fromkeys([json.dumps(needle)[1:-1], needle])
-        patterns = [re.compile(rf"(?<!\w){re.escape(c)}(?!\w)") for c in candidates]
-        for lineno, line in enumerate(self.text.splitlines(), 1):
-            for pattern in patterns:
-                match = pattern.search(line)
-                if match:
-                    return lineno, match.start() + 1, line
-        return None, None, None
+        if self.kind == "json":
+            offset = self._json_offset(node, needle, key)
+            if offset is None:
+                return None, None, None
+            line, column = line_column(self.text, offset)
+        else:
+            found = self._python_literal(node, needle, key)
+            if found is None:
+                return None, None, None
+            line, column = found
+        lines = self.text.splitlines()
+        return line, column, lines[line - 1] if 0 < line <= len(lines) else None
+
+    def _json_offset(self, node: Any, needle: str | None, key: str | None) -> int | None:
+        spots = self._spots()
+        base = self._paths().get(id(node), ()) if node is not None else ()
+        inside = node if node is not None else self.data
+        if key is not None and isinstance(inside, dict) and key in inside:
+            spot = spots.get((*self.root, *base, key))
+            if spot is not None:
+                return self._inside_string(spot.value)
+        if needle:
+            strings = [(path, value) for path, value in walk(inside, base) if isinstance(value, str)]
+            for test in (lambda v: v == needle, _contains(needle)):
+                for path, _ in (item for item in strings if test(item[1])):
+                    if (*self.root, *path) in spots:
+                        return self._inside_string(spots[(*self.root, *path)].value, needle)
+        for fallback in (("title",), ("uid",), ()):
+            if fallback and not (isinstance(inside, dict) and fallback[0] in inside):
+                continue
+            spot = spots.get((*self.root, *base, *fallback))
+            if spot is not None:
+                return self._inside_string(spot.value) if fallback or spot.key is None else spot.key
+        return None
+
+    def _inside_string(self, offset: int, needle: str | None = None) -> int:
+        """A string value's first character (after the quote), or where ``needle`` starts inside it."""
+        text = self.text or ""
+        if not text.startswith('"', offset):
+            return offset
+        if needle:
+            end = scanstring(text, offset + 1)[1]
+            index = text.find(json.dumps(needle, ensure_ascii=False)[1:-1], offset + 1, end)
+            if index < 0:
+                index = text.find(json.dumps(needle)[1:-1], offset + 1, end)
+            if index >= 0:
+                return index
+        return offset + 1
+
+    def _python_literal(self, node: Any, needle: str | None, key: str | None) -> tuple[int, int] | None:
+        literals = self._literals()
+        inside = node if node is not None else self.data
+        member = inside.get(key) if key is not None and isinstance(inside, dict) else None
+        title = node.get("title") if isinstance(node, dict) else None
+        for wanted in (needle, member if isinstance(member, str) else None, title if isinstance(title, str) else None,
+                       self.uid or None):
+            if not wanted:
+                continue
+            for test in (lambda v, w=wanted: v == w, _contains(wanted)):
+                for literal in literals:
+                    if test(literal.value):
+                        return literal.line, literal.column
+        return None
+
+    def _spots(self) -> dict[JsonPath, Spot]:
+        cached = self.__dict__.get("_spots_cache")
+        if cached is None:
+            cached = self.__dict__["_spots_cache"] = json_positions(self.text or "")
+        return cached
+
+    def _paths(self) -> dict[int, JsonPath]:
+        """id() of every dict and list in ``data`` -> its JSON path (checks hand back the same objects)."""
+        cached = self.__dict__.get("_paths_cache")
+        if cached is None:
+            cached = self.__dict__["_paths_cache"] = {id(value): path for path, value in walk(self.data)
+                                                      if isinstance(value, dict | list)}
+        return cached
+
+    def _literals(self) -> list[Literal]:
+        cached = self.__dict__.get("_literals_cache")
+        if cached is None:
+            cached = self.__dict__["_literals_cache"] = string_constants(self.text or "")
+        return cached
+
+
+def _contains(needle: str) -> Callable[[str], bool]:
+    """Does a string value hold the needle as a whole word (the variable `node` is not in "$nodes")?"""
+    pattern = re.compile(rf"(?<!\w){re.escape(needle)}(?!\w)")
+    return lambda value: pattern.search(value) is not None
 
 
 @dataclass
@@ -217,13 +309,20 @@ def load_file(file: Path, folder: str = GENERAL_FOLDER) -> list[Dashboard]:
             raise DashboardFileError(LoadError(str(file), exc.lineno, exc.msg, exc.colno)) from None
         if not isinstance(data, dict):
             raise DashboardFileError(LoadError(str(file), 1, "expected a JSON object (a dashboard)"))
+        root: tuple[str, ...] = ()
         if isinstance(data.get("dashboard"), dict):  # Grafana API export {"dashboard": ..., "meta": ...}
-            data = data["dashboard"]
-        return _checked_shape([Dashboard(file, file.stem, data, "json", folder, text)])
+            data, root = data["dashboard"], ("dashboard",)
+        return _checked_shape([Dashboard(file, file.stem, data, "json", folder, text, root)])
     if file.suffix != ".py":
         raise DashboardFileError(LoadError(str(file), None, "not a dashboard file: expected *.json or *.dashboard.py"))
+    seconds = limit("dashboards", "python_seconds")
     try:
-        dashboards = list(_load_python(file, folder, text))
+        with time_limit(seconds):
+            dashboards = list(_load_python(file, folder, text))
+    except Overtime as exc:
+        raise DashboardFileError(LoadError(str(file), _error_line(exc, file), (
+            f"{exc}: a dashboard file must only build dashboards (the limit is dashboards.python_seconds "
+            "in obskit/limits.yaml)"))) from None
     except Exception as exc:  # the user's code may raise anything; report it with its line
         line = _error_line(exc, file)
         message = f"{type(exc).__name__}: {exc}" if not isinstance(exc, LookupError) else str(exc)
@@ -239,7 +338,11 @@ def _checked_shape(dashboards: list[Dashboard]) -> list[Dashboard]:
         problem = shape_problem(dash.data)
         if problem is not None:
             path, message = problem
-            line, column = line_of_path(dash.text if dash.kind == "json" else None, path)
+            line = column = None
+            if dash.kind == "json" and dash.text is not None:
+                spot = dash._spots().get((*dash.root, *path))
+                if spot is not None:
+                    line, column = line_column(dash.text, spot.key if spot.key is not None else spot.value)
             raise DashboardFileError(LoadError(str(dash.file), line, message, column))
     return dashboards
 
@@ -263,7 +366,7 @@ def load(paths: list[Path]) -> LoadResult:
     for dash in result.dashboards:
         if dash.uid and dash.uid in by_uid and by_uid[dash.uid].file != dash.file:
             other = by_uid[dash.uid]
-            line, _, _ = dash.line_of(dash.uid)
+            line, _, _ = dash.locate(key="uid")
             result.errors.append(LoadError(
                 str(dash.file), line, f"duplicate dashboard uid {dash.uid!r}: also used by {other.file}"))
         by_uid.setdefault(dash.uid, dash)

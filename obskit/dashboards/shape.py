@@ -68,25 +68,6 @@ def json_path(path: Any) -> str:
     return out or "(the dashboard)"
 
 
-def line_of_path(text: str | None, path: list[Any]) -> tuple[int | None, int | None]:
-    """Line and column of a key path in a JSON/Python source: each key searched after the previous one."""
-    if not text:
-        return None, None
-    pos, found = 0, -1
-    for part in path:
-        if isinstance(part, int):
-            continue
-        for quoted in (json.dumps(str(part)), repr(str(part))):
-            index = text.find(quoted, pos)
-            if index >= 0:
-                pos = found = index
-                break
-    if found < 0:
-        return 1, 1
-    line = text.count("\n", 0, found) + 1
-    return line, found - (text.rfind("\n", 0, found) + 1) + 1
-
-
 def shape_problem(data: Any) -> tuple[list[Any], str] | None:
     """(path, message) of the first shape problem in document order, or None."""
     found = _first_problem(data)

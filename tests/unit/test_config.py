@@ -142,3 +142,20 @@ def test_demo_store_is_the_local_store_when_none_is_configured(tmp_path, monkeyp
     assert load_config(None, {"local.db": "/data/y.duckdb"}, env={}).config.local.db == Path("/data/y.duckdb")
     (tmp_path / "obskit.yaml").write_text("local:\n  db: /data/z.duckdb\n")
     assert load_config(None, env={}).config.local.db == Path("/data/z.duckdb")
+
+
+def test_a_huge_config_is_refused_by_its_size_before_parsing(tmp_path: Path, monkeypatch) -> None:
+    """A 20 MB obskit.yaml used to be parsed for half a minute before a YAML limit refused it; the size
+    limit (limits.yaml config.max_bytes) is checked on the file before any parsing."""
+    import obskit.config.loader as loader
+
+    parsed: list[str] = []
+    monkeypatch.setattr(loader.safeyaml, "load_all_nodes", lambda text, path: parsed.append(path) or [])
+    path = tmp_path / "obskit.yaml"
+    path.write_text("services:\n" + "  - name: svc\n" * 90_000)  # 1.2 MB of ordinary YAML
+    with pytest.raises(InputError, match=r"obskit\.yaml: \d+ bytes is over the limit of 1048576 for a configuration"):
+        load_config(path)
+    assert parsed == []
+    path.write_text("services:\n" + "  - name: svc\n" * 100)
+    load_config(path)
+    assert parsed == [str(path)]

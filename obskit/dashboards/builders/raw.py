@@ -2,11 +2,15 @@
 
 ``RawQuery`` carries a query target as plain JSON (the SDK has no Jaeger query type; imports keep
 query types as they are). ``with_json`` adds JSON keys the SDK does not model (e.g. variables of an
-imported dashboard) to what an FSDK builder builds, so the result encodes to the same dashboard.
+imported dashboard) to what an FSDK builder builds, and ``without`` takes out keys the builder writes
+by default that the dashboard did not have (``transparent``, ``repeatDirection``), so the result encodes
+to exactly the same dashboard.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from copy import deepcopy
 from typing import Any
 
 from grafana_foundation_sdk.cog import builder as cogbuilder
@@ -25,9 +29,10 @@ class RawQuery(cogbuilder.Builder[dict]):
 class _Extended:
     """An FSDK model plus extra JSON keys; attribute access goes to the model (the SDK lays out panels)."""
 
-    def __init__(self, model: Any, extra: dict[str, Any]) -> None:
+    def __init__(self, model: Any, extra: dict[str, Any], without: frozenset[str] = frozenset()) -> None:
         object.__setattr__(self, "_model", model)
         object.__setattr__(self, "_extra", extra)
+        object.__setattr__(self, "_without", without)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._model, name)
@@ -36,18 +41,22 @@ class _Extended:
         setattr(self._model, name, value)
 
     def to_json(self) -> dict[str, Any]:
-        return {**self._model.to_json(), **self._extra}
+        built = {k: v for k, v in self._model.to_json().items() if k not in self._without}
+        return {**built, **self._extra}
 
 
 class _WithJson(cogbuilder.Builder[Any]):
-    def __init__(self, builder: cogbuilder.Builder[Any], extra: dict[str, Any]) -> None:
+    def __init__(self, builder: cogbuilder.Builder[Any], extra: dict[str, Any], without: frozenset[str]) -> None:
         self._builder = builder
         self._extra = extra
+        self._without = without
 
     def build(self) -> Any:
-        return _Extended(self._builder.build(), dict(self._extra))
+        return _Extended(self._builder.build(), deepcopy(self._extra), self._without)
 
 
-def with_json(builder: cogbuilder.Builder[Any], extra: dict[str, Any]) -> cogbuilder.Builder[Any]:
-    """The builder, with ``extra`` JSON keys set on what it builds (they win over the SDK's own)."""
-    return _WithJson(builder, extra)
+def with_json(builder: cogbuilder.Builder[Any], extra: dict[str, Any] | None = None, *,
+              without: Iterable[str] = ()) -> cogbuilder.Builder[Any]:
+    """The builder, with ``extra`` JSON keys set on what it builds (they win over the SDK's own) and the
+    keys named in ``without`` left out of what the builder writes."""
+    return _WithJson(builder, dict(extra or {}), frozenset(without))

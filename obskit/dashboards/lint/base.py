@@ -47,13 +47,13 @@ class Check:
         raise NotImplementedError
 
     def problem(self, dash: Dashboard, message: str, *, panel: dict[str, Any] | None = None,
-                needle: str | None = None, severity: Severity | None = None) -> Problem:
-        """A problem located at ``needle`` (else the panel title, else the uid) in the source file."""
-        line = col = source = None
-        for candidate in (needle, panel.get("title") if panel else None, dash.uid):
-            if isinstance(candidate, str) and candidate:
-                line, col, source = dash.line_of(candidate)
-                if line:
-                    break
+                needle: str | None = None, key: str | None = None, node: Any = None,
+                severity: Severity | None = None) -> Problem:
+        """A problem placed from the parsed structure: inside ``node`` (default: the panel, else the whole
+        dashboard) at its member ``key``, else at the string value ``needle``, else at the node's title."""
+        where = node if node is not None else panel
+        if where is None and key is None and needle is None:
+            key = "uid" if "uid" in dash.data else "title"
+        line, col, source = dash.locate(where, needle=needle, key=key)
         context = panel_label(panel) if panel is not None else f'dashboard "{dash.title}"'
         return Problem(self.id, severity or self.severity, message, str(dash.file), line, col, context, source)

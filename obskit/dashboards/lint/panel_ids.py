@@ -22,6 +22,6 @@ class PanelIdsCheck(Check):
                     yield self.problem(dash, "panel has no id; links and alerts need a stable id", panel=panel)
                 elif pid in seen:
                     yield self.problem(dash, f"panel id {pid} is also used by {panel_label(seen[pid])}; "
-                                       "give each panel its own id", panel=panel)
+                                       "give each panel its own id", panel=panel, key="id")
                 else:
                     seen[pid] = panel

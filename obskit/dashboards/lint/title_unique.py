@@ -18,6 +18,6 @@ class TitleUniqueCheck(Check):
             key = (dash.folder, dash.title.strip().lower())
             if key in seen:
                 yield self.problem(dash, f"title \"{dash.title}\" is already used in folder {dash.folder!r} by "
-                                   f"{seen[key]}; Grafana rejects duplicate titles in a folder", needle=dash.title)
+                                   f"{seen[key]}; Grafana rejects duplicate titles in a folder", key="title")
             else:
                 seen[key] = f"{dash.file} (uid {dash.uid})"

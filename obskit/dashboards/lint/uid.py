@@ -21,7 +21,7 @@ class UidCheck(Check):
             uid = dash.data.get("uid")
             if not uid:
                 yield self.problem(dash, "dashboard has no uid: set a stable uid so pushes update it in place",
-                                   needle=dash.title)
+                                   key="title")
             elif not isinstance(uid, str):
                 yield self.problem(dash, f"uid must be a string, got {type(uid).__name__}")
             elif len(uid) > MAX_LENGTH:

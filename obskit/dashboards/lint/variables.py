@@ -37,10 +37,10 @@ class VariablesCheck(Check):
                 used |= refs
                 for missing in sorted(refs - set(defined)):
                     yield self.problem(dash, f"variable {name!r} uses ${missing}, which is not defined",
-                                       needle=name)
+                                       node=var, needle=f"${missing}")
             for text in strings([dash.data.get("links"), dash.data.get("annotations"), dash.data.get("title")]):
                 used |= references(text, builtins=True)
             for name in defined:
                 if name not in used:
                     yield self.problem(dash, f"variable {name!r} is defined but never used; remove it or use it",
-                                       needle=name, severity=Severity.warning)
+                                       node=defined[name], key="name", severity=Severity.warning)

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 from obskit.dashboards import emit
@@ -64,15 +65,19 @@ def test_duplicate_uid_across_files_names_both(tmp_path: Path) -> None:
     assert "two.json" in error.file and "one.json" in error.message and "'dup'" in error.message
 
 
-def test_grafanalib_output_byte_identical_to_generate_dashboard(tmp_path: Path, repo_root: Path) -> None:
-    source = repo_root / "tests/fixtures/dashboards/grafanalib_example.dashboard.py"
+@pytest.mark.parametrize("name", ["grafanalib_example", "grafanalib_rows"])
+def test_grafanalib_output_byte_identical_to_generate_dashboard(tmp_path: Path, repo_root: Path, name: str) -> None:
+    """grafanalib_rows: the old rows layout, whose panels grafanalib writes with ``gridPos: null``."""
+    source = repo_root / f"tests/fixtures/dashboards/{name}.dashboard.py"
     theirs = tmp_path / "theirs.json"
     script = Path(sys.executable).parent / "generate-dashboard"
     subprocess.run([str(script), "-o", str(theirs), str(source)], check=True, timeout=60)
-    [dash] = load([source]).dashboards
+    result = load([source])
+    assert result.errors == []
+    [dash] = result.dashboards
     assert dash.kind == "grafanalib"
     [out] = emit.outputs([dash])
-    assert out.path == Path("grafanalib_example.json")
+    assert out.path == Path(f"{name}.json")
     assert out.text.encode() == theirs.read_bytes()
 
 
@@ -115,3 +120,24 @@ def test_dashboard_file_can_import_a_helper_next_to_it(tmp_path: Path) -> None:
                      "x.dashboard.py": "from shared_panels import TITLE\ndashboard = {'uid': 'x', 'title': TITLE}\n"})
     result = load([tmp_path / "x.dashboard.py"])
     assert result.errors == [] and result.dashboards[0].title == "From helper"
+
+
+@pytest.mark.parametrize("body", [
+    "while True:\n    pass\n",
+    "while True:\n    try:\n        sum(range(10))\n    except Exception:\n        pass\n",  # cannot swallow it
+])
+def test_a_dashboard_file_that_never_finishes_is_stopped(tmp_path: Path, monkeypatch, body: str) -> None:
+    import time
+
+    import obskit.dashboards.model as model
+
+    real = model.limit
+    monkeypatch.setattr(model, "limit", lambda section, name: 1 if section == "dashboards" else real(section, name))
+    write(tmp_path, {"loop.dashboard.py": "x = 1\n" + body, "ok.json": json.dumps({"uid": "ok", "title": "Ok"})})
+    start = time.monotonic()
+    result = load([tmp_path])
+    assert time.monotonic() - start < 30  # the limit ended it (the bound is loose: a shared machine)
+    [error] = result.errors
+    assert [d.name for d in result.dashboards] == ["ok"]  # the other files still load
+    assert error.file.endswith("loop.dashboard.py") and error.line in (2, 3, 4, 5, 6)
+    assert error.message.startswith("did not finish within 1 s") and "dashboards.python_seconds" in error.message

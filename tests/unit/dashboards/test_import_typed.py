@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from obskit.dashboards.importer import build_python, normalise, to_python
+from obskit.dashboards.equality import same
+from obskit.dashboards.importer import build_python, to_python
 from obskit.dashboards.inputs import resolve_inputs
 from obskit.errors import InputError
 
@@ -22,13 +23,23 @@ def load() -> dict:
 def test_export_round_trips_with_typed_builders() -> None:
     data, added = resolve_inputs(load(), EXPORT.name)
     code = to_python(data, EXPORT.name)
-    assert normalise(build_python(code)) == normalise(data)
+    assert same(build_python(code), data)
     assert "timeseries.Panel()" in code and "stat.Panel()" in code  # typed builders where the SDK has them
     assert "db.Panel()" in code  # the legacy graph panel has none
     assert ".editor_mode(prometheus_models.QueryEditorMode.CODE)" in code
     assert ".format(prometheus_models.PromQueryFormat.TABLE)" in code and ".instant()" in code
     assert ".exemplar(True)" in code and ".interval_factor(1)" in code and ".hide(True)" in code
-    assert ".unit('reqps')" in code and ".min(0)" in code  # typed field defaults
+    assert "without=['repeatDirection', 'transparent']" in code  # builder defaults the export lacks
+
+
+def test_typed_field_defaults_when_the_builder_adds_nothing_to_them() -> None:
+    data = {"title": "t", "uid": "u", "panels": [{
+        "type": "stat", "id": 1, "title": "p", "gridPos": {"h": 8, "w": 8, "x": 0, "y": 0}, "options": {},
+        "fieldConfig": {"defaults": {"unit": "reqps", "min": 0}, "overrides": []},
+        "targets": [{"expr": "up", "refId": "A"}]}]}
+    code = to_python(data)
+    assert ".unit('reqps')" in code and ".min(0)" in code
+    assert same(build_python(code), data)
 
 
 def test_row_with_targets_keeps_them() -> None:
@@ -83,4 +94,4 @@ def test_query_fields_of_odd_types_stay_raw(odd: dict) -> None:
 def test_dashboard_field_of_another_type_stays_json() -> None:
     data = {"title": "t", "uid": "u", "fiscalYearStartMonth": {"odd": 1}, "panels": []}
     code = to_python(data)
-    assert normalise(build_python(code)) == normalise(data) and "'fiscalYearStartMonth': {'odd': 1}" in code
+    assert same(build_python(code), data) and "'fiscalYearStartMonth': {'odd': 1}" in code
