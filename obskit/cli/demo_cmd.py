@@ -59,7 +59,8 @@ def demo(
         return
     show(f"[bold]{scenario}[/]: {SCENARIOS[scenario].description}\n"
          f"store: {path}\n"
-         f"symptom: {truth.symptom_service}   root cause: {truth.root_cause.service} ({truth.root_cause.kind})\n"
+         f"symptom: {truth.symptom_service}   root cause: "
+         f"{f'{truth.root_cause.service} ({truth.root_cause.kind})' if truth.root_cause.service else 'none injected'}\n"
          f"incident window: {rfc3339(truth.window['from'])} .. {rfc3339(truth.window['to'])}\n"
          f"next: {command}")
     if then_investigate:
