@@ -22,7 +22,7 @@ from obskit.investigate.model import SIGNALS, Finding, Report, SourceStatus
 from obskit.sources import Sources
 from obskit.sources.errors import SourceError
 from obskit.sources.metrics import MetricsSource
-from obskit.sources.traces import Edge
+from obskit.sources.traces import Edge, TracesSource
 from obskit.sources.window import Window, rfc3339
 
 
@@ -91,9 +91,10 @@ def investigate(sources: Sources, service: str, window: Window, baseline: Window
                                         f"begins (asked from {rfc3339(baseline.start)})")
                 baseline = trimmed
             report.baseline = baseline
-        known = None
-        if sources.traces is not None or sources.metrics is not None:
-            known = pool.submit("known", known_services, sources, Window(baseline.start, window.end, window.step))
+        # each source's service names on its own: a hung backend must not hide what the others know
+        span_window = Window(baseline.start, window.end, window.step)
+        known = [pool.submit(f"known-{src.name}", service_names, src, span_window)
+                 for src in (sources.metrics, sources.traces) if src is not None]
         edges: list[Edge] = list(opts.graph_edges)
         if deps is not None:
             edges += wait("traces", deps) or []
@@ -118,8 +119,8 @@ def investigate(sources: Sources, service: str, window: Window, baseline: Window
                 continue
             futures[name] = pool.submit(name, fn, *args)
         results: dict[str, Any] = {name: wait(name, future) for name, future in futures.items()}
-        if known is not None:
-            report.known_services = _result(known, "known", {}, "", deadline.left(known), opts.source_timeout) or []
+        for job in known:
+            report.known_services += _result(job, "known", {}, "", deadline.left(job), opts.source_timeout) or []
     findings: list[Finding] = []
     events = []
     if results.get("metrics") is not None:
@@ -150,7 +151,11 @@ def investigate(sources: Sources, service: str, window: Window, baseline: Window
     report.known_services = sorted(set(report.known_services) | set(graph.callees) | set(graph.callers))
     report.red_sources = {s.service: s.labels.get("source", "metrics") for s in report.series}
     answered = {s.signal for s in report.sources if s.checked} & {"metrics", "traces"}
-    report.unknown_service = bool(answered) and not report.series and service not in report.known_services \
+    # "unknown" only when every configured metrics/traces source answered: one that failed or timed out may
+    # be the one that knows the service (it is listed as not checked instead)
+    unanswered = {s.signal for s in report.sources if s.backend is not None and not s.checked} & {"metrics", "traces"}
+    report.unknown_service = bool(answered) and not unanswered and not report.series \
+        and service not in report.known_services \
         and not findings
     report.missing = [] if report.unknown_service else missing_data(report, service, requests, red_baseline, tested)
     report.symptoms = sorted(symptoms + symptom_stage.from_findings(findings, service), key=lambda s: -s.z)
@@ -223,16 +228,12 @@ def _clock(ts: float | None) -> str:
 MIN_BASELINE_STEPS = 5
 
 
-def known_services(sources: Sources, window: Window) -> list[str]:
-    """Every service the answering metrics and traces sources know in the window (for unknown-name errors)."""
-    names: set[str] = set()
-    for src in (sources.metrics, sources.traces):
-        if src is not None:
-            try:
-                names.update(src.service_names(window))
-            except SourceError:
-                continue
-    return sorted(names)
+def service_names(source: MetricsSource | TracesSource, window: Window) -> list[str]:
+    """The services one source knows in the window ([] when it fails: the others still count)."""
+    try:
+        return sorted(source.service_names(window))
+    except SourceError:
+        return []
 
 
 def missing_data(report: Report, service: str, requests: tuple[int, int], red_baseline: bool,

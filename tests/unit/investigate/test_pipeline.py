@@ -95,3 +95,16 @@ def test_unknown_service_is_named_not_called_healthy() -> None:
     assert "frontend" in report.known_services
     known = investigate(sources(Incident(kind="none")), "frontend", WINDOW, BASELINE)
     assert not known.unknown_service
+
+
+def test_a_hung_traces_backend_does_not_make_a_service_unknown() -> None:
+    # traces hang (they stall past the budget); metrics answer but know nothing of the service: not "unknown"
+    # (the hung source may be the one that knows it) and the services metrics know are still listed
+    incident = Incident(kind="none", slow={"traces"}, stall=3.0)
+    report = investigate(sources(incident), "fronted", WINDOW, BASELINE, Options(source_timeout=0.5,
+                                                                               overall_timeout=5.0))
+    assert not report.unknown_service
+    assert "frontend" in report.known_services
+    traces = next(s for s in report.sources if s.signal == "traces")
+    assert not traces.checked and "no answer" in traces.reason
+    assert report.missing and any("traces were not checked" in m for m in report.missing)
