@@ -31,9 +31,6 @@ def profile(service: str, findings: list[Finding], slack: float, fits: frozenset
     when it has any of its own evidence among them."""
     anomalies = [f for f in findings if f.kind != "deploy" and f.onset is not None]
     fitting = [f for f in anomalies if f.kind in fits and primary(f)]
-    if fitting and not any(f.kind == "crash" for f in anomalies):
-        anomalies = fitting + [f for f in anomalies if f not in fitting]
-        findings = list(findings)
     if not anomalies:
         return None
     onset = min(f.onset for f in anomalies)  # type: ignore[type-var]

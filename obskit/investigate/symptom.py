@@ -27,12 +27,12 @@ from statistics import NormalDist
 
 from obskit.investigate.model import Finding, Symptom
 from obskit.investigate.policy import symptom_policy
-
-__all__ = ["assess", "baseline_note", "from_findings", "from_spans", "symptom_policy"]
 from obskit.investigate.significance import dispersion, stratified_z
 from obskit.sources.span_groups import quantile
 from obskit.sources.traces import EntryRequest
 from obskit.sources.window import Window
+
+__all__ = ["assess", "baseline_note", "from_findings", "from_spans", "symptom_policy"]
 
 _NORMAL = NormalDist()
 # findings of the service itself that are symptoms: RED from metrics, and its own error logs
@@ -193,10 +193,6 @@ def _beyond(strata: list[Stratum], cuts: list[float], slower: bool) -> Callable[
     by_route = {w[0].route: cut for (w, _), cut in zip(strata, cuts, strict=True) if w}
     return lambda r: (r.seconds > by_route.get(r.route, float("inf"))) if slower else (
         r.seconds < by_route.get(r.route, 0.0))
-
-
-def _slower_than(seconds: float) -> Callable[[EntryRequest], bool]:
-    return lambda r: r.seconds > seconds
 
 
 def _buckets(requests: list[EntryRequest], bad: Callable[[EntryRequest], bool],
