@@ -1,6 +1,7 @@
 """`obskit investigate SERVICE`: correlate metrics, logs, traces and cluster events into a ranked verdict.
 
-Exit codes: 0 nothing anomalous, 1 suspects found, 2 usage error, 3 no source answered, 5 no usable data.
+Exit codes: 0 no symptom on the service, 1 a symptom and its suspects (or inconclusive), 2 usage error,
+3 no source answered, 5 no usable data.
 """
 
 from __future__ import annotations
@@ -26,10 +27,11 @@ from obskit.sources import Sources
 from obskit.sources.window import Window
 
 EPILOG = exit_codes(
-    (0, "nothing anomalous"), (1, "suspects found"),
+    (0, "no symptom on the service (changes elsewhere are notes)"),
+    (1, "a symptom, and its most likely cause or the inconclusive candidates"),
     (2, "usage or input error (an unknown service lists the known ones)"), (3, "no source answered"),
-    (5, "no usable data (sources answered, but nothing about the service can be compared: no RED metrics of a "
-        "known profile and no spans entering it, or no baseline)"))
+    (5, "no usable data (sources answered, but nothing about the service itself can be compared: no RED "
+        "metrics of a known profile and too few requests in spans, or no baseline)"))
 EXIT_NO_DATA = 5
 
 
