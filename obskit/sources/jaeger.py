@@ -17,6 +17,7 @@ query parameters or quoted path segments, never spliced in raw.
 from __future__ import annotations
 
 import json
+import threading
 from datetime import UTC, datetime
 from typing import Any
 
@@ -54,6 +55,11 @@ class JaegerTraces:
         self.timeout = timeout
         self.client = http_client(config.url, tls=config.tls, timeout=timeout)
         self._api = None if config.api == "auto" else config.api
+        # one sample per (period, service): span groups and entry requests of an investigation read the same
+        # traces, often at the same time; a per-key lock makes the second caller wait for the first's sample
+        self._samples: dict[tuple[float, float, str | None], list[Trace]] = {}
+        self._sampling: dict[tuple[float, float, str | None], threading.Lock] = {}
+        self._guard = threading.Lock()
 
     def _get(self, path: str, params: dict[str, Any] | None = None, missing_ok: bool = False) -> Any:
         try:
@@ -159,7 +165,16 @@ class JaegerTraces:
 
     def _sample(self, window: Window, around: str | None = None) -> list[Trace]:
         """Traces of `around` (every service when None), SAMPLE_PER_SLICE per service in each of
-        SAMPLE_SLICES equal slices of the window."""
+        SAMPLE_SLICES equal slices of the window; fetched once per (window, around)."""
+        key = (window.start, window.end, around)
+        with self._guard:
+            lock = self._sampling.setdefault(key, threading.Lock())
+        with lock:
+            if key not in self._samples:
+                self._samples[key] = self._fetch_sample(window, around)
+            return self._samples[key]
+
+    def _fetch_sample(self, window: Window, around: str | None) -> list[Trace]:
         traces: dict[str, Trace] = {}
         width = window.seconds / SAMPLE_SLICES
         for service in [around] if around else self.service_names(window)[:MAX_SERVICES]:

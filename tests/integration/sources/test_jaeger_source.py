@@ -160,3 +160,16 @@ def test_api_v3_answers_of_jaegers_own_gateway_snapshots_decode() -> None:
     span = traces[0].spans[0]
     assert (span.trace_id, span.span_id, span.operation) == ("0" * 31 + "1", "0" * 15 + "2", "foobar")
     assert span.kind == "server" and span.error  # kind 2 = SERVER, status code 2 = ERROR
+
+
+def test_span_groups_and_entry_requests_of_one_period_share_one_sample() -> None:
+    data = fixture("jaeger", "jaeger-2.x-api_v3.json")
+    period = Window(1_700_000_000, 1_700_003_600, 60)
+    with replay(v3_router(data)) as (url, seen):
+        source = JaegerTraces(JaegerConfig(url=url))
+        groups = source.span_groups(period, "checkout")
+        requests = source.entry_requests("checkout", period)
+        source.span_groups(Window(period.start - 3600, period.start, 60), "checkout")  # another period: its own
+    searches = [r for r in seen if r.path == "/api/v3/traces"]
+    assert len(searches) == 12  # six slices per period, each searched once
+    assert groups and requests and all(r.operation for r in requests)
