@@ -127,7 +127,8 @@ def test_stack_trace_lines_join_their_record_and_text_ids_are_stored() -> None:
              (1_000, "\tat com.example.Travel.route(Travel.java:42)"),
              (2_000, "Caused by: java.io.IOException: reset"),
              (3_000, "\t... 12 more"),
-             (5_000_000_000, "10:00:05.000 INFO c.e.Travel next request")]
+             (5_000_000_000, "10:00:05.000 INFO c.e.Travel next request"),
+             (6_000_000_000, "10:00:06.000 WARN TRACE_ID=0af7651916cd43dd8448eb211c80319c retry")]
     for offset, text in lines:
         rec = records.add()
         rec.time_unix_nano = 1_700_000_000_000_000_000 + offset
@@ -135,9 +136,10 @@ def test_stack_trace_lines_join_their_record_and_text_ids_are_stored() -> None:
         rec.body.CopyFrom(AnyValue(string_value=text))
     batch = log_rows(request)
     bodies = batch.columns["body"]
-    assert len(bodies) == 2
+    assert len(bodies) == 3
     assert bodies[0].count("\n") == 3 and "Caused by: java.io.IOException" in bodies[0]
     assert batch.columns["trace_id"][0] == "4bf92f3577b34da6a3ce929d0e0e4736"
     assert batch.columns["span_id"][0] == "00f067aa0ba902b7"
     assert batch.columns["trace_id"][1] is None
+    assert batch.columns["trace_id"][2] == "0af7651916cd43dd8448eb211c80319c"  # spellings in any case
     assert continues("    at a.B.c(B.java:1)") and not continues("INFO all good")
