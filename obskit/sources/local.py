@@ -21,11 +21,6 @@ from obskit.sources.local_traces import LocalTraces
 from obskit.sources.logs import LogCount, LogRecord
 from obskit.sources.window import Window
 
-COUNTS_SQL = """
-SELECT floor((ts_ns - ?) / ?)::BIGINT AS bucket, level, count(*) FROM logs
-WHERE service = ? AND ts_ns >= ? AND ts_ns < ? AND level IN ({levels})
-GROUP BY bucket, level ORDER BY bucket, level
-"""
 COUNTS_MANY_SQL = """
 SELECT service, floor((ts_ns - ?) / ?)::BIGINT AS bucket, level, count(*) FROM logs
 WHERE service IN ({services}) AND ts_ns >= ? AND ts_ns < ? AND level IN ({levels})
@@ -62,10 +57,7 @@ class LocalLogs:
         self.con = con
 
     def counts(self, service: str, window: Window, levels: tuple[str, ...] = ("error", "warn")) -> list[LogCount]:
-        start_ns, step_ns = int(window.start * 1e9), int(window.step * 1e9)
-        rows = self.con.cursor().execute(COUNTS_SQL.format(levels=_marks(levels)),
-                                         [start_ns, step_ns, service, start_ns, int(window.end * 1e9), *levels])
-        return [LogCount(window.start + b * window.step, level, int(n)) for b, level, n in rows.fetchall()]
+        return self.counts_many([service], window, levels)[service]
 
     def counts_many(self, services: list[str], window: Window,
                     levels: tuple[str, ...] = ("error", "warn")) -> dict[str, list[LogCount]]:
