@@ -27,8 +27,7 @@ from obskit.sources import Sources
 from obskit.sources.window import Window
 
 EPILOG = exit_codes(
-    (0, "no symptom on the service (changes elsewhere are notes)"),
-    (1, "a symptom, and its most likely cause or the inconclusive candidates"),
+    (0, "no symptom"), (1, "a symptom and its suspects"),
     (2, "usage or input error (an unknown service lists the known ones)"), (3, "no source answered"),
     (5, "no usable data (sources answered, but nothing about the service itself can be compared: no RED "
         "metrics of a known profile and too few requests in spans, or no baseline)"))
