@@ -12,10 +12,6 @@ EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 EXIT_BACKEND = 3
 
-EXIT_CODES_HELP = (
-    "Exit codes: 0 ok; 1 findings or lint errors; 2 usage or input error; 3 a backend failed."
-)
-
 
 class ObskitError(Exception):
     """Base class: a message meant for people and an exit code."""

@@ -22,7 +22,7 @@ from obskit.alerts.model import Alert, Group, Origin, Record
 from obskit.alerts.slospec import SLO, WINDOW_PATTERN
 from obskit.alerts.windows import BurnWindow, WindowCatalog, catalog_for
 from obskit.duration import parse_duration
-from obskit.quoting import promql_string
+from obskit.quoting import promql_matchers
 
 DEFAULT_SEVERITY = {"page": "critical", "ticket": "warning"}
 
@@ -44,9 +44,9 @@ def fill_window(query: str, window: str) -> str:
     return WINDOW_PATTERN.sub(window, query)
 
 
-def _selector(ids: dict[str, str]) -> str:
-    """``{k="v", ...}`` in the ids' order, every value quoted by obskit.quoting."""
-    return "{" + ", ".join(f"{k}={promql_string(v)}" for k, v in ids.items()) + "}"
+def _ids(slo: SLO) -> dict[str, str]:
+    """The labels that identify an SLO's series (Sloth's)."""
+    return {"sloth_id": slo.id, "sloth_service": slo.service, "sloth_slo": slo.name}
 
 
 def _windows(slo: SLO, catalog: WindowCatalog) -> list[str]:
@@ -63,14 +63,14 @@ def _sli_expr(slo: SLO, window: str) -> str:
 
 
 def sli_rules(slo: SLO, catalog: WindowCatalog) -> Group:
-    ids = {"sloth_id": slo.id, "sloth_service": slo.service, "sloth_slo": slo.name}
+    ids = _ids(slo)
     base = {**slo.labels, **ids}
     rules: list[Alert | Record] = []
     for window in _windows(slo, catalog):
         expr = _sli_expr(slo, window)
         rules.append(Record(f"slo:sli_error:ratio_rate{window}", expr, {**base, "sloth_window": window},
                             origin=slo.origin, fields=_query_fields(slo)))
-    sel = _selector(ids)
+    sel = promql_matchers(ids)
     period = catalog.period
     expr = (f"sum_over_time(slo:sli_error:ratio_rate{catalog.durations()[0]}{sel}[{period}])\n"
             f"/ ignoring (sloth_window)\n"
@@ -86,9 +86,9 @@ def _query_fields(slo: SLO) -> dict[str, Origin]:
 
 
 def meta_rules(slo: SLO, catalog: WindowCatalog) -> Group:
-    ids = {"sloth_id": slo.id, "sloth_service": slo.service, "sloth_slo": slo.name}
+    ids = _ids(slo)
     base = {**slo.labels, **ids}
-    sel = _selector(ids)
+    sel = promql_matchers(ids)
     ratio = slo.objective / 100
     budget = 1 - ratio
     days = Fraction(parse_duration(catalog.period), 86400)
@@ -134,8 +134,8 @@ def _annotations(slo: SLO, severity: str, period: str) -> dict[str, str]:
 
 def policy_rules(slo: SLO, catalog: WindowCatalog) -> list[Alert | Record]:
     """OpenSLO alert conditions: burn rate over the lookback window compared with the threshold."""
-    ids = {"sloth_id": slo.id, "sloth_service": slo.service, "sloth_slo": slo.name}
-    sel = _selector(ids)
+    ids = _ids(slo)
+    sel = promql_matchers(ids)
     budget = exact(1 - slo.objective / 100)
     rules: list[Alert | Record] = []
     for policy in slo.policies:
@@ -153,8 +153,8 @@ def alert_rules(slo: SLO, catalog: WindowCatalog) -> Group | None:
                      origin=slo.origin)
     if not slo.alert_name:
         return None
-    ids = {"sloth_id": slo.id, "sloth_service": slo.service, "sloth_slo": slo.name}
-    sel = _selector(ids)
+    ids = _ids(slo)
+    sel = promql_matchers(ids)
     budget = exact(1 - slo.objective / 100)
     rules: list[Alert | Record] = []
     for severity in ("page", "ticket"):

@@ -11,8 +11,7 @@ from obskit.check import PARTS, CheckOptions, nothing_to_check, overall_exit_cod
 from obskit.cli.grammar import exit_codes, format_option
 from obskit.cli.lint_output import LintFormat, github_annotation, render_problems, write
 from obskit.cli.online import choose_prometheus
-from obskit.cli.output import error
-from obskit.envelope import dumps
+from obskit.cli.output import emit_json, error
 from obskit.errors import EXIT_USAGE
 from obskit.lint import gh_escape, sort_problems
 
@@ -72,7 +71,7 @@ def check(
             "skipped_online": {"checks": skipped, "reason": choice.reason} if skipped else None,
             "nothing_to_check": empty,
         }
-        write(dumps(data))
+        emit_json(data)
         raise typer.Exit(code)
     out = [render_problems(problems, fmt)]
     for r in results:

@@ -21,10 +21,6 @@ FORMAT_SHORT = "-F"
 FORMATS = ("text", "json", "markdown", "html", "github", "jsonl")  # jsonl: `logs patterns`, one object a line
 
 INTERNAL = (4, "internal error (a bug: rerun with --debug and report it)")
-OK = (0, "ok")
-FINDINGS = (1, "findings or lint errors")
-USAGE = (2, "usage or input error")
-BACKEND = (3, "a backend failed")
 
 
 def exit_codes(*rows: tuple[int, str]) -> str:

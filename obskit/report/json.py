@@ -25,14 +25,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from obskit.envelope import dumps
+from obskit.envelope import SCHEMA_VERSION, dumps
 from obskit.investigate.model import Report
 from obskit.report import kibana as kibana_links
 from obskit.report.kibana import Kibana
 from obskit.report.links import explore_url, rfc3339
 from obskit.sources.window import Window
-
-SCHEMA_VERSION = "1"
 
 
 def _window(w: Window) -> dict[str, Any]:
@@ -59,6 +57,7 @@ def to_dict(report: Report, grafana: str | None = None, kibana: Kibana | None = 
             **({"kibana_link": kibana_links.finding_link(kibana, f, report.window)}
                if kibana and f.source == "logs" else {}),
         })
+    shown = {f"{a} -> {b}" for a, b in report.edges}  # origins of the edges the report shows
     return {
         "schema_version": SCHEMA_VERSION,
         "service": report.service,
@@ -88,8 +87,7 @@ def to_dict(report: Report, grafana: str | None = None, kibana: Kibana | None = 
         "paths": [{"trace_id": p.trace_id, "duration_seconds": _num(p.duration), "error": p.error,
                    "path": list(p.path), "url": p.url} for p in report.paths],
         "graph": {"edges": [list(e) for e in report.edges],
-                  "origins": {k: v for k, v in report.edge_origins.items()
-                              if tuple(k.split(" -> ", 1)) in set(report.edges)}},
+                  "origins": {k: v for k, v in report.edge_origins.items() if k in shown}},
         "red_sources": dict(sorted(report.red_sources.items())),
         "missing_data": list(report.missing),
         "sources": {s.signal: {"backend": s.backend, "checked": s.checked, "reason": s.reason or None}

@@ -84,6 +84,3 @@ def config_texts(objects: Objects, pod: Pod) -> dict[str, str]:
             out[f"ConfigMap/{m.name} {key}"] = str(text)
     return out
 
-
-def pod_of(objects: Objects, kind: str, name_part: str) -> list[Pod]:
-    return [p for p in objects.pods if p.owner.startswith(f"{kind}/") and name_part in p.owner]
