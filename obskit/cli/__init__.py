@@ -97,14 +97,17 @@ def main() -> None:
 
     stdout and stderr are wrapped first so that nothing written there (tracebacks included) carries a secret.
     """
-    from obskit.cli.aliases import rewrite
+    from obskit.cli.aliases import may_need_rewriting, rewrite
     from obskit.cli.argv import normalize
 
     redaction.install()
-    rewritten = rewrite(typer.main.get_command(app), normalize(sys.argv[1:]))
-    for warning in rewritten.warnings:
-        sys.stderr.write(warning + "\n")
-    sys.argv[1:] = rewritten.args
+    args = normalize(sys.argv[1:])
+    if may_need_rewriting(args):  # building the command tree costs every run; most argv need nothing
+        rewritten = rewrite(typer.main.get_command(app), args)
+        for warning in rewritten.warnings:
+            sys.stderr.write(warning + "\n")
+        args = rewritten.args
+    sys.argv[1:] = args
     try:
         app()
     except ObskitError as exc:

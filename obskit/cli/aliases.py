@@ -65,6 +65,14 @@ def _takes_value(command: Any, arg: str) -> int:
     return 0
 
 
+OLD_SPELLINGS = frozenset(old for table in DEPRECATED.values() for old in table)
+
+
+def may_need_rewriting(args: list[str]) -> bool:
+    """Whether any token is spelled like a deprecated option: only then is the command tree worth building."""
+    return any(arg.partition("=")[0] in OLD_SPELLINGS for arg in args)
+
+
 def rewrite(root: Any, args: list[str]) -> Rewritten:
     path, command, start = _command_path(root, args)
     table = DEPRECATED.get(path)
