@@ -26,6 +26,7 @@ from obskit.quoting import lucene_phrase, url_segment
 from obskit.sources.errors import SourceError
 from obskit.sources.logs import LogCount, LogRecord, sample_in_slices
 from obskit.sources.versions import judge
+from obskit.sources.versions import parse as parse_version
 from obskit.sources.window import Window
 
 # level values as shippers write them -> normalised level
@@ -78,10 +79,8 @@ class ElasticsearchLogs:
             body = self._raw("GET", "/")
             version = body.get("version", {}) if isinstance(body, dict) else {}
             product = "opensearch" if version.get("distribution") == "opensearch" else "elasticsearch"
-            try:
-                major = int(str(version.get("number", "0")).split(".")[0])
-            except ValueError:
-                major = 0
+            found = parse_version(str(version.get("number", "0")))
+            major = found[0] if found else 0
             verdict = judge(product, str(version.get("number", "0")))  # obskit/sources/versions.yaml
             if not verdict.ok:
                 raise SourceError("elasticsearch", f"server version {version.get('number')} is not supported: "
