@@ -50,13 +50,3 @@ def onset(points: Sequence[tuple[float, float]], threshold: float, sustain: int 
 def poisson_z(observed: float, expected: float) -> float:
     """How many standard deviations `observed` counts lie above a Poisson `expected` (Anscombe-stabilised)."""
     return 2.0 * (math.sqrt(observed + 3 / 8) - math.sqrt(expected + 3 / 8))
-
-
-def two_proportion_z(k1: int, n1: int, k2: int, n2: int) -> float:
-    """z statistic for p1 > p2 (window share vs baseline share of a log template), pooled, continuity safe."""
-    if n1 == 0 or n2 == 0:
-        return 0.0
-    p1, p2 = k1 / n1, k2 / n2
-    pooled = (k1 + k2 + 0.5) / (n1 + n2 + 1)
-    se = math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
-    return (p1 - p2) / se if se > 0 else 0.0

@@ -9,7 +9,9 @@ an hour. Real counts are over-dispersed (the workload mix changes minute to minu
 a dispersion factor φ >= 1 scales the counts down (quasi-likelihood), estimated from the baseline's own
 buckets where they exist (Pearson χ² / degrees of freedom), never below the policy's floor.
 
-All tests return a signed z (positive: the rate rose), from the exact binomial tail for small counts.
+Shares across strata (slow or failed requests per route, each route against its own baseline) use the
+Cochran-Mantel-Haenszel statistic. All tests return a signed z (positive: the rate or share rose); the rate
+test from the exact binomial tail for small counts.
 """
 
 from __future__ import annotations
@@ -69,20 +71,6 @@ def rate_z(k_now: float, exposure_now: float, k_before: float, exposure_before: 
     return _tail_z(k_now / phi, (k_now + k_before) / phi, p0)
 
 
-def proportion_z(k_now: float, n_now: float, k_before: float, n_before: float, dispersion: float = 1.0) -> float:
-    """Signed z that the share k/n changed (failed requests among requests): the two-proportion test, pooled,
-    with a continuity correction, on counts divided by the dispersion."""
-    if n_now <= 0 or n_before <= 0:
-        return 0.0
-    phi = max(1.0, dispersion)
-    a, b, m, n = k_now / phi, k_before / phi, n_now / phi, n_before / phi
-    pooled = (a + b + 0.5) / (m + n + 1.0)
-    se = math.sqrt(pooled * (1 - pooled) * (1 / m + 1 / n))
-    diff = a / m - b / n
-    correction = 0.5 * (1 / m + 1 / n)
-    return math.copysign(max(0.0, abs(diff) - correction), diff) / se if se > 0 else 0.0
-
-
 PRIOR_DF = 10.0  # degrees of freedom of the prior belief φ = 1 that the estimate is shrunk towards
 
 
@@ -99,35 +87,6 @@ def dispersion(buckets: Sequence[tuple[float, float]], floor: float = 1.0) -> fl
     chi2 = sum((k - rate * e) ** 2 / (rate * e) for k, e in used)
     df = len(used) - 1
     return max(floor, 1.0 + (chi2 / df - 1.0) * df / (df + PRIOR_DF))
-
-
-def shift_z(now: Sequence[float], before: Sequence[float], dispersion: float = 1.0) -> float:
-    """Signed z that values of `now` tend to be larger than those of `before` (Mann-Whitney U with the tie
-    correction, normal approximation), divided by the square root of the dispersion: requests of one
-    operation are not independent draws when the workload comes in bursts."""
-    m, n = len(now), len(before)
-    if m == 0 or n == 0:
-        return 0.0
-    ranked = sorted([(v, 0) for v in now] + [(v, 1) for v in before])
-    rank_sum = 0.0
-    ties = 0.0
-    i = 0
-    while i < len(ranked):
-        j = i
-        while j + 1 < len(ranked) and ranked[j + 1][0] == ranked[i][0]:
-            j += 1
-        mid = (i + j) / 2 + 1  # ranks are 1-based
-        size = j - i + 1
-        ties += size ** 3 - size
-        rank_sum += mid * sum(1 for k in range(i, j + 1) if ranked[k][1] == 0)
-        i = j + 1
-    u = rank_sum - m * (m + 1) / 2
-    total = m + n
-    var = m * n / 12 * ((total + 1) - ties / (total * (total - 1))) if total > 1 else 0.0
-    if var <= 0:
-        return 0.0
-    diff = u - m * n / 2
-    return math.copysign(max(0.0, abs(diff) - 0.5), diff) / math.sqrt(var) / math.sqrt(max(1.0, dispersion))
 
 
 def stratified_z(strata: Sequence[tuple[float, float, float, float]], dispersion: float = 1.0) -> float:
