@@ -63,16 +63,20 @@ RED = ("latency_p50", "latency_p95", "latency_p99", "error_ratio")
 SECONDARY = {(source, name) for source in ("metrics", "spans") for name in RED} | {
     ("logs", "error logs"), ("logs", "new error template"), ("logs", "new untraced error template"),
     ("logs", "new log template"), ("logs", "missing log template"), ("traces", "call pattern"),
-    ("traces", "answers changed caller")}
+    ("traces", "answers changed caller"), ("traces", "its requests stop after a call")}
 # secondary evidence that still explains callers' error symptoms
-ERROR_ORIGINS = {("logs", "error logs"), ("logs", "new error template"), ("logs", "first error in trace")}
-# a callee's new error templates explain even a caller's own failing spans (it fails because the callee did)
-CODE_ORIGINS = {("logs", "new error template"), ("logs", "first error in trace")}
+ERROR_ORIGINS = {("logs", "error logs"), ("logs", "new error template"), ("logs", "first error in trace"),
+                 ("traces", "requests stop after its answers")}
+# a callee's new error templates explain even a caller's own failing spans (it fails because the callee did),
+# and so do requests that now stop right after its answers (the caller's changed calls follow from them)
+CODE_ORIGINS = {("logs", "new error template"), ("logs", "first error in trace"),
+                ("traces", "requests stop after its answers")}
 COMPARABLE = 0.5  # a direct callee's self-time rise at least this share of its caller's explains the caller's
 EXPLAINED = 0.25  # weight of secondary evidence that a downstream service's own evidence explains
 # evidence that is only a hypothesis about the service (it is inferred from another service's change), and
 # RED from spans (per-step quantiles of few spans are noisy; blame attribution reads the same spans exactly)
-WEAK = {("traces", "answers changed caller"): 0.5, ("logs", "new log template"): 0.5,
+WEAK = {("traces", "answers changed caller"): 0.5, ("traces", "its requests stop after a call"): 0.5,
+        ("logs", "new log template"): 0.5,
         ("logs", "missing log template"): 0.5} | {
     ("spans", name): 0.5 for name in RED}
 

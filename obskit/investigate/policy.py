@@ -40,6 +40,11 @@ class BlamePolicy(BaseModel):
     post_call_min_rise: float
     post_call_other_max_rise: float
     post_call_min_share: float
+    stop_min_requests: int
+    stop_min_rise: float
+    stop_alpha: float
+    stop_threshold: float
+    stop_dispersion: float
 
 
 @cache

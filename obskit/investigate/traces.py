@@ -7,7 +7,7 @@ from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from obskit.investigate import blame, symptom
+from obskit.investigate import blame, stops, symptom
 from obskit.investigate.model import Finding, Symptom, TracePath
 from obskit.sources.traces import Span, Trace, TracesSource
 from obskit.sources.window import Window
@@ -29,11 +29,16 @@ def analyze(source: TracesSource, service: str, window: Window, baseline: Window
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="obskit-spans") as pool:
         later = pool.submit(source.span_groups, baseline, service)
         entries = pool.submit(source.entry_requests, service, baseline)
+        sequences = pool.submit(source.call_sequences, baseline, service)
         now = source.span_groups(window, service)
         entries_now = source.entry_requests(service, window)
+        sequences_now = source.call_sequences(window, service)
         before = later.result()
         entries_before = entries.result()
+        sequences_before = sequences.result()
     findings = blame.analyze(now, before, service, window, baseline)
+    stopped, stop_symptoms = stops.analyze(sequences_now, sequences_before, service)
+    findings += stopped
     requests = (sum(g.count for g in now if g.part == "entry" and g.service == service),
                 sum(g.count for g in before if g.part == "entry" and g.service == service))
     current = source.find_traces(service, window, limit=LIMIT)
@@ -41,7 +46,7 @@ def analyze(source: TracesSource, service: str, window: Window, baseline: Window
     paths = [_slowest_path(t, source) for t in sorted(current, key=_duration, reverse=True)[:3]]
     paths += [_error_path(t, source) for t in errored[:3]]
     symptoms, tested = symptom.assess(entries_now, entries_before)
-    return TraceResult(findings, paths, requests, symptoms, tested)
+    return TraceResult(findings, paths, requests, sorted(symptoms + stop_symptoms, key=lambda s: -s.z), tested)
 
 
 def _children(trace: Trace) -> dict[str | None, list[Span]]:

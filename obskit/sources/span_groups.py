@@ -22,7 +22,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable
 
-from obskit.sources.traces import Edge, EntryRequest, Span, SpanGroup, Trace
+from obskit.sources.traces import CallSequence, Edge, EntryRequest, Span, SpanGroup, Trace
 from obskit.sources.window import Window
 
 GRPC_ERRORS = (2, 4, 13, 14, 15)  # UNKNOWN, DEADLINE_EXCEEDED, INTERNAL, UNAVAILABLE, DATA_LOSS
@@ -167,3 +167,24 @@ def entry_requests(traces: Iterable[Trace], service: str, window: Window) -> lis
                 out[s.span_id] = EntryRequest(s.operation, parent.service if parent else "", s.start, s.duration,
                                               span_failed(s), route, reached)
     return sorted(out.values(), key=lambda r: (r.start, r.operation))
+
+
+def call_sequences(traces: Iterable[Trace], window: Window) -> list[CallSequence]:
+    """Every service's entry spans that start in the window with the calls each made into other services
+    during it (see TracesSource.call_sequences), from whole traces (each span once)."""
+    out: dict[str, CallSequence] = {}
+    for trace in traces:
+        by_id = {s.span_id: s for s in trace.spans}
+        calls: dict[str, list[Span]] = defaultdict(list)  # caller service -> spans it started in others
+        for s in trace.spans:
+            parent = by_id.get(s.parent_span_id or "")
+            if parent is not None and parent.service != s.service:
+                calls[parent.service].append(s)
+        for s in trace.spans:
+            parent = by_id.get(s.parent_span_id or "")
+            if (parent is None or parent.service != s.service) and window.start <= s.start < window.end:
+                made = sorted((c for c in calls.get(s.service, []) if s.start <= c.start <= s.start + s.duration),
+                              key=lambda c: (c.start, c.service, c.operation))
+                out[s.span_id] = CallSequence(s.service, s.operation, s.start,
+                                              tuple(dict.fromkeys(f"{c.service} {c.operation}" for c in made)))
+    return sorted(out.values(), key=lambda r: (r.start, r.service, r.operation))

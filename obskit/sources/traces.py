@@ -83,6 +83,18 @@ class EntryRequest:
     reached: frozenset[str] = frozenset()  # "service operation" of every span in other services it led to
 
 
+@dataclass(frozen=True)
+class CallSequence:
+    """One request into a service (an entry span) and the calls it made into other services during it, in
+    the order they began, each distinct "service operation" once: what the request did next after each
+    answer it got."""
+
+    service: str
+    operation: str
+    start: float  # epoch seconds
+    calls: tuple[str, ...] = ()
+
+
 class TracesSource(Protocol):
     name: str  # "jaeger" or "local"
 
@@ -120,6 +132,12 @@ class TracesSource(Protocol):
         `limit`, spread evenly over the window when there are more: the per-request durations that the
         symptom tests compare, each with its route (the first call it made into another service: what a
         gateway's generic operation name does not say)."""
+        ...
+
+    def call_sequences(self, window: Window, around: str | None = None,
+                       limit: int = 20_000) -> list[CallSequence]:
+        """Every service's requests in the window with the calls each made, at most about `limit` (whole traces
+        sampled evenly above it); from traces through `around` where the backend cannot read all spans."""
         ...
 
     def span_operations(self, span_ids: list[str], window: Window) -> dict[str, str]:

@@ -120,3 +120,31 @@ def test_above_the_span_bound_whole_traces_are_sampled_and_shapes_hold(store, mo
     link = sampled[("link", "currency", next(k[2] for k in full if k[0] == "link" and k[1] == "currency"),
                     "frontend")]
     assert link.p50 > 0.1  # the shape (the wire time at the callee) survives the sample
+
+
+def _checkout_trace(n: int, start: float, stop_after_cart: bool) -> Trace:
+    """web -> cart, then (unless it stops) web -> pricing -> tax, with a client span in between."""
+    tid, sid = f"{n:032x}", lambda i: f"{n:08x}{i:08x}"
+    spans = [Span(tid, sid(1), None, "web", "POST /checkout", "server", start, 0.5),
+             Span(tid, sid(2), sid(1), "cart", "GET /cart", "server", start + 0.01, 0.05)]
+    if not stop_after_cart:
+        spans += [Span(tid, sid(3), sid(1), "web", "HTTP POST", "client", start + 0.1, 0.2),
+                  Span(tid, sid(4), sid(3), "pricing", "POST /quote", "server", start + 0.11, 0.15),
+                  Span(tid, sid(5), sid(4), "tax", "GET /rate", "server", start + 0.12, 0.02),
+                  Span(tid, sid(6), sid(4), "tax", "GET /rate", "server", start + 0.15, 0.02)]
+    return Trace(tid, spans)
+
+
+def test_sql_call_sequences_agree_with_the_in_memory_ones(tmp_path: Path) -> None:
+    from obskit.sources.span_groups import call_sequences
+    traces = [_checkout_trace(i, WINDOW_START + i * 2, stop_after_cart=i % 3 == 0) for i in range(60)]
+    traces.append(_checkout_trace(99, WINDOW_END - 0.05, stop_after_cart=False))  # its calls begin after the end
+    write(tmp_path / "c.duckdb", traces)
+    sql = local_sources(tmp_path / "c.duckdb").traces.call_sequences(WINDOW)
+    memory = call_sequences(traces, WINDOW)
+    assert [(r.service, r.operation, round(r.start, 3), r.calls) for r in sql] == \
+        [(r.service, r.operation, round(r.start, 3), r.calls) for r in memory]
+    web = [r for r in sql if r.service == "web"]
+    assert len(web) == 61 and web[-1].calls == ("cart GET /cart", "pricing POST /quote")
+    assert sum(r.calls == ("cart GET /cart",) for r in web) == 20
+    assert {r.calls for r in sql if r.service == "pricing"} == {("tax GET /rate",)}  # each distinct call once

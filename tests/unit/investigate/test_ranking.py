@@ -77,3 +77,13 @@ def test_a_small_callee_change_does_not_explain_its_callers_self_time() -> None:
     found = [finding("frontend", "traces", "self time", "latency", 20),
              finding("checkout", "traces", "self time", "latency", 4)]
     assert order(found)[0] == "frontend"
+
+
+def test_requests_stopping_after_a_callees_answers_explain_the_callers_changed_calls() -> None:
+    found = [finding("frontend", "traces", "call pattern", "errors", 40),
+             finding("frontend", "traces", "its requests stop after a call", "errors", 12),
+             finding("checkout", "traces", "answers changed caller", "errors", 40),
+             finding("checkout", "traces", "requests stop after its answers", "errors", 12)]
+    assert order(found) == ["checkout", "frontend"]
+    # without the stops, the caller that changed what it calls stays first (the test above)
+    assert order(found[:1] + found[2:3]) == ["frontend", "checkout"]
