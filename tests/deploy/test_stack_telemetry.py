@@ -240,3 +240,11 @@ def test_the_exporter_reads_elasticsearch_with_ecks_secrets(rendered) -> None:  
     assert env["ES_PASSWORD"]["valueFrom"]["secretKeyRef"] == {"name": "obskit-es-es-elastic-user", "key": "elastic"}
     assert {"name": "es-ca", "secret": {"secretName": "obskit-es-es-http-certs-public"}} in pod["volumes"]
     assert not any("@" in arg for arg in container["command"])  # no credentials in the URI
+
+
+def test_the_dry_run_lists_the_table_the_check_worked_out(rendered) -> None:  # type: ignore[no-untyped-def]
+    stack = rendered("dev")
+    objects = index(stack.rendering.manifests, NS, stack.rendering.values)
+    table = metric_producers.mapping(objects)
+    assert metric_producers.mapping(objects) is table  # once per index, however many readers
+    assert stack.metric_producers == table and stack.metric_producers  # render_stack keeps the check's table

@@ -37,6 +37,11 @@ class Queried:
 
 
 def collect(objects: Objects) -> Queried:
+    """What the rendering queries, worked out once per index."""
+    return objects.once(_collect)
+
+
+def _collect(objects: Objects) -> Queried:
     found = Queried()
     for m in objects.manifests:
         if m.kind == "PrometheusRule":

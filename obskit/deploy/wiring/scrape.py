@@ -31,6 +31,11 @@ class Target:
 
 
 def targets(objects: Objects) -> list[Target]:
+    """Every scrape target of the rendering, worked out once per index."""
+    return objects.once(_targets)
+
+
+def _targets(objects: Objects) -> list[Target]:
     found: list[Target] = []
     for m in objects.manifests:
         spec = m.body.get("spec") or {}
