@@ -248,3 +248,16 @@ def test_the_dry_run_lists_the_table_the_check_worked_out(rendered) -> None:  # 
     table = metric_producers.mapping(objects)
     assert metric_producers.mapping(objects) is table  # once per index, however many readers
     assert stack.metric_producers == table and stack.metric_producers  # render_stack keeps the check's table
+
+
+def test_fluentd_configs_are_parsed_once_for_the_three_checks_that_read_them(rendered) -> None:  # type: ignore[no-untyped-def]
+    from obskit.deploy.wiring import fluentconf, fluentd, scrape
+
+    objects = index(rendered("dev").rendering.manifests, NS, {})
+    pods = fluentd.pods(objects)
+    assert [p.owner for p in pods] == ["DaemonSet/obskit-fluentd"]
+    roots = fluentd.roots(objects, pods[0])
+    assert fluentd.roots(objects, pods[0]) is roots  # log-fields, self-exclusion and the producers share it
+    expected = fluentconf.parse_all(scrape.config_texts(objects, pods[0]))
+    assert [(s.name, s.arg, s.params, s.where) for s in fluentd.sections(objects, pods[0])] == \
+        [(s.name, s.arg, s.params, s.where) for s in expected] and expected

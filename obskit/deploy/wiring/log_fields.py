@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from obskit.deploy.wiring import datasources, fluentconf, scrape
+from obskit.deploy.wiring import datasources, fluentd
 from obskit.deploy.wiring.objects import Objects
 
 ID = "deploy/log-fields"
@@ -26,10 +26,8 @@ QUERY_FIELD = re.compile(r"([A-Za-z0-9_.@]+):\"\$\{__trace\.traceId\}\"")
 def written(objects: Objects) -> dict[str, str]:
     """Field -> where the rendered Fluentd config writes it (empty when no Fluentd is rendered)."""
     out: dict[str, str] = {}
-    for pod in objects.pods:
-        if not any("fluentd" in image for image in scrape.images(pod)):
-            continue
-        sections = fluentconf.parse_all(scrape.config_texts(objects, pod))
+    for pod in fluentd.pods(objects):
+        sections = fluentd.sections(objects, pod)
         dedot = next((s.params.get("de_dot_separator", "_") for s in sections
                       if s.type == "dedot" and s.params.get("de_dot", "true") != "false"), None)
         for s in sections:
