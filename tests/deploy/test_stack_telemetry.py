@@ -261,3 +261,15 @@ def test_fluentd_configs_are_parsed_once_for_the_three_checks_that_read_them(ren
     expected = fluentconf.parse_all(scrape.config_texts(objects, pods[0]))
     assert [(s.name, s.arg, s.params, s.where) for s in fluentd.sections(objects, pods[0])] == \
         [(s.name, s.arg, s.params, s.where) for s in expected] and expected
+
+
+def test_datasource_files_are_parsed_once_for_the_url_and_log_field_checks(rendered) -> None:  # type: ignore[no-untyped-def]
+    from obskit.deploy.wiring import datasources
+
+    objects = index(rendered("prod").rendering.manifests, NS, {})
+    files = datasources.provisioned(objects)
+    assert datasources.provisioned(objects) is files
+    assert files and all(f.error is None and datasources.is_provisioning(f.manifest) for f in files)
+    names = {str(ds.get("name")) for f in files for ds in f.datasources()}
+    readers = [reader for _, reader in log_fields.read(objects) if ": datasource " in reader]
+    assert readers and all(re.search(r"datasource '([^']+)'", r)[1] in names for r in readers)  # type: ignore[index]
