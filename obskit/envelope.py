@@ -11,15 +11,12 @@ from typing import Any
 SCHEMA_VERSION = "1"
 
 
-def envelope(payload: Mapping[str, Any], version: str = SCHEMA_VERSION) -> dict[str, Any]:
-    """``{"schema_version": version, **payload}``; a payload may not bring a version of its own."""
+def dumps(payload: Mapping[str, Any], version: str = SCHEMA_VERSION) -> str:
+    """``{"schema_version": version, **payload}`` as text; a payload may carry ``schema_version`` only when
+    it is the envelope's (it is written once, first)."""
     if "schema_version" in payload and payload["schema_version"] != version:
         raise ValueError(f"payload carries schema_version {payload['schema_version']!r}, envelope {version!r}")
-    return {"schema_version": version, **{k: v for k, v in payload.items() if k != "schema_version"}}
-
-
-def dumps(payload: Mapping[str, Any], version: str = SCHEMA_VERSION) -> str:
-    body = {k: v for k, v in envelope(payload, version).items() if k != "schema_version"}
+    body = {k: v for k, v in payload.items() if k != "schema_version"}
     text = json.dumps(body, indent=2, sort_keys=True, default=str, ensure_ascii=False)
     head = json.dumps(version)
     if text == "{}":

@@ -111,14 +111,13 @@ def render(ruleset: RuleSet, options: BuildOptions, name: str) -> str:
 def unparsable(rulesets: list[RuleSet]) -> list[str]:
     """``file:line: group G, rule R: ...`` for every expression a build would write that PromQL refuses
     (promql-parser, which follows Prometheus' grammar): an SLO's query or a rule file's expr alike."""
-    import promql_parser
+    from obskit.alerts.lint.base import parse_error  # the lint's parse cache: `obskit check` parses them once
 
     found = []
     for ruleset in rulesets:
         for group, rule in ruleset.rules():
-            try:
-                promql_parser.parse(rule.expr)
-            except (ValueError, TypeError) as exc:
+            exc = parse_error(rule.expr)
+            if exc is not None:
                 where = ruleset.where(rule, "expr")
                 place = f"{where.file}:{where.line}" if where.line else where.file
                 message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

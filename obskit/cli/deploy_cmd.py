@@ -156,7 +156,7 @@ def _report_rendering(stack: StackRendering, options: StackOptions, dry_run: boo
     current = chart.dump(stack.rendering.manifests)
     diff_text = deployment.diff(previous[1], current, previous[0]) if previous else None
     per_chart = deployment.objects_per_chart(stack)
-    producers = deployment.metric_producers(stack, options.namespace)
+    producers = stack.metric_producers
     source = stack.source.describe() if stack.source else "not available"
     if fmt == Format.json:
         emit_json({

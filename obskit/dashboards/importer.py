@@ -208,7 +208,7 @@ class _Writer:
                     extra["panels"] = inner
             return self.wrap(lines, extra, indent, fix.without)
         module = typed_module(panel)
-        if module is not None:
+        if module is not None and self.typed_ok.get(path, True):  # a typed builder refused here: not again
             flags = {k: v for k, v in vars(self).items() if k.startswith("uses_")}
             code = self.typed_panel(panel, module, indent, path)
             if path not in self.typed_ok:

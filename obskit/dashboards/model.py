@@ -21,6 +21,7 @@ import traceback
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from json.decoder import scanstring
 from pathlib import Path
 from typing import Any
@@ -83,8 +84,8 @@ class Dashboard:
         return line, column, lines[line - 1] if 0 < line <= len(lines) else None
 
     def _json_offset(self, node: Any, needle: str | None, key: str | None) -> int | None:
-        spots = self._spots()
-        base = self._paths().get(id(node), ()) if node is not None else ()
+        spots = self._spots
+        base = self._paths.get(id(node), ()) if node is not None else ()
         inside = node if node is not None else self.data
         if key is not None and isinstance(inside, dict) and key in inside:
             spot = spots.get((*self.root, *base, key))
@@ -119,7 +120,7 @@ class Dashboard:
         return offset + 1
 
     def _python_literal(self, node: Any, needle: str | None, key: str | None) -> tuple[int, int] | None:
-        literals = self._literals()
+        literals = self._literals
         inside = node if node is not None else self.data
         member = inside.get(key) if key is not None and isinstance(inside, dict) else None
         title = node.get("title") if isinstance(node, dict) else None
@@ -133,25 +134,18 @@ class Dashboard:
                         return literal.line, literal.column
         return None
 
+    @cached_property
     def _spots(self) -> dict[JsonPath, Spot]:
-        cached = self.__dict__.get("_spots_cache")
-        if cached is None:
-            cached = self.__dict__["_spots_cache"] = json_positions(self.text or "")
-        return cached
+        return json_positions(self.text or "")
 
+    @cached_property
     def _paths(self) -> dict[int, JsonPath]:
         """id() of every dict and list in ``data`` -> its JSON path (checks hand back the same objects)."""
-        cached = self.__dict__.get("_paths_cache")
-        if cached is None:
-            cached = self.__dict__["_paths_cache"] = {id(value): path for path, value in walk(self.data)
-                                                      if isinstance(value, dict | list)}
-        return cached
+        return {id(value): path for path, value in walk(self.data) if isinstance(value, dict | list)}
 
+    @cached_property
     def _literals(self) -> list[Literal]:
-        cached = self.__dict__.get("_literals_cache")
-        if cached is None:
-            cached = self.__dict__["_literals_cache"] = string_constants(self.text or "")
-        return cached
+        return string_constants(self.text or "")
 
 
 def _contains(needle: str) -> Callable[[str], bool]:
@@ -340,7 +334,7 @@ def _checked_shape(dashboards: list[Dashboard]) -> list[Dashboard]:
             path, message = problem
             line = column = None
             if dash.kind == "json" and dash.text is not None:
-                spot = dash._spots().get((*dash.root, *path))
+                spot = dash._spots.get((*dash.root, *path))
                 if spot is not None:
                     line, column = line_column(dash.text, spot.key if spot.key is not None else spot.value)
             raise DashboardFileError(LoadError(str(dash.file), line, message, column))

@@ -15,6 +15,7 @@ from typing import Any
 
 import promql_parser
 
+from obskit.dashboards.model import iter_panels
 from obskit.quoting import promql_string as quote
 
 RATE_INTERVAL_SECONDS = 4242  # $__rate_interval
@@ -92,6 +93,28 @@ class Selector:
 
 
 _OPS = {"Equal": "=", "NotEqual": "!=", "Re": "=~", "NotRe": "!~"}
+
+
+def panel_queries(data: dict[str, Any]) -> Iterator[tuple[dict[str, Any], dict[str, Any], str]]:
+    """(panel, target, expr) for every target of a dashboard's panels (collapsed rows and the pre-5.0 ``rows``
+    included) that carries a PromQL ``expr``: the target's datasource type, else its panel's, is Prometheus
+    or not given (Loki and others also use ``expr``; a mixed panel's targets name their own)."""
+    for panel in iter_panels(data):
+        panel_type = _ds_type(panel.get("datasource"))
+        for target in panel.get("targets") or []:
+            if not isinstance(target, dict) or not isinstance(target.get("expr"), str):
+                continue
+            ds_type = _ds_type(target.get("datasource")) or panel_type
+            if ds_type not in (None, "prometheus"):
+                continue
+            if target.get("expr").strip():
+                yield panel, target, target["expr"]
+
+
+def _ds_type(ref: Any) -> str | None:
+    if isinstance(ref, dict) and isinstance(ref.get("type"), str):
+        return ref["type"]
+    return None
 
 
 def parse(expr: str) -> Any:

@@ -13,6 +13,7 @@ import yaml
 from obskit.deploy import wiring
 from obskit.deploy.chart import Manifest, Rendering
 from obskit.deploy.profiles import Profile, lookup
+from obskit.deploy.wiring.objects import Objects
 
 POD_KINDS = {"Deployment", "StatefulSet", "DaemonSet", "Job", "ReplicaSet", "Pod"}
 CONFIGMAP_LIMIT = 1024 * 1024
@@ -169,10 +170,10 @@ def name_consistency(values: dict[str, Any]) -> list[str]:
     return problems
 
 
-def all_problems(rendering: Rendering, release: str, profile: Profile, *, namespace: str = "observability",
-                 full: bool = True) -> list[str]:
-    """The promises of obskit's own templates, and with `full` (every subchart rendered) the wiring
-    checks of obskit/deploy/wiring/ on the whole stack."""
+def all_problems(rendering: Rendering, release: str, profile: Profile, *,
+                 objects: Objects | None = None) -> list[str]:
+    """The promises of obskit's own templates, and given `objects` (the index of a rendering with every
+    subchart) the wiring checks of obskit/deploy/wiring/ on the whole stack."""
     ms = rendering.manifests
     values = rendering.values
     problems = default_datasources(ms) + rule_release_labels(ms, release) + dashboard_configmaps(ms)
@@ -180,8 +181,8 @@ def all_problems(rendering: Rendering, release: str, profile: Profile, *, namesp
     problems += elasticsearch_mmap(values)
     if profile.containers:
         problems += profile_container_resources(profile, values) + container_resources(ms)
-    if full:
-        problems += wiring.run(ms, namespace, values)
+    if objects is not None:
+        problems += wiring.findings(objects)
     return problems
 
 

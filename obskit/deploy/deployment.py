@@ -76,17 +76,6 @@ def write_output(stack: StackRendering, output_dir: Path, namespace: str) -> Pat
     return manifests
 
 
-def metric_producers(stack: StackRendering, namespace: str) -> dict[str, Any] | None:
-    """Every metric the rendered rules and obskit dashboards query -> its producers in the rendering
-    (deploy/metric-producers); None when the dependency charts were not rendered (nothing to map to)."""
-    if not stack.complete:
-        return None
-    from obskit.deploy.wiring import metric_producers
-    from obskit.deploy.wiring.objects import index
-
-    return metric_producers.mapping(index(stack.rendering.manifests, namespace, stack.rendering.values))
-
-
 def metric_producers_line(table: dict[str, Any] | None) -> str | None:
     if table is None:
         return None

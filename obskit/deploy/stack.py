@@ -11,6 +11,8 @@ from obskit import safeyaml
 from obskit.deploy import bundle, chart, chartsource, checks, crdschema, validation
 from obskit.deploy.profiles import Profile, deep_merge, load_profile
 from obskit.deploy.valuekeys import check_top_level_keys
+from obskit.deploy.wiring import metric_producers
+from obskit.deploy.wiring.objects import index
 from obskit.errors import InputError
 
 
@@ -39,6 +41,9 @@ class StackRendering:
     problems: list[str]
     violations: list[validation.Violation]
     source: chartsource.ChartSource | None = None
+    # every metric the rendered rules and obskit dashboards query -> its producers (deploy/metric-producers);
+    # None when the dependency charts were not rendered (nothing to map to)
+    metric_producers: dict[str, Any] | None = None
 
     @property
     def complete(self) -> bool:
@@ -81,8 +86,8 @@ def render_stack(options: StackOptions, work_dir: Path, *, validate: bool = True
     rendering = chart.render(values, release=options.release, namespace=options.namespace,
                              chart_dir=report.chart_dir)
     complete = source.kind != "none"
-    problems = checks.all_problems(rendering, options.release, profile, namespace=options.namespace,
-                                   full=complete)
+    objects = index(rendering.manifests, options.namespace, rendering.values) if complete else None
+    problems = checks.all_problems(rendering, options.release, profile, objects=objects)
     violations = []
     if validate:
         schemas = crdschema.schemas(report.chart_dir, source) if complete else None
@@ -90,4 +95,5 @@ def render_stack(options: StackOptions, work_dir: Path, *, validate: bool = True
     if not complete:
         report.notes.append(chartsource.not_available_message(source)
                             + "; only obskit's own templates were rendered and checked")
-    return StackRendering(profile, rendering, report, values, problems, violations, source)
+    producers = metric_producers.mapping(objects) if objects is not None else None  # the check's own table
+    return StackRendering(profile, rendering, report, values, problems, violations, source, producers)

@@ -6,13 +6,17 @@ skipped: without the charts the session stops with the reason."""
 
 from __future__ import annotations
 
+import copy
 import os
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from obskit.deploy import chart, chartsource
+from obskit.deploy.chart import Manifest
 from obskit.deploy.stack import StackOptions, StackRendering, render_stack
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "deploy"
@@ -53,3 +57,15 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], StackR
         return cache[profile]
 
     return get
+
+
+def edit(stack: StackRendering, kind: str, name: str, change: Callable[[dict[str, Any]], None]) -> list[Manifest]:
+    """A copy of the rendering with one object changed (`change` edits a deep copy of its body)."""
+    out = []
+    for m in stack.rendering.manifests:
+        if m.kind == kind and m.name == name:
+            body = copy.deepcopy(m.body)
+            change(body)
+            m = replace(m, body=body)
+        out.append(m)
+    return out

@@ -5,7 +5,6 @@ copy with the defect it guards against. Render only: nothing here runs on a clus
 
 from __future__ import annotations
 
-import copy
 import re
 from collections.abc import Callable
 from dataclasses import replace
@@ -20,7 +19,7 @@ from obskit.deploy.chart import Manifest
 from obskit.deploy.stack import StackRendering, render_stack
 from obskit.deploy.wiring import fluentd_self, log_fields, metric_producers
 from obskit.deploy.wiring.objects import index
-from tests.deploy.conftest import sample_options
+from tests.deploy.conftest import edit, sample_options
 
 NS = "observability"
 PIPELINE = "obskit-fluentd-pipeline-obskit"
@@ -44,17 +43,6 @@ def stack_tree(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Stac
 
 def _run(check: Callable[..., list[str]], manifests: list[Manifest]) -> list[str]:
     return check(index(manifests, NS, {}))  # type: ignore[no-any-return]
-
-
-def _edit(stack: StackRendering, kind: str, name: str, change: Callable[[dict[str, Any]], None]) -> list[Manifest]:
-    out = []
-    for m in stack.rendering.manifests:
-        if m.kind == kind and m.name == name:
-            body = copy.deepcopy(m.body)
-            change(body)
-            m = replace(m, body=body)
-        out.append(m)
-    return out
 
 
 def _drop_section(text: str, type_name: str) -> str:
@@ -84,7 +72,7 @@ def test_fluentd_without_the_output_monitor_input_leaves_its_alerts_without_seri
     def drop(body: dict[str, Any]) -> None:
         body["data"]["01_sources.conf"] = _drop_section(body["data"]["01_sources.conf"], "prometheus_output_monitor")
 
-    problems = _run(metric_producers.check, _edit(stack_tree("dev"), "ConfigMap", PIPELINE, drop))
+    problems = _run(metric_producers.check, edit(stack_tree("dev"), "ConfigMap", PIPELINE, drop))
     missing = sorted(re.findall(r"^metric (\S+) has no producer", p)[0] for p in problems)
     assert missing == ["fluentd_output_status_buffer_available_space_ratio",
                        "fluentd_output_status_buffer_queue_length", "fluentd_output_status_buffer_total_bytes",
@@ -100,7 +88,7 @@ def test_a_jaeger_v1_metric_and_a_missing_exporter_queue_are_found(stack_tree) -
     def v1_alert(body: dict[str, Any]) -> None:
         body["spec"]["groups"][0]["rules"][0]["expr"] = "rate(jaeger_collector_spans_dropped_total[5m]) > 0"
 
-    problems = _run(metric_producers.check, _edit(stack, "PrometheusRule", "obskit-rules-jaeger", v1_alert))
+    problems = _run(metric_producers.check, edit(stack, "PrometheusRule", "obskit-rules-jaeger", v1_alert))
     assert len(problems) == 1 and problems[0].startswith("metric jaeger_collector_spans_dropped_total has no producer")
     assert "no component in the catalog" in problems[0]
 
@@ -109,7 +97,7 @@ def test_a_jaeger_v1_metric_and_a_missing_exporter_queue_are_found(stack_tree) -
         del config["exporters"]["jaeger_storage_exporter"]["queue"]
         body["data"]["user-config.yaml"] = yaml.safe_dump(config)
 
-    problems = _run(metric_producers.check, _edit(stack, "ConfigMap", "user-config", no_queue))
+    problems = _run(metric_producers.check, edit(stack, "ConfigMap", "user-config", no_queue))
     assert sorted(re.findall(r"^metric (\S+)", p)[0] for p in problems) == [
         "otelcol_exporter_enqueue_failed_spans_total", "otelcol_exporter_queue_capacity", "otelcol_exporter_queue_size"]
     assert "lacks config exporters.*.queue.enabled: true" in problems[0]
@@ -137,7 +125,7 @@ def test_recording_rule_outputs_count_as_producers(stack_tree) -> None:  # type:
         for group in body["spec"]["groups"]:
             group["rules"] = [r for r in group["rules"] if r.get("record") != "slo:sli_error:ratio_rate5m"]
 
-    problems = _run(metric_producers.check, _edit(stack, "PrometheusRule", "obskit-rules-slos-checkout", unrecord))
+    problems = _run(metric_producers.check, edit(stack, "PrometheusRule", "obskit-rules-slos-checkout", unrecord))
     assert any(p.startswith("metric slo:sli_error:ratio_rate5m has no producer") for p in problems)
 
 
@@ -147,7 +135,7 @@ def test_dashboard_variable_queries_are_counted(stack_tree) -> None:  # type: ig
         body["data"][key] = body["data"][key].replace("label_values(prometheus_build_info, job)",
                                                       "label_values(prom_build_info, job)")
 
-    edited = _edit(stack_tree("dev"), "ConfigMap", "obskit-dashboard-prometheus", rename)
+    edited = edit(stack_tree("dev"), "ConfigMap", "obskit-dashboard-prometheus", rename)
     problems = _run(metric_producers.check, edited)
     assert len(problems) == 1 and "prom_build_info" in problems[0] and "variable 'job'" in problems[0]
 
@@ -173,20 +161,20 @@ def test_a_datasource_or_data_view_reading_an_unwritten_field_is_reported(render
         body["data"]["obskit-datasources.yaml"] = body["data"]["obskit-datasources.yaml"].replace(
             "logLevelField: level", "logLevelField: log.level")
 
-    problems = _run(log_fields.check, _edit(stack, "ConfigMap", "obskit-grafana-datasources", ecs_level))
+    problems = _run(log_fields.check, edit(stack, "ConfigMap", "obskit-grafana-datasources", ecs_level))
     assert len(problems) == 1 and "reads log field 'log.level'" in problems[0] and "logLevelField" in problems[0]
 
     def data_view(body: dict[str, Any]) -> None:
         body["data"]["obskit-logs.json"] = body["data"]["obskit-logs.json"].replace('"@timestamp"', '"time"')
 
-    problems = _run(log_fields.check, _edit(stack, "ConfigMap", "obskit-kibana-data-views", data_view))
+    problems = _run(log_fields.check, edit(stack, "ConfigMap", "obskit-kibana-data-views", data_view))
     assert len(problems) == 1 and "Kibana data view 'obskit-logs' timeFieldName" in problems[0]
 
     def no_normalising(body: dict[str, Any]) -> None:  # the chart's old pipeline: the raw line in `log`, nothing else
         body["data"]["03_fields.conf"] = re.sub(r"<record>.*?</record>", "", body["data"]["03_fields.conf"],
                                                 flags=re.DOTALL)
 
-    problems = _run(log_fields.check, _edit(stack, "ConfigMap", PIPELINE, no_normalising))
+    problems = _run(log_fields.check, edit(stack, "ConfigMap", PIPELINE, no_normalising))
     assert {re.findall(r"reads log field '([^']+)'", p)[0] for p in problems} == {"message", "level", "trace_id"}
 
 
@@ -201,7 +189,7 @@ def test_fluentd_does_not_read_its_own_logs(rendered) -> None:  # type: ignore[n
                                         "    @type relabel\n    @label @FLUENT_LOG\n  </match>\n</label>\n"
                                         + body["data"]["02_join.conf"])
 
-    problems = _run(fluentd_self.check, _edit(stack, "ConfigMap", PIPELINE, old_exclusion))
+    problems = _run(fluentd_self.check, edit(stack, "ConfigMap", PIPELINE, old_exclusion))
     assert len(problems) == 1
     assert problems[0].startswith("DaemonSet/obskit-fluentd: tail source at ConfigMap/obskit-fluentd-pipeline-obskit "
                                   "01_sources.conf:")
@@ -213,7 +201,7 @@ def test_fluentd_does_not_read_its_own_logs(rendered) -> None:  # type: ignore[n
             "kubernetes.var.log.containers.fluentd**",
             "kubernetes.var.log.containers.obskit-fluentd-*_observability_*.log")
 
-    assert _run(fluentd_self.check, _edit(stack, "ConfigMap", PIPELINE, right_match)) == []
+    assert _run(fluentd_self.check, edit(stack, "ConfigMap", PIPELINE, right_match)) == []
 
     # the DaemonSet renamed without the exclusion following it
     renamed = [replace(m, name="logs-collector") if (m.kind, m.name) == ("DaemonSet", "obskit-fluentd") else m
@@ -240,3 +228,36 @@ def test_the_exporter_reads_elasticsearch_with_ecks_secrets(rendered) -> None:  
     assert env["ES_PASSWORD"]["valueFrom"]["secretKeyRef"] == {"name": "obskit-es-es-elastic-user", "key": "elastic"}
     assert {"name": "es-ca", "secret": {"secretName": "obskit-es-es-http-certs-public"}} in pod["volumes"]
     assert not any("@" in arg for arg in container["command"])  # no credentials in the URI
+
+
+def test_the_dry_run_lists_the_table_the_check_worked_out(rendered) -> None:  # type: ignore[no-untyped-def]
+    stack = rendered("dev")
+    objects = index(stack.rendering.manifests, NS, stack.rendering.values)
+    table = metric_producers.mapping(objects)
+    assert metric_producers.mapping(objects) is table  # once per index, however many readers
+    assert stack.metric_producers == table and stack.metric_producers  # render_stack keeps the check's table
+
+
+def test_fluentd_configs_are_parsed_once_for_the_three_checks_that_read_them(rendered) -> None:  # type: ignore[no-untyped-def]
+    from obskit.deploy.wiring import fluentconf, fluentd, scrape
+
+    objects = index(rendered("dev").rendering.manifests, NS, {})
+    pods = fluentd.pods(objects)
+    assert [p.owner for p in pods] == ["DaemonSet/obskit-fluentd"]
+    roots = fluentd.roots(objects, pods[0])
+    assert fluentd.roots(objects, pods[0]) is roots  # log-fields, self-exclusion and the producers share it
+    expected = fluentconf.parse_all(scrape.config_texts(objects, pods[0]))
+    assert [(s.name, s.arg, s.params, s.where) for s in fluentd.sections(objects, pods[0])] == \
+        [(s.name, s.arg, s.params, s.where) for s in expected] and expected
+
+
+def test_datasource_files_are_parsed_once_for_the_url_and_log_field_checks(rendered) -> None:  # type: ignore[no-untyped-def]
+    from obskit.deploy.wiring import datasources
+
+    objects = index(rendered("prod").rendering.manifests, NS, {})
+    files = datasources.provisioned(objects)
+    assert datasources.provisioned(objects) is files
+    assert files and all(f.error is None and datasources.is_provisioning(f.manifest) for f in files)
+    names = {str(ds.get("name")) for f in files for ds in f.datasources()}
+    readers = [reader for _, reader in log_fields.read(objects) if ": datasource " in reader]
+    assert readers and all(re.search(r"datasource '([^']+)'", r)[1] in names for r in readers)  # type: ignore[index]

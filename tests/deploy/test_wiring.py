@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -13,28 +12,16 @@ import pytest
 
 from obskit.deploy import checks, crdschema, validation, wiring
 from obskit.deploy.chart import Manifest
-from obskit.deploy.stack import StackRendering, render_stack
+from obskit.deploy.stack import render_stack
 from obskit.deploy.wiring import config_hosts, containers, datasources, references, selectors, servicemonitors
 from obskit.deploy.wiring.objects import index
-from tests.deploy.conftest import sample_options
+from tests.deploy.conftest import edit, sample_options
 
 NS = "observability"
 
 
 def _run(check: Callable[..., list[str]], manifests: list[Manifest], values: dict[str, Any]) -> list[str]:
     return check(index(manifests, NS, values))  # type: ignore[no-any-return]
-
-
-def _edit(stack: StackRendering, kind: str, name: str, change: Callable[[dict[str, Any]], None]) -> list[Manifest]:
-    """A copy of the rendering with one object changed."""
-    out = []
-    for m in stack.rendering.manifests:
-        if m.kind == kind and m.name == name:
-            body = copy.deepcopy(m.body)
-            change(body)
-            m = replace(m, body=body)
-        out.append(m)
-    return out
 
 
 @pytest.mark.parametrize("profile", ["dev", "prod"])
@@ -73,7 +60,7 @@ def test_a_mount_without_a_volume_is_reported(rendered) -> None:  # type: ignore
         spec = body["spec"]["template"]["spec"]
         spec["volumes"] = [v for v in spec["volumes"] if v["name"] != "es-ca"]
 
-    ms = _edit(rendered("dev"), "DaemonSet", "obskit-fluentd", drop_volume)
+    ms = edit(rendered("dev"), "DaemonSet", "obskit-fluentd", drop_volume)
     assert _run(containers.check, ms, {}) == [
         "DaemonSet/obskit-fluentd container fluentd: volumeMount 'es-ca' names no volume of the pod"]
 
@@ -88,11 +75,11 @@ def test_a_secret_nobody_creates_is_reported_and_optional_ones_are_not(rendered)
             ref.update(name="typo-es-elastic-user", **({"optional": True} if optional else {}))
         return change
 
-    broken = _run(references.check, _edit(stack, "Deployment", "obskit-jaeger", rename(False)), stack.rendering.values)
+    broken = _run(references.check, edit(stack, "Deployment", "obskit-jaeger", rename(False)), stack.rendering.values)
     assert broken == ["Deployment/obskit-jaeger: container jaeger env ES_PASSWORD references Secret "
                       "observability/typo-es-elastic-user, which is neither rendered nor created by an operator or "
                       "obskit deploy (the pod would not start)"]
-    assert _run(references.check, _edit(stack, "Deployment", "obskit-jaeger", rename(True)),
+    assert _run(references.check, edit(stack, "Deployment", "obskit-jaeger", rename(True)),
                 stack.rendering.values) == []
     # ECK's Secrets count only while the Elasticsearch resource they derive from is rendered
     without_es = [m for m in stack.rendering.manifests if m.kind != "Elasticsearch"]
@@ -103,7 +90,7 @@ def test_a_service_whose_selector_matches_no_pod_is_reported(rendered) -> None: 
     def change(body: dict[str, Any]) -> None:
         body["spec"]["selector"]["app.kubernetes.io/name"] = "jaeger-typo"
 
-    problems = _run(selectors.check, _edit(rendered("dev"), "Service", "obskit-jaeger", change), {})
+    problems = _run(selectors.check, edit(rendered("dev"), "Service", "obskit-jaeger", change), {})
     assert problems == [
         "Service observability/obskit-jaeger: selector app.kubernetes.io/component=all-in-one,"
         "app.kubernetes.io/instance=obskit,app.kubernetes.io/name=jaeger-typo matches no pod of the rendering "
@@ -118,14 +105,14 @@ def test_servicemonitor_port_names_must_exist_on_the_selected_services(rendered)
     def port(body: dict[str, Any]) -> None:
         body["spec"]["endpoints"][0]["port"] = "http-metrics"
 
-    problems = _run(servicemonitors.check, _edit(stack, "ServiceMonitor", "obskit-grafana", port), {})
+    problems = _run(servicemonitors.check, edit(stack, "ServiceMonitor", "obskit-grafana", port), {})
     assert problems == ["ServiceMonitor/obskit-grafana: endpoints[0].port 'http-metrics' is not a port name of the "
                         "selected Service(s) obskit-grafana (known: http-web)"]
 
     def selector(body: dict[str, Any]) -> None:
         body["spec"]["selector"]["matchLabels"] = {"obskit.io/scrape": "nothing"}
 
-    problems = _run(servicemonitors.check, _edit(stack, "ServiceMonitor", "obskit-jaeger", selector), {})
+    problems = _run(servicemonitors.check, edit(stack, "ServiceMonitor", "obskit-jaeger", selector), {})
     assert len(problems) == 1 and problems[0].startswith("ServiceMonitor/obskit-jaeger: selects no Service")
 
 
@@ -137,7 +124,7 @@ def test_datasource_urls_must_reach_a_rendered_service_and_port(rendered) -> Non
         body["data"][key] = body["data"][key].replace("obskit-kps-prometheus.observability.svc:9090",
                                                       "obskit-kps-prometheus.observability.svc:9091")
 
-    problems = _run(datasources.check, _edit(stack, "ConfigMap", "obskit-grafana-datasources", wrong_port), {})
+    problems = _run(datasources.check, edit(stack, "ConfigMap", "obskit-grafana-datasources", wrong_port), {})
     assert len(problems) == 1
     assert "datasource 'Prometheus'" in problems[0] and "has no port 9091" in problems[0]
     # the Elasticsearch datasource reaches ECK's HTTP Service, which exists only with the Elasticsearch resource
@@ -152,14 +139,14 @@ def test_hosts_in_config_files_must_be_rendered_services(rendered) -> None:  # t
     def elsewhere(body: dict[str, Any]) -> None:
         body["data"]["04_outputs.conf"] = body["data"]["04_outputs.conf"].replace("obskit-es-es-http", "logs-es-http")
 
-    problems = _run(config_hosts.check, _edit(stack, "ConfigMap", output.name, elsewhere), {})
+    problems = _run(config_hosts.check, edit(stack, "ConfigMap", output.name, elsewhere), {})
     assert problems == [f"ConfigMap/{output.name} 04_outputs.conf: logs-es-http.observability:9200: no Service "
                         "observability/logs-es-http in the rendering (nor one an operator creates)"]
 
     def jaeger_port(body: dict[str, Any]) -> None:
         body["data"]["user-config.yaml"] = body["data"]["user-config.yaml"].replace("es-http:9200", "es-http:9300")
 
-    problems = _run(config_hosts.check, _edit(stack, "ConfigMap", "user-config", jaeger_port), {})
+    problems = _run(config_hosts.check, edit(stack, "ConfigMap", "user-config", jaeger_port), {})
     assert problems == ["ConfigMap/user-config user-config.yaml: obskit-es-es-http.observability:9300: Service "
                         "observability/obskit-es-es-http has no port 9300"]
 
@@ -180,9 +167,9 @@ def test_custom_resources_are_validated_against_the_crds_the_charts_ship(rendere
     def elasticsearch(body: dict[str, Any]) -> None:
         del body["spec"]["nodeSets"][0]["name"]
 
-    broken = _edit(stack, "Prometheus", "obskit-kps-prometheus", prometheus)
+    broken = edit(stack, "Prometheus", "obskit-kps-prometheus", prometheus)
     broken = [m for m in broken if m.kind == "Prometheus"] + [
-        m for m in _edit(stack, "Elasticsearch", "obskit-es", elasticsearch) if m.kind == "Elasticsearch"]
+        m for m in edit(stack, "Elasticsearch", "obskit-es", elasticsearch) if m.kind == "Elasticsearch"]
     found = [v.message for v in validation.validate(broken, crd_schemas=schemas)]
     assert "spec.replicas: 'two' is not of type 'integer', 'null'" in found or \
         "spec.replicas: 'two' is not of type 'integer'" in found

@@ -60,12 +60,25 @@ class Check:
 
 
 @lru_cache(maxsize=8192)
-def parse(expr: str) -> Any | None:
-    """The PromQL AST of ``expr`` (None when it does not parse); cached: every check walks the same rules."""
+def _parsed(expr: str) -> Any:
+    """The AST of ``expr``, or the error promql-parser raised for it; cached: every check (and the build's
+    own syntax gate) walks the same rules."""
     try:
         return promql_parser.parse(expr)
-    except (ValueError, TypeError):
-        return None
+    except (ValueError, TypeError) as exc:
+        return exc.with_traceback(None)
+
+
+def parse(expr: str) -> Any | None:
+    """The PromQL AST of ``expr`` (None when it does not parse)."""
+    found = _parsed(expr)
+    return None if isinstance(found, ValueError | TypeError) else found
+
+
+def parse_error(expr: str) -> ValueError | TypeError | None:
+    """Why ``expr`` does not parse as PromQL (promql-parser's error), None when it parses."""
+    found = _parsed(expr)
+    return found if isinstance(found, ValueError | TypeError) else None
 
 
 def walk(node: Any) -> Iterator[Any]:

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import promql_parser
-
-from obskit.alerts.lint.base import Check, LintContext, Rule
+from obskit.alerts.lint.base import Check, LintContext, Rule, parse_error
 from obskit.alerts.model import RuleSet
 from obskit.lint import Problem, Severity
 from obskit.promql_errors import locate
@@ -26,10 +24,9 @@ class PromqlSyntax(Check):
     def check(self, ruleset: RuleSet, ctx: LintContext) -> Iterator[Problem]:
         failing: list[tuple[Rule, str]] = []
         for _group, rule in ruleset.rules():
-            try:
-                promql_parser.parse(rule.expr)
-            except (ValueError, TypeError) as exc:
-                failing.append((rule, str(exc)))
+            error = parse_error(rule.expr)
+            if error is not None:
+                failing.append((rule, str(error)))
         if not failing:
             return
         located = locate([rule.expr for rule, _ in failing]) or {}

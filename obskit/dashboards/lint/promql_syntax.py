@@ -12,29 +12,14 @@ from typing import Any
 
 from obskit.dashboards import promql
 from obskit.dashboards.lint.base import Check, LintContext
-from obskit.dashboards.model import Dashboard, iter_panels
+from obskit.dashboards.model import Dashboard
 from obskit.lint import Problem
 from obskit.promql_errors import locate
 
 
 def prometheus_queries(dash: Dashboard) -> Iterator[tuple[dict[str, Any], dict[str, Any], str]]:
-    """(panel, target, expr) for every target that carries a PromQL ``expr``."""
-    for panel in iter_panels(dash.data):
-        panel_type = _ds_type(panel.get("datasource"))
-        for target in panel.get("targets") or []:
-            if not isinstance(target, dict) or not isinstance(target.get("expr"), str):
-                continue
-            ds_type = _ds_type(target.get("datasource")) or panel_type
-            if ds_type not in (None, "prometheus"):
-                continue  # Loki and others also use `expr`
-            if target.get("expr").strip():
-                yield panel, target, target["expr"]
-
-
-def _ds_type(ref: Any) -> str | None:
-    if isinstance(ref, dict) and isinstance(ref.get("type"), str):
-        return ref["type"]
-    return None
+    """(panel, target, expr) for every target that carries a PromQL ``expr`` (promql.panel_queries)."""
+    return promql.panel_queries(dash.data)
 
 
 class PromqlSyntaxCheck(Check):

@@ -29,5 +29,9 @@ CHECKS: list[tuple[str, Callable[[Objects], list[str]]]] = [
 
 
 def run(manifests: list[Manifest], namespace: str, values: dict[str, Any]) -> list[str]:
-    objects = index(manifests, namespace, values)
+    return findings(index(manifests, namespace, values))
+
+
+def findings(objects: Objects) -> list[str]:
+    """Every check on an index of the rendering (what they share is worked out once: Objects.once)."""
     return [f"{check_id}: {problem}" for check_id, check in CHECKS for problem in check(objects)]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import fnmatch
 import re
 
-from obskit.deploy.wiring import fluentconf, scrape
+from obskit.deploy.wiring import fluentconf, fluentd
 from obskit.deploy.wiring.objects import Objects
 
 ID = "deploy/fluentd-self-exclusion"
@@ -20,13 +20,10 @@ CONTAINER_ID = "0123456789abcdef" * 4
 
 def check(objects: Objects) -> list[str]:
     problems = []
-    for pod in objects.pods:
-        if not any("fluentd" in image for image in scrape.images(pod)):
-            continue
+    for pod in fluentd.pods(objects):
         kind, name = pod.owner.split("/", 1)
-        roots = [fluentconf.parse(text, where) for where, text in sorted(scrape.config_texts(objects, pod).items())]
-        sections = [s for root in roots for s in root.walk()]
-        for tail in (s for s in sections if s.name == "source" and s.type == "tail"):
+        roots = fluentd.roots(objects, pod)
+        for tail in (s for s in fluentd.sections(objects, pod) if s.name == "source" and s.type == "tail"):
             for container in (str(c.get("name")) for c in pod.spec.get("containers") or []):
                 file = (f"/var/log/containers/{name}{SAMPLE_SUFFIX.get(kind, '-x7k2q')}_{pod.namespace}_"
                         f"{container}-{CONTAINER_ID}.log")

@@ -12,9 +12,7 @@ import json
 import re
 from typing import Any
 
-import yaml
-
-from obskit.deploy.wiring import datasources, fluentconf, scrape
+from obskit.deploy.wiring import datasources, fluentd
 from obskit.deploy.wiring.objects import Objects
 
 ID = "deploy/log-fields"
@@ -26,10 +24,8 @@ QUERY_FIELD = re.compile(r"([A-Za-z0-9_.@]+):\"\$\{__trace\.traceId\}\"")
 def written(objects: Objects) -> dict[str, str]:
     """Field -> where the rendered Fluentd config writes it (empty when no Fluentd is rendered)."""
     out: dict[str, str] = {}
-    for pod in objects.pods:
-        if not any("fluentd" in image for image in scrape.images(pod)):
-            continue
-        sections = fluentconf.parse_all(scrape.config_texts(objects, pod))
+    for pod in fluentd.pods(objects):
+        sections = fluentd.sections(objects, pod)
         dedot = next((s.params.get("de_dot_separator", "_") for s in sections
                       if s.type == "dedot" and s.params.get("de_dot", "true") != "false"), None)
         for s in sections:
@@ -48,12 +44,14 @@ def written(objects: Objects) -> dict[str, str]:
 def read(objects: Objects) -> list[tuple[str, str]]:
     """(field, who reads it) for every datasource and data view of the rendering."""
     out: list[tuple[str, str]] = []
+    files: dict[int, list[datasources.File]] = {}
+    for file in datasources.provisioned(objects):
+        files.setdefault(id(file.manifest), []).append(file)
     for m in objects.manifests:
-        labels = (m.body.get("metadata") or {}).get("labels") or {}
-        if m.kind in ("ConfigMap", "Secret") and str(labels.get("grafana_datasource")) == "1":
-            for key, text in datasources._files(m.body):
-                for ds in _datasources(text):
-                    out += [(f, f"{m.kind}/{m.name} {key}: datasource {ds.get('name')!r} {what}")
+        if datasources.is_provisioning(m):
+            for file in files.get(id(m), []):  # a file that is not YAML: deploy/datasource-urls reports it
+                for ds in (d for d in file.datasources() if isinstance(d, dict)):
+                    out += [(f, f"{m.kind}/{m.name} {file.key}: datasource {ds.get('name')!r} {what}")
                             for f, what in _fields_of(ds)]
         elif m.kind == "ConfigMap":
             for key, text in (m.body.get("data") or {}).items():
@@ -74,14 +72,6 @@ def check(objects: Objects) -> list[str]:
             problems.append(f"{reader} reads log field {field!r}, which the rendered Fluentd config never writes "
                             f"(it writes: {', '.join(sorted(produced))})")
     return problems
-
-
-def _datasources(text: str) -> list[dict[str, Any]]:
-    try:
-        doc = yaml.safe_load(text) or {}
-    except yaml.YAMLError:
-        return []  # deploy/datasource-urls reports it
-    return [d for d in (doc.get("datasources") if isinstance(doc, dict) else None) or [] if isinstance(d, dict)]
 
 
 def _fields_of(ds: dict[str, Any]) -> list[tuple[str, str]]:

@@ -15,7 +15,12 @@ ID = "deploy/metric-producers"
 
 
 def mapping(objects: Objects) -> dict[str, Any]:
-    """metric -> {queried_by, producers}; a metric without producers has an empty list."""
+    """metric -> {queried_by, producers}; a metric without producers has an empty list. Worked out once per
+    index: the check and `obskit deploy --dry-run --format json` read the same table."""
+    return objects.once(_mapping)
+
+
+def _mapping(objects: Objects) -> dict[str, Any]:
     queried = queries.collect(objects)
     present = producers.present(objects)
     out: dict[str, Any] = {}

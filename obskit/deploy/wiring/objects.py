@@ -3,10 +3,10 @@ operators and the cluster create (provided.yaml), and the pod templates of every
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
@@ -14,6 +14,7 @@ from obskit.deploy.chart import Manifest
 
 PROVIDED_FILE = Path(__file__).parent / "provided.yaml"
 WORKLOADS = {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "Pod"}
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -48,9 +49,19 @@ class Objects:
     services: list[Service] = field(default_factory=list)
     configmaps: set[tuple[str, str]] = field(default_factory=set)
     secrets: set[tuple[str, str]] = field(default_factory=set)
+    derived: dict[tuple[Any, ...], Any] = field(default_factory=dict, repr=False, compare=False)
 
     def ns(self, m: Manifest) -> str:
         return m.namespace or self.namespace
+
+    def once(self, compute: Callable[..., T], *members: Any) -> T:
+        """`compute(self, *members)`, worked out once per index and kept: the views several checks read
+        (scrape targets, parsed Fluentd configs and datasource files, the queried metrics). `members` are
+        objects of this index (a Pod), told apart by identity."""
+        key = (compute, *(id(m) for m in members))
+        if key not in self.derived:
+            self.derived[key] = compute(self, *members)
+        return self.derived[key]  # type: ignore[no-any-return]
 
     def service(self, namespace: str, name: str) -> Service | None:
         return next((s for s in self.services if s.namespace == namespace and s.name == name), None)

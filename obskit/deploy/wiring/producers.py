@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from obskit.deploy.wiring import fluentconf, scrape
+from obskit.deploy.wiring import fluentd, scrape
 from obskit.deploy.wiring.objects import Objects
 from obskit.errors import InputError
 
@@ -148,7 +148,7 @@ def _true_at(node: Any, path: list[str]) -> bool:
 def _declared_fluentd_metrics(objects: Objects, target: scrape.Target) -> set[str]:
     names = set()
     for pod in target.pods:
-        for section in fluentconf.parse_all(scrape.config_texts(objects, pod)):
+        for section in fluentd.sections(objects, pod):
             if section.name == "metric" and section.params.get("name"):
                 names.add(section.params["name"])
     return names

@@ -37,6 +37,11 @@ class Queried:
 
 
 def collect(objects: Objects) -> Queried:
+    """What the rendering queries, worked out once per index."""
+    return objects.once(_collect)
+
+
+def _collect(objects: Objects) -> Queried:
     found = Queried()
     for m in objects.manifests:
         if m.kind == "PrometheusRule":
@@ -65,19 +70,8 @@ def _dashboard(found: Queried, where: str, text: str) -> None:
         found.unparsed.append(f"{where}: not JSON ({exc})")
         return
 
-    def panels(items: list[dict]) -> list[dict]:  # type: ignore[type-arg]
-        out = []
-        for p in items or []:
-            out.append(p)
-            out += panels(p.get("panels") or [])
-        return out
-
-    for panel in panels(dashboard.get("panels") or []):
-        if (panel.get("datasource") or {}).get("type") not in (None, "prometheus"):
-            continue
-        for target in panel.get("targets") or []:
-            if target.get("expr"):
-                found.add(str(target["expr"]), f"{where} panel {panel.get('title')!r}")
+    for panel, _target, expr in promql.panel_queries(dashboard):
+        found.add(expr, f"{where} panel {panel.get('title')!r}")
     for variable in (dashboard.get("templating") or {}).get("list") or []:
         source = (variable.get("datasource") or {}).get("type")
         if variable.get("type") != "query" or source not in (None, "prometheus"):

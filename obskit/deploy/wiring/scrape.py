@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from obskit.deploy.chart import Manifest
 from obskit.deploy.wiring import selectors
 from obskit.deploy.wiring.objects import Objects, Pod, Service
-from obskit.deploy.wiring.servicemonitors import _namespaces, _selects
+from obskit.deploy.wiring.servicemonitors import namespaces_of, selected_services
 
 DEFAULT_PATH = "/metrics"
 
@@ -31,14 +31,16 @@ class Target:
 
 
 def targets(objects: Objects) -> list[Target]:
+    """Every scrape target of the rendering, worked out once per index."""
+    return objects.once(_targets)
+
+
+def _targets(objects: Objects) -> list[Target]:
     found: list[Target] = []
     for m in objects.manifests:
         spec = m.body.get("spec") or {}
         if m.kind == "ServiceMonitor":
-            namespaces = _namespaces(spec.get("namespaceSelector") or {}, objects.ns(m))
-            selector = spec.get("selector") or {}
-            services = [s for s in objects.services
-                        if (namespaces is None or s.namespace in namespaces) and _selects(selector, s)]
+            services = selected_services(objects, m)
             for ep in spec.get("endpoints") or []:
                 port = str(ep.get("port") or ep.get("targetPort") or "")
                 for svc in services:
@@ -49,7 +51,7 @@ def targets(objects: Objects) -> list[Target]:
                     found.append(Target(f"ServiceMonitor/{m.name}", port, str(ep.get("path") or DEFAULT_PATH), svc,
                                         pods))
         elif m.kind == "PodMonitor":
-            namespaces = _namespaces(spec.get("namespaceSelector") or {}, objects.ns(m))
+            namespaces = namespaces_of(objects, m)
             labels = (spec.get("selector") or {}).get("matchLabels") or {}
             pods = tuple(p for p in objects.pods if (namespaces is None or p.namespace in namespaces)
                          and labels and selectors.matches(labels, p.labels))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from obskit.deploy.chart import Manifest
 from obskit.deploy.wiring.objects import Objects, Service
 
 ID = "deploy/servicemonitor-ports"
@@ -17,9 +18,8 @@ def check(objects: Objects) -> list[str]:
         if m.kind != "ServiceMonitor":
             continue
         spec = m.body.get("spec") or {}
-        namespaces = _namespaces(spec.get("namespaceSelector") or {}, objects.ns(m))
-        selected = [s for s in objects.services
-                    if (namespaces is None or s.namespace in namespaces) and _selects(spec.get("selector") or {}, s)]
+        namespaces = namespaces_of(objects, m)
+        selected = selected_services(objects, m)
         if not selected:
             problems.append(f"ServiceMonitor/{m.name}: selects no Service (selector {spec.get('selector')}, "
                             f"namespaces {sorted(namespaces) if namespaces is not None else 'any'})")
@@ -34,11 +34,20 @@ def check(objects: Objects) -> list[str]:
     return problems
 
 
-def _namespaces(selector: dict[str, Any], own: str) -> set[str] | None:
+def selected_services(objects: Objects, monitor: Manifest) -> list[Service]:
+    """The Services (rendered, operator-created or the cluster's) a ServiceMonitor selects, in index order."""
+    namespaces = namespaces_of(objects, monitor)
+    selector = (monitor.body.get("spec") or {}).get("selector") or {}
+    return [s for s in objects.services if (namespaces is None or s.namespace in namespaces) and _selects(selector, s)]
+
+
+def namespaces_of(objects: Objects, monitor: Manifest) -> set[str] | None:
+    """The namespaces a ServiceMonitor or PodMonitor looks in (None: any)."""
+    selector = (monitor.body.get("spec") or {}).get("namespaceSelector") or {}
     if selector.get("any"):
         return None
     names = selector.get("matchNames")
-    return set(names) if names else {own}
+    return set(names) if names else {objects.ns(monitor)}
 
 
 def _selects(selector: dict[str, Any], svc: Service) -> bool:

@@ -56,3 +56,18 @@ def test_colliding_output_names_each_get_a_file(tmp_path: Path) -> None:
 def test_source_outside_the_root_is_named_by_its_file(tmp_path: Path) -> None:
     ruleset = RuleSet(str(tmp_path / "elsewhere" / "team.rules.yaml"), "rules-yaml", [])
     assert output_name(ruleset, root=tmp_path / "project") == "team.rules.yaml"
+
+
+def test_the_build_gate_reports_what_the_lint_parser_refused() -> None:
+    from obskit.alerts.emit import unparsable
+    from obskit.alerts.lint.base import parse, parse_error
+
+    bad = "sum by (route) (rate(orders_placed_total[5m])"
+    ruleset = RuleSet("alerts/rules/orders.yaml", "rules-yaml",
+                      [Group("orders", [Alert("OrdersStalled", bad, for_="10m"), Alert("Fine", "up == 0")])])
+    found = unparsable([ruleset])
+    assert len(found) == 1 and "rule 'OrdersStalled'" in found[0] and "does not parse as PromQL" in found[0]
+    error = parse_error(bad)
+    assert error is not None and str(error).strip().splitlines()[0] in found[0]
+    assert parse_error(bad) is error  # one parse per expression, shared with the lint checks
+    assert parse(bad) is None and parse_error("up == 0") is None and parse("up == 0") is not None

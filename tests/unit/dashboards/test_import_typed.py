@@ -95,3 +95,18 @@ def test_dashboard_field_of_another_type_stays_json() -> None:
     data = {"title": "t", "uid": "u", "fiscalYearStartMonth": {"odd": 1}, "panels": []}
     code = to_python(data)
     assert same(build_python(code), data) and "'fiscalYearStartMonth': {'odd': 1}" in code
+
+
+def test_a_panel_whose_typed_builder_was_refused_is_not_drafted_typed_again() -> None:
+    from obskit.dashboards.importer import _Writer
+
+    class Refusing(_Writer):  # the typed draft must not even be written once the verdict is known
+        def typed_panel(self, *args: object) -> str:
+            raise AssertionError("typed panel rendered although its verdict is cached")
+
+    panel = {"type": "stat", "id": 3, "title": "Queue depth", "targets": [{"refId": "A", "expr": "sum(queue_depth)"}]}
+    writer = Refusing({})
+    writer.typed_ok[("panels", 0)] = False
+    code = writer.panel(panel, 8, ("panels", 0))
+    assert code.startswith("db.Panel()") and ".type('stat')" in code and "queue_depth" in code
+    assert writer.typed_modules == set()
