@@ -102,6 +102,10 @@ def investigate(sources: Sources, service: str, window: Window, baseline: Window
             edges += _result(metric_deps, "graph", {}, "", deadline.left(metric_deps), opts.source_timeout) or []
         graph = ServiceGraph.from_edges(edges)
         report.edge_origins = _origins(edges)
+        names = [_names(job, min(NAMES_WAIT, deadline.left(job))) for job in known]
+        if _unknown(service, names, graph, status):
+            # every metrics/traces source answered and none knows the service: nothing more to ask anyone
+            return _unknown_report(report, names, graph, status, sources)
         services = graph.downstream(service, opts.depth)[: opts.max_services]  # queried per service
         reachable = graph.downstream(service, len(graph.callees) + 1)  # span blame covers every one at once
         jobs: dict[str, tuple[Callable[..., Any], tuple[Any, ...]]] = {}
@@ -119,8 +123,9 @@ def investigate(sources: Sources, service: str, window: Window, baseline: Window
                 continue
             futures[name] = pool.submit(name, fn, *args)
         results: dict[str, Any] = {name: wait(name, future) for name, future in futures.items()}
-        for job in known:
-            report.known_services += _result(job, "known", {}, "", deadline.left(job), opts.source_timeout) or []
+        for job, answered in zip(known, names, strict=True):
+            report.known_services += answered if answered is not None else \
+                _result(job, "known", {}, "", deadline.left(job), opts.source_timeout) or []
     findings: list[Finding] = []
     events = []
     if results.get("metrics") is not None:
@@ -228,12 +233,47 @@ def _clock(ts: float | None) -> str:
 MIN_BASELINE_STEPS = 5
 
 
-def service_names(source: MetricsSource | TracesSource, window: Window) -> list[str]:
-    """The services one source knows in the window ([] when it fails: the others still count)."""
+NAMES_WAIT = 2.0  # seconds to wait for the sources' service names before the stages start anyway
+
+
+def service_names(source: MetricsSource | TracesSource, window: Window) -> list[str] | None:
+    """The services one source knows in the window (None when it fails: the others still count)."""
     try:
         return sorted(source.service_names(window))
     except SourceError:
-        return []
+        return None
+
+
+def _names(job: Job, timeout: float) -> list[str] | None:
+    """One source's service names, or None when it failed or has not answered within `timeout`."""
+    try:
+        return job.result(timeout=timeout)
+    except Exception:  # a failing or slow source: the stages run and it is reported there
+        return None
+
+
+def _unknown(service: str, names: list[list[str] | None], graph: ServiceGraph,
+             status: dict[str, SourceStatus]) -> bool:
+    """Every configured metrics/traces source answered (names and graph) and none of them knows the service."""
+    if not names or any(n is None for n in names) or {"metrics", "traces"} & set(status):
+        return False
+    return service not in set().union(*names) | set(graph.callees) | set(graph.callers)
+
+
+def _unknown_report(report: Report, names: list[list[str] | None], graph: ServiceGraph,
+                    status: dict[str, SourceStatus], sources: Sources) -> Report:
+    """The report of a service no source knows: its stages are not run (no backend is asked for nothing)."""
+    report.unknown_service = True
+    report.known_services = sorted(set().union(*(n or [] for n in names)) | set(graph.callees) | set(graph.callers))
+    for name in SIGNALS:
+        if name not in status:
+            src = getattr(sources, name)
+            asked = name in ("metrics", "traces")
+            status[name] = SourceStatus(name, src.name, asked, "" if asked else
+                                        "not queried: no metrics or traces source knows the service")
+    report.sources = [status[n] for n in SIGNALS]
+    report.verdict = verdict(report)
+    return report
 
 
 def missing_data(report: Report, service: str, requests: tuple[int, int], red_baseline: bool,

@@ -108,3 +108,20 @@ def test_a_hung_traces_backend_does_not_make_a_service_unknown() -> None:
     traces = next(s for s in report.sources if s.signal == "traces")
     assert not traces.checked and "no answer" in traces.reason
     assert report.missing and any("traces were not checked" in m for m in report.missing)
+
+
+def test_an_unknown_service_asks_no_stage_of_any_backend() -> None:
+    calls: list[str] = []
+    srcs = sources(Incident(kind="none"))
+    # (where the baseline's data begins is asked of metrics first, alongside the graph and the names)
+    srcs.metrics.saturation_many = lambda *a, **k: calls.append("saturation_many") or {}
+    for name in ("span_groups", "find_traces", "entry_requests", "call_sequences"):
+        setattr(srcs.traces, name, lambda *a, _n=name, **k: calls.append(_n) or [])
+    for name in ("counts", "sample", "spread_sample"):
+        setattr(srcs.logs, name, lambda *a, _n=name, **k: calls.append(_n) or [])
+    report = investigate(srcs, "fronted", WINDOW, BASELINE)
+    assert report.unknown_service and "check the service name" in report.verdict
+    assert calls == []
+    assert "frontend" in report.known_services
+    logs = next(s for s in report.sources if s.signal == "logs")
+    assert not logs.checked and "not queried" in logs.reason
