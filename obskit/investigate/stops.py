@@ -27,7 +27,7 @@ from statistics import NormalDist
 from obskit.investigate.model import Finding, Symptom
 from obskit.investigate.policy import blame_policy
 from obskit.investigate.significance import stratified_z
-from obskit.sources.traces import CallSequence
+from obskit.sources.traces import CallPoint
 
 AFTER = "requests stop after its answers"
 EARLY = "requests stop early"
@@ -41,7 +41,7 @@ Point = tuple[str, str, tuple[str, ...]]  # service, operation, the calls made s
 class _Tally:
     reached: int = 0
     stopped: int = 0
-    starts: list[tuple[float, bool]] = field(default_factory=list)  # (request start, stopped here), window only
+    buckets: list[tuple[float, int, int]] = field(default_factory=list)  # (start, reached, stopped), in order
 
 
 @dataclass
@@ -52,22 +52,19 @@ class _Stop:
     before: _Tally
 
 
-def _tally(requests: list[CallSequence], keep_starts: bool) -> dict[Point, _Tally]:
+def _tally(points: list[CallPoint]) -> dict[Point, _Tally]:
     out: dict[Point, _Tally] = defaultdict(_Tally)
-    for r in requests:
-        for i in range(len(r.calls) + 1):
-            t = out[(r.service, r.operation, r.calls[:i])]
-            t.reached += 1
-            stopped = i == len(r.calls)
-            t.stopped += stopped
-            if keep_starts:
-                t.starts.append((r.start, stopped))
+    for p in sorted(points, key=lambda p: p.start):
+        t = out[(p.service, p.operation, p.calls)]
+        t.reached += p.reached
+        t.stopped += p.stopped
+        t.buckets.append((p.start, p.reached, p.stopped))
     return out
 
 
-def _stops(now: list[CallSequence], before: list[CallSequence]) -> list[_Stop]:
+def _stops(now: list[CallPoint], before: list[CallPoint]) -> list[_Stop]:
     policy = blame_policy()
-    window, base = _tally(now, True), _tally(before, False)
+    window, base = _tally(now), _tally(before)
     least = policy.stop_min_requests
     tested = [(p, t, base[p]) for p, t in window.items() if t.reached >= least and base.get(p) is not None
               and base[p].reached >= least]
@@ -85,14 +82,12 @@ def _stops(now: list[CallSequence], before: list[CallSequence]) -> list[_Stop]:
     return out
 
 
-def _onset(t: _Tally, run: int = 10) -> float | None:
-    """Start of the first `run` requests in a row at the point of which most stopped there."""
-    ordered = sorted(t.starts)
-    flags = [stopped for _, stopped in ordered]
-    for i in range(len(flags)):
-        if flags[i] and sum(flags[i:i + run]) * 2 > min(run, len(flags) - i):
-            return ordered[i][0]
-    return ordered[0][0] if ordered else None
+def _onset(s: _Stop) -> float | None:
+    """The first bucket of the window in which the share that stopped is nearer the window's than the
+    baseline's: when the stopping began."""
+    middle = (s.now.stopped / s.now.reached + s.before.stopped / s.before.reached) / 2
+    return next((start for start, n, stopped in s.now.buckets if n and stopped / n > middle),
+                s.now.buckets[0][0] if s.now.buckets else None)
 
 
 def _callee(call: str) -> tuple[str, str]:
@@ -105,7 +100,7 @@ def _share(s: _Stop) -> str:
             f"baseline")
 
 
-def analyze(now: list[CallSequence], before: list[CallSequence],
+def analyze(now: list[CallPoint], before: list[CallPoint],
             target: str) -> tuple[list[Finding], list[Symptom]]:
     """Findings (one per named service, its strongest point) and the target's own symptoms."""
     best: dict[tuple[str, str], tuple[_Stop, str]] = {}
@@ -128,9 +123,9 @@ def analyze(now: list[CallSequence], before: list[CallSequence],
                                     f"before)")
         if service == target:
             where = f"after {calls[-1]} answers" if calls else "before calling any other service"
-            symptoms.append(Symptom("traces", "errors", round(s.z, 2), _onset(s.now),
+            symptoms.append(Symptom("traces", "errors", round(s.z, 2), _onset(s),
                                     f"{operation}: its requests stop {where}: {_share(s)} "
                                     f"(they do less than before: failures or empty answers?)"))
     findings = [Finding(source="traces", service=named, kind="errors", signal=signal, score=round(s.z, 2),
-                        onset=_onset(s.now), summary=text) for (named, signal), (s, text) in sorted(best.items())]
+                        onset=_onset(s), summary=text) for (named, signal), (s, text) in sorted(best.items())]
     return findings, sorted(symptoms, key=lambda x: -x.z)

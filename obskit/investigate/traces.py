@@ -29,15 +29,15 @@ def analyze(source: TracesSource, service: str, window: Window, baseline: Window
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="obskit-spans") as pool:
         later = pool.submit(source.span_groups, baseline, service)
         entries = pool.submit(source.entry_requests, service, baseline)
-        sequences = pool.submit(source.call_sequences, baseline, service)
+        points = pool.submit(source.call_points, baseline, service)
         now = source.span_groups(window, service)
         entries_now = source.entry_requests(service, window)
-        sequences_now = source.call_sequences(window, service)
+        points_now = source.call_points(window, service)
         before = later.result()
         entries_before = entries.result()
-        sequences_before = sequences.result()
+        points_before = points.result()
     findings = blame.analyze(now, before, service, window, baseline)
-    stopped, stop_symptoms = stops.analyze(sequences_now, sequences_before, service)
+    stopped, stop_symptoms = stops.analyze(points_now, points_before, service)
     findings += stopped
     requests = (sum(g.count for g in now if g.part == "entry" and g.service == service),
                 sum(g.count for g in before if g.part == "entry" and g.service == service))

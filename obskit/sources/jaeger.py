@@ -28,8 +28,8 @@ from obskit.local.otlp_codec import PayloadError, from_json_value
 from obskit.local.rows import span_rows
 from obskit.quoting import url_segment
 from obskit.sources.errors import SourceError
-from obskit.sources.span_groups import call_sequences, entry_requests, span_groups, trace_edges
-from obskit.sources.traces import CallSequence, Edge, EntryRequest, Span, SpanGroup, Trace
+from obskit.sources.span_groups import call_points, entry_requests, span_groups, trace_edges
+from obskit.sources.traces import CallPoint, Edge, EntryRequest, Span, SpanGroup, Trace
 from obskit.sources.window import Window
 from obskit.transport import describe_failure, http_client
 
@@ -198,10 +198,9 @@ class JaegerTraces:
         """From the service's traces sampled evenly across the window (api_v3 has no span search)."""
         return entry_requests(self._sample(window, service), service, window)[:limit]
 
-    def call_sequences(self, window: Window, around: str | None = None,
-                       limit: int = 20_000) -> list[CallSequence]:
+    def call_points(self, window: Window, around: str | None = None) -> list[CallPoint]:
         """From the traces sampled for span_groups (memoised): the same requests, with their calls."""
-        return call_sequences(self._sample(window, around), window)[:limit]
+        return call_points(self._sample(window, around), window)
 
     def span_operations(self, span_ids: list[str], window: Window) -> dict[str, str]:
         return {}  # api_v3 finds traces, not spans by id: template rates fall back to time as their exposure

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import duckdb
 
-from obskit.sources.traces import CallSequence, EntryRequest, SpanGroup
+from obskit.sources.traces import CallPoint, EntryRequest, SpanGroup
 from obskit.sources.window import Window
 
 # a client/producer span without a child span names its (uninstrumented) callee here, e.g. a database
@@ -136,6 +136,7 @@ def entry_requests(con: duckdb.DuckDBPyConnection, service: str, window: Window,
             for name, caller, start, dur, failed, route, reached in rows]
 
 
+
 CALLS_SQL = """
 WITH s AS (
   SELECT trace_id, span_id, parent_span_id, service, name, start_ns, end_ns
@@ -145,31 +146,39 @@ j AS (
   FROM s c LEFT JOIN spans p ON p.trace_id = c.trace_id AND p.span_id = c.parent_span_id),
 -- entries: spans whose parent is missing or in another service, starting in the window; calls: the spans
 -- those callers started, also after the window's end (a request near the end is not cut short)
+e AS (
+  SELECT trace_id, span_id, service, name, start_ns, end_ns FROM j
+  WHERE (parent_service IS NULL OR parent_service <> service) AND start_ns < $end),
 calls AS (
   SELECT trace_id, parent_service AS caller, service || ' ' || name AS call, start_ns
-  FROM j WHERE parent_service IS NOT NULL AND parent_service <> service)
-SELECT e.service, e.name, e.start_ns,
-       coalesce(list(c.call ORDER BY c.start_ns, c.call) FILTER (WHERE c.call IS NOT NULL), []) AS calls
-FROM j e LEFT JOIN calls c ON c.trace_id = e.trace_id AND c.caller = e.service
-  AND c.start_ns >= e.start_ns AND c.start_ns <= e.end_ns
-WHERE (e.parent_service IS NULL OR e.parent_service <> e.service) AND e.start_ns < $end
-GROUP BY e.span_id, e.service, e.name, e.start_ns
-ORDER BY e.start_ns, e.service, e.name
+  FROM j WHERE parent_service IS NOT NULL AND parent_service <> service),
+firsts AS (
+  SELECT e.trace_id, e.span_id, c.call, min(c.start_ns) AS first_ns
+  FROM e JOIN calls c ON c.trace_id = e.trace_id AND c.caller = e.service
+    AND c.start_ns >= e.start_ns AND c.start_ns <= e.end_ns
+  GROUP BY e.trace_id, e.span_id, c.call),
+seq AS (
+  SELECT e.service, e.name, e.start_ns,
+         coalesce(list(f.call ORDER BY f.first_ns, f.call) FILTER (WHERE f.call IS NOT NULL), []) AS calls
+  FROM e LEFT JOIN firsts f ON f.trace_id = e.trace_id AND f.span_id = e.span_id
+  GROUP BY e.trace_id, e.span_id, e.service, e.name, e.start_ns),
+points AS (
+  SELECT service, name, calls, start_ns, unnest(range(0, len(calls) + 1)) AS i FROM seq)
+SELECT service, name, list_slice(calls, 1, i) AS prefix, floor((start_ns - $start) / $step)::BIGINT AS bucket,
+       count(*) AS reached, sum((i = len(calls))::INTEGER) AS stopped
+FROM points GROUP BY ALL ORDER BY service, name, prefix, bucket
 """
-
-
 CALL_TAIL = 300.0  # seconds after the window in which calls of its last requests are still looked for
 
 
-def call_sequences(con: duckdb.DuckDBPyConnection, window: Window, limit: int) -> list[CallSequence]:
-    """Every service's requests in the window with the calls each made (see TracesSource.call_sequences);
-    whole traces sampled by id hash when the window holds more than `limit` entries' worth of spans."""
+def call_points(con: duckdb.DuckDBPyConnection, window: Window) -> list[CallPoint]:
+    """The points of every service's requests' paths (see TracesSource.call_points), aggregated in the store;
+    over an even sample of whole traces above MAX_SPANS, as the span groups are."""
     bounds = [int(window.start * 1e9), int(window.end * 1e9)]
     cur = con.cursor()
     total = cur.execute("SELECT count(*) FROM spans WHERE start_ns >= ? AND start_ns < ?", bounds).fetchone()[0]
-    spans_limit = limit * 10  # about ten spans per request
-    keep = MODULUS if total <= spans_limit else int(MODULUS * spans_limit / total)
-    rows = cur.execute(CALLS_SQL, {"start": bounds[0], "end": bounds[1], "keep": keep,
+    keep = MODULUS if total <= MAX_SPANS else int(MODULUS * MAX_SPANS / total)
+    rows = cur.execute(CALLS_SQL, {"start": bounds[0], "end": bounds[1], "keep": keep, "step": int(window.step * 1e9),
                                    "tail": int(CALL_TAIL * 1e9)}).fetchall()
-    return [CallSequence(service, name, start / 1e9, tuple(dict.fromkeys(calls)))
-            for service, name, start, calls in rows]
+    return [CallPoint(service, name, tuple(prefix), window.start + int(bucket) * window.step, int(n), int(stopped))
+            for service, name, prefix, bucket, n, stopped in rows]

@@ -7,7 +7,7 @@ import json
 import duckdb
 
 from obskit.sources import local_span_groups
-from obskit.sources.traces import CallSequence, Edge, EntryRequest, Span, SpanGroup, Trace
+from obskit.sources.traces import CallPoint, Edge, EntryRequest, Span, SpanGroup, Trace
 from obskit.sources.window import Window
 
 SPAN_COLUMNS = "trace_id, span_id, parent_span_id, service, name, kind, start_ns, end_ns, error, status_message, " \
@@ -101,9 +101,8 @@ class LocalTraces:
     def entry_requests(self, service: str, window: Window, limit: int = 5000) -> list[EntryRequest]:
         return local_span_groups.entry_requests(self.con, service, window, limit)
 
-    def call_sequences(self, window: Window, around: str | None = None,
-                       limit: int = 20_000) -> list[CallSequence]:
-        return local_span_groups.call_sequences(self.con, window, limit)  # all spans: `around` is not needed
+    def call_points(self, window: Window, around: str | None = None) -> list[CallPoint]:
+        return local_span_groups.call_points(self.con, window)  # all spans: `around` is not needed
 
     def span_operations(self, span_ids: list[str], window: Window) -> dict[str, str]:
         if not span_ids:

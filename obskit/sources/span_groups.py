@@ -22,7 +22,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable
 
-from obskit.sources.traces import CallSequence, Edge, EntryRequest, Span, SpanGroup, Trace
+from obskit.sources.traces import CallPoint, Edge, EntryRequest, Span, SpanGroup, Trace
 from obskit.sources.window import Window
 
 GRPC_ERRORS = (2, 4, 13, 14, 15)  # UNKNOWN, DEADLINE_EXCEEDED, INTERNAL, UNAVAILABLE, DATA_LOSS
@@ -169,13 +169,14 @@ def entry_requests(traces: Iterable[Trace], service: str, window: Window) -> lis
     return sorted(out.values(), key=lambda r: (r.start, r.operation))
 
 
-def call_sequences(traces: Iterable[Trace], window: Window) -> list[CallSequence]:
-    """Every service's entry spans that start in the window with the calls each made into other services
-    during it (see TracesSource.call_sequences), from whole traces (each span once)."""
-    out: dict[str, CallSequence] = {}
+
+def call_points(traces: Iterable[Trace], window: Window) -> list[CallPoint]:
+    """The points of every service's requests' paths (see TracesSource.call_points), from whole traces: each
+    entry span that starts in the window, with the calls it made into other services during it."""
+    requests: dict[str, tuple[str, str, float, tuple[str, ...]]] = {}
     for trace in traces:
         by_id = {s.span_id: s for s in trace.spans}
-        calls: dict[str, list[Span]] = defaultdict(list)  # caller service -> spans it started in others
+        calls: dict[str, list[Span]] = defaultdict(list)  # caller service -> the spans it started in others
         for s in trace.spans:
             parent = by_id.get(s.parent_span_id or "")
             if parent is not None and parent.service != s.service:
@@ -185,6 +186,19 @@ def call_sequences(traces: Iterable[Trace], window: Window) -> list[CallSequence
             if (parent is None or parent.service != s.service) and window.start <= s.start < window.end:
                 made = sorted((c for c in calls.get(s.service, []) if s.start <= c.start <= s.start + s.duration),
                               key=lambda c: (c.start, c.service, c.operation))
-                out[s.span_id] = CallSequence(s.service, s.operation, s.start,
-                                              tuple(dict.fromkeys(f"{c.service} {c.operation}" for c in made)))
-    return sorted(out.values(), key=lambda r: (r.start, r.service, r.operation))
+                requests[s.span_id] = (s.service, s.operation, s.start,
+                                       tuple(dict.fromkeys(f"{c.service} {c.operation}" for c in made)))
+    return aggregate_points(requests.values(), window)
+
+
+def aggregate_points(requests: Iterable[tuple[str, str, float, tuple[str, ...]]], window: Window) -> list[CallPoint]:
+    """Requests (service, operation, start, calls made in order) counted per point of their path and bucket."""
+    tally: dict[tuple[str, str, tuple[str, ...], int], list[int]] = defaultdict(lambda: [0, 0])
+    for service, operation, start, made in requests:
+        bucket = int((start - window.start) // window.step)
+        for i in range(len(made) + 1):
+            t = tally[(service, operation, made[:i], bucket)]
+            t[0] += 1
+            t[1] += i == len(made)
+    return [CallPoint(service, operation, calls, window.start + bucket * window.step, n, stopped)
+            for (service, operation, calls, bucket), (n, stopped) in sorted(tally.items())]

@@ -84,15 +84,17 @@ class EntryRequest:
 
 
 @dataclass(frozen=True)
-class CallSequence:
-    """One request into a service (an entry span) and the calls it made into other services during it, in
-    the order they began, each distinct "service operation" once: what the request did next after each
-    answer it got."""
+class CallPoint:
+    """A point of a service's requests' paths: how many requests of one operation, starting in one bucket of
+    the window, got as far as having made the calls `calls` into other services (in the order they began,
+    each distinct "service operation" once), and how many of them stopped there (made no further call)."""
 
     service: str
     operation: str
-    start: float  # epoch seconds
-    calls: tuple[str, ...] = ()
+    calls: tuple[str, ...]
+    start: float  # the bucket's start, epoch seconds
+    reached: int
+    stopped: int
 
 
 class TracesSource(Protocol):
@@ -134,10 +136,10 @@ class TracesSource(Protocol):
         gateway's generic operation name does not say)."""
         ...
 
-    def call_sequences(self, window: Window, around: str | None = None,
-                       limit: int = 20_000) -> list[CallSequence]:
-        """Every service's requests in the window with the calls each made, at most about `limit` (whole traces
-        sampled evenly above it); from traces through `around` where the backend cannot read all spans."""
+    def call_points(self, window: Window, around: str | None = None) -> list[CallPoint]:
+        """The points of every service's requests' paths in the window, per bucket of its step: over all
+        spans (or an even sample of whole traces) where the backend can aggregate, else over traces through
+        `around` sampled evenly across the window."""
         ...
 
     def span_operations(self, span_ids: list[str], window: Window) -> dict[str, str]:

@@ -135,16 +135,17 @@ def _checkout_trace(n: int, start: float, stop_after_cart: bool) -> Trace:
     return Trace(tid, spans)
 
 
-def test_sql_call_sequences_agree_with_the_in_memory_ones(tmp_path: Path) -> None:
-    from obskit.sources.span_groups import call_sequences
+def test_sql_call_points_agree_with_the_in_memory_ones(tmp_path: Path) -> None:
+    from obskit.sources.span_groups import call_points
     traces = [_checkout_trace(i, WINDOW_START + i * 2, stop_after_cart=i % 3 == 0) for i in range(60)]
     traces.append(_checkout_trace(99, WINDOW_END - 0.05, stop_after_cart=False))  # its calls begin after the end
     write(tmp_path / "c.duckdb", traces)
-    sql = local_sources(tmp_path / "c.duckdb").traces.call_sequences(WINDOW)
-    memory = call_sequences(traces, WINDOW)
-    assert [(r.service, r.operation, round(r.start, 3), r.calls) for r in sql] == \
-        [(r.service, r.operation, round(r.start, 3), r.calls) for r in memory]
-    web = [r for r in sql if r.service == "web"]
-    assert len(web) == 61 and web[-1].calls == ("cart GET /cart", "pricing POST /quote")
-    assert sum(r.calls == ("cart GET /cart",) for r in web) == 20
-    assert {r.calls for r in sql if r.service == "pricing"} == {("tax GET /rate",)}  # each distinct call once
+    sql = local_sources(tmp_path / "c.duckdb").traces.call_points(WINDOW)
+    memory = call_points(traces, WINDOW)
+    assert sql == memory
+    web = {p.calls: (p.reached, p.stopped) for p in sql if p.service == "web" and p.start == WINDOW_START}
+    # the first 15 s: 8 requests, 3 of them stop after the cart
+    assert web == {(): (8, 0), ("cart GET /cart",): (8, 3), ("cart GET /cart", "pricing POST /quote"): (5, 5)}
+    last = [p for p in sql if p.service == "web" and p.calls[-1:] == ("pricing POST /quote",)][-1]
+    assert last.start == WINDOW_START + (WINDOW.seconds // 15 - 1) * 15 and last.stopped >= 1  # not cut short
+    assert {p.calls for p in sql if p.service == "pricing"} == {(), ("tax GET /rate",)}  # each distinct call once

@@ -175,13 +175,13 @@ def test_span_groups_and_entry_requests_of_one_period_share_one_sample() -> None
     assert groups and requests and all(r.operation for r in requests)
 
 
-def test_call_sequences_come_from_the_same_sample_as_the_span_groups() -> None:
+def test_call_points_come_from_the_same_sample_as_the_span_groups() -> None:
     data = fixture("jaeger", "jaeger-2.x-api_v3.json")
     period = Window(1_700_000_000, 1_700_003_600, 60)
     with replay(v3_router(data)) as (url, seen):
         source = JaegerTraces(JaegerConfig(url=url))
         groups = source.span_groups(period, "checkout")
-        sequences = source.call_sequences(period, "checkout")
+        points = source.call_points(period, "checkout")
     assert len([r for r in seen if r.path == "/api/v3/traces"]) == 6  # one period: six slices, searched once
     entries = sum(g.count for g in groups if g.part == "entry")
-    assert len(sequences) == entries and all(r.service and r.operation for r in sequences)
+    assert sum(p.reached for p in points if not p.calls) == entries and all(p.service and p.operation for p in points)

@@ -15,8 +15,8 @@ from obskit.sources.cluster import ClusterEvent, PodStatus, Rollout
 from obskit.sources.errors import SourceError
 from obskit.sources.logs import LogCount, LogRecord, sample_in_slices
 from obskit.sources.metrics import Series, per_service
-from obskit.sources.span_groups import call_sequences, entry_requests, span_groups
-from obskit.sources.traces import CallSequence, Edge, EntryRequest, Span, SpanGroup, Trace
+from obskit.sources.span_groups import call_points, entry_requests, span_groups
+from obskit.sources.traces import CallPoint, Edge, EntryRequest, Span, SpanGroup, Trace
 from obskit.sources.window import Window
 
 T0 = 1_700_000_000.0  # baseline starts here
@@ -197,9 +197,8 @@ class Traces(_Base):
     def entry_requests(self, service: str, window: Window, limit: int = 5000) -> list[EntryRequest]:
         return entry_requests(self.find_traces(service, window, limit=10_000), service, window)
 
-    def call_sequences(self, window: Window, around: str | None = None,
-                       limit: int = 20_000) -> list[CallSequence]:
-        return call_sequences(self.find_traces("frontend", window, limit=10_000), window)
+    def call_points(self, window: Window, around: str | None = None) -> list[CallPoint]:
+        return call_points(self.find_traces("frontend", window, limit=10_000), window)
 
     def trace_url(self, trace_id: str) -> str | None:
         return f"http://jaeger.example/trace/{trace_id}"

@@ -115,7 +115,7 @@ def test_an_unknown_service_asks_no_stage_of_any_backend() -> None:
     srcs = sources(Incident(kind="none"))
     # (where the baseline's data begins is asked of metrics first, alongside the graph and the names)
     srcs.metrics.saturation_many = lambda *a, **k: calls.append("saturation_many") or {}
-    for name in ("span_groups", "find_traces", "entry_requests", "call_sequences"):
+    for name in ("span_groups", "find_traces", "entry_requests", "call_points"):
         setattr(srcs.traces, name, lambda *a, _n=name, **k: calls.append(_n) or [])
     for name in ("counts", "sample", "spread_sample"):
         setattr(srcs.logs, name, lambda *a, _n=name, **k: calls.append(_n) or [])

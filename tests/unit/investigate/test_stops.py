@@ -5,17 +5,21 @@ from __future__ import annotations
 import random
 
 from obskit.investigate import stops
-from obskit.sources.traces import CallSequence
+from obskit.sources.span_groups import aggregate_points
+from obskit.sources.traces import CallPoint
+from obskit.sources.window import Window
 
 T0 = 1_700_000_000.0
 BROWSE = ("catalog GET /items", "pricing POST /quote", "ads GET /banner")
 BUY = ("cart POST /add",)
 
 
-def requests(start: float, n: int, mix: dict[tuple[str, ...], float], seed: int) -> list[CallSequence]:
+def requests(start: float, n: int, mix: dict[tuple[str, ...], float], seed: int) -> list[CallPoint]:
+    """n requests of "shop GET /", one a second from `start`, each taking one of the paths of `mix`."""
     rng = random.Random(seed)
     paths, weights = list(mix), list(mix.values())
-    return [CallSequence("shop", "GET /", start + i, rng.choices(paths, weights)[0]) for i in range(n)]
+    made = [("shop", "GET /", start + i, rng.choices(paths, weights)[0]) for i in range(n)]
+    return aggregate_points(made, Window(start, start + n, 15))
 
 
 def test_requests_that_stop_after_an_answer_name_the_callee_and_are_the_targets_symptom() -> None:
