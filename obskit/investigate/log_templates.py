@@ -238,7 +238,6 @@ def findings(service: str, found: list[TemplateChange],
         if not group:
             continue
         top = group[0]
-        stamps = sorted(top.tally.stamps)  # the strongest template dates the finding
         example = top.tally.example or top.tally.before_example
         per = f" among the lines of {top.operation}" if top.operation else ""
         trace = f"; e.g. trace {example.trace_id}" if example is not None and example.trace_id else ""
@@ -254,11 +253,34 @@ def findings(service: str, found: list[TemplateChange],
         out.append(Finding(
             source="logs", service=service, kind="errors", signal=signal, score=top.score,
             onset=(_missing_onset(top, window, baseline) if signal == MISSING_SIGNAL
-                   else stamps[min(1, len(stamps) - 1)]),
+                   else _rising_onset(top, window, baseline)),
             summary=summary,
             query=query_text(service, levels) if query_text is not None else None,
         ))
     return out
+
+
+def _rising_onset(change: TemplateChange, window: Window | None, baseline: Window | None) -> float | None:
+    """When a template's lines thickened (the strongest template dates the finding): the first line of the
+    first two window steps in a row that hold at least 3 sampled lines, and 4 times what the baseline had
+    per two steps -- lines the baseline also had, scattered before the change, do not date it. A template too
+    sparse for that (a few new lines) is dated by its second line."""
+    stamps = sorted(change.tally.stamps)
+    if not stamps:
+        return window.start if window is not None else None
+    sparse = stamps[min(1, len(stamps) - 1)]
+    if window is None or baseline is None or baseline.seconds <= 0:
+        return sparse
+    per_step = change.tally.before_sampled * window.step / baseline.seconds
+    steps = max(1, int(window.seconds // window.step))
+    counts = [0] * steps
+    for ts in stamps:
+        counts[min(steps - 1, max(0, int((ts - window.start) // window.step)))] += 1
+    for i in range(steps):
+        pair = counts[i] + (counts[i + 1] if i + 1 < steps else counts[i])
+        if counts[i] and pair >= max(3.0, 8 * per_step):
+            return next(ts for ts in stamps if ts >= window.start + i * window.step)
+    return sparse
 
 
 def _missing_onset(change: TemplateChange, window: Window | None, baseline: Window | None) -> float | None:

@@ -103,3 +103,13 @@ def test_an_untraced_burst_in_a_traced_service_explains_nobody() -> None:
     findings, _ = logs_stage.analyze(MemoryLogs(traced + burst), ["svc-a"], WINDOW, BASELINE)
     signals = [f.signal for f in findings if f.source == "logs" and "template" in f.signal]
     assert signals == ["new untraced error template"]
+
+
+def test_a_risen_error_template_is_dated_where_its_lines_thicken_not_by_its_scattered_background() -> None:
+    background = [LogRecord(T0 + t, "svc-b", "error", f"upstream ledger POST /entry failed: HTTP {500 + t % 3}")
+                  for t in (40, 170, 300, 430, 560, 615, 662)]  # one line every two minutes or so, window included
+    burst = [LogRecord(T0 + 700 + i * 2, "svc-b", "error", f"upstream ledger POST /entry failed: HTTP {502 - i % 2}")
+             for i in range(35)]
+    findings, _ = logs_stage.analyze(MemoryLogs(quiet("svc-b") + background + burst), ["svc-b"], WINDOW, BASELINE)
+    risen = [f for f in findings if f.service == "svc-b" and "template" in f.signal]
+    assert risen and risen[0].onset == T0 + 700, [(f.signal, f.onset) for f in risen]
