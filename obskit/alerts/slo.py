@@ -18,7 +18,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from obskit.alerts.model import Alert, Group, Origin, Record
-from obskit.alerts.slo_timeslices import error_expr, slice_group
+from obskit.alerts.slo_timeslices import error_expr, slice_rules
 from obskit.alerts.slospec import SLO, exact, fill_window
 from obskit.alerts.windows import BurnWindow, WindowCatalog, catalog_for
 from obskit.duration import parse_duration
@@ -49,8 +49,8 @@ def _sli_expr(slo: SLO, window: str) -> str:
 def sli_rules(slo: SLO, catalog: WindowCatalog) -> Group:
     ids = _ids(slo)
     base = {**slo.labels, **ids}
-    rules: list[Alert | Record] = []
-    fields = _query_fields(slo) if slo.timeslices is None else {}  # slices: the query is on the slice group
+    rules: list[Alert | Record] = [*slice_rules(slo)] if slo.timeslices is not None else []
+    fields = _query_fields(slo) if slo.timeslices is None else {}  # slices: the query is on the slice record
     for window in _windows(slo, catalog):
         expr = _sli_expr(slo, window)
         rules.append(Record(f"slo:sli_error:ratio_rate{window}", expr, {**base, "sloth_window": window},
@@ -65,8 +65,8 @@ def sli_rules(slo: SLO, catalog: WindowCatalog) -> Group:
                 f"count_over_time(slo:sli_error:ratio_rate{first}{sel}[{period}])\n")
     rules.append(Record(f"slo:sli_error:ratio_rate{period}", expr, {**base, "sloth_window": period},
                         origin=slo.origin))
-    return Group(f"sloth-slo-sli-recordings-{slo.id}", rules, interval=slo.intervals.get("slierror"),
-                 origin=slo.origin)
+    interval = slo.timeslices.window if slo.timeslices is not None else slo.intervals.get("slierror")
+    return Group(f"sloth-slo-sli-recordings-{slo.id}", rules, interval=interval, origin=slo.origin)
 
 
 def _query_fields(slo: SLO) -> dict[str, Origin]:
@@ -173,8 +173,6 @@ def generate(slos: list[SLO], windows_dirs: list[Path] | None = None, default_pe
         if period not in catalogs:
             catalogs[period] = catalog_for(period, windows_dirs)
         catalog = catalogs[period]
-        if slo.timeslices is not None:
-            groups.append(slice_group(slo))
         groups.append(sli_rules(slo, catalog))
         groups.append(meta_rules(slo, catalog))
         alerts = alert_rules(slo, catalog)
