@@ -22,6 +22,7 @@ from obskit.alerts.slo_timeslices import error_expr, slice_rules
 from obskit.alerts.slospec import SLO, exact, fill_window
 from obskit.alerts.windows import BurnWindow, WindowCatalog, catalog_for
 from obskit.duration import parse_duration
+from obskit.errors import InputError
 from obskit.quoting import promql_matchers
 
 DEFAULT_SEVERITY = {"page": "critical", "ticket": "warning"}
@@ -171,7 +172,11 @@ def generate(slos: list[SLO], windows_dirs: list[Path] | None = None, default_pe
     for slo in slos:
         period = slo.period or default_period
         if period not in catalogs:
-            catalogs[period] = catalog_for(period, windows_dirs)
+            try:
+                catalogs[period] = catalog_for(period, windows_dirs)
+            except InputError as exc:  # say which SLO asked for it
+                o = slo.origin
+                raise InputError(f"{o.file}:{o.line}:{o.column}: {exc.message}" if o else exc.message) from None
         catalog = catalogs[period]
         groups.append(sli_rules(slo, catalog))
         groups.append(meta_rules(slo, catalog))
