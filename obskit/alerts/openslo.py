@@ -1,13 +1,16 @@
 """OpenSLO v1 ``kind: SLO`` -> :class:`~obskit.alerts.slospec.SLO`.
 
 Supported: the indicator inline (``indicator``) or by name (``indicatorRef`` -> a ``kind: SLI`` document
-of the same tree) with ``ratioMetric`` (``good``/``total`` or ``bad``/``total``, Prometheus metric
-sources whose queries contain ``{{.window}}``, the Sloth convention); one rolling ``timeWindow`` (it picks
-the burn-rate window catalogue); one or more objectives (``target`` as a ratio or ``targetPercent``; each
-objective beyond the first becomes its own SLO ``<name>-<objective>``); ``alertPolicies`` inline or by
-``alertPolicyRef``, whose ``burnrate`` conditions become the SLO's alerts (instead of Sloth's default
-page/ticket alerts). Anything else -- Timeslices budgeting, calendar windows, thresholdMetric, raw
-ratios, other metric source types, alerts on no data -- is refused as "not supported", naming the field.
+of the same tree) with ``ratioMetric`` (``good``/``total`` or ``bad``/``total``) or ``thresholdMetric``,
+Prometheus metric sources (``{{.window}}`` in a query is each alert window, the Sloth convention, or with
+time slices the slice length); every ``budgetingMethod``: ``Occurrences`` (events) and ``Timeslices``/
+``RatioTimeslices`` (see :mod:`obskit.alerts.openslo_timeslices` and docs/slos.md); one ``timeWindow``,
+rolling or calendar-aligned (approximated by a rolling window, with a lint warning); one or more
+objectives (``target`` or ``targetPercent``, ``op``/``value``, ``timeSliceTarget``/``timeSliceWindow``;
+each objective beyond the first becomes its own SLO ``<name>-<objective>``); ``alertPolicies`` inline or
+by ``alertPolicyRef``, whose ``burnrate`` conditions become the SLO's alerts (instead of Sloth's default
+page/ticket alerts). Refused as "not supported", naming the field: raw ratios, other metric source types,
+composite objectives, alerts on no data.
 """
 
 from __future__ import annotations
