@@ -1,13 +1,16 @@
 """OpenSLO v1 ``kind: SLO`` -> :class:`~obskit.alerts.slospec.SLO`.
 
 Supported: the indicator inline (``indicator``) or by name (``indicatorRef`` -> a ``kind: SLI`` document
-of the same tree) with ``ratioMetric`` (``good``/``total`` or ``bad``/``total``, Prometheus metric
-sources whose queries contain ``{{.window}}``, the Sloth convention); one rolling ``timeWindow`` (it picks
-the burn-rate window catalogue); one or more objectives (``target`` as a ratio or ``targetPercent``; each
-objective beyond the first becomes its own SLO ``<name>-<objective>``); ``alertPolicies`` inline or by
-``alertPolicyRef``, whose ``burnrate`` conditions become the SLO's alerts (instead of Sloth's default
-page/ticket alerts). Anything else -- Timeslices budgeting, calendar windows, thresholdMetric, raw
-ratios, other metric source types, alerts on no data -- is refused as "not supported", naming the field.
+of the same tree) with ``ratioMetric`` (``good``/``total`` or ``bad``/``total``) or ``thresholdMetric``,
+Prometheus metric sources (``{{.window}}`` in a query is each alert window, the Sloth convention, or with
+time slices the slice length); every ``budgetingMethod``: ``Occurrences`` (events) and ``Timeslices``/
+``RatioTimeslices`` (see :mod:`obskit.alerts.openslo_timeslices` and docs/slos.md); one ``timeWindow``,
+rolling or calendar-aligned (approximated by a rolling window, with a lint warning); one or more
+objectives (``target`` or ``targetPercent``, ``op``/``value``, ``timeSliceTarget``/``timeSliceWindow``;
+each objective beyond the first becomes its own SLO ``<name>-<objective>``); ``alertPolicies`` inline or
+by ``alertPolicyRef``, whose ``burnrate`` conditions become the SLO's alerts (instead of Sloth's default
+page/ticket alerts). Refused as "not supported", naming the field: raw ratios, other metric source types,
+composite objectives, alerts on no data.
 """
 
 from __future__ import annotations
@@ -17,6 +20,14 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from obskit.alerts.openslo_refs import OpenSloIndex
+from obskit.alerts.openslo_timeslices import (
+    OPS,
+    SliceObjective,
+    budgeting_method,
+    slice_objective,
+    time_window,
+    timeslices,
+)
 from obskit.alerts.slospec import SLO, PolicyAlert, SpecReader, check_queries, parse_percent
 from obskit.alerts.yamlsource import YamlDoc
 from obskit.duration import parse_duration
@@ -28,7 +39,6 @@ SPEC = {"description", "service", "indicator", "indicatorRef", "timeWindow", "bu
 INDICATOR_SPEC = {"description", "ratioMetric", "thresholdMetric"}
 RATIO = {"counter", "good", "bad", "total", "raw", "rawType"}
 METRIC_SOURCE = {"type", "spec", "metricSourceRef"}
-WINDOW_KEYS = {"duration", "isRolling", "calendar"}
 OBJECTIVE = {"displayName", "target", "targetPercent", "op", "value", "timeSliceTarget", "timeSliceWindow",
              "indicator", "indicatorRef", "compositeWeight"}
 POLICY_SPEC = {"description", "alertWhenNoData", "alertWhenResolved", "alertWhenBreaching", "conditions",
@@ -36,7 +46,6 @@ POLICY_SPEC = {"description", "alertWhenNoData", "alertWhenResolved", "alertWhen
 CONDITION_SPEC = {"description", "severity", "condition"}
 CONDITION = {"kind", "op", "threshold", "lookbackWindow", "alertAfter"}
 SLOTH_SEVERITY = {"page": "critical", "ticket": "warning"}
-OPS = {"gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
 
 
 def camel(name: str) -> str:
@@ -70,12 +79,19 @@ def _query(r: SpecReader, key: tuple[Any, ...], raw: Any, what: str) -> str:
     return r.text((*ms_key, "spec", name), spec.get(name), f"{what} query").strip()
 
 
-def _indicator(r: SpecReader, key: tuple[Any, ...], raw: Any) -> tuple[str, str, tuple[Any, ...]]:
-    """(error query, total query, key of the written query) from an SLI's ``spec``."""
+Indicator = tuple[str, str, str | None, tuple[Any, ...]]  # error query, total query, threshold query, its key
+
+
+def _indicator(r: SpecReader, key: tuple[Any, ...], raw: Any, slices: bool) -> Indicator:
+    """An SLI's ``spec``: a ratioMetric (error and total queries) or a thresholdMetric (one query).
+
+    ``slices``: the SLO is measured per time slice, where ``{{.window}}`` (the slice length) is optional."""
     spec = r.mapping(key, raw, INDICATOR_SPEC, "indicator spec")
+    if ("thresholdMetric" in spec) == ("ratioMetric" in spec):
+        raise r.fail(key, "an indicator needs exactly one of ratioMetric or thresholdMetric")
     if "thresholdMetric" in spec:
-        raise r.refuse((*key, "thresholdMetric"), "thresholdMetric",
-                       "burn-rate rules need a ratio; use ratioMetric with good/bad and total")
+        t_key = (*key, "thresholdMetric")
+        return "", "", _query(r, t_key, spec["thresholdMetric"], "thresholdMetric"), t_key
     rm_key = (*key, "ratioMetric")
     ratio = r.mapping(rm_key, spec.get("ratioMetric"), RATIO, "ratioMetric")
     if "raw" in ratio or "rawType" in ratio:
@@ -86,27 +102,25 @@ def _indicator(r: SpecReader, key: tuple[Any, ...], raw: Any) -> tuple[str, str,
     total = _query(r, (*rm_key, "total"), ratio["total"], "total")
     if "bad" in ratio:
         error = _query(r, (*rm_key, "bad"), ratio["bad"], "bad")
-        check_queries(r, (*rm_key, "bad"), error, total)
-        return error, total, (*rm_key, "bad")
+        check_queries(r, (*rm_key, "bad"), error, total, need_window=not slices)
+        return error, total, None, (*rm_key, "bad")
     good = _query(r, (*rm_key, "good"), ratio["good"], "good")
-    check_queries(r, (*rm_key, "good"), good, total)
-    return f"({total}) - ({good})", total, (*rm_key, "good")
+    check_queries(r, (*rm_key, "good"), good, total, need_window=not slices)
+    return f"({total}) - ({good})", total, None, (*rm_key, "good")
 
 
-def _resolve_indicator(r: SpecReader, spec: dict[str, Any], index: OpenSloIndex
-                       ) -> tuple[SpecReader, str, str, tuple[Any, ...]]:
+def _resolve_indicator(r: SpecReader, spec: dict[str, Any], index: OpenSloIndex, slices: bool
+                       ) -> tuple[SpecReader, Indicator]:
     if ("indicator" in spec) == ("indicatorRef" in spec):
         raise r.fail(("spec",), "an SLO needs exactly one of indicator (inline SLI) or indicatorRef")
     if "indicator" in spec:
         ind = r.mapping(("spec", "indicator"), spec["indicator"], {"metadata", "spec"}, "indicator")
-        error, total, qkey = _indicator(r, ("spec", "indicator", "spec"), ind.get("spec"))
-        return r, error, total, qkey
+        return r, _indicator(r, ("spec", "indicator", "spec"), ind.get("spec"), slices)
     name = r.text(("spec", "indicatorRef"), spec["indicatorRef"], "indicatorRef")
     sli = SpecReader(index.get("SLI", name, r.doc, ("spec", "indicatorRef")))
     top = sli.mapping((), sli.doc.data, TOP, "the OpenSLO SLI")
     sli.mapping(("metadata",), top.get("metadata"), METADATA, "metadata")
-    error, total, qkey = _indicator(sli, ("spec",), top.get("spec"))
-    return sli, error, total, qkey
+    return sli, _indicator(sli, ("spec",), top.get("spec"), slices)
 
 
 def _condition(r: SpecReader, key: tuple[Any, ...], raw: Any, index: OpenSloIndex) -> tuple[SpecReader, dict,
@@ -193,50 +207,28 @@ def _policy_alerts(r: SpecReader, key: tuple[Any, ...], raw: Any, index: OpenSlo
     return out
 
 
-def _period(r: SpecReader, spec: dict[str, Any]) -> str | None:
-    method = spec.get("budgetingMethod", "Occurrences")
-    if method != "Occurrences":
-        raise r.refuse(("spec", "budgetingMethod"), f"budgetingMethod {method}",
-                       "burn-rate alerts count events; only Occurrences is supported")
-    windows = spec.get("timeWindow")
-    if windows is None:
-        return None
-    if not isinstance(windows, list) or len(windows) != 1:
-        raise r.fail(("spec", "timeWindow"), "timeWindow must be a list with one rolling window (e.g. 28d)")
-    tw = r.mapping(("spec", "timeWindow", 0), windows[0], WINDOW_KEYS, "timeWindow[0]")
-    if "calendar" in tw or tw.get("isRolling") is False:
-        raise r.refuse(("spec", "timeWindow", 0, "calendar" if "calendar" in tw else "isRolling"),
-                       "a calendar-aligned timeWindow", "use a rolling window (isRolling: true)")
-    key = ("spec", "timeWindow", 0, "duration")
-    period = r.text(key, tw.get("duration"), "timeWindow[0].duration")
-    try:
-        if parse_duration(period) <= 0:
-            raise ValueError(period)
-    except ValueError:
-        raise r.fail(key, f"timeWindow[0].duration: {period!r} is not a duration such as 28d or 30d") from None
-    return period
-
-
-def _objectives(r: SpecReader, spec: dict[str, Any]) -> list[tuple[str | None, Decimal]]:
+def _objectives(r: SpecReader, spec: dict[str, Any], method: str, threshold: bool
+                ) -> list[tuple[str | None, Decimal, SliceObjective]]:
     objectives = spec.get("objectives")
     if not isinstance(objectives, list) or not objectives:
         raise r.fail(("spec", "objectives"), "objectives must be a non-empty list")
-    out: list[tuple[str | None, Decimal]] = []
+    out: list[tuple[str | None, Decimal, SliceObjective]] = []
     for i, raw in enumerate(objectives):
         key = ("spec", "objectives", i)
         obj = r.mapping(key, raw, OBJECTIVE, f"objectives[{i}]")
-        for name in ("timeSliceTarget", "timeSliceWindow", "indicator", "indicatorRef", "compositeWeight"):
+        for name in ("indicator", "indicatorRef", "compositeWeight"):
             if name in obj:
-                raise r.refuse((*key, name), f"objectives[].{name}", "give the indicator on the SLO and budget "
-                               "by Occurrences")
+                raise r.refuse((*key, name), f"objectives[].{name}", "give the indicator on the SLO (composite "
+                               "SLOs are not generated)")
         if ("target" in obj) == ("targetPercent" in obj):
             raise r.fail(key, "an objective needs exactly one of target (ratio) or targetPercent")
         if "target" in obj:
             percent = parse_percent(r, (*key, "target"), obj["target"], ratio=True)
         else:
             percent = parse_percent(r, (*key, "targetPercent"), obj["targetPercent"])
+        slices = slice_objective(r, key, obj, method, threshold)
         label = str(obj.get("displayName") or "") or None
-        out.append((_slug(label) if label else (str(i) if i else None), percent))
+        out.append((_slug(label) if label else (str(i) if i else None), percent, slices))
     return out
 
 
@@ -253,15 +245,19 @@ def parse_openslo(doc: YamlDoc, index: OpenSloIndex | None = None) -> list[SLO]:
     name = r.text(("metadata", "name"), meta.get("name"), "metadata.name")
     spec = r.mapping(("spec",), top.get("spec"), SPEC, "spec")
     service = r.text(("spec", "service"), spec.get("service"), "spec.service")
-    period = _period(r, spec)
-    objectives = _objectives(r, spec)
-    source, error, total, qkey = _resolve_indicator(r, spec, index)
+    method = budgeting_method(r, spec)
+    period, calendar = time_window(r, spec)
+    source, (error, total, threshold, qkey) = _resolve_indicator(r, spec, index, slices=method != "Occurrences")
+    objectives = _objectives(r, spec, method, threshold is not None)
     base = f"{camel(service)}{camel(name)}"
     policies: list[PolicyAlert] = []
     for pi, raw in enumerate(_items(r, ("spec", "alertPolicies"), spec.get("alertPolicies"), "alertPolicies")):
         policies.extend(_policy_alerts(r, ("spec", "alertPolicies", pi), raw, index, base))
     out = []
-    for suffix, objective in objectives:
+    for suffix, objective, slice_obj in objectives:
+        slices = timeslices(method, slice_obj, threshold, error, total)
+        info = {"openslo_budgeting_method": method} if slices else {}  # the event path keeps Sloth's labels
+        info |= {"openslo_calendar": calendar} if calendar else {}
         slo_name = f"{name}-{suffix}" if suffix and len(objectives) > 1 else name
         out.append(SLO(service=service, name=slo_name, objective=objective, error_query=error, total_query=total,
                        period=period, spec="openslo/v1",
@@ -269,7 +265,10 @@ def parse_openslo(doc: YamlDoc, index: OpenSloIndex | None = None) -> list[SLO]:
                                           required=False),
                        labels=r.labels(("metadata", "labels"), meta.get("labels"), "metadata.labels"),
                        alert_name=f"{base}ErrorBudgetBurn",
+                       # one alert name for every objective: a static label keeps their rules apart
+                       alert_labels={"openslo_objective": suffix or "0"} if len(objectives) > 1 else {},
                        alert_annotations=r.labels(("metadata", "annotations"), meta.get("annotations"),
                                                   "metadata.annotations"),
-                       policies=list(policies), origin=doc.origin(()), query_origin=source.doc.origin(qkey)))
+                       policies=list(policies), origin=doc.origin(()), query_origin=source.doc.origin(qkey),
+                       timeslices=slices, info=info))
     return out

@@ -14,39 +14,22 @@ unless the spec sets one.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
 from obskit.alerts.model import Alert, Group, Origin, Record
-from obskit.alerts.slospec import SLO, WINDOW_PATTERN
+from obskit.alerts.slo_timeslices import error_expr, slice_rules
+from obskit.alerts.slospec import SLO, exact, fill_window
 from obskit.alerts.windows import BurnWindow, WindowCatalog, catalog_for
 from obskit.duration import parse_duration
+from obskit.errors import InputError
 from obskit.quoting import promql_matchers
 
 DEFAULT_SEVERITY = {"page": "critical", "ticket": "warning"}
 
 
-def exact(value: Decimal | Fraction | int) -> str:
-    """An exact PromQL number: ``0.001``, ``14.4``, ``30``; ``(14 / 15)`` when no finite decimal exists."""
-    frac = Fraction(value)
-    den = frac.denominator
-    for p in (2, 5):
-        while den % p == 0:
-            den //= p
-    if den != 1:
-        return f"({frac.numerator} / {frac.denominator})"
-    text = format((Decimal(frac.numerator) / Decimal(frac.denominator)).normalize(), "f")
-    return text
-
-
-def fill_window(query: str, window: str) -> str:
-    return WINDOW_PATTERN.sub(window, query)
-
-
 def _ids(slo: SLO) -> dict[str, str]:
-    """The labels that identify an SLO's series (Sloth's)."""
-    return {"sloth_id": slo.id, "sloth_service": slo.service, "sloth_slo": slo.name}
+    return slo.id_labels
 
 
 def _windows(slo: SLO, catalog: WindowCatalog) -> list[str]:
@@ -57,6 +40,8 @@ def _windows(slo: SLO, catalog: WindowCatalog) -> list[str]:
 
 
 def _sli_expr(slo: SLO, window: str) -> str:
+    if slo.timeslices is not None:
+        return error_expr(slo, window)
     if slo.error_ratio_query is not None:  # Sloth sli.raw: the query is the error ratio
         return f"({fill_window(slo.error_ratio_query, window)})\n"
     return f"({fill_window(slo.error_query, window)})\n/\n({fill_window(slo.total_query, window)})\n"
@@ -65,20 +50,24 @@ def _sli_expr(slo: SLO, window: str) -> str:
 def sli_rules(slo: SLO, catalog: WindowCatalog) -> Group:
     ids = _ids(slo)
     base = {**slo.labels, **ids}
-    rules: list[Alert | Record] = []
+    rules: list[Alert | Record] = [*slice_rules(slo)] if slo.timeslices is not None else []
+    fields = _query_fields(slo) if slo.timeslices is None else {}  # slices: the query is on the slice record
     for window in _windows(slo, catalog):
         expr = _sli_expr(slo, window)
         rules.append(Record(f"slo:sli_error:ratio_rate{window}", expr, {**base, "sloth_window": window},
-                            origin=slo.origin, fields=_query_fields(slo)))
+                            origin=slo.origin, fields=dict(fields)))
     sel = promql_matchers(ids)
-    period = catalog.period
-    expr = (f"sum_over_time(slo:sli_error:ratio_rate{catalog.durations()[0]}{sel}[{period}])\n"
-            f"/ ignoring (sloth_window)\n"
-            f"count_over_time(slo:sli_error:ratio_rate{catalog.durations()[0]}{sel}[{period}])\n")
+    period, first = catalog.period, catalog.durations()[0]
+    if slo.timeslices is not None:  # the share over every slice of the period, not a mean of window means
+        expr = error_expr(slo, period)
+    else:
+        expr = (f"sum_over_time(slo:sli_error:ratio_rate{first}{sel}[{period}])\n"
+                f"/ ignoring (sloth_window)\n"
+                f"count_over_time(slo:sli_error:ratio_rate{first}{sel}[{period}])\n")
     rules.append(Record(f"slo:sli_error:ratio_rate{period}", expr, {**base, "sloth_window": period},
                         origin=slo.origin))
-    return Group(f"sloth-slo-sli-recordings-{slo.id}", rules, interval=slo.intervals.get("slierror"),
-                 origin=slo.origin)
+    interval = slo.timeslices.window if slo.timeslices is not None else slo.intervals.get("slierror")
+    return Group(f"sloth-slo-sli-recordings-{slo.id}", rules, interval=interval, origin=slo.origin)
 
 
 def _query_fields(slo: SLO) -> dict[str, Origin]:
@@ -105,7 +94,7 @@ def meta_rules(slo: SLO, catalog: WindowCatalog) -> Group:
         Record("slo:period_error_budget_remaining:ratio", f"1 - slo:period_burn_rate:ratio{sel}", dict(base)),
         Record("sloth_slo_info", "vector(1)", {
             **base, "sloth_mode": "obskit", "sloth_objective": exact(slo.objective), "sloth_spec": slo.spec,
-            "sloth_period": catalog.period, "sloth_windows": catalog.name,
+            "sloth_period": catalog.period, "sloth_windows": catalog.name, **slo.info,
         }),
     ]
     for rule in rules:
@@ -183,7 +172,11 @@ def generate(slos: list[SLO], windows_dirs: list[Path] | None = None, default_pe
     for slo in slos:
         period = slo.period or default_period
         if period not in catalogs:
-            catalogs[period] = catalog_for(period, windows_dirs)
+            try:
+                catalogs[period] = catalog_for(period, windows_dirs)
+            except InputError as exc:  # say which SLO asked for it
+                o = slo.origin
+                raise InputError(f"{o.file}:{o.line}:{o.column}: {exc.message}" if o else exc.message) from None
         catalog = catalogs[period]
         groups.append(sli_rules(slo, catalog))
         groups.append(meta_rules(slo, catalog))

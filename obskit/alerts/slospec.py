@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 from typing import Any
 
 from obskit.alerts.model import Origin
@@ -49,6 +50,24 @@ class PolicyAlert:
 
 
 @dataclass
+class TimeSlices:
+    """An SLI measured per time slice (OpenSLO ``Timeslices``/``RatioTimeslices``, and ``thresholdMetric``).
+
+    One recording rule per slice evaluates ``value_query`` every ``window`` (its ``{{.window}}`` filled with
+    the slice length): the slice's success ratio (ratioMetric) or value (thresholdMetric). A slice is good
+    when ``value op target``. ``average``: the SLI is the mean of the slice values (RatioTimeslices);
+    otherwise the share of good slices (Timeslices; Occurrences of a thresholdMetric, one per evaluation).
+    """
+
+    method: str  # the OpenSLO budgetingMethod, for the info series
+    window: str  # slice length: the slice group's evaluation interval
+    value_query: str  # {{.window}} already filled
+    op: str  # PromQL comparison: >=, >, <=, <
+    target: Decimal  # timeSliceTarget (ratio) or the objective's value (threshold)
+    average: bool = False
+
+
+@dataclass
 class SLO:
     service: str
     name: str
@@ -69,10 +88,34 @@ class SLO:
     ticket: AlertSpec = field(default_factory=AlertSpec)
     origin: Origin | None = None
     query_origin: Origin | None = None  # where the error query (or latency block) is written
+    timeslices: TimeSlices | None = None  # set: the SLI is built from time slices (error/total queries unused)
+    info: dict[str, str] = field(default_factory=dict)  # extra labels of the sloth_slo_info series
 
     @property
     def id(self) -> str:
         return f"{self.service}-{self.name}"
+
+    @property
+    def id_labels(self) -> dict[str, str]:
+        """The labels that identify the SLO's series (Sloth's)."""
+        return {"sloth_id": self.id, "sloth_service": self.service, "sloth_slo": self.name}
+
+
+def exact(value: Decimal | Fraction | int) -> str:
+    """An exact PromQL number: ``0.001``, ``14.4``, ``30``; ``(14 / 15)`` when no finite decimal exists."""
+    frac = Fraction(value)
+    den = frac.denominator
+    for p in (2, 5):
+        while den % p == 0:
+            den //= p
+    if den != 1:
+        return f"({frac.numerator} / {frac.denominator})"
+    return format((Decimal(frac.numerator) / Decimal(frac.denominator)).normalize(), "f")
+
+
+def fill_window(query: str, window: str) -> str:
+    """The query with every ``{{.window}}`` replaced by a range such as ``5m``."""
+    return WINDOW_PATTERN.sub(window, query)
 
 
 def scalar_text(value: Any) -> str:
@@ -143,11 +186,14 @@ def parse_percent(reader: SpecReader, key: tuple[Any, ...], value: Any, ratio: b
     return number.normalize()
 
 
-def check_queries(reader: SpecReader, key: tuple[Any, ...], error: str, total: str | None) -> None:
-    """Both event queries (or, with ``total`` None, a raw error ratio query) use the window and differ."""
+def check_queries(reader: SpecReader, key: tuple[Any, ...], error: str, total: str | None,
+                  need_window: bool = True) -> None:
+    """Both event queries (or, with ``total`` None, a raw error ratio query) use the window and differ.
+
+    ``need_window`` False (time slices): ``{{.window}}`` is optional; a gauge ratio needs no range."""
     pairs = (("error query", error), ("total query", total)) if total is not None else (("error ratio query", error),)
     for name, query in pairs:
-        if not WINDOW_PATTERN.search(query):
+        if need_window and not WINDOW_PATTERN.search(query):
             raise reader.fail(key, f"the {name} has no {WINDOW} placeholder; obskit fills it with each "
                               "alert window (5m, 1h, ...), e.g. rate(http_requests_total[{{.window}}])")
     if total is not None and " ".join(error.split()) == " ".join(total.split()):

@@ -63,7 +63,9 @@ def build(
     namespace: Annotated[str | None, typer.Option("--namespace", "-n", metavar="NAMESPACE",
                                                   help="PrometheusRule namespace.")] = None,
 ) -> None:
-    """Turn rule sources and SLO specs (Sloth prometheus/v1, OpenSLO v1) into rule files, one per source."""
+    """Turn rule sources and SLO specs (Sloth prometheus/v1, OpenSLO v1) into rule files, one per source.
+
+    OpenSLO: Occurrences, Timeslices, RatioTimeslices, thresholdMetric; calendar windows become rolling ones."""
     from obskit.alerts.emit import BuildOptions
     from obskit.alerts.emit import build as build_rules
     from obskit.alerts.rulefiles import load_all, windows_dirs

@@ -25,6 +25,7 @@ from obskit.alerts.lint.rate_window import RateWindow
 from obskit.alerts.lint.record_name import RecordName
 from obskit.alerts.lint.rule_dropped_labels import RuleDroppedLabels
 from obskit.alerts.lint.series_exist import SeriesExist
+from obskit.alerts.lint.slo_calendar import SloCalendarWindow
 from obskit.alerts.lint.template_labels import TemplateDroppedLabels
 from obskit.alerts.lint.templates import TemplateSyntax
 from obskit.alerts.model import RuleSet
@@ -35,6 +36,7 @@ CHECKS: list[type[Check]] = [
     PromqlSyntax, AlertSeverity, AlertAnnotations, AlertRunbook, AlertName, AlertFor, RateWindow, AbsentFor,
     Duplicates, TemplateSyntax, RecordName, SeriesExist, RateCounter, AlertComparison, AlertForValue,
     PromqlRegexp, LabelName, PromqlImpossible, TemplateDroppedLabels, RuleDroppedLabels, GroupNames,
+    SloCalendarWindow,
 ]
 CHECK_IDS = sorted(c.id for c in CHECKS)
 

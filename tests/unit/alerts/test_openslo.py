@@ -86,9 +86,10 @@ def test_several_objectives_become_several_slos(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("change", "message"), [
     (("indicatorRef: shop-errors", "indicatorRef: other"), r"slo.yaml:9:17: no OpenSLO SLI named 'other'"
                                                            r" in the files checked \(known: shop-errors\)"),
-    (("Occurrences", "RatioTimeslices"), r"budgetingMethod RatioTimeslices is not supported"),
-    (("{duration: 30d, isRolling: true}", "{duration: 1M, calendar: {startTime: '2024-01-01 00:00:00', "
-      "timeZone: UTC}}"), r"a calendar-aligned timeWindow is not supported"),
+    (("Occurrences", "Hourly"), r"slo.yaml:6:20: budgetingMethod 'Hourly': expected one of Occurrences, "
+                                r"Timeslices, RatioTimeslices"),
+    (("objectives: [{targetPercent: 99.5}]", "objectives: [{targetPercent: 99.5, compositeWeight: 1}]"),
+     r"objectives\[\].compositeWeight is not supported"),
     (("apiVersion: openslo/v1\n", "apiVersion: openslo/v1alpha\n"), r"apiVersion 'openslo/v1alpha' is not supported"),
 ])
 def test_refused_with_the_field(tmp_path: Path, change: tuple[str, str], message: str) -> None:

@@ -122,9 +122,15 @@ def test_burn_rate_factors_30d_and_28d() -> None:
     assert c30.durations() == ["5m", "30m", "1h", "2h", "6h", "1d", "3d"]
 
 
+def test_burn_rate_factors_14d_and_7d() -> None:
+    c14, c7 = catalog_for("2w"), catalog_for("7d")
+    assert [w.factor for w in c14.windows] == [Fraction("6.72"), Fraction("2.8"), Fraction("1.4"), Fraction(14, 15)]
+    assert [w.factor for w in c7.windows] == [Fraction("8.4"), Fraction("2.8"), Fraction("1.4"), Fraction(14, 15)]
+
+
 def test_missing_catalogue_is_an_input_error() -> None:
-    with pytest.raises(InputError, match="no burn-rate window catalogue for a 7d SLO period"):
-        catalog_for("7d")
+    with pytest.raises(InputError, match="no burn-rate window catalogue for a 90d SLO period"):
+        catalog_for("90d")
 
 
 @pytest.mark.parametrize(("value", "text"), [

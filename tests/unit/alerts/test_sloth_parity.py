@@ -68,8 +68,8 @@ def test_default_period_picks_the_catalogue(tmp_path: Path) -> None:
 
 def test_unknown_default_period_names_the_catalogues(tmp_path: Path) -> None:
     root = tree(tmp_path)
-    with pytest.raises(InputError, match="no burn-rate window catalogue for a 14d SLO period"):
-        load_all([root], windows_dirs([root]), default_period="14d")
+    with pytest.raises(InputError, match="no burn-rate window catalogue for a 21d SLO period"):
+        load_all([root], windows_dirs([root]), default_period="21d")
 
 
 def test_sloth_catalogue_with_obskit_field_names_is_refused(tmp_path: Path) -> None:
