@@ -29,7 +29,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
-from obskit.investigate.templates import TemplateMiner, mine
+from obskit.logmine.templates import TemplateMiner, mine
 
 DEFAULT_ROOT = Path(__file__).resolve().parents[2] / "shared" / "eval" / "loghub"
 

@@ -29,7 +29,7 @@ from functools import cache
 from obskit.investigate.model import Finding, LogTemplateFinding
 from obskit.investigate.policy import log_evidence_policy
 from obskit.investigate.significance import rate_z
-from obskit.investigate.templates import mine
+from obskit.logmine.templates import mine
 from obskit.sources.logs import LogRecord
 from obskit.sources.window import Window
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from obskit.investigate.variables import example_values
+from obskit.logmine.variables import example_values
 
 
 def test_examples_per_wildcard_token_distinct_and_limited() -> None:

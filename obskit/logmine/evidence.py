@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from obskit.investigate.masking import WILDCARD
+from obskit.logmine.masking import WILDCARD
 
 _PUNCTUATION = "()[]{}<>\"',.;:!?"
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping
 
-from obskit.investigate.anchors import group_by_anchors
-from obskit.investigate.evidence import MergeSetting, Slot, independent, value_of
-from obskit.investigate.masking import WILDCARD
+from obskit.logmine.anchors import group_by_anchors
+from obskit.logmine.evidence import MergeSetting, Slot, independent, value_of
+from obskit.logmine.masking import WILDCARD
 
 ROUNDS = 4
 _HOLDERS = 32  # slots remembered per value as evidence

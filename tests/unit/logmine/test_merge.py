@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from obskit.investigate.evidence import MergeSetting, independent, varies
-from obskit.investigate.merge import merge
+from obskit.logmine.evidence import MergeSetting, independent, varies
+from obskit.logmine.merge import merge
 
 SETTING = MergeSetting()
 W = "<*>"

@@ -16,8 +16,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
-from obskit.investigate.evidence import MergeSetting, value_of
-from obskit.investigate.masking import WILDCARD
+from obskit.logmine.evidence import MergeSetting, value_of
+from obskit.logmine.masking import WILDCARD
 
 
 def _anchor(seq: tuple[str, ...], column: list[dict[str, int]]) -> tuple[tuple[int, str], ...]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from obskit.conventions.log_lines import MessageFields, message_fields
-from obskit.investigate.structured import extract
-from obskit.investigate.templates import mine
+from obskit.logmine.structured import extract
+from obskit.logmine.templates import mine
 
 FIELDS = message_fields()
 

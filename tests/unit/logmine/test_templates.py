@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from obskit.investigate import templates
-from obskit.investigate.masking import Masker
-from obskit.investigate.templates import WILDCARD, TemplateMiner, mine, tokenize
+from obskit.logmine import templates
+from obskit.logmine.masking import Masker
+from obskit.logmine.templates import WILDCARD, TemplateMiner, mine, tokenize
 
 
 @pytest.mark.parametrize(
