@@ -51,15 +51,20 @@ def independent(a: Slot, b: Slot, values: set[str], frequency: Mapping[str, int]
     `from NEW to RUNNING`). Two slots at the same position differ elsewhere in their skeletons:
     `session opened for user _` and `session closed for user _` are two templates whose user slot shares
     values, while `session _ for user alice` and `session _ for user bob` are one slot seen with two users.
-    As in frequency-based parsers (Brain: Yu et al., IEEE TSC 2023), the rarer tokens are the variables:
-    `b` counts when `a`'s values are rarer than the tokens where the two skeletons differ.
+    Skeletons apart at two or more positions are other statements (`Session <*> started by client _` and
+    `Reboot requested by client _`): `b` counts. Apart at one position, either that position or the slot
+    varies; as in frequency-based parsers (Brain: Yu et al., IEEE TSC 2023), the rarer tokens are the
+    variables: `b` counts when `a`'s values are rarer than the tokens where the two skeletons differ.
     """
     (pa, sa), (pb, sb) = a, b
     if len(sa) != len(sb):
         return True
     if pa != pb:  # `from _ to RUNNING` and `from NEW to _` are one template: its two slots are no evidence
         return any(x != y for i, (x, y) in enumerate(zip(sa, sb, strict=True)) if i not in (pa, pb))
-    differ = [value_of(t) for x, y in zip(sa, sb, strict=True) if x != y for t in (x, y) if t != WILDCARD]
+    pairs = [(x, y) for x, y in zip(sa, sb, strict=True) if x != y]
+    if len(pairs) > 1:
+        return True  # skeletons apart at several positions: other statements, not one varying the other way
+    differ = [value_of(t) for pair in pairs for t in pair if t != WILDCARD]
     if not differ:
         return False
     return max(frequency.get(v, 0) for v in values) < min(frequency.get(t, 0) for t in differ)

@@ -16,6 +16,7 @@ from collections.abc import Iterator, Mapping
 from obskit.logmine.anchors import group_by_anchors
 from obskit.logmine.evidence import MergeSetting, Slot, independent, value_of
 from obskit.logmine.masking import WILDCARD
+from obskit.logmine.subsume import subsume
 
 ROUNDS = 4
 _HOLDERS = 32  # slots remembered per value as evidence
@@ -146,9 +147,25 @@ def merge(sequences: list[tuple[str, ...]], counts: list[int],
     weight: Counter[int] = Counter()
     for i, n in enumerate(counts):
         weight[_find(parent, i)] += n
-    anchored = group_by_anchors([templates[r] for r in roots], [weight[r] for r in roots], known, setting)
-    final = dict(zip(roots, anchored, strict=True))
+    ordered = [templates[r] for r in roots]
+    anchored = group_by_anchors(ordered, [weight[r] for r in roots], known, setting)
+    final = dict(zip(roots, _covered(anchored, [weight[r] for r in roots], setting), strict=True))
     return [final[_find(parent, i)] for i in range(len(sequences))]
+
+
+def _covered(templates: list[tuple[str, ...]], weights: list[int], setting: MergeSetting) -> list[tuple[str, ...]]:
+    """Each template after joining a more general template that covers it (`subsume`), on distinct templates."""
+    index: dict[tuple[str, ...], int] = {}
+    distinct: list[tuple[str, ...]] = []
+    totals: list[int] = []
+    for seq, n in zip(templates, weights, strict=True):
+        at = index.setdefault(seq, len(distinct))
+        if at == len(distinct):
+            distinct.append(seq)
+            totals.append(0)
+        totals[at] += n
+    joined = subsume(distinct, totals, setting)
+    return [joined[index[seq]] for seq in templates]
 
 
 def _rebuild(sequences: list[tuple[str, ...]], parent: list[int], templates: list[tuple[str, ...]]) -> None:
