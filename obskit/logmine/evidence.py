@@ -51,10 +51,12 @@ def independent(a: Slot, b: Slot, values: set[str], frequency: Mapping[str, int]
     `from NEW to RUNNING`). Two slots at the same position differ elsewhere in their skeletons:
     `session opened for user _` and `session closed for user _` are two templates whose user slot shares
     values, while `session _ for user alice` and `session _ for user bob` are one slot seen with two users.
-    Skeletons apart at two or more positions are other statements (`Session <*> started by client _` and
-    `Reboot requested by client _`): `b` counts. Apart at one position, either that position or the slot
-    varies; as in frequency-based parsers (Brain: Yu et al., IEEE TSC 2023), the rarer tokens are the
-    variables: `b` counts when `a`'s values are rarer than the tokens where the two skeletons differ.
+    As in frequency-based parsers (Brain: Yu et al., IEEE TSC 2023), the rarer tokens are the variables:
+    apart at one position, either that position or the slot varies, and `b` counts when all of `a`'s
+    values are rarer than the tokens where the two skeletons differ. Apart at several positions the
+    skeletons are rather two statements (`Session <*> started by client _`, `Reboot requested by client _`)
+    and it is enough that some value is rarer than every differing token; when every value is commoner,
+    the differing positions are the variables (`session _ for user alice on host a`, `... bob on host b`).
     """
     (pa, sa), (pb, sb) = a, b
     if len(sa) != len(sb):
@@ -62,9 +64,10 @@ def independent(a: Slot, b: Slot, values: set[str], frequency: Mapping[str, int]
     if pa != pb:  # `from _ to RUNNING` and `from NEW to _` are one template: its two slots are no evidence
         return any(x != y for i, (x, y) in enumerate(zip(sa, sb, strict=True)) if i not in (pa, pb))
     pairs = [(x, y) for x, y in zip(sa, sb, strict=True) if x != y]
-    if len(pairs) > 1:
-        return True  # skeletons apart at several positions: other statements, not one varying the other way
     differ = [value_of(t) for pair in pairs for t in pair if t != WILDCARD]
     if not differ:
         return False
-    return max(frequency.get(v, 0) for v in values) < min(frequency.get(t, 0) for t in differ)
+    rarest = min(frequency.get(t, 0) for t in differ)
+    if len(pairs) > 1:  # apart at several positions: other statements, unless each value is commoner
+        return min(frequency.get(v, 0) for v in values) < rarest
+    return max(frequency.get(v, 0) for v in values) < rarest
