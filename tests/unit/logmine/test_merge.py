@@ -20,27 +20,27 @@ def test_values_shared_with_another_slot_vary() -> None:
 
 
 def test_independent_slots() -> None:
-    freq = {"alice": 2, "bob": 2, "opened": 4, "closed": 4, "session": 8, "user": 8}
-    user_opened = (3, ("session", "opened", "user", W))
-    user_closed = (3, ("session", "closed", "user", W))
-    assert independent(user_opened, user_closed, {"alice", "bob"}, freq)  # users are rarer than the verbs
-    state_alice = (1, ("session", W, "user", "alice"))
-    state_bob = (1, ("session", W, "user", "bob"))
-    assert not independent(state_alice, state_bob, {"opened", "closed"}, freq)  # verbs are not rarer
+    freq = {"alice": 2, "bob": 2, "raised": 4, "dropped": 4, "tunnel": 8, "member": 8}
+    user_opened = (3, ("tunnel", "raised", "member", W))
+    user_closed = (3, ("tunnel", "dropped", "member", W))
+    assert independent(user_opened, user_closed, {"alice", "bob"}, freq)  # members are rarer than the verbs
+    state_alice = (1, ("tunnel", W, "member", "alice"))
+    state_bob = (1, ("tunnel", W, "member", "bob"))
+    assert not independent(state_alice, state_bob, {"raised", "dropped"}, freq)  # verbs are not rarer
     assert independent((1, ("a", W, "b")), (2, ("d", "c", W)), {"x"}, freq)  # another position and template
-    # one template's two slots (`from NEW to _`, `from _ to RUNNING`) are no evidence for each other
-    assert not independent((3, ("from", "NEW", "to", W)), (1, ("from", W, "to", "RUNNING")), {"x"}, freq)
+    # one template's two slots (`from QUEUED to _`, `from _ to ACTIVE`) are no evidence for each other
+    assert not independent((3, ("from", "QUEUED", "to", W)), (1, ("from", W, "to", "ACTIVE")), {"x"}, freq)
     assert independent((1, ("a", W)), (1, ("a", W, "b")), {"x"}, freq)  # another length
 
 
 def test_merge_keeps_enumerations_and_merges_entities() -> None:
     seqs = [("job", "done", "for", u) for u in ("alice", "bob", "carol")]
     seqs += [("login", "by", u) for u in ("alice", "bob", "carol")]
-    seqs += [("VM", s, "now") for s in ("Started", "Paused")]
+    seqs += [("Pump", s, "now") for s in ("Primed", "Halted")]
     out = merge(seqs, [1] * len(seqs))
     assert set(out[:3]) == {("job", "done", "for", W)}
     assert set(out[3:6]) == {("login", "by", W)}
-    assert out[6] == ("VM", "Started", "now") and out[7] == ("VM", "Paused", "now")
+    assert out[6] == ("Pump", "Primed", "now") and out[7] == ("Pump", "Halted", "now")
 
 
 def test_merge_needs_constant_context() -> None:
@@ -49,8 +49,8 @@ def test_merge_needs_constant_context() -> None:
 
 
 def test_states_of_one_template_stay_constants() -> None:
-    states = ["NEW", "SCHEDULED", "RUNNING", "SUCCEEDED", "FAILED", "KILLED", "ASSIGNED", "UNASSIGNED"]
-    seqs = [("task", W, "transitioned", "from", a, "to", b) for a, b in zip(states, states[1:], strict=False)]
+    states = ["QUEUED", "STAGED", "ACTIVE", "PARKED", "DONE", "ABORTED", "HELD", "EXPIRED"]
+    seqs = [("batch", W, "moved", "from", a, "to", b) for a, b in zip(states, states[1:], strict=False)]
     assert merge(seqs, [3] * len(seqs)) == seqs
 
 
@@ -73,3 +73,35 @@ def test_a_word_where_another_sequence_has_a_variable_joins_it() -> None:
     # a word beside a word stays (two values are no evidence by themselves)
     words = [("login", "from", "host", "gateway.lab"), ("login", "from", "host", "edge.lab")]
     assert merge(words, [1, 1]) == words
+
+
+def test_skeletons_apart_at_several_positions_are_other_statements() -> None:
+    freq = {"Spool": 45, "Loader": 9, "Drift": 3, "Sweep": 2, "opened": 40, "cleared": 30, "ticket": 40, "marks": 30, "were": 30}
+    ticket = (4, ("ticket", W, "opened", "by", W))  # `ticket <*> opened by <client>`
+    marks = (4, ("marks", "were", "cleared", "by", W))  # `marks were cleared by <client>`
+    assert independent(ticket, marks, {"Spool", "Loader", "Drift", "Sweep"}, freq)  # some client is rarer (not all)
+    # every value commoner than the differing words: those words are the variables (members, gateways)
+    raised_a = (1, ("tunnel", W, "member", "alice", "gateway", "north"))
+    raised_b = (1, ("tunnel", W, "member", "bob", "gateway", "south"))
+    freq = {"raised": 12, "dropped": 12, "alice": 6, "bob": 6, "north": 8, "south": 8}
+    assert not independent(raised_a, raised_b, {"raised", "dropped"}, freq)
+
+
+def test_a_few_names_shared_by_two_statements_are_a_variable() -> None:
+    clients = ["Spool", "Loader", "Drift", "Sweep"]  # fewer than `many_values`, no digits
+    seqs = [("ticket", W, "opened", "by", c) for c in clients] + [("marks", "were", "cleared", "by", c) for c in clients]
+    out = merge(seqs, [30, 20, 6, 3] * 2)
+    assert set(out[:4]) == {("ticket", W, "opened", "by", W)}
+    assert set(out[4:]) == {("marks", "were", "cleared", "by", W)}
+    alone = [("ticket", W, "opened", "by", c) for c in clients]  # in one statement only: an enumeration
+    assert merge(alone, [30, 20, 6, 3]) == alone
+
+
+def test_a_line_whose_variables_all_differ_joins_the_learned_template() -> None:
+    members = ["alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan"]
+    seqs = [("rule", "Amber", "muted", "by", "member", m) for m in members]  # `member` learned: 9 values
+    seqs += [("rule", r, "muted", "by", "member", "alice") for r in ("Birch", "Cedar", "Delta", "Ember", "Fjord",
+                                                                   "Garnet", "Harbor", "Iris")]  # `rule` learned
+    seqs.append(("rule", "Juniper", "muted", "by", "member", "zoltan"))  # both new: no sibling at all
+    out = merge(seqs, [1] * len(seqs))
+    assert set(out) == {("rule", W, "muted", "by", "member", W)}

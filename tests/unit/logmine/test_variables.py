@@ -23,7 +23,7 @@ def test_wildcards_inside_tokens_and_multi_token_values() -> None:
 
 
 def test_no_wildcards_no_variables() -> None:
-    assert example_values(["VM", "Started"], ["VM Started"]) == []
+    assert example_values(["Pump", "Primed"], ["Pump Primed"]) == []
 
 
 def test_many_wildcards_and_a_sample_that_does_not_match_stay_fast() -> None:
