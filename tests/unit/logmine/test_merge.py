@@ -76,7 +76,8 @@ def test_a_word_where_another_sequence_has_a_variable_joins_it() -> None:
 
 
 def test_skeletons_apart_at_several_positions_are_other_statements() -> None:
-    freq = {"Spool": 45, "Loader": 9, "Drift": 3, "Sweep": 2, "opened": 40, "cleared": 30, "ticket": 40, "marks": 30, "were": 30}
+    freq = {"Spool": 45, "Loader": 9, "Drift": 3, "Sweep": 2, "opened": 40, "cleared": 30, "ticket": 40,
+            "marks": 30, "were": 30}
     ticket = (4, ("ticket", W, "opened", "by", W))  # `ticket <*> opened by <client>`
     marks = (4, ("marks", "were", "cleared", "by", W))  # `marks were cleared by <client>`
     assert independent(ticket, marks, {"Spool", "Loader", "Drift", "Sweep"}, freq)  # some client is rarer (not all)
@@ -89,7 +90,8 @@ def test_skeletons_apart_at_several_positions_are_other_statements() -> None:
 
 def test_a_few_names_shared_by_two_statements_are_a_variable() -> None:
     clients = ["Spool", "Loader", "Drift", "Sweep"]  # fewer than `many_values`, no digits
-    seqs = [("ticket", W, "opened", "by", c) for c in clients] + [("marks", "were", "cleared", "by", c) for c in clients]
+    seqs = [("ticket", W, "opened", "by", c) for c in clients]
+    seqs += [("marks", "were", "cleared", "by", c) for c in clients]
     out = merge(seqs, [30, 20, 6, 3] * 2)
     assert set(out[:4]) == {("ticket", W, "opened", "by", W)}
     assert set(out[4:]) == {("marks", "were", "cleared", "by", W)}
