@@ -19,6 +19,7 @@ from obskit.logmine.masking import WILDCARD
 from obskit.logmine.subsume import subsume
 
 ROUNDS = 4
+PASSES = 3  # sibling rounds and the anchor pass, in turn, until neither merges
 _HOLDERS = 32  # slots remembered per value as evidence
 SIBLING_LIMIT = 20_000  # distinct sequences above which the anchor pass runs first, to bound memory
 
@@ -114,11 +115,41 @@ def merge(sequences: list[tuple[str, ...]], counts: list[int],
     frequency = _LineFrequency(sequences, counts)
     known: set[str] = set()  # values of slots found variable: evidence for the anchor pass
     if len(sequences) > SIBLING_LIMIT:  # fold long-tail columns first: sibling keys grow with len * positions
-        folded = group_by_anchors(sequences, counts, known, setting)
-        by_template: dict[tuple[str, ...], int] = {}
-        for i, tokens in enumerate(folded):
-            parent[i] = _find(parent, by_template.setdefault(tokens, i))
+        _join(parent, group_by_anchors(sequences, counts, known, setting))
         _rebuild(sequences, parent, templates)
+    for _ in range(PASSES):  # what the anchor pass learns gives sibling slots new skeletons, and back
+        _sibling_rounds(sequences, parent, templates, frequency, known, setting)
+        roots = sorted({_find(parent, i) for i in range(len(sequences))})
+        weight: Counter[int] = Counter()
+        for i, n in enumerate(counts):
+            weight[_find(parent, i)] += n
+        anchored = group_by_anchors([templates[r] for r in roots], [weight[r] for r in roots], known, setting)
+        if not _join(parent, anchored, roots):
+            break
+        _rebuild(sequences, parent, templates)
+    roots = sorted({_find(parent, i) for i in range(len(sequences))})
+    weight = Counter()
+    for i, n in enumerate(counts):
+        weight[_find(parent, i)] += n
+    final = dict(zip(roots, _covered([templates[r] for r in roots], [weight[r] for r in roots], setting), strict=True))
+    return [final[_find(parent, i)] for i in range(len(sequences))]
+
+
+def _join(parent: list[int], merged: list[tuple[str, ...]], items: list[int] | None = None) -> bool:
+    """Union the items (indexes into `parent`; all when None) that `merged` gives one template; whether any did."""
+    changed = False
+    first: dict[tuple[str, ...], int] = {}
+    for i, tokens in zip(items if items is not None else range(len(merged)), merged, strict=True):
+        root, other = _find(parent, first.setdefault(tokens, i)), _find(parent, i)
+        if root != other:
+            parent[other] = root
+            changed = True
+    return changed
+
+
+def _sibling_rounds(sequences: list[tuple[str, ...]], parent: list[int], templates: list[tuple[str, ...]],
+                    frequency: Mapping[str, int], known: set[str], setting: MergeSetting) -> None:
+    """Merge siblings at variable slots, a few rounds (positions that vary together are learned in turn)."""
     for _ in range(ROUNDS):
         roots = sorted({_find(parent, i) for i in range(len(sequences))})
         changed = False
@@ -143,14 +174,6 @@ def merge(sequences: list[tuple[str, ...]], counts: list[int],
         if not changed:
             break
         _rebuild(sequences, parent, templates)
-    roots = sorted({_find(parent, i) for i in range(len(sequences))})
-    weight: Counter[int] = Counter()
-    for i, n in enumerate(counts):
-        weight[_find(parent, i)] += n
-    ordered = [templates[r] for r in roots]
-    anchored = group_by_anchors(ordered, [weight[r] for r in roots], known, setting)
-    final = dict(zip(roots, _covered(anchored, [weight[r] for r in roots], setting), strict=True))
-    return [final[_find(parent, i)] for i in range(len(sequences))]
 
 
 def _covered(templates: list[tuple[str, ...]], weights: list[int], setting: MergeSetting) -> list[tuple[str, ...]]:
