@@ -11,7 +11,8 @@ templates the most specific (most constants), then the one with more lines, wins
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from operator import itemgetter
 
 from obskit.logmine.evidence import MergeSetting
 from obskit.logmine.masking import WILDCARD
@@ -22,28 +23,36 @@ _MAX_SHAPES = 64  # wildcard layouts looked up per token count: the lookup stays
 def subsume(templates: Sequence[tuple[str, ...]], weights: Sequence[int],
             setting: MergeSetting) -> list[tuple[str, ...]]:
     """The template of each input template: the most specific other template that covers it, else itself."""
-    general: dict[int, dict[tuple[int, ...], dict[tuple[str, ...], int]]] = defaultdict(dict)
+    # per token count, per wildcard layout: (getter of its constant positions, getter of its holes,
+    # constants -> index of the template with the most lines)
+    general: dict[int, dict[tuple[int, ...], tuple[Callable, Callable, dict[object, int]]]] = defaultdict(dict)
     for i, seq in enumerate(templates):
         holes = tuple(p for p, t in enumerate(seq) if t == WILDCARD)
         constants = len(seq) - len(holes)
         if not holes or constants < 1 or constants < setting.min_constants * len(seq):
             continue
         shapes = general[len(seq)]
-        if holes not in shapes and len(shapes) >= _MAX_SHAPES:
-            continue
-        key = tuple(t for t in seq if t != WILDCARD)
-        best = shapes.setdefault(holes, {}).get(key)
+        shape = shapes.get(holes)
+        if shape is None:
+            if len(shapes) >= _MAX_SHAPES:
+                continue
+            shape = shapes[holes] = (itemgetter(*(p for p in range(len(seq)) if p not in holes)),
+                                     itemgetter(*holes), {})
+        keyed = shape[2]
+        key = shape[0](seq)
+        best = keyed.get(key)
         if best is None or weights[i] > weights[best]:
-            shapes[holes][key] = i
+            keyed[key] = i
     out = list(templates)
     for i, seq in enumerate(templates):
-        found = None
-        for holes, keyed in general.get(len(seq), {}).items():
-            if all(seq[p] == WILDCARD for p in holes):
-                continue  # no word of this sequence is a variable there: nothing to learn
-            cover = keyed.get(tuple(t for p, t in enumerate(seq) if p not in holes))
+        found: tuple[tuple[int, int], int] | None = None
+        for holes, (constant, hole, keyed) in general.get(len(seq), {}).items():
+            cover = keyed.get(constant(seq))
             if cover is None or cover == i:
                 continue
+            words = hole(seq)
+            if words == WILDCARD or (type(words) is tuple and all(w == WILDCARD for w in words)):
+                continue  # no word of this sequence is a variable there: nothing to learn
             rank = (len(seq) - len(holes), weights[cover])
             if found is None or rank > found[0]:
                 found = (rank, cover)
