@@ -134,7 +134,7 @@ def patterns(
     table.add_column("id", justify="right")
     table.add_column("template", overflow="fold")
     for t in ranked[:top]:
-        table.add_row(str(t.count), str(t.id), Text(t.text))  # a template is not Rich markup: [preauth]
+        table.add_row(str(t.count), str(t.id), Text(t.text))  # a template is not Rich markup: [denied]
     show(table)
     if len(ranked) > top:
         show(f"... {len(ranked) - top} more templates (use --top or --format json)")

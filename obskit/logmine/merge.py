@@ -3,9 +3,11 @@
 Input: the distinct masked token sequences of a batch (`masking.tokenize`) with their line counts. Two
 sequences of the same length that differ at exactly one position are siblings under a *skeleton* (the
 sequence with that position blanked). A position is variable under a skeleton when it takes many distinct
-values there; a handful of values that each recur is a set of constants ("VM Started" / "VM Paused").
+values there; a handful of values that each recur is a set of constants ("Pump Primed" / "Pump Halted").
 Siblings under a variable skeleton merge (union-find); the merged templates are compared again, so
-positions that vary together (`user X from host Y`) are learned in a few rounds.
+positions that vary together (`user X from host Y`) are learned in a few rounds. The anchor pass
+(`anchors.py`) then groups what has no sibling; sibling rounds and anchor pass run in turn while either
+learns something, and a template covered by a learned, more general one joins it (`subsume.py`).
 """
 
 from __future__ import annotations
