@@ -107,3 +107,34 @@ def test_a_line_whose_variables_all_differ_joins_the_learned_template() -> None:
     seqs.append(("rule", "Juniper", "muted", "by", "member", "zoltan"))  # both new: no sibling at all
     out = merge(seqs, [1] * len(seqs))
     assert set(out) == {("rule", W, "muted", "by", "member", W)}
+
+
+def _names(n: int) -> list[str]:
+    return [a + b for a in ("tor", "vel", "qua", "mib", "sen") for b in ("ka", "lun", "dro", "pes", "wix")][:n]
+
+
+def test_a_few_lines_each_with_its_own_name_share_a_template() -> None:
+    # five lines, five names never seen twice: too few for `many_values`, but every line brings a new value
+    seqs = [("member", m, "joined", "the", "lobby") for m in _names(5)]
+    seqs += [("cache", "flushed", "ok")]
+    out = merge(seqs, [1] * 5 + [4])
+    assert set(out[:5]) == {("member", W, "joined", "the", "lobby")}
+    assert out[5] == ("cache", "flushed", "ok")
+
+
+def test_an_enumeration_that_recurs_stays_constant_in_a_small_group() -> None:
+    seqs = [("[pod:", W + "]", "Pump", s, "(Cycle", "Event)") for s in ("Primed", "Halted", "Flushed")]
+    assert merge(seqs, [12, 9, 7]) == seqs
+    # one word beside a value is too thin a context, however new the words are
+    short = [(name, "true") for name in _names(4)]
+    assert merge(short, [1] * 4) == short
+
+
+def test_positions_learned_by_the_anchor_pass_give_sibling_slots_their_values() -> None:
+    # every line its own member; eight rooms, each on two or three lines: no room slot has a sibling
+    # until the member position is known to vary, then the room slot holds eight values
+    rooms = _names(25)[17:25]
+    members = _names(25)[:20]
+    seqs = [("member", members[i], "joined", "room", rooms[i % 8], "today") for i in range(20)]
+    out = merge(seqs, [1] * 20)
+    assert set(out) == {("member", W, "joined", "room", W, "today")}
