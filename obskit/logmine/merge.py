@@ -119,8 +119,9 @@ def merge(sequences: list[tuple[str, ...]], counts: list[int],
     if len(sequences) > SIBLING_LIMIT:  # fold long-tail columns first: sibling keys grow with len * positions
         _join(parent, group_by_anchors(sequences, counts, known, setting))
         _rebuild(sequences, parent, templates)
-    for _ in range(PASSES):  # what the anchor pass learns gives sibling slots new skeletons, and back
-        _sibling_rounds(sequences, parent, templates, frequency, known, setting)
+    for turn in range(PASSES):  # what the anchor pass learns gives sibling slots new skeletons, and back
+        if not _sibling_rounds(sequences, parent, templates, frequency, known, setting) and turn:
+            break  # the anchor pass has seen these templates already
         roots = sorted({_find(parent, i) for i in range(len(sequences))})
         weight: Counter[int] = Counter()
         for i, n in enumerate(counts):
@@ -150,8 +151,10 @@ def _join(parent: list[int], merged: list[tuple[str, ...]], items: list[int] | N
 
 
 def _sibling_rounds(sequences: list[tuple[str, ...]], parent: list[int], templates: list[tuple[str, ...]],
-                    frequency: Mapping[str, int], known: set[str], setting: MergeSetting) -> None:
-    """Merge siblings at variable slots, a few rounds (positions that vary together are learned in turn)."""
+                    frequency: Mapping[str, int], known: set[str], setting: MergeSetting) -> bool:
+    """Merge siblings at variable slots, a few rounds (positions that vary together are learned in turn);
+    whether any merged."""
+    merged = False
     for _ in range(ROUNDS):
         roots = sorted({_find(parent, i) for i in range(len(sequences))})
         changed = False
@@ -175,7 +178,9 @@ def _sibling_rounds(sequences: list[tuple[str, ...]], parent: list[int], templat
                     changed = True
         if not changed:
             break
+        merged = True
         _rebuild(sequences, parent, templates)
+    return merged
 
 
 def _covered(templates: list[tuple[str, ...]], weights: list[int], setting: MergeSetting) -> list[tuple[str, ...]]:
