@@ -37,7 +37,6 @@ _CLOSERS = frozenset(_CLOSE_CHARS)
 _DIGIT_RUN = re.compile(r"[0-9][\w-]*")  # digits don't decide masking, only their presence
 _HAS_KEY = re.compile(r"[=:]").search
 _PLAIN = re.compile(r"[^\s\"'=]*")  # a one-word quoted value (no nested quotes or keys)
-_NAMED = re.compile(r"[A-Za-z_][\w.-]*[\[(]")
 _QUOTE_OPEN = re.compile(r"""^[A-Za-z_][A-Za-z0-9_.-]*[=:](["'])""")
 
 # token classes kept in the per-miner cache (any other cached value is the token's masked form)
@@ -61,12 +60,7 @@ def _mask_token(token: str) -> str | None:
     if end <= start:
         return None
     prefix, core, suffix = token[:start], token[start:end], token[end:]
-    if has_digit and _DIGIT.search(core):
-        name = _NAMED.match(core)  # `syncd[812]`, `probe(7)`: the name before a bracketed value is kept
-        if name is not None and _DIGIT.search(name.group()) is None:
-            prefix += name.group()
-        return prefix + WILDCARD + suffix
-    if _PATH.match(core) or _HOST.fullmatch(core):
+    if (has_digit and _DIGIT.search(core)) or _PATH.match(core) or _HOST.fullmatch(core):
         return prefix + WILDCARD + suffix
     return None
 
