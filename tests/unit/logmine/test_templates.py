@@ -46,9 +46,6 @@ from obskit.logmine.templates import WILDCARD, TemplateMiner, mine, tokenize
         ('hold wakelock="Backup", pid=7', "hold wakelock=<*>, pid=<*>"),
         # a list of repeated value groups folds to one group
         ("nodes n-1 0x1f <ok> n-2 0x2f <ok> n-3 0x3f <ok>", "nodes <*> <ok>"),
-        # the name before a bracketed value is kept: a process tag, a call with its argument
-        ("syncd[812]: ready", "syncd[<*>]: ready"),
-        ("probe(7) passed", "probe(<*>) passed"),
     ],
 )
 def test_tokenize_masks_unmistakable_variables(message: str, expected: str) -> None:
