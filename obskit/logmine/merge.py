@@ -122,20 +122,22 @@ def merge(sequences: list[tuple[str, ...]], counts: list[int],
     for turn in range(PASSES):  # what the anchor pass learns gives sibling slots new skeletons, and back
         if not _sibling_rounds(sequences, parent, templates, frequency, known, setting) and turn:
             break  # the anchor pass has seen these templates already
-        roots = sorted({_find(parent, i) for i in range(len(sequences))})
-        weight: Counter[int] = Counter()
-        for i, n in enumerate(counts):
-            weight[_find(parent, i)] += n
-        anchored = group_by_anchors([templates[r] for r in roots], [weight[r] for r in roots], known, setting)
-        if not _join(parent, anchored, roots):
+        roots, weights = _roots(parent, counts)
+        if not _join(parent, group_by_anchors([templates[r] for r in roots], weights, known, setting), roots):
             break
         _rebuild(sequences, parent, templates)
-    roots = sorted({_find(parent, i) for i in range(len(sequences))})
-    weight = Counter()
+    roots, weights = _roots(parent, counts)
+    final = dict(zip(roots, _covered([templates[r] for r in roots], weights, setting), strict=True))
+    return [final[_find(parent, i)] for i in range(len(sequences))]
+
+
+def _roots(parent: list[int], counts: list[int]) -> tuple[list[int], list[int]]:
+    """The current templates (their roots, in index order) and the lines of each."""
+    weight: Counter[int] = Counter()
     for i, n in enumerate(counts):
         weight[_find(parent, i)] += n
-    final = dict(zip(roots, _covered([templates[r] for r in roots], [weight[r] for r in roots], setting), strict=True))
-    return [final[_find(parent, i)] for i in range(len(sequences))]
+    roots = sorted(weight)
+    return roots, [weight[r] for r in roots]
 
 
 def _join(parent: list[int], merged: list[tuple[str, ...]], items: list[int] | None = None) -> bool:
