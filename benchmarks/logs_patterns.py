@@ -7,8 +7,9 @@ Log Analytics", ISSRE 2023), read from --root, never copied into this repository
 ICSE-SEIP 2019: a line is correct when its predicted group equals its true group. Throughput is measured
 in-process for both miners (best of --repeat runs) so interpreter start-up does not count.
 
-Split: the data sets in name order are dealt into two halves (1st, 3rd, ... and 2nd, 4th, ...); the mean GA
-of each half is printed, as the miner has one setting for all and must not do better on one half.
+Split: `--design A B ...` names the sets rules were decided on; the mean GA of those and of the others (the
+check half) is printed. Without it the sets in name order are dealt into two halves (1st, 3rd, ... and 2nd,
+4th, ...). The miner has one setting for all and must not do better on one half.
 
 Memory: a child process mines --memory-lines lines made from the samples, every number changed per line so
 that (almost) every line is distinct, in batch mode (`mine`, all lines held) and online mode
@@ -29,7 +30,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
-from obskit.investigate.templates import TemplateMiner, mine
+from obskit.logmine.templates import TemplateMiner, mine
 
 DEFAULT_ROOT = Path(__file__).resolve().parents[2] / "shared" / "eval" / "loghub"
 
@@ -124,6 +125,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--memory-lines", type=int, default=1_000_000, help="0 skips the memory measurement")
     ap.add_argument("--memory-child", choices=["batch", "online"], help=argparse.SUPPRESS)
+    ap.add_argument("--design", nargs="+", metavar="SET", help="the sets rules were decided on (the rest: check)")
     args = ap.parse_args()
     if args.memory_child:
         memory_child(args.root, args.memory_lines, args.memory_child)
@@ -152,7 +154,13 @@ def main() -> None:
     print(f"{'mean':12s} {sum(ours.values()) / len(ours):9.3f} {sum(theirs) / len(theirs):9.3f} "
           f"{n_lines / t_ours:11.0f} {n_lines / t_theirs:11.0f}")
     print(f"online miner (line by line): mean GA {sum(online) / len(online):.3f}")
-    for label, half in (("half 1", names[0::2]), ("half 2", names[1::2])):
+    halves = (("half 1", names[0::2]), ("half 2", names[1::2]))
+    if args.design:
+        halves = (("design", [n for n in names if n in args.design]),
+                  ("check", [n for n in names if n not in args.design]))
+    for label, half in halves:
+        if not half:
+            continue
         print(f"{label}: mean GA {sum(ours[n] for n in half) / len(half):.3f} ({', '.join(half)})")
     print(f"throughput ratio obskit/drain3: {t_theirs / t_ours:.1f}x")
     if args.memory_lines:

@@ -16,9 +16,9 @@ from obskit.cli.grammar import exit_codes, format_option
 from obskit.cli.output import emit_json, show
 from obskit.conventions.log_lines import MessageFields, message_fields
 from obskit.errors import InputError
-from obskit.investigate.structured import LogLine, extract
-from obskit.investigate.templates import Template, mine
-from obskit.investigate.variables import example_values
+from obskit.logmine.structured import LogLine, extract
+from obskit.logmine.templates import Template, mine
+from obskit.logmine.variables import example_values
 
 app = typer.Typer(help="Work with log lines: template mining.", no_args_is_help=True)
 
@@ -134,7 +134,7 @@ def patterns(
     table.add_column("id", justify="right")
     table.add_column("template", overflow="fold")
     for t in ranked[:top]:
-        table.add_row(str(t.count), str(t.id), Text(t.text))  # a template is not Rich markup: [preauth]
+        table.add_row(str(t.count), str(t.id), Text(t.text))  # a template is not Rich markup: [denied]
     show(table)
     if len(ranked) > top:
         show(f"... {len(ranked) - top} more templates (use --top or --format json)")

@@ -1,8 +1,8 @@
 """Log template evidence of one service: templates that are new in the window or whose rate rose.
 
 Lines of the window and the baseline are sampled per severity group (error/warn, info/debug), evenly over
-each period (the logs source's `spread_sample`), and mined together with the
-project's online template miner so both periods share template ids. Per template the sampled count is
+each period (the logs source's `spread_sample`), and mined together in one batch by the template miner
+(`obskit.logmine`, as `obskit logs patterns`) so both periods share template ids. Per template the sampled count is
 scaled to an estimated count with the server-side totals of its group and compared as a rate per unit of
 exposure: as a share of the lines logged by the operation that logs it, when the lines carry span ids the
 traces source can join to operations (a template that rises with its own operation's traffic is workload,
@@ -29,7 +29,7 @@ from functools import cache
 from obskit.investigate.model import Finding, LogTemplateFinding
 from obskit.investigate.policy import log_evidence_policy
 from obskit.investigate.significance import rate_z
-from obskit.investigate.templates import mine
+from obskit.logmine.templates import mine
 from obskit.sources.logs import LogRecord
 from obskit.sources.window import Window
 

@@ -1,4 +1,5 @@
-"""No import cycles in the as-code packages (function-level imports count too: they only hide a cycle)."""
+"""No import cycles in the packages and the whole of obskit (function-level imports count too: they only hide a
+cycle); the log template miner (obskit/logmine) sits below the commands and investigate that use it."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ["obskit/alerts", "obskit/dashboards"]
+PACKAGES = ["obskit/alerts", "obskit/dashboards", "obskit/logmine", "obskit/investigate", "obskit"]
 
 
 def module_name(path: Path) -> str:
@@ -59,6 +60,16 @@ def test_no_import_cycle(package: str) -> None:
              for k, v in graph(package).items()}
     found = cycle(edges)
     assert found is None, " -> ".join(found or [])
+
+
+def test_the_miner_imports_no_layer_above_it() -> None:
+    above = ("obskit.investigate", "obskit.cli", "obskit.report", "obskit.sources", "obskit.local")
+    edges = graph("obskit")
+    wrong = sorted(f"{k} -> {t}" for k, v in edges.items() if k.startswith("obskit.logmine")
+                   for t in v if t.startswith(above))
+    assert wrong == []
+    users = {k for k, v in edges.items() if any(t.startswith("obskit.logmine") for t in v)}
+    assert {"obskit.cli.logs_cmd", "obskit.investigate.log_templates"} <= users  # the detector sees the edges
 
 
 def test_the_detector_finds_a_cycle() -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from obskit.conventions.log_lines import MessageFields, message_fields
-from obskit.investigate.structured import extract
-from obskit.investigate.templates import mine
+from obskit.logmine.structured import extract
+from obskit.logmine.templates import mine
 
 FIELDS = message_fields()
 
@@ -30,7 +30,7 @@ FIELDS = message_fields()
         ('level=info msg="cache miss for key k1" took=3ms', "cache miss for key k1", "logfmt"),
         ('level=info msg="quoted \\"inner\\" text" x=1', 'quoted "inner" text', "logfmt"),
         ("level=info status=200 path=/x", "status=200 path=/x", "logfmt"),
-        ("session opened for user root by (uid=0)", "session opened for user root by (uid=0)", "text"),
+        ("vault unlocked for operator root by (gid=0)", "vault unlocked for operator root by (gid=0)", "text"),
         ("a=1", "a=1", "text"),  # one pair is not enough to call a line logfmt
         ("[1, 2, 3]", "[1, 2, 3]", "text"),
         ('["json", "array"]', '["json", "array"]', "text"),

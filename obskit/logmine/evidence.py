@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from obskit.investigate.masking import WILDCARD
+from obskit.logmine.masking import WILDCARD
 
 _PUNCTUATION = "()[]{}<>\"',.;:!?"
 
@@ -33,7 +33,7 @@ def varies(values: set[str], others: Iterable[set[str]], setting: MergeSetting) 
 
     A slot is variable when it takes many values, or when at least `shared_values` of its values also fill
     a varying slot of other templates (`others`): entities such as users, hosts or jobs recur across
-    templates, while the words of an enumeration ("Started"/"Paused") vary in one place only.
+    templates, while the words of an enumeration ("Primed"/"Halted") vary in one place only.
     """
     if len(values) >= setting.many_values:
         return True
@@ -48,18 +48,26 @@ def independent(a: Slot, b: Slot, values: set[str], frequency: Mapping[str, int]
 
     Slots in sequences of another length are other templates; so are slots at another position unless
     the skeletons agree once both positions are blanked (one template's two slots, as the states in
-    `from NEW to RUNNING`). Two slots at the same position differ elsewhere in their skeletons:
-    `session opened for user _` and `session closed for user _` are two templates whose user slot shares
-    values, while `session _ for user alice` and `session _ for user bob` are one slot seen with two users.
+    `from QUEUED to ACTIVE`). Two slots at the same position differ elsewhere in their skeletons:
+    `tunnel raised for member _` and `tunnel dropped for member _` are two templates whose member slot shares
+    values, while `tunnel _ for member alice` and `tunnel _ for member bob` are one slot seen with two members.
     As in frequency-based parsers (Brain: Yu et al., IEEE TSC 2023), the rarer tokens are the variables:
-    `b` counts when `a`'s values are rarer than the tokens where the two skeletons differ.
+    apart at one position, either that position or the slot varies, and `b` counts when all of `a`'s
+    values are rarer than the tokens where the two skeletons differ. Apart at several positions the
+    skeletons are rather two statements (`Session <*> started by client _`, `Reboot requested by client _`)
+    and it is enough that some value is rarer than every differing token; when every value is commoner,
+    the differing positions are the variables (`tunnel _ for member alice on gateway a`, `... bob on gateway b`).
     """
     (pa, sa), (pb, sb) = a, b
     if len(sa) != len(sb):
         return True
-    if pa != pb:  # `from _ to RUNNING` and `from NEW to _` are one template: its two slots are no evidence
+    if pa != pb:  # `from _ to ACTIVE` and `from QUEUED to _` are one template: its two slots are no evidence
         return any(x != y for i, (x, y) in enumerate(zip(sa, sb, strict=True)) if i not in (pa, pb))
-    differ = [value_of(t) for x, y in zip(sa, sb, strict=True) if x != y for t in (x, y) if t != WILDCARD]
+    pairs = [(x, y) for x, y in zip(sa, sb, strict=True) if x != y]
+    differ = [value_of(t) for pair in pairs for t in pair if t != WILDCARD]
     if not differ:
         return False
-    return max(frequency.get(v, 0) for v in values) < min(frequency.get(t, 0) for t in differ)
+    rarest = min(frequency.get(t, 0) for t in differ)
+    if len(pairs) > 1:  # apart at several positions: other statements, unless each value is commoner
+        return min(frequency.get(v, 0) for v in values) < rarest
+    return max(frequency.get(v, 0) for v in values) < rarest

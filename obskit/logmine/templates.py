@@ -18,9 +18,9 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from obskit.investigate.evidence import MergeSetting, Slot, independent, value_of, varies
-from obskit.investigate.masking import WILDCARD, Masker, tokenize
-from obskit.investigate.merge import merge
+from obskit.logmine.evidence import MergeSetting, Slot, independent, value_of, varies
+from obskit.logmine.masking import WILDCARD, Masker, tokenize
+from obskit.logmine.merge import merge
 
 __all__ = ["WILDCARD", "Template", "TemplateMiner", "mine", "tokenize"]
 

@@ -1,14 +1,16 @@
-"""Third pass of batch mining: templates whose variables vary together, found by their frequent tokens.
+"""A pass of batch mining: templates whose variables vary together, found by their frequent tokens.
 
 Sibling slots (`merge.py`) need two sequences that differ at exactly one position; lines such as
-`Accepted password for <user> from <host> ... on node <word>` where every line has its own combination
+`Granted access for <member> from <host> ... on rack <word>` where every line has its own combination
 have none. Following the longest-common-pattern idea of Brain (Yu et al., IEEE TSC 2023): in sequences of
 one length, count how many lines hold each token at each position; in a template the constant tokens
 share one count (the most common count among its tokens) and the variables are rarer. Sequences with the
 same anchor (tokens at that count) are compared position by position: a position is variable when its
-values are already known to vary elsewhere (sibling slots) or form a long tail (many values, half of them
-seen once); the other positions are constants and split the group. A merged template must keep at least
-half of its tokens constant.
+values are already known to vary elsewhere (sibling slots) or look like an open set (`_open`: many values,
+or fewer with many lines holding a value seen once, a test on the counts of the group itself); the other
+positions are constants and split the group. A merged template must keep at least half of its tokens, and
+two, constant. `merge.py` runs this pass and the sibling rounds in turn, as each learns positions the other
+can use.
 """
 
 from __future__ import annotations
@@ -16,8 +18,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
-from obskit.investigate.evidence import MergeSetting, value_of
-from obskit.investigate.masking import WILDCARD
+from obskit.logmine.evidence import MergeSetting, value_of
+from obskit.logmine.masking import WILDCARD
 
 
 def _anchor(seq: tuple[str, ...], column: list[dict[str, int]]) -> tuple[tuple[int, str], ...]:
@@ -40,9 +42,9 @@ def group_by_anchors(templates: Sequence[tuple[str, ...]], weights: Sequence[int
     for i, seq in enumerate(templates):
         by_length[len(seq)].append(i)
     for length, members in by_length.items():
-        if len(members) < 2 or (len(members) < setting.many_values and not (known and any(
-                value_of(t) in known for i in members for t in templates[i]))):
-            continue  # neither a long tail nor a known value can be found here
+        if len(members) < 3 and not (len(members) == 2 and known and any(
+                value_of(t) in known for i in members for t in templates[i])):
+            continue  # neither an open set of values nor a known value can be found here
         column: list[dict[str, int]] = [{} for _ in range(length)]
         for i in members:
             n = weights[i]
@@ -59,13 +61,20 @@ def group_by_anchors(templates: Sequence[tuple[str, ...]], weights: Sequence[int
     return out
 
 
-def _long_tail(lines: Counter[str], setting: MergeSetting) -> bool:
-    """Many values, at least half of them seen on one line only: identifiers and names, not an enumeration.
+def _open(lines: Counter[str], setting: MergeSetting) -> bool:
+    """Whether the values of a position, with the lines holding each, look like an open set (names, ids).
 
-    Pooled over a whole anchor group, an enumeration (states in `from NEW to RUNNING`) also reaches many
-    values, but each of them recurs; the values of a variable have a long tail of single sightings.
+    Many values (`many_values`) are a variable by themselves. Fewer are one when the counts say more are
+    to come: the share of lines whose value was seen once (n1 / n, Good-Turing's estimate of the chance
+    that the next line brings a new value) is at least the mean share of a value seen (1 / k), with two
+    such lines and three values at least. The words of an enumeration of statements (`Pump Primed`,
+    `Pump Halted`) recur: n1 stays near 0 however many lines there are.
     """
-    return len(lines) >= setting.many_values and 2 * sum(1 for n in lines.values() if n == 1) >= len(lines)
+    k = len(lines)
+    once = sum(1 for n in lines.values() if n == 1)
+    if k >= setting.many_values and 2 * once >= k:
+        return True
+    return k >= 3 and once >= 2 and once * k >= sum(lines.values())
 
 
 def _merge_group(templates: Sequence[tuple[str, ...]], weights: Sequence[int], group: list[int],
@@ -82,7 +91,7 @@ def _merge_group(templates: Sequence[tuple[str, ...]], weights: Sequence[int], g
         values = set(lines)
         if len(values) < 2:
             continue
-        if len(values & known) >= setting.shared_values or _long_tail(lines, setting):
+        if len(values & known) >= setting.shared_values or _open(lines, setting):
             variable.add(p)
     if not variable:
         return
@@ -91,7 +100,8 @@ def _merge_group(templates: Sequence[tuple[str, ...]], weights: Sequence[int], g
     for i in group:
         split[tuple(templates[i][p] for p in constant)].append(i)
     for key, part in split.items():
-        if len(part) < 2 or sum(1 for t in key if t != WILDCARD) < max(1.0, setting.min_constants * length):
+        # two constants at least: one word beside a variable is too thin a context (`isOn true`, `ready true`)
+        if len(part) < 2 or sum(1 for t in key if t != WILDCARD) < max(2.0, setting.min_constants * length):
             continue
         merged = list(templates[part[0]])
         for p in variable:

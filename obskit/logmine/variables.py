@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from obskit.investigate.masking import WILDCARD
+from obskit.logmine.masking import WILDCARD
 
 _MAX_CHARS = 4000  # longer samples are not matched by the pattern: lazy groups on long lines get slow
 _MAX_SPANNING = 6  # wildcards up to which a sample with another token count is matched by the pattern

@@ -2,10 +2,10 @@
 
 A token (whitespace-separated) is a variable when its core carries a digit (numbers, hex ids, UUIDs, IPs with
 ports, timestamps), is a path or URL, or a host name. Opening brackets and a key prefix are kept
-(`(uid=0)` -> `(uid=<*>)`, `onExtend:12` -> `onExtend:<*>`), and so are closing brackets/punctuation.
+(`(gid=0)` -> `(gid=<*>)`, `onRefill:12` -> `onRefill:<*>`), and so are closing brackets/punctuation.
 Around those values the first pass also reads a few shapes that make one variable out of several tokens:
-a unit after a value (`5.2 KB`, `<1 sec`), a value restated in brackets (`1200 (1.2 KB)`), a quoted
-value of a key (`tag="View Lock"`), a list of repeated value groups (`a=1 ok b=2 ok ...`), textual dates.
+a unit after a value (`5.2 KB`, `<1 sec`), a quoted value of a key (`wakelock="Sync Adapter"`), a list of
+repeated value groups (`a=1 ok b=2 ok ...`), textual dates.
 Which of the remaining words are variables is decided from the data (`evidence`, `merge`, `anchors`).
 """
 
@@ -51,7 +51,7 @@ def _mask_token(token: str) -> str | None:
     if not has_digit and "/" not in token and "." not in token:
         return None
     start = len(token) - len(token.lstrip(_OPEN_CHARS))
-    key = None if "://" in token else _KEY.match(token, start)  # `hdfs://` is a scheme, not a key
+    key = None if "://" in token else _KEY.match(token, start)  # `s3://` is a scheme, not a key
     if key is not None:
         if token[key.end() - 1] == ":" and "." in key.group() and token[key.end():key.end() + 1].isdigit():
             return token[:start] + WILDCARD + token[len(token.rstrip(_CLOSE_CHARS)):]  # host:port
@@ -76,7 +76,7 @@ def _classify(token: str) -> str:
         end = len(token.rstrip(_CLOSE_CHARS))
         return WILDCARD if end == len(token) else WILDCARD + token[end:]
     if token[-1] not in _CLOSERS and first not in _OPENERS and _DIGIT.search(token) and not _HAS_KEY(token):
-        return WILDCARD  # a bare value such as 0x1f, blk_-123, v2
+        return WILDCARD  # a bare value such as 0x1f, chk_-481, v2
     if token in _EMPTY:
         return token[0] + WILDCARD + token[1]
     if token.rstrip(_CLOSE_CHARS) in vocabulary.units:
@@ -120,10 +120,6 @@ def _join_quoted(tokens: list[str]) -> list[str]:
     return out
 
 
-def _is_bracketed_value(token: str) -> bool:
-    return len(token) >= 5 and token[0] in "([" and token[1:4] == WILDCARD and token[4:].strip(")],;:") == ""
-
-
 def tokenize(message: str, cache: dict[str, str] | None = None) -> tuple[str, ...]:
     """The masked token sequence of one message (runs of wildcards collapsed, value groups folded)."""
     return fold(mask(message, {} if cache is None else cache)[0])
@@ -154,7 +150,7 @@ def mask(message: str, cache: dict[str, str], keep_units: bool = False) -> tuple
     """The masked token sequence before `fold` (miners fold once per distinct sequence, not per line), and
     whether a unit was folded into its value.
 
-    A unit is part of its value in the pattern that groups lines, so `lifetime <1 sec` and `lifetime 00:02`
+    A unit is part of its value in the pattern that groups lines, so `uptime <1 sec` and `uptime 00:02`
     agree; with `keep_units` the units stay as tokens, for people (`took <*> ms`).
     `cache` (token -> class or masked form) makes a repeated token one dict lookup; a miner keeps one.
     """
@@ -186,8 +182,6 @@ def mask(message: str, cache: dict[str, str], keep_units: bool = False) -> tuple
                 units = True
                 trailing = token[len(token.rstrip(_CLOSE_CHARS)):]
                 out[-1] = out[-1] + trailing
-                if trailing and len(out) >= 2 and out[-2] == WILDCARD and _is_bracketed_value(out[-1]):
-                    out.pop()  # "0 bytes (1.2 KB)": a value restated in brackets is one value with it
             else:
                 append(token)
                 bare = False

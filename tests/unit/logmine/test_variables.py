@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from obskit.investigate.variables import example_values
+from obskit.logmine.variables import example_values
 
 
 def test_examples_per_wildcard_token_distinct_and_limited() -> None:
@@ -23,7 +23,7 @@ def test_wildcards_inside_tokens_and_multi_token_values() -> None:
 
 
 def test_no_wildcards_no_variables() -> None:
-    assert example_values(["VM", "Started"], ["VM Started"]) == []
+    assert example_values(["Pump", "Primed"], ["Pump Primed"]) == []
 
 
 def test_many_wildcards_and_a_sample_that_does_not_match_stay_fast() -> None:

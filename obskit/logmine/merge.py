@@ -3,9 +3,11 @@
 Input: the distinct masked token sequences of a batch (`masking.tokenize`) with their line counts. Two
 sequences of the same length that differ at exactly one position are siblings under a *skeleton* (the
 sequence with that position blanked). A position is variable under a skeleton when it takes many distinct
-values there; a handful of values that each recur is a set of constants ("VM Started" / "VM Paused").
+values there; a handful of values that each recur is a set of constants ("Pump Primed" / "Pump Halted").
 Siblings under a variable skeleton merge (union-find); the merged templates are compared again, so
-positions that vary together (`user X from host Y`) are learned in a few rounds.
+positions that vary together (`user X from host Y`) are learned in a few rounds. The anchor pass
+(`anchors.py`) then groups what has no sibling; sibling rounds and anchor pass run in turn while either
+learns something, and a template covered by a learned, more general one joins it (`subsume.py`).
 """
 
 from __future__ import annotations
@@ -13,11 +15,13 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping
 
-from obskit.investigate.anchors import group_by_anchors
-from obskit.investigate.evidence import MergeSetting, Slot, independent, value_of
-from obskit.investigate.masking import WILDCARD
+from obskit.logmine.anchors import group_by_anchors
+from obskit.logmine.evidence import MergeSetting, Slot, independent, value_of
+from obskit.logmine.masking import WILDCARD
+from obskit.logmine.subsume import subsume
 
 ROUNDS = 4
+PASSES = 3  # sibling rounds and the anchor pass, in turn, until neither merges
 _HOLDERS = 32  # slots remembered per value as evidence
 SIBLING_LIMIT = 20_000  # distinct sequences above which the anchor pass runs first, to bound memory
 
@@ -113,11 +117,46 @@ def merge(sequences: list[tuple[str, ...]], counts: list[int],
     frequency = _LineFrequency(sequences, counts)
     known: set[str] = set()  # values of slots found variable: evidence for the anchor pass
     if len(sequences) > SIBLING_LIMIT:  # fold long-tail columns first: sibling keys grow with len * positions
-        folded = group_by_anchors(sequences, counts, known, setting)
-        by_template: dict[tuple[str, ...], int] = {}
-        for i, tokens in enumerate(folded):
-            parent[i] = _find(parent, by_template.setdefault(tokens, i))
+        _join(parent, group_by_anchors(sequences, counts, known, setting))
         _rebuild(sequences, parent, templates)
+    for turn in range(PASSES):  # what the anchor pass learns gives sibling slots new skeletons, and back
+        if not _sibling_rounds(sequences, parent, templates, frequency, known, setting) and turn:
+            break  # the anchor pass has seen these templates already
+        roots, weights = _roots(parent, counts)
+        if not _join(parent, group_by_anchors([templates[r] for r in roots], weights, known, setting), roots):
+            break
+        _rebuild(sequences, parent, templates)
+    roots, weights = _roots(parent, counts)
+    final = dict(zip(roots, _covered([templates[r] for r in roots], weights, setting), strict=True))
+    return [final[_find(parent, i)] for i in range(len(sequences))]
+
+
+def _roots(parent: list[int], counts: list[int]) -> tuple[list[int], list[int]]:
+    """The current templates (their roots, in index order) and the lines of each."""
+    weight: Counter[int] = Counter()
+    for i, n in enumerate(counts):
+        weight[_find(parent, i)] += n
+    roots = sorted(weight)
+    return roots, [weight[r] for r in roots]
+
+
+def _join(parent: list[int], merged: list[tuple[str, ...]], items: list[int] | None = None) -> bool:
+    """Union the items (indexes into `parent`; all when None) that `merged` gives one template; whether any did."""
+    changed = False
+    first: dict[tuple[str, ...], int] = {}
+    for i, tokens in zip(items if items is not None else range(len(merged)), merged, strict=True):
+        root, other = _find(parent, first.setdefault(tokens, i)), _find(parent, i)
+        if root != other:
+            parent[other] = root
+            changed = True
+    return changed
+
+
+def _sibling_rounds(sequences: list[tuple[str, ...]], parent: list[int], templates: list[tuple[str, ...]],
+                    frequency: Mapping[str, int], known: set[str], setting: MergeSetting) -> bool:
+    """Merge siblings at variable slots, a few rounds (positions that vary together are learned in turn);
+    whether any merged."""
+    merged = False
     for _ in range(ROUNDS):
         roots = sorted({_find(parent, i) for i in range(len(sequences))})
         changed = False
@@ -141,14 +180,24 @@ def merge(sequences: list[tuple[str, ...]], counts: list[int],
                     changed = True
         if not changed:
             break
+        merged = True
         _rebuild(sequences, parent, templates)
-    roots = sorted({_find(parent, i) for i in range(len(sequences))})
-    weight: Counter[int] = Counter()
-    for i, n in enumerate(counts):
-        weight[_find(parent, i)] += n
-    anchored = group_by_anchors([templates[r] for r in roots], [weight[r] for r in roots], known, setting)
-    final = dict(zip(roots, anchored, strict=True))
-    return [final[_find(parent, i)] for i in range(len(sequences))]
+    return merged
+
+
+def _covered(templates: list[tuple[str, ...]], weights: list[int], setting: MergeSetting) -> list[tuple[str, ...]]:
+    """Each template after joining a more general template that covers it (`subsume`), on distinct templates."""
+    index: dict[tuple[str, ...], int] = {}
+    distinct: list[tuple[str, ...]] = []
+    totals: list[int] = []
+    for seq, n in zip(templates, weights, strict=True):
+        at = index.setdefault(seq, len(distinct))
+        if at == len(distinct):
+            distinct.append(seq)
+            totals.append(0)
+        totals[at] += n
+    joined = subsume(distinct, totals, setting)
+    return [joined[index[seq]] for seq in templates]
 
 
 def _rebuild(sequences: list[tuple[str, ...]], parent: list[int], templates: list[tuple[str, ...]]) -> None:
