@@ -162,7 +162,9 @@ def investigate(sources: Sources, service: str, window: Window, baseline: Window
     report.unknown_service = bool(answered) and not unanswered and not report.series \
         and service not in report.known_services \
         and not findings
-    report.missing = [] if report.unknown_service else missing_data(report, service, requests, red_baseline, tested)
+    metric_names = names[0] if sources.metrics is not None else None  # what the metrics source said it knows
+    report.missing = [] if report.unknown_service else missing_data(report, service, requests, red_baseline, tested,
+                                                                    metric_names)
     report.symptoms = sorted(symptoms + symptom_stage.from_findings(findings, service), key=lambda s: -s.z)
     short = symptom_stage.baseline_note(report.baseline, requests[1])
     if short and not report.unknown_service:
@@ -277,7 +279,7 @@ def _unknown_report(report: Report, names: list[list[str] | None], graph: Servic
 
 
 def missing_data(report: Report, service: str, requests: tuple[int, int], red_baseline: bool,
-                 tested: int = -1) -> list[str]:
+                 tested: int = -1, metric_names: list[str] | None = None) -> list[str]:
     """Why nothing about the service can be compared (empty when RED from metrics or spans covers both the
     window and the baseline): "no usable data" is its own verdict, never "nothing anomalous"."""
     red = [s for s in report.series if s.service == service and s.name == "request_rate" and s.points]
@@ -290,6 +292,8 @@ def missing_data(report: Report, service: str, requests: tuple[int, int], red_ba
     from_metrics = [s for s in red if s.labels.get("source") != "spans"]
     if "metrics" not in checked:
         reasons.append("metrics were not checked")
+    elif not red and metric_names is not None and service in metric_names:
+        reasons.append("its metrics match a naming profile, but the RED queries returned no data for the window")
     elif not red:
         reasons.append("no RED metrics matched a known naming profile")
     elif from_metrics:

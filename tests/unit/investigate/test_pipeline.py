@@ -125,3 +125,16 @@ def test_an_unknown_service_asks_no_stage_of_any_backend() -> None:
     assert "frontend" in report.known_services
     logs = next(s for s in report.sources if s.signal == "logs")
     assert not logs.checked and "not queried" in logs.reason
+
+
+def test_no_usable_data_says_a_profile_matched_when_its_queries_came_back_empty() -> None:
+    srcs = sources(Incident(kind="none", fail={"traces"}))
+    srcs.metrics.red_many = lambda services, window: {s: [] for s in services}
+    report = investigate(srcs, "frontend", WINDOW, BASELINE)
+    assert any("match a naming profile, but the RED queries returned no data" in m for m in report.missing), \
+        report.missing
+    unknown_to_metrics = sources(Incident(kind="none", fail={"traces"}))
+    unknown_to_metrics.metrics.red_many = lambda services, window: {s: [] for s in services}
+    unknown_to_metrics.metrics.service_names = lambda window: ["checkout"]
+    report = investigate(unknown_to_metrics, "frontend", WINDOW, BASELINE)
+    assert any("no RED metrics matched a known naming profile" in m for m in report.missing), report.missing
