@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from obskit.config import Config
 from obskit.deadlines import Deadline
 from obskit.errors import BackendError
-from obskit.sources.versions import judge
+from obskit.sources.versions import require
 from obskit.transport import describe_failure, get_json, http_client
 
 DEFAULT_TIMEOUT = 5.0
@@ -50,9 +50,7 @@ def _timed(name: str, target: str, fn: Callable[[], tuple[str, str]], timeout: f
 
 def _supported(product: str, version: str, detail: str) -> tuple[str, str]:
     """(version, detail) with the support note; an unsupported version fails the probe with the reason."""
-    verdict = judge(product, version)
-    if not verdict.ok:
-        raise BackendError(verdict.note)
+    verdict = require(product, version, BackendError)
     return version, f"{detail}; {verdict.note}" if verdict.note else detail
 
 
