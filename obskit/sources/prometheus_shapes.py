@@ -24,14 +24,26 @@ RangeQuery = Callable[[str, Window], list[dict[str, Any]]]
 
 
 def shape_series(range_query: RangeQuery, concurrently: Callable[..., list[Any]], groups: list[Group],
-                 window: Window) -> dict[str, list[Series]]:
+                 window: Window, have: dict[str, set[str]] | None = None) -> dict[str, list[Series]]:
     """Series by service from the pre-aggregated shapes, labelled {"profile": name}; error_ratio carries the
-    requests behind each point (`counts`) when the request rate is known."""
+    requests behind each point (`counts`) when the request rate is known.
+
+    `have`: the series names each service already has from the counter/histogram queries. merge() keeps
+    those, so a shape's query is asked only for the services that lack one of the names it gives (a summary's
+    quantiles are not asked for where histograms gave p50/p95/p99), and not at all when none does."""
+    have = have or {}
     calls = []
     for profile, label, namespace, services in groups:
-        many = shape_queries(profile, {}, {label: alternation(services)}, label, window.step, namespace)
-        for signal, query in many.items():
-            calls.append((profile, label, namespace, services, signal, query))
+        queries = {tuple(services): shape_queries(profile, {}, {label: alternation(services)}, label, window.step,
+                                                  namespace)}
+        for signal in queries[tuple(services)]:
+            lacking = [s for s in services if not _names(signal) <= have.get(s, set())]
+            if not lacking:
+                continue
+            if tuple(lacking) not in queries:
+                queries[tuple(lacking)] = shape_queries(profile, {}, {label: alternation(lacking)}, label,
+                                                        window.step, namespace)
+            calls.append((profile, label, namespace, lacking, signal, queries[tuple(lacking)][signal]))
     answers = concurrently(lambda call: range_query(call[5], window), calls)
     found: dict[tuple[str, str], dict[float, float]] = {}  # (service, series) -> ts -> value
     profile_of: dict[str, tuple[MetricProfile, str, str | None]] = {}
@@ -114,6 +126,11 @@ def _endpoint(labels: dict[str, str], names: list[str], ignore: list[str]) -> st
         if value and value not in ignore:
             return value
     return ""
+
+
+def _names(signal: str) -> set[str]:
+    """The series names a shape query can give."""
+    return set(QUANTILE_SERIES.values()) if signal == "latency_summary" else {signal.removeprefix("gauge:")}
 
 
 def _quantile_series(text: str) -> str | None:
