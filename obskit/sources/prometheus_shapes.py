@@ -15,6 +15,7 @@ from obskit.conventions import GraphProfile, MetricProfile
 from obskit.sources.metrics import Series
 from obskit.sources.promql import alternation
 from obskit.sources.promql_shapes import graph_queries, shape_queries
+from obskit.sources.service_graph import endpoint, profile_edges
 from obskit.sources.traces import Edge
 from obskit.sources.window import Window
 
@@ -100,32 +101,14 @@ def metric_edges(instant_query: Callable[[str, float], list[dict[str, Any]]],
     for (profile, part, _), results in zip(calls, answers, strict=True):
         for result in results:
             labels = result.get("metric", {})
-            caller = _endpoint(labels, profile.caller_labels, profile.ignore_values)
-            callee = _endpoint(labels, profile.callee_labels, profile.ignore_values)
+            caller = endpoint(labels, profile.caller_labels, profile.ignore_values)
+            callee = endpoint(labels, profile.callee_labels, profile.ignore_values)
             value = result.get("value") or [0, "NaN"]
             number = float(value[1])
             if caller and callee and math.isfinite(number):
                 edge = totals.setdefault(profile.name, {}).setdefault((caller, callee), {})
                 edge[part] = edge.get(part, 0.0) + number
-    edges = []
-    for profile in profiles:
-        for (caller, callee), t in sorted(totals.get(profile.name, {}).items()):
-            calls_n = round(t.get("requests", 0.0))
-            if calls_n <= 0:
-                continue
-            count = t.get("latency_count", 0.0)
-            latency = t.get("latency_sum", 0.0) / count * profile.latency_unit_seconds if count > 0 else None
-            edges.append(Edge(caller, callee, calls_n, min(calls_n, round(t.get("failed", 0.0))), origin=profile.name,
-                              latency=None if latency is None else round(latency, 9)))
-    return edges
-
-
-def _endpoint(labels: dict[str, str], names: list[str], ignore: list[str]) -> str:
-    for name in names:
-        value = labels.get(name, "")
-        if value and value not in ignore:
-            return value
-    return ""
+    return [edge for profile in profiles for edge in profile_edges(profile, totals.get(profile.name, {}))]
 
 
 def _names(signal: str) -> set[str]:
