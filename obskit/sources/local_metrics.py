@@ -4,7 +4,7 @@ pod gauges named in obskit/conventions/pods/.
 RED comes from the service's inbound request histograms (``http.server.request.duration`` and
 friends, delta or cumulative); a service with none (a database) gets RED from its clients'
 ``db.client.operation.duration`` points whose ``server.address`` names it. Quantiles are
-interpolated within histogram buckets the way PromQL's histogram_quantile does.
+interpolated within histogram buckets the way PromQL's histogram_quantile does (obskit/sources/histogram.py).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import duckdb
 from obskit.conventions import GraphProfile, MetricProfile, PodSeries, metric_profiles, pod_profiles
 from obskit.conventions import graph_profiles as conventions_graphs
 from obskit.local.semconv import DB_CLIENT_DURATION, SERVER_DURATION, STATUS_ATTRIBUTES
+from obskit.sources.histogram import counts_quantile
 from obskit.sources.intervals import Buckets
 from obskit.sources.local_graph import metric_edges
 from obskit.sources.local_points import RESOURCE_LABELS, Catalog
@@ -56,24 +57,6 @@ class _Bucket:
     errors: float = 0.0
     bounds: tuple[float, ...] | None = None
     buckets: list[float] = field(default_factory=list)
-
-
-def quantile(q: float, bounds: tuple[float, ...], counts: list[float]) -> float | None:
-    """histogram_quantile: linear interpolation inside the bucket holding rank q * total."""
-    total = sum(counts)
-    if total <= 0:
-        return None
-    rank = q * total
-    cumulative = 0.0
-    for i, c in enumerate(counts):
-        if cumulative + c >= rank and c > 0:
-            if i >= len(bounds):  # +Inf bucket: the highest finite bound, as Prometheus does
-                return bounds[-1] if bounds else None
-            lower = bounds[i - 1] if i > 0 else 0.0
-            upper = bounds[i]
-            return lower + (upper - lower) * (rank - cumulative) / c
-        cumulative += c
-    return bounds[-1] if bounds else None
 
 
 def _is_error(attrs: dict[str, object], database: bool) -> bool:
@@ -177,7 +160,7 @@ class LocalMetrics:
             if b.count > 0:
                 series["error_ratio"].points.append((ts, b.errors / b.count))
                 for label, q in QUANTILES:
-                    value = quantile(q, b.bounds or (), b.buckets)
+                    value = counts_quantile(q, b.bounds or (), b.buckets)
                     if value is not None:
                         series[label].points.append((ts, value))
         return [s for s in series.values() if s.points]

@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from obskit.conventions import MetricProfile
-from obskit.sources.histogram import bucket_quantile
+from obskit.sources.histogram import counts_quantile
 from obskit.sources.intervals import Buckets, Tracker
 from obskit.sources.local_points import Catalog, Part, Row
 from obskit.sources.metrics import Series
@@ -215,7 +215,7 @@ class ProfileRed:
             from_histogram = {}
             for index, by_bounds in acc.histograms.items():
                 bounds, counts = max(by_bounds.items(), key=lambda item: sum(item[1]))
-                value = _quantile(q, bounds, counts)
+                value = counts_quantile(q, bounds, counts)
                 if value is not None:
                     from_histogram[index] = value
             latency[name] = from_histogram or acc.weighted_values("summary:" + name) or {
@@ -240,11 +240,3 @@ class ProfileRed:
                 out.append(Series(name, service, [(buckets.time(i), round(v, 9))
                                                   for i, v in sorted(latency[name].items())], dict(labels), query))
         return out
-
-
-def _quantile(q: float, bounds: tuple[float, ...], counts: list[float]) -> float | None:
-    cumulative, total = [], 0.0
-    for c in counts:
-        total += c
-        cumulative.append(total)
-    return bucket_quantile(q, [*zip(bounds, cumulative, strict=False), (float("inf"), total)])
