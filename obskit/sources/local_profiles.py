@@ -112,9 +112,12 @@ class ProfileRed:
         for role, found in parts.items():
             for p in found:
                 roles[(p.name, p.part)].append(role)
+        by_name: dict[str, list[tuple[str, list[str]]]] = defaultdict(list)  # stored name -> (part, roles)
+        for (name, part), names in roles.items():
+            by_name[name].append((part, names))
         buckets = Buckets.of(window)
         lo = buckets.start_ns - max(buckets.step_ns, LOOKBACK_NS)
-        rows = self.catalog.fetch({name for name, _ in roles}, lo, int(window.end * 1e9))
+        rows = self.catalog.fetch(set(by_name), lo, int(window.end * 1e9))
         tracker = Tracker(lo)
         accs: dict[str, _Acc] = {}
         error_re = re.compile(profile.error_regex) if profile.error_regex else None
@@ -124,9 +127,8 @@ class ProfileRed:
             owners = {row.label(label) for label in profile.service_labels} & services
             if not owners:
                 continue
-            for (name, part), names in roles.items():
-                if name == row.name:
-                    self._add(row, part, names, owners, accs, tracker, buckets, profile, error_re)
+            for part, names in by_name.get(row.name, ()):
+                self._add(row, part, names, owners, accs, tracker, buckets, profile, error_re)
         return {service: self._series(profile, service, acc, buckets, window) for service, acc in accs.items()}
 
     def _add(self, row: Row, part: str, roles: list[str], owners: set[str], accs: dict[str, _Acc],
