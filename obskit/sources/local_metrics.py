@@ -20,7 +20,7 @@ from obskit.conventions import GraphProfile, MetricProfile, PodSeries, metric_pr
 from obskit.conventions import graph_profiles as conventions_graphs
 from obskit.local.semconv import DB_CLIENT_DURATION, SERVER_DURATION, STATUS_ATTRIBUTES
 from obskit.sources.histogram import counts_quantile
-from obskit.sources.intervals import Buckets
+from obskit.sources.intervals import Buckets, Tracker
 from obskit.sources.local_graph import metric_edges
 from obskit.sources.local_points import RESOURCE_LABELS, Catalog
 from obskit.sources.local_profiles import ProfileRed
@@ -124,21 +124,22 @@ class LocalMetrics:
         if not rows:
             return []
         buckets: dict[int, _Bucket] = defaultdict(_Bucket)
-        previous: dict[tuple, tuple] = {}
-        start_ns = int(window.start * 1e9)
+        # the rows start one step before the window: a cumulative series that began before them has no earlier
+        # point to difference against and is skipped until its second point
+        tracker = Tracker(int(window.start * 1e9) - int(window.step * 1e9))
         grid = Buckets.of(window)
         for name, ts, start, temporality, attrs_json, pod, count, bounds, counts in rows:
             unit = (DB_CLIENT_DURATION if database else SERVER_DURATION)[name]
-            since: int | None = start if 0 < start < ts else None  # a delta point covers (start, ts]
-            if temporality == "cumulative":
-                key = (name, attrs_json, pod)
-                prev = previous.get(key)
-                previous[key] = (start, count, counts, ts)
-                if prev is not None and prev[0] == start and count >= prev[1]:
-                    count, counts = count - prev[1], [a - b for a, b in zip(counts, prev[2], strict=False)]
-                    since = prev[3]
-                elif start < start_ns - int(window.step * 1e9):
-                    continue  # an old series without an earlier point to difference against
+            kind = "cumulative" if temporality == "cumulative" else "delta"  # unspecified: each point its own
+            key = (name, attrs_json, pod)
+            found = tracker.increase((*key, "count"), ts, start, count, kind)
+            found_buckets = tracker.increase_list((*key, "buckets"), ts, start, counts, kind)
+            if found is None:
+                continue
+            since, count = found
+            # bucket counts cover the count's period; where they do not agree (count is not their sum) the
+            # point still counts as requests, without a latency shape
+            shape = found_buckets[1] if found_buckets is not None and found_buckets[0] == since else None
             attrs = json.loads(attrs_json)
             error = _is_error(attrs, database)
             scaled = tuple(x * unit for x in bounds)
@@ -147,10 +148,12 @@ class LocalMetrics:
                 b.count += count * share
                 if error:
                     b.errors += count * share
+                if shape is None:
+                    continue
                 if b.bounds is None:
-                    b.bounds, b.buckets = scaled, [float(c) * share for c in counts]
+                    b.bounds, b.buckets = scaled, [float(c) * share for c in shape]
                 elif b.bounds == scaled:
-                    b.buckets = [x + y * share for x, y in zip(b.buckets, counts, strict=False)]
+                    b.buckets = [x + y * share for x, y in zip(b.buckets, shape, strict=False)]
         series = {n: Series(n, service, [], query=sql.strip()) for n in ("request_rate", "error_ratio",
                                                                          *(q for q, _ in QUANTILES))}
         for index in sorted(buckets):
