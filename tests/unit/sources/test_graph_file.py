@@ -34,14 +34,7 @@ def test_edges_with_several_callees(tmp_path: Path) -> None:
     ("- web\n", "graph.yaml:1: expected a mapping"),
     ("", "graph.yaml:1: expected one YAML document"),
     ("edges: [\n", "graph.yaml"),
-])
-def test_errors_name_file_and_line(tmp_path: Path, text: str, message: str) -> None:
-    with pytest.raises(InputError) as caught:
-        load_graph_file(graph(tmp_path, text))
-    assert message in str(caught.value)
-
-
-@pytest.mark.parametrize(("text", "message"), [
+    # tagged nodes (the tree is only composed, never constructed) and repeated keys
     ("edges: !nodes [{from: web, to: api}]\n", "graph.yaml:1: `edges:` must be a list"),
     ("!graph {edges: [{from: web, to: api}]}\n", "graph.yaml:1: expected a mapping"),
     ("edges:\n  - !!omap [{from: web}, {to: api}]\n", "graph.yaml:2: an edge is a mapping"),
@@ -50,7 +43,7 @@ def test_errors_name_file_and_line(tmp_path: Path, text: str, message: str) -> N
     ("!!int edges: []\n", "graph.yaml:1: unknown key 'edges'"),
     ("edges:\n  - {from: web, to: api}\n  - {from: web, from: db}\n", "graph.yaml:3:17: duplicate key 'from'"),
 ])
-def test_tagged_or_repeated_nodes_are_refused_with_their_line(tmp_path: Path, text: str, message: str) -> None:
+def test_errors_name_file_and_line(tmp_path: Path, text: str, message: str) -> None:
     with pytest.raises(InputError) as caught:
         load_graph_file(graph(tmp_path, text))
     assert message in str(caught.value)
