@@ -13,11 +13,12 @@ import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from obskit.config import Config
 from obskit.deadlines import Deadline
 from obskit.errors import BackendError
-from obskit.sources.versions import judge
+from obskit.sources.versions import require
 from obskit.transport import describe_failure, get_json, http_client
 
 DEFAULT_TIMEOUT = 5.0
@@ -48,37 +49,37 @@ def _timed(name: str, target: str, fn: Callable[[], tuple[str, str]], timeout: f
     return Probe(name, "backend", target, ok, version, detail, elapsed)
 
 
-def _supported(product: str, version: str, detail: str) -> tuple[str, str]:
-    """(version, detail) with the support note; an unsupported version fails the probe with the reason."""
-    verdict = judge(product, version)
-    if not verdict.ok:
-        raise BackendError(verdict.note)
-    return version, f"{detail}; {verdict.note}" if verdict.note else detail
+def _versioned(connect: Callable[[], Any], path: str,
+               read: Callable[[dict[str, Any]], tuple[str, str, str]]) -> Callable[[], tuple[str, str]]:
+    """A probe that GETs `path` and judges the version in the answer (read: product, version, detail) against
+    obskit/sources/versions.yaml: (version, detail with the support note); an unsupported version fails it."""
+
+    def run() -> tuple[str, str]:
+        with connect() as client:
+            data = get_json(client, path)
+        product, version, detail = read(data)
+        verdict = require(product, version, BackendError)
+        return version, f"{detail}; {verdict.note}" if verdict.note else detail
+
+    return run
 
 
 def _prometheus(config: Config, timeout: float) -> Callable[[], tuple[str, str]]:
     cfg = config.prometheus
-
-    def run() -> tuple[str, str]:
-        with http_client(cfg.url or "", auth=cfg.auth, tls=cfg.tls, timeout=timeout) as client:
-            data = get_json(client, "/api/v1/status/buildinfo")
-        return _supported("prometheus", str(data.get("data", {}).get("version", "?")), "buildinfo answered")
-
-    return run
+    return _versioned(lambda: http_client(cfg.url or "", auth=cfg.auth, tls=cfg.tls, timeout=timeout),
+                      "/api/v1/status/buildinfo",
+                      lambda data: ("prometheus", str(data.get("data", {}).get("version", "?")), "buildinfo answered"))
 
 
 def _elasticsearch(url: str, config: Config, timeout: float) -> Callable[[], tuple[str, str]]:
     cfg = config.elasticsearch
 
-    def run() -> tuple[str, str]:
-        with http_client(url, auth=cfg.auth, tls=cfg.tls, timeout=timeout) as client:
-            data = get_json(client, "/")
+    def read(data: dict[str, Any]) -> tuple[str, str, str]:
         version = data.get("version", {})
         flavour = version.get("distribution") or "elasticsearch"
-        cluster = f"{flavour}, cluster {data.get('cluster_name', '?')}"
-        return _supported(flavour, str(version.get("number", "?")), cluster)
+        return flavour, str(version.get("number", "?")), f"{flavour}, cluster {data.get('cluster_name', '?')}"
 
-    return run
+    return _versioned(lambda: http_client(url, auth=cfg.auth, tls=cfg.tls, timeout=timeout), "/", read)
 
 
 def _jaeger(config: Config, timeout: float) -> Callable[[], tuple[str, str]]:
@@ -100,28 +101,22 @@ def _jaeger(config: Config, timeout: float) -> Callable[[], tuple[str, str]]:
 
 def _grafana(config: Config, timeout: float) -> Callable[[], tuple[str, str]]:
     cfg = config.grafana
-
-    def run() -> tuple[str, str]:
-        with http_client(cfg.url or "", token=cfg.token, tls=cfg.tls, timeout=timeout) as client:
-            data = get_json(client, "/api/health")
-        return _supported("grafana", str(data.get("version", "?")), f"database {data.get('database', '?')}")
-
-    return run
+    return _versioned(lambda: http_client(cfg.url or "", token=cfg.token, tls=cfg.tls, timeout=timeout), "/api/health",
+                      lambda data: ("grafana", str(data.get("version", "?")), f"database {data.get('database', '?')}"))
 
 
 def _kibana(config: Config, timeout: float) -> Callable[[], tuple[str, str]]:
     cfg = config.kibana
 
-    def run() -> tuple[str, str]:
-        with http_client(cfg.url or "", auth=cfg.auth, tls=cfg.tls, timeout=timeout) as client:
-            data = get_json(client, "/api/status")
+    def read(data: dict[str, Any]) -> tuple[str, str, str]:
         overall = ((data.get("status") or {}).get("overall") or {})
         level = overall.get("level") or overall.get("state") or "?"  # 8.x: level; 7.x: state
         if level not in ("available", "green"):
             raise RuntimeError(f"status {level}: {overall.get('summary', '')}".strip())
-        return _supported("kibana", str((data.get("version") or {}).get("number", "?")), f"status {level}")
+        return "kibana", str((data.get("version") or {}).get("number", "?")), f"status {level}"
 
-    return run
+    return _versioned(lambda: http_client(cfg.url or "", auth=cfg.auth, tls=cfg.tls, timeout=timeout), "/api/status",
+                      read)
 
 
 def _kubernetes(config: Config, timeout: float) -> Callable[[], tuple[str, str]]:

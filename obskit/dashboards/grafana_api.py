@@ -174,13 +174,11 @@ class _Session:
 
 def grafana_version(session: _Session) -> str:
     """The version ``GET /api/health`` reports; BackendError when the Grafana is older than supported."""
-    from obskit.sources.versions import judge
+    from obskit.sources.versions import require
 
     health = session.call("health", session.api.client.GET, "/health", expect=dict)
     version = str(health.get("version") or "")
-    verdict = judge("grafana", version)
-    if not verdict.ok:
-        raise BackendError(f"Grafana at {session.url}: {verdict.note}")
+    require("grafana", version, lambda note: BackendError(f"Grafana at {session.url}: {note}"))
     return version
 
 

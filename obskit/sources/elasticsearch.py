@@ -25,8 +25,8 @@ from obskit.conventions.log_lines import ids_in_text
 from obskit.quoting import lucene_phrase, url_segment
 from obskit.sources.errors import SourceError
 from obskit.sources.logs import LogCount, LogRecord, sample_in_slices
-from obskit.sources.versions import judge
 from obskit.sources.versions import parse as parse_version
+from obskit.sources.versions import require
 from obskit.sources.window import Window
 
 # level values as shippers write them -> normalised level
@@ -81,10 +81,9 @@ class ElasticsearchLogs:
             product = "opensearch" if version.get("distribution") == "opensearch" else "elasticsearch"
             found = parse_version(str(version.get("number", "0")))
             major = found[0] if found else 0
-            verdict = judge(product, str(version.get("number", "0")))  # obskit/sources/versions.yaml
-            if not verdict.ok:
-                raise SourceError("elasticsearch", f"server version {version.get('number')} is not supported: "
-                                                   f"{verdict.note}")
+            require(product, str(version.get("number", "0")),  # obskit/sources/versions.yaml
+                    lambda note: SourceError("elasticsearch", f"server version {version.get('number')} is not "
+                                                              f"supported: {note}"))
             self._server = (product, major)
         return self._server
 

@@ -66,6 +66,16 @@ def bucket_quantile(q: float, buckets: Iterable[Bucket]) -> float | None:
     return value if math.isfinite(value) else None
 
 
+def counts_quantile(q: float, bounds: tuple[float, ...], counts: list[float]) -> float | None:
+    """bucket_quantile() of an OTLP explicit-bucket histogram: `counts` per bucket (not cumulative), one more
+    than `bounds` (the last bucket is (highest bound, +Inf]); counts past len(bounds) + 1 fall into +Inf."""
+    cumulative, total = [], 0.0
+    for c in counts:
+        total += c
+        cumulative.append(total)
+    return bucket_quantile(q, [*zip(bounds, cumulative, strict=False), (math.inf, total)])
+
+
 def _divide(a: float, b: float) -> float:
     """IEEE division (as Go does it): x/0 is +-Inf, 0/0 is NaN."""
     if b != 0:

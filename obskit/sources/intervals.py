@@ -69,8 +69,8 @@ class Tracker:
         self.previous[key] = (ts, start, value)
         if temporality == "delta":
             return (start if 0 < start < ts else None), value
-        if prev is not None and prev[1] == start and value >= prev[2] and prev[0] < ts:
-            return prev[0], value - prev[2]
+        if prev is not None and prev[1] == start and value >= prev[2] and prev[0] <= ts:
+            return prev[0], value - prev[2]  # a point sent twice (same time) adds what it grew by: nothing
         if 0 < start < ts and start >= self.range_start_ns:
             return start, value  # began (or reset) inside the range: everything since start
         if temporality == "" and start == 0 and prev is None:

@@ -8,20 +8,12 @@ from collections import defaultdict
 
 from obskit.conventions import GraphProfile
 from obskit.sources.intervals import Buckets, Tracker
-from obskit.sources.local_points import Catalog, Row
+from obskit.sources.local_points import Catalog
+from obskit.sources.service_graph import endpoint, profile_edges
 from obskit.sources.traces import Edge
 from obskit.sources.window import Window
 
 LOOKBACK_NS = 900 * 10**9
-
-
-def endpoint(row: Row, labels: list[str], ignore: list[str]) -> str:
-    """The first of the labels with a value that names a service ("" when none does)."""
-    for label in labels:
-        value = row.labels.get(label, "")
-        if value and value not in ignore:
-            return value
-    return ""
 
 
 def metric_edges(catalog: Catalog, profiles: list[GraphProfile], window: Window) -> list[Edge]:
@@ -48,8 +40,8 @@ def metric_edges(catalog: Catalog, profiles: list[GraphProfile], window: Window)
         for row in catalog.fetch(set(by_name), lo, int(window.end * 1e9)):
             if not row.matches(profile.extra_matchers):
                 continue
-            caller = endpoint(row, profile.caller_labels, profile.ignore_values)
-            callee = endpoint(row, profile.callee_labels, profile.ignore_values)
+            caller = endpoint(row.labels, profile.caller_labels, profile.ignore_values)
+            callee = endpoint(row.labels, profile.callee_labels, profile.ignore_values)
             if not caller or not callee:
                 continue
             for role, part in by_name[row.name]:
@@ -61,16 +53,8 @@ def metric_edges(catalog: Catalog, profiles: list[GraphProfile], window: Window)
                 amount = found[1] * sum(share for _, share in whole.shares(found[0], row.ts))
                 edge = totals[(caller, callee)]
                 edge[role] += amount
-                if role == "requests" and error_re is not None and profile.error_label in row.labels \
-                        and error_re.fullmatch(row.labels[profile.error_label]):
-                    edge["label_failed"] += amount
-        for (caller, callee), t in sorted(totals.items()):
-            calls = round(t["requests"])
-            if calls <= 0:
-                continue
-            failed = t["failed"] if profile.failed_metric else t["label_failed"]
-            latency = (t["latency_sum"] / t["latency_count"] * profile.latency_unit_seconds
-                       if t["latency_count"] > 0 else None)
-            edges.append(Edge(caller, callee, calls, min(calls, round(failed)), origin=profile.name,
-                              latency=None if latency is None else round(latency, 9)))
+                if role == "requests" and error_re is not None and not profile.failed_metric \
+                        and profile.error_label in row.labels and error_re.fullmatch(row.labels[profile.error_label]):
+                    edge["failed"] += amount  # failed calls by the error label when no counter counts them
+        edges += profile_edges(profile, totals)
     return edges

@@ -4,7 +4,7 @@ pod gauges named in obskit/conventions/pods/.
 RED comes from the service's inbound request histograms (``http.server.request.duration`` and
 friends, delta or cumulative); a service with none (a database) gets RED from its clients'
 ``db.client.operation.duration`` points whose ``server.address`` names it. Quantiles are
-interpolated within histogram buckets the way PromQL's histogram_quantile does.
+interpolated within histogram buckets the way PromQL's histogram_quantile does (obskit/sources/histogram.py).
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ import duckdb
 from obskit.conventions import GraphProfile, MetricProfile, PodSeries, metric_profiles, pod_profiles
 from obskit.conventions import graph_profiles as conventions_graphs
 from obskit.local.semconv import DB_CLIENT_DURATION, SERVER_DURATION, STATUS_ATTRIBUTES
-from obskit.sources.intervals import Buckets
+from obskit.sources.histogram import counts_quantile
+from obskit.sources.intervals import Buckets, Tracker
 from obskit.sources.local_graph import metric_edges
 from obskit.sources.local_points import RESOURCE_LABELS, Catalog
 from obskit.sources.local_profiles import ProfileRed
@@ -56,24 +57,6 @@ class _Bucket:
     errors: float = 0.0
     bounds: tuple[float, ...] | None = None
     buckets: list[float] = field(default_factory=list)
-
-
-def quantile(q: float, bounds: tuple[float, ...], counts: list[float]) -> float | None:
-    """histogram_quantile: linear interpolation inside the bucket holding rank q * total."""
-    total = sum(counts)
-    if total <= 0:
-        return None
-    rank = q * total
-    cumulative = 0.0
-    for i, c in enumerate(counts):
-        if cumulative + c >= rank and c > 0:
-            if i >= len(bounds):  # +Inf bucket: the highest finite bound, as Prometheus does
-                return bounds[-1] if bounds else None
-            lower = bounds[i - 1] if i > 0 else 0.0
-            upper = bounds[i]
-            return lower + (upper - lower) * (rank - cumulative) / c
-        cumulative += c
-    return bounds[-1] if bounds else None
 
 
 def _is_error(attrs: dict[str, object], database: bool) -> bool:
@@ -141,21 +124,22 @@ class LocalMetrics:
         if not rows:
             return []
         buckets: dict[int, _Bucket] = defaultdict(_Bucket)
-        previous: dict[tuple, tuple] = {}
-        start_ns = int(window.start * 1e9)
+        # the rows start one step before the window: a cumulative series that began before them has no earlier
+        # point to difference against and is skipped until its second point
+        tracker = Tracker(int(window.start * 1e9) - int(window.step * 1e9))
         grid = Buckets.of(window)
         for name, ts, start, temporality, attrs_json, pod, count, bounds, counts in rows:
             unit = (DB_CLIENT_DURATION if database else SERVER_DURATION)[name]
-            since: int | None = start if 0 < start < ts else None  # a delta point covers (start, ts]
-            if temporality == "cumulative":
-                key = (name, attrs_json, pod)
-                prev = previous.get(key)
-                previous[key] = (start, count, counts, ts)
-                if prev is not None and prev[0] == start and count >= prev[1]:
-                    count, counts = count - prev[1], [a - b for a, b in zip(counts, prev[2], strict=False)]
-                    since = prev[3]
-                elif start < start_ns - int(window.step * 1e9):
-                    continue  # an old series without an earlier point to difference against
+            kind = "cumulative" if temporality == "cumulative" else "delta"  # unspecified: each point its own
+            key = (name, attrs_json, pod)
+            found = tracker.increase((*key, "count"), ts, start, count, kind)
+            found_buckets = tracker.increase_list((*key, "buckets"), ts, start, counts, kind)
+            if found is None:
+                continue
+            since, count = found
+            # bucket counts cover the count's period; where they do not agree (count is not their sum) the
+            # point still counts as requests, without a latency shape
+            shape = found_buckets[1] if found_buckets is not None and found_buckets[0] == since else None
             attrs = json.loads(attrs_json)
             error = _is_error(attrs, database)
             scaled = tuple(x * unit for x in bounds)
@@ -164,10 +148,12 @@ class LocalMetrics:
                 b.count += count * share
                 if error:
                     b.errors += count * share
+                if shape is None:
+                    continue
                 if b.bounds is None:
-                    b.bounds, b.buckets = scaled, [float(c) * share for c in counts]
+                    b.bounds, b.buckets = scaled, [float(c) * share for c in shape]
                 elif b.bounds == scaled:
-                    b.buckets = [x + y * share for x, y in zip(b.buckets, counts, strict=False)]
+                    b.buckets = [x + y * share for x, y in zip(b.buckets, shape, strict=False)]
         series = {n: Series(n, service, [], query=sql.strip()) for n in ("request_rate", "error_ratio",
                                                                          *(q for q, _ in QUANTILES))}
         for index in sorted(buckets):
@@ -177,7 +163,7 @@ class LocalMetrics:
             if b.count > 0:
                 series["error_ratio"].points.append((ts, b.errors / b.count))
                 for label, q in QUANTILES:
-                    value = quantile(q, b.bounds or (), b.buckets)
+                    value = counts_quantile(q, b.bounds or (), b.buckets)
                     if value is not None:
                         series[label].points.append((ts, value))
         return [s for s in series.values() if s.points]

@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from obskit.conventions import MetricProfile
-from obskit.sources.histogram import bucket_quantile
+from obskit.sources.histogram import counts_quantile
 from obskit.sources.intervals import Buckets, Tracker
 from obskit.sources.local_points import Catalog, Part, Row
 from obskit.sources.metrics import Series
@@ -112,9 +112,12 @@ class ProfileRed:
         for role, found in parts.items():
             for p in found:
                 roles[(p.name, p.part)].append(role)
+        by_name: dict[str, list[tuple[str, list[str]]]] = defaultdict(list)  # stored name -> (part, roles)
+        for (name, part), names in roles.items():
+            by_name[name].append((part, names))
         buckets = Buckets.of(window)
         lo = buckets.start_ns - max(buckets.step_ns, LOOKBACK_NS)
-        rows = self.catalog.fetch({name for name, _ in roles}, lo, int(window.end * 1e9))
+        rows = self.catalog.fetch(set(by_name), lo, int(window.end * 1e9))
         tracker = Tracker(lo)
         accs: dict[str, _Acc] = {}
         error_re = re.compile(profile.error_regex) if profile.error_regex else None
@@ -124,9 +127,8 @@ class ProfileRed:
             owners = {row.label(label) for label in profile.service_labels} & services
             if not owners:
                 continue
-            for (name, part), names in roles.items():
-                if name == row.name:
-                    self._add(row, part, names, owners, accs, tracker, buckets, profile, error_re)
+            for part, names in by_name.get(row.name, ()):
+                self._add(row, part, names, owners, accs, tracker, buckets, profile, error_re)
         return {service: self._series(profile, service, acc, buckets, window) for service, acc in accs.items()}
 
     def _add(self, row: Row, part: str, roles: list[str], owners: set[str], accs: dict[str, _Acc],
@@ -215,7 +217,7 @@ class ProfileRed:
             from_histogram = {}
             for index, by_bounds in acc.histograms.items():
                 bounds, counts = max(by_bounds.items(), key=lambda item: sum(item[1]))
-                value = _quantile(q, bounds, counts)
+                value = counts_quantile(q, bounds, counts)
                 if value is not None:
                     from_histogram[index] = value
             latency[name] = from_histogram or acc.weighted_values("summary:" + name) or {
@@ -240,11 +242,3 @@ class ProfileRed:
                 out.append(Series(name, service, [(buckets.time(i), round(v, 9))
                                                   for i, v in sorted(latency[name].items())], dict(labels), query))
         return out
-
-
-def _quantile(q: float, bounds: tuple[float, ...], counts: list[float]) -> float | None:
-    cumulative, total = [], 0.0
-    for c in counts:
-        total += c
-        cumulative.append(total)
-    return bucket_quantile(q, [*zip(bounds, cumulative, strict=False), (float("inf"), total)])

@@ -181,7 +181,8 @@ class PrometheusMetrics:
             points = [p for r in self.range_query(query, window) for p in _points(r)]
             if points:
                 out.append(Series(name, service, sorted(points), labels={"profile": profile.name}, query=query))
-        extra = shape_series(self.range_query, self._concurrently, [(profile, label, namespace, [service])], window)
+        extra = shape_series(self.range_query, self._concurrently, [(profile, label, namespace, [service])], window,
+                             have={service: {s.name for s in out}})
         return merge(out, extra.get(service, []), window.step)
 
     def dependencies(self, window: Window) -> list[Edge]:
@@ -252,7 +253,8 @@ class PrometheusMetrics:
                             for name in RED_SERIES if points.get((service, name))]
         shapes = [(profiles[p], label, namespace, chunk) for (p, label, namespace), members in groups.items()
                   for chunk in _chunks(members)]
-        extra = shape_series(self.range_query, self._concurrently, shapes, window)
+        have = {service: {s.name for s in series} for service, series in out.items()}
+        extra = shape_series(self.range_query, self._concurrently, shapes, window, have=have)
         for service, series in extra.items():
             out[service] = merge(out.get(service, []), series, window.step)
         return out

@@ -15,6 +15,7 @@ from obskit.conventions import GraphProfile, MetricProfile
 from obskit.sources.metrics import Series
 from obskit.sources.promql import alternation
 from obskit.sources.promql_shapes import graph_queries, shape_queries
+from obskit.sources.service_graph import endpoint, profile_edges
 from obskit.sources.traces import Edge
 from obskit.sources.window import Window
 
@@ -24,14 +25,26 @@ RangeQuery = Callable[[str, Window], list[dict[str, Any]]]
 
 
 def shape_series(range_query: RangeQuery, concurrently: Callable[..., list[Any]], groups: list[Group],
-                 window: Window) -> dict[str, list[Series]]:
+                 window: Window, have: dict[str, set[str]] | None = None) -> dict[str, list[Series]]:
     """Series by service from the pre-aggregated shapes, labelled {"profile": name}; error_ratio carries the
-    requests behind each point (`counts`) when the request rate is known."""
+    requests behind each point (`counts`) when the request rate is known.
+
+    `have`: the series names each service already has from the counter/histogram queries. merge() keeps
+    those, so a shape's query is asked only for the services that lack one of the names it gives (a summary's
+    quantiles are not asked for where histograms gave p50/p95/p99), and not at all when none does."""
+    have = have or {}
     calls = []
     for profile, label, namespace, services in groups:
-        many = shape_queries(profile, {}, {label: alternation(services)}, label, window.step, namespace)
-        for signal, query in many.items():
-            calls.append((profile, label, namespace, services, signal, query))
+        queries = {tuple(services): shape_queries(profile, {}, {label: alternation(services)}, label, window.step,
+                                                  namespace)}
+        for signal in queries[tuple(services)]:
+            lacking = [s for s in services if not _names(signal) <= have.get(s, set())]
+            if not lacking:
+                continue
+            if tuple(lacking) not in queries:
+                queries[tuple(lacking)] = shape_queries(profile, {}, {label: alternation(lacking)}, label,
+                                                        window.step, namespace)
+            calls.append((profile, label, namespace, lacking, signal, queries[tuple(lacking)][signal]))
     answers = concurrently(lambda call: range_query(call[5], window), calls)
     found: dict[tuple[str, str], dict[float, float]] = {}  # (service, series) -> ts -> value
     profile_of: dict[str, tuple[MetricProfile, str, str | None]] = {}
@@ -88,32 +101,19 @@ def metric_edges(instant_query: Callable[[str, float], list[dict[str, Any]]],
     for (profile, part, _), results in zip(calls, answers, strict=True):
         for result in results:
             labels = result.get("metric", {})
-            caller = _endpoint(labels, profile.caller_labels, profile.ignore_values)
-            callee = _endpoint(labels, profile.callee_labels, profile.ignore_values)
+            caller = endpoint(labels, profile.caller_labels, profile.ignore_values)
+            callee = endpoint(labels, profile.callee_labels, profile.ignore_values)
             value = result.get("value") or [0, "NaN"]
             number = float(value[1])
             if caller and callee and math.isfinite(number):
                 edge = totals.setdefault(profile.name, {}).setdefault((caller, callee), {})
                 edge[part] = edge.get(part, 0.0) + number
-    edges = []
-    for profile in profiles:
-        for (caller, callee), t in sorted(totals.get(profile.name, {}).items()):
-            calls_n = round(t.get("requests", 0.0))
-            if calls_n <= 0:
-                continue
-            count = t.get("latency_count", 0.0)
-            latency = t.get("latency_sum", 0.0) / count * profile.latency_unit_seconds if count > 0 else None
-            edges.append(Edge(caller, callee, calls_n, min(calls_n, round(t.get("failed", 0.0))), origin=profile.name,
-                              latency=None if latency is None else round(latency, 9)))
-    return edges
+    return [edge for profile in profiles for edge in profile_edges(profile, totals.get(profile.name, {}))]
 
 
-def _endpoint(labels: dict[str, str], names: list[str], ignore: list[str]) -> str:
-    for name in names:
-        value = labels.get(name, "")
-        if value and value not in ignore:
-            return value
-    return ""
+def _names(signal: str) -> set[str]:
+    """The series names a shape query can give."""
+    return set(QUANTILE_SERIES.values()) if signal == "latency_summary" else {signal.removeprefix("gauge:")}
 
 
 def _quantile_series(text: str) -> str | None:

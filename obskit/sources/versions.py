@@ -8,6 +8,7 @@ generation (api_v3 as Jaeger 2.x serves it, or the legacy /api), which doctor re
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -58,3 +59,12 @@ def judge(product: str, version: str) -> Verdict:
     if found[:2] > checked[:2]:
         return Verdict(True, f"newer than {support.checked}, the version obskit is checked against")
     return Verdict(True, "")
+
+
+def require(product: str, version: str, refuse: Callable[[str], Exception]) -> Verdict:
+    """judge(), raising ``refuse(note)`` when the version is older than the supported minimum; the verdict
+    (its note for people) otherwise."""
+    verdict = judge(product, version)
+    if not verdict.ok:
+        raise refuse(verdict.note)
+    return verdict

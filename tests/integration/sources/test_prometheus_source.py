@@ -214,3 +214,39 @@ def test_prometheus_only_typo_is_an_unknown_service_listing_label_values(prometh
     known = investigate(sources, "svc-spanmetrics", window, Window(END - 1200, END - 600, 15))
     assert not known.unknown_service and not known.missing  # spanmetrics RED with a baseline: usable
     assert known.red_sources == {"svc-spanmetrics": "metrics"}
+
+
+def range_queries_sent(source: PrometheusMetrics) -> list[str]:
+    """The PromQL of every range query the source sends over HTTP from now on."""
+    sent: list[str] = []
+
+    def record(request) -> None:
+        if request.url.path == "/api/v1/query_range":
+            sent.append(request.url.params["query"])
+
+    source.client.event_hooks["request"].append(record)
+    return sent
+
+
+def test_summary_shapes_are_not_asked_where_histograms_gave_the_quantiles(prometheus: str) -> None:
+    from obskit.sources.metrics import RED_SERIES
+    from obskit.sources.promql import red_queries
+    from obskit.sources.promql_shapes import shape_queries
+
+    service = SERVICES["otel-semconv"]
+    single = PrometheusMetrics(PrometheusConfig(url=prometheus))
+    profile, label = single.profile_for(service, WINDOW)
+    assert profile.latency_summary_metric  # the profile has a summary shape that could give p50/p95/p99
+    sent = range_queries_sent(single)
+    found = single.red(service, WINDOW)
+    assert {s.name for s in found} == set(RED_SERIES)
+    shapes = shape_queries(profile, {label: service}, {}, label, WINDOW.step, None)
+    assert shapes["latency_summary"] not in sent
+    assert len(sent) == len(red_queries(profile, label, service, WINDOW.step)) + len(
+        [signal for signal in shapes if signal not in ("latency_summary", "request_rate", "error_ratio")])
+    # batched: one request per signal for the whole batch, and no summary quantiles for any service
+    batched = PrometheusMetrics(PrometheusConfig(url=prometheus))
+    sent = range_queries_sent(batched)
+    many = batched.red_many(BATCH, WINDOW)
+    assert many[service] == found
+    assert sent and not [query for query in sent if ", quantile)" in query]

@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from obskit.sources.histogram import bucket_bound, bucket_quantile
+from obskit.sources.histogram import bucket_bound, bucket_quantile, counts_quantile
 
 INF = math.inf
 
@@ -35,3 +35,18 @@ def test_bucket_quantile(q: float, buckets: list[tuple[float, float]], expected:
                                            ("1_000", None), (" 1", None), ("", None)])
 def test_bucket_bound(le: str, bound: float | None) -> None:
     assert bucket_bound(le) == bound
+
+
+@pytest.mark.parametrize(("q", "bounds", "counts", "expected"), [
+    (0.5, (0.1, 0.25), [0.0, 10.0, 0.0], 0.175),
+    (0.99, (0.1, 0.25), [5.0, 4.0, 1.0], 0.25),  # rank in (0.25, +Inf]: the highest finite bound
+    (0.5, (-1.0, 1.0), [6.0, 2.0, 0.0], -1.0),  # lowest bound <= 0 holds the rank: the bound, as PromQL
+    (0.5, (0.1, 0.25), [6.0, -2.0, 6.0], 0.1 * 5 / 6),  # a negative bucket (counter artefact) counts nothing
+    (0.5, (0.1, 0.25), [0.0, 0.0, 0.0], None),  # no observations
+    (0.5, (), [7.0], None),  # only the +Inf bucket
+    (0.75, (0.1, 0.25), [4.0, 4.0], 0.175),  # no +Inf count: the last count is the total
+])
+def test_counts_quantile_is_bucket_quantile_of_per_bucket_counts(q: float, bounds: tuple[float, ...],
+                                                                  counts: list[float], expected: float | None) -> None:
+    got = counts_quantile(q, bounds, counts)
+    assert got == (pytest.approx(expected) if expected is not None else None)

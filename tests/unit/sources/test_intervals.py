@@ -41,3 +41,13 @@ def test_values_hold_since_the_previous_point() -> None:
     assert tracker.hold(("g",), 360 * S, 0) == 60 * S
     assert tracker.hold(("p",), 600 * S, 300 * S) == 300 * S  # its own start
     assert tracker.hold(("p",), 5 * 3600 * S, 0) == 4 * 3600 * S  # never more than an hour
+
+
+def test_a_point_stored_twice_adds_nothing_the_second_time() -> None:
+    tracker = Tracker(range_start_ns=0)
+    key = ("requests",)
+    assert tracker.increase(key, 120 * S, 60 * S, 40.0, "cumulative") == (60 * S, 40.0)  # began in the range
+    assert tracker.increase(key, 120 * S, 60 * S, 40.0, "cumulative") == (120 * S, 0.0)  # the same point again
+    assert tracker.increase(key, 180 * S, 60 * S, 70.0, "cumulative") == (120 * S, 30.0)
+    assert tracker.increase_list(("b",), 120 * S, 60 * S, [30.0, 10.0], "cumulative") == (60 * S, [30.0, 10.0])
+    assert tracker.increase_list(("b",), 120 * S, 60 * S, [30.0, 10.0], "cumulative") == (120 * S, [0.0, 0.0])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from obskit.sources.versions import judge, parse, policy
+from obskit.sources.versions import judge, parse, policy, require
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -37,3 +37,19 @@ def test_the_stack_versions_are_the_checked_ones() -> None:
 def test_judge(product: str, version: str, ok: bool, note: str) -> None:
     verdict = judge(product, version)
     assert verdict.ok is ok and note in verdict.note and (note or verdict.note == "")
+
+
+class Refused(Exception):
+    pass
+
+
+def test_require_raises_the_callers_error_with_the_note() -> None:
+    with pytest.raises(Refused, match=r"^prometheus 2\.23\.0 is older than 2\.24"):
+        require("prometheus", "2.23.0", Refused)
+    with pytest.raises(Refused, match=r"^at http://g: grafana 9\.5\.2 is older"):
+        require("grafana", "9.5.2", lambda note: Refused(f"at http://g: {note}"))
+
+
+def test_require_returns_the_verdict_of_a_supported_version() -> None:
+    assert require("elasticsearch", "10.0.0", Refused) == judge("elasticsearch", "10.0.0")
+    assert require("prometheus", "3.14.1", Refused).note == ""
