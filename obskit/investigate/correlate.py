@@ -65,12 +65,12 @@ SECONDARY = {(source, name) for source in ("metrics", "spans") for name in RED} 
     ("logs", "new log template"), ("logs", "missing log template"), ("traces", "call pattern"),
     ("traces", "answers changed caller"), ("traces", "its requests stop after a call")}
 # secondary evidence that still explains callers' error symptoms
+STOPPED_AFTER = ("traces", "requests stop after its answers")
 ERROR_ORIGINS = {("logs", "error logs"), ("logs", "new error template"), ("logs", "first error in trace"),
-                 ("traces", "requests stop after its answers")}
+                 STOPPED_AFTER}
 # a callee's new error templates explain even a caller's own failing spans (it fails because the callee did),
 # and so do requests that now stop right after its answers (the caller's changed calls follow from them)
-CODE_ORIGINS = {("logs", "new error template"), ("logs", "first error in trace"),
-                ("traces", "requests stop after its answers")}
+CODE_ORIGINS = {("logs", "new error template"), ("logs", "first error in trace"), STOPPED_AFTER}
 COMPARABLE = 0.5  # a direct callee's self-time rise at least this share of its caller's explains the caller's
 EXPLAINED = 0.25  # weight of secondary evidence that a downstream service's own evidence explains
 # evidence that is only a hypothesis about the service (it is inferred from another service's change), and
@@ -183,7 +183,10 @@ def _suspect(node: Node, score: float) -> Suspect:
     # the finding that names the kind comes first (a rollout has no score of its own), then by strength
     ordered = sorted(node.findings, key=lambda f: f.kind != node.kind)
     evidence = [f"{f.source} {f.signal}: {f.summary}" for f in ordered[:6]]
-    return Suspect(node.service, node.kind, round(score, 3), node.onset, evidence)
+    own = {(f.source, f.signal) for f in node.findings if primary(f)}
+    caveat = ("its callers' requests stop right after its answers, which the callers failing on a normal "
+              "answer would look like too: the traces cannot tell them apart") if own == {STOPPED_AFTER} else ""
+    return Suspect(node.service, node.kind, round(score, 3), node.onset, evidence, caveat=caveat)
 
 
 # which suspect kinds can explain which symptom kinds (a saturated, crashing or rolled-out service explains both)
@@ -214,7 +217,8 @@ def explain(target: str, graph: ServiceGraph, suspects: list[Suspect], symptoms:
         if known and s.service not in reachable and s.service != target:
             continue
         weight = 1.0 if s.kind in fits else MISMATCH
-        kept.append(Suspect(s.service, s.kind, round(s.score * weight, 4), s.onset, list(s.evidence)))
+        kept.append(Suspect(s.service, s.kind, round(s.score * weight, 4), s.onset, list(s.evidence),
+                            caveat=s.caveat))
     if not kept:
         first = symptoms[0]
         kept = [Suspect(target, first.kind, round(min(1.0, first.z / 20.0), 4), first.onset,

@@ -46,6 +46,7 @@ class Suspect:
     evidence: list[str] = field(default_factory=list)
     confidence: float = 0.0  # 0..1: how well the evidence separates this suspect from chance and the others
     path: list[str] = field(default_factory=list)  # root cause -> ... -> the investigated service
+    caveat: str = ""  # what its evidence cannot rule out, said with the verdict when it is suspect #1
 
 
 @dataclass

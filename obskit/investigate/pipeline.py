@@ -224,8 +224,9 @@ def verdict(report: Report) -> str:
     if top.service == report.service:
         return head + f" Most likely cause: {top.service} itself {what} since {_clock(top.onset)} ({top.kind}; " \
                       f"confidence {top.confidence:.0%}); no dependency explains it."
+    caveat = f" Note: {top.caveat}." if top.caveat else ""
     return (head + f" Most likely root cause: {top.service} {what} since {_clock(top.onset)} ({top.kind}; "
-            f"confidence {top.confidence:.0%}), via {' -> '.join(top.path)}.")
+            f"confidence {top.confidence:.0%}), via {' -> '.join(top.path)}.{caveat}")
 
 
 def _clock(ts: float | None) -> str:

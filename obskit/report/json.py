@@ -67,7 +67,8 @@ def to_dict(report: Report, grafana: str | None = None, kibana: Kibana | None = 
         "verdict": report.verdict,
         "suspects": [
             {"rank": i + 1, "service": s.service, "kind": s.kind, "score": _num(s.score), "onset": rfc3339(s.onset),
-             "confidence": _num(s.confidence), "path": list(s.path), "evidence": list(s.evidence)}
+             "confidence": _num(s.confidence), "path": list(s.path), "evidence": list(s.evidence),
+             "caveat": s.caveat}
             for i, s in enumerate(report.suspects)
         ],
         "symptoms": [{"source": s.source, "kind": s.kind, "z": _num(s.z), "onset": rfc3339(s.onset),

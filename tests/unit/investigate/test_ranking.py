@@ -87,3 +87,13 @@ def test_requests_stopping_after_a_callees_answers_explain_the_callers_changed_c
     assert order(found) == ["checkout", "frontend"]
     # without the stops, the caller that changed what it calls stays first (the test above)
     assert order(found[:1] + found[2:3]) == ["frontend", "checkout"]
+
+
+def test_a_suspect_named_only_by_requests_stopping_after_its_answers_carries_the_callers_alternative() -> None:
+    found = [finding("frontend", "traces", "its requests stop after a call", "errors", 12),
+             finding("checkout", "traces", "requests stop after its answers", "errors", 12)]
+    suspects, _ = rank("frontend", GRAPH, found, 60)
+    assert suspects[0].service == "checkout" and "cannot tell them apart" in suspects[0].caveat
+    more = found + [finding("checkout", "traces", "own errors", "errors", 9)]  # evidence of its own besides
+    suspects, _ = rank("frontend", GRAPH, more, 60)
+    assert suspects[0].service == "checkout" and suspects[0].caveat == ""
