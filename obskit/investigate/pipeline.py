@@ -102,7 +102,8 @@ def investigate(sources: Sources, service: str, window: Window, baseline: Window
             edges += _result(metric_deps, "graph", {}, "", deadline.left(metric_deps), opts.source_timeout) or []
         graph = ServiceGraph.from_edges(edges)
         report.edge_origins = _origins(edges)
-        names = [_names(job, min(NAMES_WAIT, deadline.left(job))) for job in known]
+        in_graph = service in graph.callees or service in graph.callers  # known: no need to wait for the names
+        names = [None if in_graph else _names(job, min(NAMES_WAIT, deadline.left(job))) for job in known]
         if _unknown(service, names, graph, status):
             # every metrics/traces source answered and none knows the service: nothing more to ask anyone
             return _unknown_report(report, names, graph, status, sources)
@@ -123,9 +124,10 @@ def investigate(sources: Sources, service: str, window: Window, baseline: Window
                 continue
             futures[name] = pool.submit(name, fn, *args)
         results: dict[str, Any] = {name: wait(name, future) for name, future in futures.items()}
-        for job, answered in zip(known, names, strict=True):
-            report.known_services += answered if answered is not None else \
-                _result(job, "known", {}, "", deadline.left(job), opts.source_timeout) or []
+        for i, job in enumerate(known):
+            if names[i] is None:
+                names[i] = _result(job, "known", {}, "", deadline.left(job), opts.source_timeout)
+            report.known_services += names[i] or []
     findings: list[Finding] = []
     events = []
     if results.get("metrics") is not None:

@@ -102,7 +102,7 @@ def _share(s: _Stop) -> str:
 
 def analyze(now: list[CallPoint], before: list[CallPoint],
             target: str) -> tuple[list[Finding], list[Symptom]]:
-    """Findings (one per named service, its strongest point) and the target's own symptoms."""
+    """Findings (per named service and signal, its strongest point) and the target's own symptoms."""
     best: dict[tuple[str, str], tuple[_Stop, str]] = {}
 
     def name(service: str, signal: str, stop: _Stop, text: str) -> None:
