@@ -143,9 +143,10 @@ WITH s AS (
   FROM spans WHERE start_ns >= $start AND start_ns < $end + $tail AND hash(trace_id) % 1000003 < $keep),
 j AS (
   SELECT c.*, p.service AS parent_service
-  FROM s c LEFT JOIN spans p ON p.trace_id = c.trace_id AND p.span_id = c.parent_span_id),
--- entries: spans whose parent is missing or in another service, starting in the window; calls: the spans
--- those callers started, also after the window's end (a request near the end is not cut short)
+  FROM s c LEFT JOIN s p ON p.trace_id = c.trace_id AND p.span_id = c.parent_span_id),
+-- entries: spans whose parent is missing (from the sampled traces of the period) or in another service,
+-- starting in the window; calls: the spans those callers started, also after the window's end (a request
+-- near the end is not cut short)
 e AS (
   SELECT trace_id, span_id, service, name, start_ns, end_ns FROM j
   WHERE (parent_service IS NULL OR parent_service <> service) AND start_ns < $end),
