@@ -134,19 +134,23 @@ POLICY_SLO = THRESHOLD_SLO + """\
 """
 # budget 1 %: burn rate 10 over 2h = at least 10 % of the slices bad (the 61 slices of the test, as the
 # 2h window holds them all)
-BURN_TEST = """\
+def alert_test(ages: list[str], alertname: str, at: str, expected: str) -> str:
+    """A promtool test file: one queue-age value a minute, the alert expected at `at`."""
+    return f"""\
 rule_files: [queue.slo.yaml]
 evaluation_interval: 1m
 tests:
   - interval: 1m
     input_series:
       - series: 'queue_oldest_age_seconds{{queue="orders"}}'
-        values: '{ages}'
+        values: '{" ".join(ages)}'
     alert_rule_test:
-      - eval_time: 64m
-        alertname: OrdersQueueAgeFastBurn
+      - eval_time: {at}
+        alertname: {alertname}
         exp_alerts: {expected}
 """
+
+
 FIRING = """
           - exp_labels: {openslo_alert_policy: pager, severity: critical, sloth_severity: page, sloth_window: 2h,
                          sloth_id: orders-queue-age, sloth_service: orders, sloth_slo: queue-age}
@@ -166,24 +170,11 @@ def test_burn_alert_fires_only_when_bad_slices_outrun_the_budget(tmp_path: Path,
     # bad slices last; the series then ends (stale), so no slice is added while the alert is checked and the
     # alert group reads the same shares whether it runs before or after the SLI group
     ages = ["100"] * (61 - bad_minutes) + ["300"] * bad_minutes + ["stale"]
-    test = BURN_TEST.format(ages=" ".join(ages), expected=FIRING if fires else "[]")
+    test = alert_test(ages, "OrdersQueueAgeFastBurn", "64m", FIRING if fires else "[]")
     result = run_test_file(_write(tmp_path, POLICY_SLO, test))
     assert result.passed, result.output
 
 
-MULTIWINDOW_TEST = """\
-rule_files: [queue.slo.yaml]
-evaluation_interval: 1m
-tests:
-  - interval: 1m
-    input_series:
-      - series: 'queue_oldest_age_seconds{{queue="orders"}}'
-        values: '{ages}'
-    alert_rule_test:
-      - eval_time: {at}
-        alertname: OrdersQueueAgeErrorBudgetBurn
-        exp_alerts: {expected}
-"""
 PAGE_AND_TICKET = """
           - exp_labels: {severity: critical, sloth_severity: page,
                          sloth_id: orders-queue-age, sloth_service: orders, sloth_slo: queue-age}
@@ -209,6 +200,6 @@ PAGE_AND_TICKET = """
 ])
 def test_default_multiwindow_alerts_read_the_bad_slice_share(tmp_path: Path, at: str, expected: str) -> None:
     ages = ["100"] * 61 + ["300"] * 20 + ["stale"]  # ends at 81m: see the burn test above
-    test = MULTIWINDOW_TEST.format(ages=" ".join(ages), at=at, expected=expected)
+    test = alert_test(ages, "OrdersQueueAgeErrorBudgetBurn", at, expected)
     result = run_test_file(_write(tmp_path, THRESHOLD_SLO, test))
     assert result.passed, result.output

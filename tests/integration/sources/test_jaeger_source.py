@@ -162,26 +162,32 @@ def test_api_v3_answers_of_jaegers_own_gateway_snapshots_decode() -> None:
     assert span.kind == "server" and span.error  # kind 2 = SERVER, status code 2 = ERROR
 
 
-def test_span_groups_and_entry_requests_of_one_period_share_one_sample() -> None:
+PERIOD = Window(1_700_000_000, 1_700_003_600, 60)
+
+
+def sampled(*calls: str) -> tuple[dict[str, object], list[str]]:
+    """What the named methods return for checkout over PERIOD, and the paths Jaeger was asked for."""
     data = fixture("jaeger", "jaeger-2.x-api_v3.json")
-    period = Window(1_700_000_000, 1_700_003_600, 60)
     with replay(v3_router(data)) as (url, seen):
         source = JaegerTraces(JaegerConfig(url=url))
-        groups = source.span_groups(period, "checkout")
-        requests = source.entry_requests("checkout", period)
-        source.span_groups(Window(period.start - 3600, period.start, 60), "checkout")  # another period: its own
-    searches = [r for r in seen if r.path == "/api/v3/traces"]
-    assert len(searches) == 12  # six slices per period, each searched once
+        out = {name: (getattr(source, name)("checkout", PERIOD) if name == "entry_requests"
+                      else getattr(source, name)(PERIOD, "checkout")) for name in calls}
+    return out, [r.path for r in seen]
+
+
+def test_span_groups_entry_requests_and_call_points_of_one_period_share_one_sample() -> None:
+    got, paths = sampled("span_groups", "entry_requests", "call_points")
+    assert paths.count("/api/v3/traces") == 6  # six slices per period, each searched once
+    groups, requests, points = got["span_groups"], got["entry_requests"], got["call_points"]
     assert groups and requests and all(r.operation for r in requests)
-
-
-def test_call_points_come_from_the_same_sample_as_the_span_groups() -> None:
-    data = fixture("jaeger", "jaeger-2.x-api_v3.json")
-    period = Window(1_700_000_000, 1_700_003_600, 60)
-    with replay(v3_router(data)) as (url, seen):
-        source = JaegerTraces(JaegerConfig(url=url))
-        groups = source.span_groups(period, "checkout")
-        points = source.call_points(period, "checkout")
-    assert len([r for r in seen if r.path == "/api/v3/traces"]) == 6  # one period: six slices, searched once
     entries = sum(g.count for g in groups if g.part == "entry")
     assert sum(p.reached for p in points if not p.calls) == entries and all(p.service and p.operation for p in points)
+
+
+def test_another_period_is_sampled_on_its_own() -> None:
+    data = fixture("jaeger", "jaeger-2.x-api_v3.json")
+    with replay(v3_router(data)) as (url, seen):
+        source = JaegerTraces(JaegerConfig(url=url))
+        source.span_groups(PERIOD, "checkout")
+        source.span_groups(Window(PERIOD.start - 3600, PERIOD.start, 60), "checkout")
+    assert [r.path for r in seen].count("/api/v3/traces") == 12
