@@ -9,8 +9,9 @@ traces source can join to operations (a template that rises with its own operati
 not a fault; one whose operation logged nothing in the baseline proves nothing; lines, not spans, are the
 exposure, so trace sampling does not bias it), else per second. The test is the conditional one for two rates
 (obskit/investigate/significance.py), the sampling scale counted as dispersion. A template that drops or stops
-per span of its operation is "missing behaviour". A template weighs by its highest level and by whether its
-body looks like an exception (policy: obskit/investigate/log_evidence.yaml).
+per span of its operation is "missing behaviour" (unless it is error-like: errors that stop are a recovery). A
+template weighs by its highest level and by whether its body looks like an exception (policy:
+obskit/investigate/log_evidence.yaml).
 
 Three findings per service at most: error-like templates of requests (signal `new error template`) explain
 their callers' error symptoms in the ranking; error-like templates whose lines lack the trace ids the
@@ -209,7 +210,9 @@ def changes(samples: dict[tuple[str, int], list[LogRecord]], totals: dict[tuple[
         elif tally.before_example is not None and z <= -policy.spike_z and expected >= 2 * policy.min_new and (
                 (expected + 1) / (k_now + 1) >= policy.spike_ratio):
             weight = weight_of(tally.before_level, tally.before_example.message)
-            if weight > 0:  # a code path that stopped running where it used to (missing behaviour)
+            # a code path that stopped running where it used to (missing behaviour); errors or exceptions that
+            # stop are a recovery, not a fault
+            if 0 < weight < policy.error_like:
                 out.append(TemplateChange(texts[tid], "missing", weight, round(-z, 2), tally, operation=op,
                                           expected=expected, observed=k_now))
     lines = sum(t.sampled for t in tallies.values())

@@ -143,3 +143,19 @@ def test_stack_trace_lines_join_their_record_and_text_ids_are_stored() -> None:
     assert batch.columns["trace_id"][1] is None
     assert batch.columns["trace_id"][2] == "0af7651916cd43dd8448eb211c80319c"  # spellings in any case
     assert continues("    at a.B.c(B.java:1)") and not continues("INFO all good")
+
+
+def test_errors_that_stop_are_a_recovery_not_missing_behaviour() -> None:
+    index = SpanIndex()
+    records = []
+    t = T0
+    while t < T0 + 780:
+        sid = f"{len(index.ops):016x}"
+        index.ops[sid] = ("pricing", "GET /price", t)
+        records.append(LogRecord(t, "pricing", "info", f"price query for route {int(t)}", span_id=sid))
+        if t < T0 + 600:  # the upstream rate service recovers when the window starts
+            records.append(LogRecord(t + 0.002, "pricing", "error", f"rate lookup failed: HTTP {500 + int(t) % 4}",
+                                     span_id=sid))
+        t += 4.0
+    findings, rows = logs_stage.analyze(MemoryLogs(records), ["pricing"], WINDOW, BASELINE, index)
+    assert [f for f in findings if "template" in f.signal] == [] and rows == []
