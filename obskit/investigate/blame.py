@@ -189,12 +189,13 @@ def _errors(now: list[SpanGroup], before: list[SpanGroup], n_now: int, n_before:
     policy = blame_policy()
     count_now: dict[str, int] = defaultdict(int)
     count_before: dict[str, int] = defaultdict(int)
-    first: dict[str, list[float]] = defaultdict(list)
+    per_bucket: dict[str, dict[float, int]] = defaultdict(lambda: defaultdict(int))
     ops: dict[str, SpanGroup] = {}
     for g in now:
         if g.part != "entry" and g.errors:
             count_now[g.service] += g.errors
-            first[g.service] += [ts for ts, _, errors, _ in g.buckets if errors]
+            for ts, _, errors, _ in g.buckets:
+                per_bucket[g.service][ts] += errors
             if g.errors > (ops[g.service].errors if g.service in ops else 0):
                 ops[g.service] = g
     for g in before:
@@ -206,10 +207,9 @@ def _errors(now: list[SpanGroup], before: list[SpanGroup], n_now: int, n_before:
         z = poisson_z(k, expected)
         if z < policy.threshold or k < policy.min_spans:
             continue
-        starts = sorted(first[service])
         findings.append(Finding(
             source="traces", service=service, kind="errors", signal="own errors", score=round(z, 2),
-            onset=starts[min(1, len(starts) - 1)] if starts else window.start,
+            onset=_sustained_onset(per_bucket[service], window, expected),
             summary=(f"{k} failing spans of its own (none of their children failed) vs {expected:.1f} expected "
                      f"from the baseline; most in {ops[service].operation}"),
         ))
@@ -273,10 +273,17 @@ def _consider(best: dict[str, tuple[float, SpanGroup, float, float]], owner: str
 
 
 def _count_onset(g: SpanGroup, window: Window, expected: float) -> float:
-    if not g.buckets:
-        return window.start
+    return _sustained_onset({ts: n for ts, n, _, _ in g.buckets}, window, expected)
+
+
+def _sustained_onset(counts: dict[float, int], window: Window, expected: float) -> float:
+    """When a count changed: the first of two window steps in a row whose count lies beyond what the
+    baseline expects per step (|Poisson z| >= half the blame threshold; steps without spans count 0). A lone
+    early bucket -- background failures or calls that happened to cluster -- does not date the change."""
     per_step = expected * window.step / window.seconds
-    for ts, n, _, _ in g.buckets:
-        if abs(poisson_z(n, per_step)) >= blame_policy().threshold / 2:
-            return ts
-    return g.buckets[0][0]
+    steps = [window.start + i * window.step for i in range(max(1, round(window.seconds / window.step)))]
+    points = [(ts, abs(poisson_z(counts.get(ts, 0), per_step))) for ts in steps]
+    found = onset(points, blame_policy().threshold / 2, sustain=2)
+    if found is not None:
+        return found
+    return min((ts for ts, n in counts.items() if n), default=window.start)

@@ -34,10 +34,13 @@ def profile(service: str, findings: list[Finding], slack: float, fits: frozenset
     if not anomalies:
         return None
     onset = min(f.onset for f in anomalies)  # type: ignore[type-var]
+    # a rollout explains what the service's own evidence shows from no later than it (a hypothesis inferred
+    # from others -- its callers calling it differently -- may begin earlier for reasons of their own)
+    own_onset = min((f.onset for f in anomalies if primary(f)), default=onset)  # type: ignore[type-var]
     early = [f for f in anomalies if f.onset <= onset + slack]  # type: ignore[operator]
     kinds = {f.kind for f in anomalies}
-    rollouts = [f for f in findings if f.kind == "deploy" and f.onset is not None and f.onset <= onset + slack
-                and f.onset >= onset - 3600]
+    rollouts = [f for f in findings if f.kind == "deploy" and f.onset is not None
+                and f.onset <= max(onset, own_onset) + slack and f.onset >= onset - 3600]
     if rollouts:
         kind = "deploy"
     elif "crash" in kinds:

@@ -120,3 +120,11 @@ def test_work_in_the_caller_stretching_all_its_self_time_stays_the_callers_witho
     traces = incident(Shape(direct=True, frontend_self=0.400), Shape(direct=True, frontend_self=0.040))
     found = blame.analyze(span_groups(traces, WINDOW), span_groups(traces, BASELINE), "frontend", WINDOW, BASELINE)
     assert [(f.service, f.signal) for f in found] == [("frontend", "self time")]
+
+
+def test_a_count_change_is_dated_by_a_sustained_rise_not_by_one_early_background_failure() -> None:
+    steps = [WINDOW.start + i * WINDOW.step for i in range(int(WINDOW.seconds // WINDOW.step))]
+    counts = {steps[1]: 1}  # a background failure, as the baseline has some (2 expected over the window)
+    counts.update({ts: 9 for ts in steps[6:]})  # from the 7th step on, every step fails
+    assert blame._sustained_onset(counts, WINDOW, expected=2.0) == steps[6]
+    assert blame._sustained_onset({steps[3]: 1}, WINDOW, expected=0.0) == steps[3]  # nothing sustained: the first

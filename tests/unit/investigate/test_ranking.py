@@ -97,3 +97,14 @@ def test_a_suspect_named_only_by_requests_stopping_after_its_answers_carries_the
     more = found + [finding("checkout", "traces", "own errors", "errors", 9)]  # evidence of its own besides
     suspects, _ = rank("frontend", GRAPH, more, 60)
     assert suspects[0].service == "checkout" and suspects[0].caveat == ""
+
+
+def test_a_rollout_at_the_start_of_the_services_own_errors_names_the_deploy_despite_an_earlier_hypothesis() -> None:
+    found = [finding("checkout", "traces", "answers changed caller", "errors", 30, T - 480),  # callers' doing
+             finding("checkout", "traces", "own errors", "errors", 40, T),
+             finding("checkout", "cluster", "rollout", "deploy", 0, T)]
+    suspects, _ = rank("frontend", GRAPH, found, 60)
+    assert (suspects[0].service, suspects[0].kind) == ("checkout", "deploy")
+    late = found[:2] + [finding("checkout", "cluster", "rollout", "deploy", 0, T + 600)]  # after the errors
+    suspects, _ = rank("frontend", GRAPH, late, 60)
+    assert suspects[0].kind == "errors"
