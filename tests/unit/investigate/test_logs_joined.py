@@ -59,7 +59,8 @@ def test_a_warning_that_rises_with_its_operations_traffic_is_workload_not_eviden
     assert [f.signal for f in joined if "template" in f.signal] == []  # ... per request of its operation it is not
 
 
-def test_a_template_that_stops_in_its_operation_is_missing_behaviour() -> None:
+def pricing(level: str, text: str) -> tuple[SpanIndex, list[LogRecord]]:
+    """GET /price every 4 s, each logging a query line and, before the window only, a second line."""
     index = SpanIndex()
     records = []
     t = T0
@@ -67,10 +68,15 @@ def test_a_template_that_stops_in_its_operation_is_missing_behaviour() -> None:
         sid = f"{len(index.ops):016x}"
         index.ops[sid] = ("pricing", "GET /price", t)
         records.append(LogRecord(t, "pricing", "info", f"price query for route {int(t)}", span_id=sid))
-        if t < T0 + 600:  # after the fault the code throws before it logs this line
-            records.append(LogRecord(t + 0.002, "pricing", "info", f"price found: {int(t) % 97} units",
-                                     span_id=sid))
+        if t < T0 + 600:
+            records.append(LogRecord(t + 0.002, "pricing", level, text.format(n=int(t)), span_id=sid))
         t += 4.0
+    return index, records
+
+
+def test_a_template_that_stops_in_its_operation_is_missing_behaviour() -> None:
+    # after the fault the code throws before it logs the second line
+    index, records = pricing("info", "price found: {n} units")
     findings, rows = logs_stage.analyze(MemoryLogs(records), ["pricing"], WINDOW, BASELINE, index)
     missing = [f for f in findings if f.signal == "missing log template"]
     assert len(missing) == 1 and "price found" in missing[0].summary
@@ -146,16 +152,7 @@ def test_stack_trace_lines_join_their_record_and_text_ids_are_stored() -> None:
 
 
 def test_errors_that_stop_are_a_recovery_not_missing_behaviour() -> None:
-    index = SpanIndex()
-    records = []
-    t = T0
-    while t < T0 + 780:
-        sid = f"{len(index.ops):016x}"
-        index.ops[sid] = ("pricing", "GET /price", t)
-        records.append(LogRecord(t, "pricing", "info", f"price query for route {int(t)}", span_id=sid))
-        if t < T0 + 600:  # the upstream rate service recovers when the window starts
-            records.append(LogRecord(t + 0.002, "pricing", "error", f"rate lookup failed: HTTP {500 + int(t) % 4}",
-                                     span_id=sid))
-        t += 4.0
+    # the upstream rate service recovers when the window starts
+    index, records = pricing("error", "rate lookup failed: HTTP {n}")
     findings, rows = logs_stage.analyze(MemoryLogs(records), ["pricing"], WINDOW, BASELINE, index)
     assert [f for f in findings if "template" in f.signal] == [] and rows == []
