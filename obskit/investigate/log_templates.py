@@ -263,6 +263,15 @@ def findings(service: str, found: list[TemplateChange],
     return out
 
 
+def _step_counts(change: TemplateChange, window: Window, baseline: Window) -> tuple[list[int], float]:
+    """The template's sampled lines per window step, and what the baseline had per step."""
+    steps = max(1, int(window.seconds // window.step))
+    counts = [0] * steps
+    for ts in change.tally.stamps:
+        counts[min(steps - 1, max(0, int((ts - window.start) // window.step)))] += 1
+    return counts, change.tally.before_sampled * window.step / baseline.seconds
+
+
 def _rising_onset(change: TemplateChange, window: Window | None, baseline: Window | None) -> float | None:
     """When a template's lines thickened (the strongest template dates the finding): the first line of the
     first two window steps in a row that hold at least 3 sampled lines, and 4 times what the baseline had
@@ -274,11 +283,8 @@ def _rising_onset(change: TemplateChange, window: Window | None, baseline: Windo
     sparse = stamps[min(1, len(stamps) - 1)]
     if window is None or baseline is None or baseline.seconds <= 0:
         return sparse
-    per_step = change.tally.before_sampled * window.step / baseline.seconds
-    steps = max(1, int(window.seconds // window.step))
-    counts = [0] * steps
-    for ts in stamps:
-        counts[min(steps - 1, max(0, int((ts - window.start) // window.step)))] += 1
+    counts, per_step = _step_counts(change, window, baseline)
+    steps = len(counts)
     for i in range(steps):
         pair = counts[i] + (counts[i + 1] if i + 1 < steps else counts[i])
         if counts[i] and pair >= max(3.0, 8 * per_step):
@@ -291,11 +297,8 @@ def _missing_onset(change: TemplateChange, window: Window | None, baseline: Wind
     sampled lines per step the baseline had (the window's start when none is, or when not known)."""
     if window is None or baseline is None or baseline.seconds <= 0:
         return window.start if window is not None else None
-    per_step = change.tally.before_sampled * window.step / baseline.seconds
-    steps = max(1, int(window.seconds // window.step))
-    counts = [0] * steps
-    for ts in change.tally.stamps:
-        counts[min(steps - 1, max(0, int((ts - window.start) // window.step)))] += 1
+    counts, per_step = _step_counts(change, window, baseline)
+    steps = len(counts)
     for i in range(steps):
         if counts[i] < per_step / 2 and (i + 1 == steps or counts[i + 1] < per_step / 2):
             return window.start + i * window.step
