@@ -153,10 +153,7 @@ def entry_requests(traces: Iterable[Trace], service: str, window: Window) -> lis
     out: dict[str, EntryRequest] = {}
     for trace in traces:
         by_id = {s.span_id: s for s in trace.spans}
-        # calls out of the service: spans in another service whose parent is the service's
-        calls = sorted((s for s in trace.spans if s.service != service
-                        and by_id.get(s.parent_span_id or "", s).service == service),
-                       key=lambda s: (s.start, s.span_id))
+        calls = sorted(_calls_out(trace, by_id).get(service, []), key=lambda s: (s.start, s.span_id))
         for s in trace.spans:
             parent = by_id.get(s.parent_span_id or "")
             if s.service == service and (parent is None or parent.service != service) and (
@@ -169,6 +166,15 @@ def entry_requests(traces: Iterable[Trace], service: str, window: Window) -> lis
     return sorted(out.values(), key=lambda r: (r.start, r.operation))
 
 
+def _calls_out(trace: Trace, by_id: dict[str, Span]) -> dict[str, list[Span]]:
+    """Per caller service, the spans it started in other services (their parent is one of its spans)."""
+    calls: dict[str, list[Span]] = defaultdict(list)
+    for s in trace.spans:
+        parent = by_id.get(s.parent_span_id or "")
+        if parent is not None and parent.service != s.service:
+            calls[parent.service].append(s)
+    return calls
+
 
 def call_points(traces: Iterable[Trace], window: Window) -> list[CallPoint]:
     """The points of every service's requests' paths (see TracesSource.call_points), from whole traces: each
@@ -176,11 +182,7 @@ def call_points(traces: Iterable[Trace], window: Window) -> list[CallPoint]:
     requests: dict[str, tuple[str, str, float, tuple[str, ...]]] = {}
     for trace in traces:
         by_id = {s.span_id: s for s in trace.spans}
-        calls: dict[str, list[Span]] = defaultdict(list)  # caller service -> the spans it started in others
-        for s in trace.spans:
-            parent = by_id.get(s.parent_span_id or "")
-            if parent is not None and parent.service != s.service:
-                calls[parent.service].append(s)
+        calls = _calls_out(trace, by_id)
         for s in trace.spans:
             parent = by_id.get(s.parent_span_id or "")
             if (parent is None or parent.service != s.service) and window.start <= s.start < window.end:
