@@ -143,9 +143,15 @@ def _latency(shifts: list[Shift], request_seconds: float, window: Window) -> lis
     policy = blame_policy()
     # link time rising on the calls of a caller whose own incoming calls are delayed too (a slow network at a
     # service delays both directions), or on most of one caller's callees (a stalled client), is the caller's
-    callees_of: dict[str, set[str]] = defaultdict(set)
+    # a stalled client delays its calls alike: callees whose link time rose by much less than the caller's
+    # biggest rise are no sign of a stall (one slow callee also stretches what runs beside it a little)
+    biggest: dict[str, float] = defaultdict(float)
     for s in shifts:
         if s.group.part == "link":
+            biggest[s.group.caller] = max(biggest[s.group.caller], s.excess)
+    callees_of: dict[str, set[str]] = defaultdict(set)
+    for s in shifts:
+        if s.group.part == "link" and s.excess >= policy.caller_stall_alike * biggest[s.group.caller]:
             callees_of[s.group.caller].add(s.group.service)
     delayed = {s.group.service for s in shifts if s.group.part == "link"}
     by_service: dict[str, list[Shift]] = defaultdict(list)

@@ -35,6 +35,7 @@ class BlamePolicy(BaseModel):
     min_request_share: float
     full_score: float
     caller_stall_callees: int
+    caller_stall_alike: float
     call_pattern_ratio: float
     call_pattern_threshold: float
     post_call_min_rise: float
@@ -92,6 +93,7 @@ class SymptomPolicy(BaseModel):
     error_min_ratio: float
     path_min_change: float
     path_dispersion: float
+    via_min_requests: int
     short_baseline_seconds: float
 
 

@@ -105,3 +105,31 @@ def stratified_z(strata: Sequence[tuple[float, float, float, float]], dispersion
         return 0.0
     diff = observed - expected
     return math.copysign(max(0.0, abs(diff) - 0.5), diff) / math.sqrt(variance) / math.sqrt(max(1.0, dispersion))
+
+
+def rank_z(strata: Sequence[tuple[Sequence[float], Sequence[float]]]) -> float:
+    """Signed z that the window's values are larger than the baseline's (Wilcoxon rank-sum, stratified: each
+    stratum's window values are ranked against that stratum's baseline only, the U statistics summed), one
+    (window values, baseline values) per stratum. Ranks know nothing of the scale, so a few huge values
+    weigh no more than many moderate ones; ties count half. Continuity-corrected; 0 without both periods."""
+    u = expected = variance = 0.0
+    for now, before in strata:
+        n1, n2 = len(now), len(before)
+        if not n1 or not n2:
+            continue
+        ranked = sorted([(v, 0) for v in now] + [(v, 1) for v in before])
+        rank_sum, i = 0.0, 0
+        while i < len(ranked):
+            j = i
+            while j < len(ranked) and ranked[j][0] == ranked[i][0]:
+                j += 1
+            mid = (i + j + 1) / 2  # average rank of the tied run i..j-1 (ranks start at 1)
+            rank_sum += mid * sum(1 for _, side in ranked[i:j] if side == 0)
+            i = j
+        u += rank_sum - n1 * (n1 + 1) / 2
+        expected += n1 * n2 / 2
+        variance += n1 * n2 * (n1 + n2 + 1) / 12
+    if variance <= 0:
+        return 0.0
+    diff = u - expected
+    return math.copysign(max(0.0, abs(diff) - 0.5), diff) / math.sqrt(variance)

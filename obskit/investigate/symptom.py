@@ -27,7 +27,7 @@ from statistics import NormalDist
 
 from obskit.investigate.model import Finding, Symptom
 from obskit.investigate.policy import symptom_policy
-from obskit.investigate.significance import dispersion, stratified_z
+from obskit.investigate.significance import dispersion, rank_z, stratified_z
 from obskit.sources.span_groups import quantile
 from obskit.sources.traces import EntryRequest
 from obskit.sources.window import Window
@@ -63,25 +63,34 @@ def assess(now: list[EntryRequest], before: list[EntryRequest]) -> tuple[list[Sy
     policy = symptom_policy()
     base = _by_operation(before)
     tested: list[tuple[tuple[str, str], list[Stratum]]] = []
+    vias: dict[tuple[str, str], dict[str, list[Stratum]]] = {}
     for key, routes in sorted(_by_operation(now).items()):
+        # the rank tests of the requests into each downstream service know their numbers: every route counts
+        vias[key] = _via_groups([(reqs, base[key][route]) for route, reqs in sorted(routes.items())
+                                 if base[key].get(route)])
         least = policy.min_route_requests
         strata = [(reqs, base[key][route]) for route, reqs in sorted(routes.items())
                   if len(reqs) >= least and len(base[key].get(route, [])) >= least]
         if min(sum(len(w) for w, _ in strata), sum(len(b) for _, b in strata)) >= policy.min_requests:
             tested.append((key, strata))
     # family-wise: half the false-alarm rate for the four tests per operation (slower, faster, slow tail,
-    # failed share), half for the paths (one test per downstream operation a request may lead to)
+    # failed share), a quarter for the paths (one test per downstream operation a request may lead to), a
+    # quarter for the requests into each downstream service (slower, faster, failing there)
     half = policy.family_alpha / 2
     threshold = max(policy.threshold, -_NORMAL.inv_cdf(half / max(1, 4 * len(tested))))
     events = {key: sorted(set().union(*(r.reached for w, b in strata for r in (*w, *b)))) for key, strata in tested}
-    path_threshold = max(policy.threshold, -_NORMAL.inv_cdf(half / max(1, sum(map(len, events.values())))))
+    path_threshold = max(policy.threshold, -_NORMAL.inv_cdf(half / 2 / max(1, sum(map(len, events.values())))))
+    via_tests = 3 * sum(len(vias[key]) for key, _ in tested)
+    via_threshold = max(policy.threshold, -_NORMAL.inv_cdf(half / 2 / max(1, via_tests)))
     out: list[Symptom] = []
     for (operation, caller), strata in tested:
         op = operation + (f" (from {caller})" if caller else "")
         n_now, n_before = sum(len(w) for w, _ in strata), sum(len(b) for _, b in strata)
         for found in (_latency(op, strata, n_now, n_before, threshold),
                       _errors(op, strata, n_now, n_before, threshold),
-                      _paths(op, strata, events[(operation, caller)], path_threshold)):
+                      _paths(op, strata, events[(operation, caller)], path_threshold),
+                      _via(op, vias[(operation, caller)], via_threshold),
+                      _via_errors(op, vias[(operation, caller)], via_threshold)):
             if found is not None:
                 out.append(found)
     return sorted(out, key=lambda s: -s.z), len(tested)
@@ -183,6 +192,83 @@ def _paths(op: str, strata: list[Stratum], events: list[str], threshold: float) 
                    f"{op}: its requests reach {event} {'more' if more else 'less'} often: "
                    f"{share_now * 100:.0f}% of {n_now} vs {share_before * 100:.0f}% of {n_before} in the baseline "
                    f"(per route): they take other paths than before")
+
+
+def _via_groups(strata: list[Stratum]) -> dict[str, list[Stratum]]:
+    """The requests that led into each downstream service, per route: (window, baseline) per route, for every
+    service reached by `via_min_requests` or more requests in each period."""
+    least = symptom_policy().via_min_requests
+    services = sorted({event.split(" ", 1)[0] for w, b in strata for r in (*w, *b) for event in r.reached})
+    out = {}
+    for service in services:
+        def via(reqs: list[EntryRequest], service: str = service) -> list[EntryRequest]:
+            return [r for r in reqs if any(e.split(" ", 1)[0] == service for e in r.reached)]
+        groups = [(via(w), via(b)) for w, b in strata]
+        groups = [(w, b) for w, b in groups if w and b]
+        if min(sum(len(w) for w, _ in groups), sum(len(b) for _, b in groups)) >= least:
+            out[service] = groups
+    return out
+
+
+def _via(op: str, groups: dict[str, list[Stratum]], threshold: float) -> Symptom | None:
+    """Latency of the requests that lead into one downstream service: a slow (or suddenly fast) callee deep
+    inside touches only the requests that reach it, too few to move the operation's overall figures. Each
+    route's requests into the service are ranked against the same route's baseline requests into it
+    (stratified rank-sum test: no assumption on the shape of latencies, a shift of the mix between routes is
+    no change); the median must move by the latency floor too."""
+    policy = symptom_policy()
+    rise = 1.0 + policy.latency_min_rise
+    best: tuple[float, str, float, list[Stratum]] | None = None
+    for service, strata in groups.items():
+        z = rank_z([([r.seconds for r in w], [r.seconds for r in b]) for w, b in strata])
+        ratio = _ratio(strata, 0.5)
+        if abs(z) >= threshold and (ratio >= rise or ratio <= 1 / rise) and (best is None or abs(z) > abs(best[0])):
+            best = (z, service, ratio, strata)
+    if best is None:
+        return None
+    z, service, ratio, strata = best
+    slower = z > 0
+    w_all = sorted(r.seconds for w, _ in strata for r in w)
+    b_all = sorted(r.seconds for _, b in strata for r in b)
+    onset = _onset([r for w, _ in strata for r in w], _beyond(strata, _cut(strata, 0.5), slower))
+    head = (f"{op}: its requests that lead into {service} {'take longer' if slower else 'end sooner'}: median "
+            f"{quantile(w_all, 0.5) * 1000:.0f} ms vs {quantile(b_all, 0.5) * 1000:.0f} ms in the baseline "
+            f"({ratio:.2f}x per route; {len(w_all)} requests vs {len(b_all)})")
+    if slower:
+        return Symptom("traces", "latency", round(abs(z), 2), onset, head)
+    return Symptom("traces", "errors", round(abs(z), 2), onset,
+                   head + ": they do less work than in the baseline (failures or empty answers?)")
+
+
+def _via_errors(op: str, groups: dict[str, list[Stratum]], threshold: float) -> Symptom | None:
+    """Failures inside a downstream service on the requests that lead into it: the service may answer its own
+    callers well (it retries, falls back or returns a default) while its requests now meet failures deep
+    inside. Per route (Cochran-Mantel-Haenszel), dispersion from the baseline's own runs of requests, and the
+    failed share must rise by the errors' floors."""
+    policy = symptom_policy()
+    best: tuple[float, str, int, int, float, float, list[Stratum]] | None = None
+    for service, strata in groups.items():
+        def hit(r: EntryRequest, service: str = service) -> bool:
+            return service in r.failed_in
+        n_now, n_before = sum(len(w) for w, _ in strata), sum(len(b) for _, b in strata)
+        k_now = sum(hit(r) for w, _ in strata for r in w)
+        k_before = sum(hit(r) for _, b in strata for r in b)
+        share_now, share_before = k_now / n_now, k_before / n_before
+        if not k_now or share_now - share_before < policy.error_min_rise or (
+                share_now < policy.error_min_ratio * share_before):
+            continue
+        phi = dispersion(_buckets([r for _, b in strata for r in b], hit), policy.error_dispersion)
+        z = stratified_z([(float(sum(map(hit, w))), float(len(w)), float(sum(map(hit, b))), float(len(b)))
+                          for w, b in strata], phi)
+        if z >= threshold and (best is None or z > best[0]):
+            best = (z, service, n_now, n_before, share_now, share_before, strata)
+    if best is None:
+        return None
+    z, service, n_now, n_before, share_now, share_before, strata = best
+    return Symptom("traces", "errors", round(z, 2),
+                   _onset([r for w, _ in strata for r in w], lambda r: service in r.failed_in),
+                   f"{op}: its requests that lead into {service} meet failures there: {share_now * 100:.0f}% of "
+                   f"{n_now} vs {share_before * 100:.0f}% of {n_before} in the baseline (per route)")
 
 
 def _failed(r: EntryRequest) -> bool:

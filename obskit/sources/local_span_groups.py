@@ -112,7 +112,8 @@ calls AS (
     AND c.start_ns >= $start),
 -- what each kept request led to: the spans of other services in its trace during it
 reached AS (
-  SELECT k.span_id, list(DISTINCT o.service || ' ' || o.name) AS reached
+  SELECT k.span_id, list(DISTINCT o.service || ' ' || o.name) AS reached,
+         list(DISTINCT o.service) FILTER (WHERE {FAILED}) AS failed_in
   FROM kept k JOIN spans o ON o.trace_id = k.trace_id AND o.service <> $service
     AND o.start_ns >= k.start_ns AND o.start_ns <= k.start_ns + k.dur
   GROUP BY k.span_id),
@@ -122,7 +123,8 @@ routed AS (
   FROM kept k LEFT JOIN calls c ON c.trace_id = k.trace_id AND c.start_ns >= k.start_ns
     AND c.start_ns <= k.start_ns + k.dur
   GROUP BY k.span_id, k.name, k.caller, k.start_ns, k.dur, k.failed)
-SELECT r.name, r.caller, r.start_ns, r.dur, r.failed, r.route, coalesce(x.reached, []) AS reached
+SELECT r.name, r.caller, r.start_ns, r.dur, r.failed, r.route, coalesce(x.reached, []) AS reached,
+       coalesce(x.failed_in, []) AS failed_in
 FROM routed r LEFT JOIN reached x ON x.span_id = r.span_id
 ORDER BY r.start_ns, r.span_id
 """
@@ -132,8 +134,9 @@ def entry_requests(con: duckdb.DuckDBPyConnection, service: str, window: Window,
     """Entry spans of one service (see TracesSource.entry_requests), an even hash sample above `limit`."""
     rows = con.cursor().execute(ENTRY_SQL, {"service": service, "start": int(window.start * 1e9),
                                             "end": int(window.end * 1e9), "limit": limit}).fetchall()
-    return [EntryRequest(name, caller, start / 1e9, dur / 1e9, bool(failed), route, frozenset(reached))
-            for name, caller, start, dur, failed, route, reached in rows]
+    return [EntryRequest(name, caller, start / 1e9, dur / 1e9, bool(failed), route, frozenset(reached),
+                         frozenset(failed_in))
+            for name, caller, start, dur, failed, route, reached, failed_in in rows]
 
 
 

@@ -159,10 +159,11 @@ def entry_requests(traces: Iterable[Trace], service: str, window: Window) -> lis
             if s.service == service and (parent is None or parent.service != service) and (
                     window.start <= s.start < window.end):
                 route = next((f"{c.service} {c.operation}" for c in calls if c.start >= s.start), "")
-                reached = frozenset(f"{o.service} {o.operation}" for o in trace.spans if o.service != service
-                                    and s.start <= o.start <= s.start + s.duration)
+                during = [o for o in trace.spans if o.service != service and s.start <= o.start <= s.start + s.duration]
+                reached = frozenset(f"{o.service} {o.operation}" for o in during)
+                failed_in = frozenset(o.service for o in during if span_failed(o))
                 out[s.span_id] = EntryRequest(s.operation, parent.service if parent else "", s.start, s.duration,
-                                              span_failed(s), route, reached)
+                                              span_failed(s), route, reached, failed_in)
     return sorted(out.values(), key=lambda r: (r.start, r.operation))
 
 

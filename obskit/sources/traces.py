@@ -81,6 +81,7 @@ class EntryRequest:
     failed: bool
     route: str = ""  # "service operation" of the first call it made into another service ("" when none)
     reached: frozenset[str] = frozenset()  # "service operation" of every span in other services it led to
+    failed_in: frozenset[str] = frozenset()  # the other services in which one of those spans failed
 
 
 @dataclass(frozen=True)

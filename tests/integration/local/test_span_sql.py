@@ -149,3 +149,15 @@ def test_sql_call_points_agree_with_the_in_memory_ones(tmp_path: Path) -> None:
     last = [p for p in sql if p.service == "web" and p.calls[-1:] == ("pricing POST /quote",)][-1]
     assert last.start == WINDOW_START + (WINDOW.seconds // 15 - 1) * 15 and last.stopped >= 1  # not cut short
     assert {p.calls for p in sql if p.service == "pricing"} == {(), ("tax GET /rate",)}  # each distinct call once
+
+
+def test_sql_entry_requests_agree_with_the_in_memory_ones_and_name_where_they_failed(store) -> None:
+    # the store's incident fails in catalog while frontend answers: every request knows where it met failures
+    db, traces = store
+    from obskit.sources.span_groups import entry_requests
+    sql = local_sources(db).traces.entry_requests("frontend", WINDOW)
+    memory = entry_requests(traces, "frontend", WINDOW)
+    assert [(r.operation, r.route, r.reached, r.failed_in) for r in sql] == \
+        [(r.operation, r.route, r.reached, r.failed_in) for r in memory]
+    assert any(r.failed_in == frozenset({"catalog"}) for r in sql)
+    assert all(r.failed_in <= {s.split(" ", 1)[0] for s in r.reached} for r in sql)

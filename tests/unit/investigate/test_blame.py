@@ -128,3 +128,15 @@ def test_a_count_change_is_dated_by_a_sustained_rise_not_by_one_early_background
     counts.update({ts: 9 for ts in steps[6:]})  # from the 7th step on, every step fails
     assert blame._sustained_onset(counts, WINDOW, expected=2.0) == steps[6]
     assert blame._sustained_onset({steps[3]: 1}, WINDOW, expected=0.0) == steps[3]  # nothing sustained: the first
+
+
+def test_one_slow_callee_beside_callees_a_little_slower_is_not_a_stalled_caller() -> None:
+    # the slow callee stretches what runs beside it a little: three callees moved, one of them for real
+    shape = Shape(calls={"catalog": 1, "currency": 1, "cart": 1},
+                  link={"catalog": 0.2, "currency": 0.012, "cart": 0.012},
+                  callee_self={"catalog": 0.003, "currency": 0.001, "cart": 0.002})
+    traces = incident(shape, Shape(calls=shape.calls, link={k: 0.002 for k in shape.link},
+                                   callee_self=shape.callee_self))
+    found = blame.analyze(span_groups(traces, WINDOW), span_groups(traces, BASELINE), "frontend", WINDOW, BASELINE)
+    assert max(found, key=lambda f: f.score).service == "catalog"
+    assert "frontend" not in {f.service for f in found}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from obskit.investigate.significance import dispersion, rate_z, stratified_z
+from obskit.investigate.significance import dispersion, rank_z, rate_z, stratified_z
 
 
 def test_rate_z_new_events_after_a_short_baseline_prove_less_than_after_a_long_one() -> None:
@@ -59,3 +59,18 @@ def test_stratified_z_compares_each_stratum_with_its_own_baseline() -> None:
     assert stratified_z(rise) > 4.0
     assert stratified_z(rise, dispersion=4.0) == pytest.approx(stratified_z(rise) / 2.0)
     assert stratified_z([(0.0, 0.0, 5.0, 10.0)]) == 0.0  # no exposure: no evidence
+
+
+def test_rank_z_sees_a_shift_and_nothing_in_the_same_distribution() -> None:
+    base = [0.1 + 0.01 * i for i in range(20)]
+    assert rank_z([([v + 1.0 for v in base[:12]], base)]) > 4.0  # every window value above every baseline one
+    assert rank_z([([v - 1.0 for v in base[:12]], base)]) < -4.0
+    assert abs(rank_z([(base[::2], base[1::2])])) < 1.0
+    assert rank_z([([], base)]) == 0.0
+
+
+def test_rank_z_ranks_each_stratum_against_its_own_baseline() -> None:
+    fast, slow = [0.01 * i for i in range(1, 21)], [1.0 + 0.01 * i for i in range(1, 21)]
+    # more slow-route requests in the window: pooled they look slower, per route nothing moved
+    assert abs(rank_z([(fast[::4], fast), (slow, slow)])) < 1.0
+    assert rank_z([(fast[::4] + slow, fast + slow[::4])]) > 2.0

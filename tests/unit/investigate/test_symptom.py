@@ -129,3 +129,44 @@ def test_paths_that_differ_by_route_are_compared_per_route() -> None:
     now = leading(40, T0 + 600, FULL, seed=2) + leading(140, T0 + 600, frozenset({"catalog /search"}),
                                                         route="catalog /search", seed=3)
     assert from_spans(now, before) == []
+
+
+def gateway(n: int, start: float, seconds: float, routes: list[str], *, into: str = "", failed_in: str = "",
+            seed: int = 1) -> list[EntryRequest]:
+    """Gateway requests spread over routes; those `into` a service reach it (and meet failures there when
+    `failed_in`); the gateway itself answers every one of them without an error."""
+    rng = random.Random(seed)
+    out = []
+    for i in range(n):
+        route = routes[i % len(routes)]
+        reached = {route, f"{into} /check"} if into else {route}
+        out.append(EntryRequest("/*", "", start + i * 2, seconds * rng.lognormvariate(0.0, 0.3), False, route,
+                                frozenset(reached), frozenset({failed_in} if failed_in and i % 2 == 0 else ())))
+    return out
+
+
+ROUTES = ["orders /place", "users /login", "search /find", "booking /book"]
+
+
+def test_requests_into_one_slow_downstream_service_are_a_symptom_when_the_routes_are_flat() -> None:
+    # a few requests of two busy routes go through a slow guard service: too few to move either route
+    before = gateway(200, T0, 0.1, ROUTES) + gateway(12, T0 + 1, 0.3, ROUTES[:2], into="guard", seed=2)
+    now = gateway(90, T0 + 600, 0.1, ROUTES, seed=3) + gateway(16, T0 + 601, 2.0, ROUTES[:2], into="guard", seed=4)
+    found = from_spans(now, before)
+    assert [s.kind for s in found] == ["latency"], found
+    assert "lead into guard take longer" in found[0].summary
+
+
+def test_requests_into_a_downstream_service_as_usual_are_no_symptom() -> None:
+    before = gateway(200, T0, 0.1, ROUTES) + gateway(12, T0 + 1, 0.3, ROUTES[:2], into="guard", seed=2)
+    now = gateway(90, T0 + 600, 0.1, ROUTES, seed=3) + gateway(16, T0 + 601, 0.3, ROUTES[:2], into="guard", seed=4)
+    assert from_spans(now, before) == []
+
+
+def test_failures_inside_a_downstream_service_are_a_symptom_though_the_gateway_answers() -> None:
+    before = gateway(200, T0, 0.1, ROUTES) + gateway(30, T0 + 1, 0.3, ROUTES[:2], into="guard", seed=2)
+    now = gateway(90, T0 + 600, 0.1, ROUTES, seed=3) + gateway(30, T0 + 601, 0.3, ROUTES[:2], into="guard",
+                                                                failed_in="guard", seed=4)
+    found = from_spans(now, before)
+    assert [s.kind for s in found] == ["errors"], found
+    assert "lead into guard meet failures there: 50% of 30 vs 0% of 30" in found[0].summary
