@@ -80,7 +80,9 @@ def assess(now: list[EntryRequest], before: list[EntryRequest]) -> tuple[list[Sy
     threshold = max(policy.threshold, -_NORMAL.inv_cdf(half / max(1, 4 * len(tested))))
     events = {key: sorted(set().union(*(r.reached for w, b in strata for r in (*w, *b)))) for key, strata in tested}
     path_threshold = max(policy.threshold, -_NORMAL.inv_cdf(half / 2 / max(1, sum(map(len, events.values())))))
-    via_tests = 3 * sum(len(vias[key]) for key, _ in tested)
+    # services reached by exactly the same requests are one latency test (the same ranks), named together
+    alike = {key: _alike(vias[key]) for key, _ in tested}
+    via_tests = sum(2 * len(alike[key]) + len(vias[key]) for key, _ in tested)
     via_threshold = max(policy.threshold, -_NORMAL.inv_cdf(half / 2 / max(1, via_tests)))
     out: list[Symptom] = []
     for (operation, caller), strata in tested:
@@ -89,7 +91,7 @@ def assess(now: list[EntryRequest], before: list[EntryRequest]) -> tuple[list[Sy
         for found in (_latency(op, strata, n_now, n_before, threshold),
                       _errors(op, strata, n_now, n_before, threshold),
                       _paths(op, strata, events[(operation, caller)], path_threshold),
-                      _via(op, vias[(operation, caller)], via_threshold),
+                      _via(op, alike[(operation, caller)], via_threshold),
                       _via_errors(op, vias[(operation, caller)], via_threshold)):
             if found is not None:
                 out.append(found)
@@ -196,18 +198,33 @@ def _paths(op: str, strata: list[Stratum], events: list[str], threshold: float) 
 
 def _via_groups(strata: list[Stratum]) -> dict[str, list[Stratum]]:
     """The requests that led into each downstream service, per route: (window, baseline) per route, for every
-    service reached by `via_min_requests` or more requests in each period."""
+    service reached by `via_min_requests` or more requests in each period (one pass over the requests)."""
     least = symptom_policy().via_min_requests
-    services = sorted({event.split(" ", 1)[0] for w, b in strata for r in (*w, *b) for event in r.reached})
+    per_service: dict[str, list[tuple[list[EntryRequest], list[EntryRequest]]]] = defaultdict(
+        lambda: [([], []) for _ in strata])
+    for i, (w, b) in enumerate(strata):
+        for side, reqs in ((0, w), (1, b)):
+            for r in reqs:
+                for service in {event.split(" ", 1)[0] for event in r.reached}:
+                    per_service[service][i][side].append(r)
     out = {}
-    for service in services:
-        def via(reqs: list[EntryRequest], service: str = service) -> list[EntryRequest]:
-            return [r for r in reqs if any(e.split(" ", 1)[0] == service for e in r.reached)]
-        groups = [(via(w), via(b)) for w, b in strata]
-        groups = [(w, b) for w, b in groups if w and b]
+    for service, pairs in sorted(per_service.items()):
+        groups = [(w, b) for w, b in pairs if w and b]
         if min(sum(len(w) for w, _ in groups), sum(len(b) for _, b in groups)) >= least:
             out[service] = groups
     return out
+
+
+def _alike(groups: dict[str, list[Stratum]]) -> dict[str, list[Stratum]]:
+    """The groups of requests into downstream services, each distinct set of requests once, under the names
+    of every service those same requests lead into ("a / b")."""
+    names: dict[tuple[tuple[int, ...], ...], list[str]] = defaultdict(list)
+    strata_of: dict[tuple[tuple[int, ...], ...], list[Stratum]] = {}
+    for service, strata in groups.items():
+        key = tuple(tuple(id(r) for r in (*w, *b)) for w, b in strata)
+        names[key].append(service)
+        strata_of[key] = strata
+    return {" / ".join(names[key]): strata for key, strata in strata_of.items()}
 
 
 def _via(op: str, groups: dict[str, list[Stratum]], threshold: float) -> Symptom | None:

@@ -133,13 +133,13 @@ def test_paths_that_differ_by_route_are_compared_per_route() -> None:
 
 def gateway(n: int, start: float, seconds: float, routes: list[str], *, into: str = "", failed_in: str = "",
             seed: int = 1) -> list[EntryRequest]:
-    """Gateway requests spread over routes; those `into` a service reach it (and meet failures there when
+    """Gateway requests spread over routes; those `into` services ("a+b") reach them (and meet failures there when
     `failed_in`); the gateway itself answers every one of them without an error."""
     rng = random.Random(seed)
     out = []
     for i in range(n):
         route = routes[i % len(routes)]
-        reached = {route, f"{into} /check"} if into else {route}
+        reached = {route, *(f"{name} /check" for name in into.split("+"))} if into else {route}
         out.append(EntryRequest("/*", "", start + i * 2, seconds * rng.lognormvariate(0.0, 0.3), False, route,
                                 frozenset(reached), frozenset({failed_in} if failed_in and i % 2 == 0 else ())))
     return out
@@ -170,3 +170,11 @@ def test_failures_inside_a_downstream_service_are_a_symptom_though_the_gateway_a
     found = from_spans(now, before)
     assert [s.kind for s in found] == ["errors"], found
     assert "lead into guard meet failures there: 50% of 30 vs 0% of 30" in found[0].summary
+
+
+def test_services_reached_by_the_same_requests_are_one_test_named_together() -> None:
+    before = gateway(200, T0, 0.1, ROUTES) + gateway(12, T0 + 1, 0.3, ROUTES[:2], into="guard+vault", seed=2)
+    now = gateway(90, T0 + 600, 0.1, ROUTES, seed=3) + gateway(16, T0 + 601, 2.0, ROUTES[:2], into="guard+vault",
+                                                                seed=4)
+    found = from_spans(now, before)
+    assert [s.kind for s in found] == ["latency"] and "lead into guard / vault take longer" in found[0].summary
