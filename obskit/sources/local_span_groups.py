@@ -46,8 +46,16 @@ g AS (
     FROM j WHERE parent_service IS NOT NULL
     WINDOW w AS (PARTITION BY trace_id, parent_span_id ORDER BY start_ns, span_id))
   WHERE service <> parent_service),
+-- a self span beside sibling calls of its service (same parent) was waiting while they ran: not its own time
+beside AS (
+  SELECT a.trace_id, a.span_id,
+         sum(greatest(0, least(a.start_ns + a.dur, b.start_ns + b.dur) - greatest(a.start_ns, b.start_ns))) AS busy
+  FROM c a JOIN c b ON b.trace_id = a.trace_id AND b.parent_span_id = a.parent_span_id AND b.span_id <> a.span_id
+  WHERE a.callee IS NULL AND a.parent_service = a.service AND b.callee IS NOT NULL AND b.service = a.service
+  GROUP BY a.trace_id, a.span_id),
 own AS (
-  SELECT *, greatest(0, dur - coalesce(child_ns, 0)) AS v FROM c),
+  SELECT c.*, greatest(0, c.dur - coalesce(c.child_ns, 0) - coalesce(x.busy, 0)) AS v
+  FROM c LEFT JOIN beside x ON x.trace_id = c.trace_id AND x.span_id = c.span_id),
 parts AS (
   SELECT CASE WHEN callee IS NULL THEN 'self' ELSE 'link' END AS part, coalesce(callee, service) AS blamed,
          name, CASE WHEN callee IS NULL THEN '' ELSE service END AS caller, start_ns,

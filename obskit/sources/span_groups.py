@@ -64,6 +64,8 @@ def _parts(trace: Trace) -> Iterable[tuple[str, str, str, str, float, float, boo
     for s in trace.spans:
         if s.parent_span_id in by_id:
             children[s.parent_span_id].append(s)  # type: ignore[index]
+    callee_of = {s.span_id: _callee(s, children.get(s.span_id, []), by_id.get(s.parent_span_id or ""))
+                 for s in trace.spans}
     for s in trace.spans:
         kids = children.get(s.span_id, [])
         parent = by_id.get(s.parent_span_id or "")
@@ -72,18 +74,37 @@ def _parts(trace: Trace) -> Iterable[tuple[str, str, str, str, float, float, boo
             yield "entry", s.service, s.operation, parent.service if parent else "", s.start, s.duration, failed
         own = max(0.0, s.duration - sum(k.duration for k in kids))
         own_error = failed and not any(span_failed(k) for k in kids)
-        callees = sorted(k.service for k in kids if k.service != s.service)
-        peer = s.attributes.get("peer.service") or s.attributes.get("server.address")
-        if not kids and s.kind in ("client", "producer") and peer and peer != s.service:
-            callees = [peer]  # an uninstrumented callee (a database) named by the client span
-        calling = s.kind in ("client", "producer") or (
-            s.kind not in ("server", "consumer") and parent is not None and parent.service == s.service)
-        if callees and calling:
-            yield "link", callees[0], s.operation, s.service, s.start, own, own_error
-        else:
-            yield "self", s.service, s.operation, "", s.start, own, own_error
-            if callees:
-                yield from _segments(s, kids, own)
+        if callee_of[s.span_id]:
+            yield "link", callee_of[s.span_id], s.operation, s.service, s.start, own, own_error
+            continue
+        if parent is not None and parent.service == s.service:
+            own = max(0.0, own - _waiting_beside(s, children[parent.span_id], callee_of))
+        yield "self", s.service, s.operation, "", s.start, own, own_error
+        if any(k.service != s.service for k in kids):
+            yield from _segments(s, kids, own)
+
+
+def _callee(s: Span, kids: list[Span], parent: Span | None) -> str:
+    """The service a calling span calls ("" when the span is no call into another service): the first of its
+    children's other services, or the peer a client span without children names (an uninstrumented
+    database). A calling span: kind client or producer, or neither server nor consumer under a parent of its
+    own service."""
+    callees = sorted(k.service for k in kids if k.service != s.service)
+    peer = s.attributes.get("peer.service") or s.attributes.get("server.address")
+    if not kids and s.kind in ("client", "producer") and peer and peer != s.service:
+        callees = [str(peer)]
+    calling = s.kind in ("client", "producer") or (
+        s.kind not in ("server", "consumer") and parent is not None and parent.service == s.service)
+    return callees[0] if callees and calling else ""
+
+
+def _waiting_beside(s: Span, siblings: list[Span], callee_of: dict[str, str]) -> float:
+    """How long the span ran beside sibling spans of its service that were calls into other services: the
+    service was waiting then, whichever of its spans covers the time (a handler span beside the client span
+    it drives is one piece of work instrumented twice). Parallel work there does not lengthen the request."""
+    end = s.start + s.duration
+    return sum(max(0.0, min(end, k.start + k.duration) - max(s.start, k.start)) for k in siblings
+               if k.span_id != s.span_id and k.service == s.service and callee_of[k.span_id])
 
 
 def _segments(s: Span, kids: list[Span], own: float) -> Iterable[tuple[str, str, str, str, float, float, bool]]:

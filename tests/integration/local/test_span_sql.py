@@ -161,3 +161,24 @@ def test_sql_entry_requests_agree_with_the_in_memory_ones_and_name_where_they_fa
         [(r.operation, r.route, r.reached, r.failed_in) for r in memory]
     assert any(r.failed_in == frozenset({"catalog"}) for r in sql)
     assert all(r.failed_in <= {s.split(" ", 1)[0] for s in r.reached} for r in sql)
+
+
+def test_a_handler_span_beside_the_call_it_drives_is_not_self_time(tmp_path: Path) -> None:
+    # a gateway instruments one forwarded request twice: a handler span and, beside it, the client call
+    def forwarded(i: int, orders: float, busy: float) -> Trace:
+        tid = f"{i:032x}"
+        start = WINDOW_START + i
+        return Trace(tid, [
+            Span(tid, f"{i:08x}00000001", None, "gateway", "/*", "server", start, orders + 0.004),
+            Span(tid, f"{i:08x}00000002", f"{i:08x}00000001", "gateway", "handle", "unspecified", start + 0.001,
+                 orders + busy),
+            Span(tid, f"{i:08x}00000003", f"{i:08x}00000001", "gateway", "HTTP POST", "unspecified", start + 0.001,
+                 orders + 0.002),
+            Span(tid, f"{i:08x}00000004", f"{i:08x}00000003", "orders", "/place", "server", start + 0.002, orders),
+        ])
+    traces = [forwarded(i, 0.5 + 0.01 * i, 0.003 if i % 2 else 0.0) for i in range(20)]
+    write(tmp_path / "h.duckdb", traces)
+    for groups in (local_sources(tmp_path / "h.duckdb").traces.span_groups(WINDOW), span_groups(traces, WINDOW)):
+        handle = next(g for g in groups if g.part == "self" and g.operation == "handle")
+        assert handle.count == 20 and handle.p90 < 0.003  # only what outlasts the call, never the orders' time
+        assert next(g for g in groups if g.part == "self" and g.operation == "/place").p50 > 0.5
