@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from functools import lru_cache
 from statistics import NormalDist
 
 from obskit.investigate.model import Finding, Symptom
@@ -175,9 +176,16 @@ def _paths(op: str, strata: list[Stratum], events: list[str], threshold: float) 
     best: tuple[float, str, float, float] | None = None
     n_now = sum(len(w) for w, _ in strata)
     n_before = sum(len(b) for _, b in strata)
+    # how many requests of each route reach each event, window and baseline: one pass over the requests
+    reach: dict[str, list[list[float]]] = defaultdict(lambda: [[0.0, 0.0] for _ in strata])
+    for i, (w, b) in enumerate(strata):
+        for side, reqs in ((0, w), (1, b)):
+            for r in reqs:
+                for event in r.reached:
+                    reach[event][i][side] += 1
     for event in events:
-        counts = [(float(sum(event in r.reached for r in w)), float(len(w)), float(sum(event in r.reached for r in b)),
-                   float(len(b))) for w, b in strata]
+        counts = [(reach[event][i][0], float(len(w)), reach[event][i][1], float(len(b)))
+                  for i, (w, b) in enumerate(strata)]
         share_now = sum(c[0] for c in counts) / n_now
         share_before = sum(c[2] for c in counts) / n_before
         if abs(share_now - share_before) < policy.path_min_change:
@@ -205,7 +213,7 @@ def _via_groups(strata: list[Stratum]) -> dict[str, list[Stratum]]:
     for i, (w, b) in enumerate(strata):
         for side, reqs in ((0, w), (1, b)):
             for r in reqs:
-                for service in {event.split(" ", 1)[0] for event in r.reached}:
+                for service in {_service_of(event) for event in r.reached}:
                     per_service[service][i][side].append(r)
     out = {}
     for service, pairs in sorted(per_service.items()):
@@ -213,6 +221,12 @@ def _via_groups(strata: list[Stratum]) -> dict[str, list[Stratum]]:
         if min(sum(len(w) for w, _ in groups), sum(len(b) for _, b in groups)) >= least:
             out[service] = groups
     return out
+
+
+@lru_cache(maxsize=4096)
+def _service_of(event: str) -> str:
+    """The service of a "service operation" a request reached."""
+    return event.split(" ", 1)[0]
 
 
 def _alike(groups: dict[str, list[Stratum]]) -> dict[str, list[Stratum]]:

@@ -43,11 +43,11 @@ WHO_PEER = "(json_extract_string(attributes, '$.\"server.address\"') = ? " \
 
 # every pod gauge of one service in one query: per name, pod and step both aggregates (the profile says which)
 GAUGE_SQL = """
-SELECT name, pod, floor((ts_ns - 1 - $start) / $step)::BIGINT AS bucket, avg(value), max(value)
+SELECT service, name, pod, floor((ts_ns - 1 - $start) / $step)::BIGINT AS bucket, avg(value), max(value)
 FROM metric_points
-WHERE name IN (SELECT unnest($names)) AND service = $service AND ts_ns > $lo AND ts_ns <= $end
+WHERE name IN (SELECT unnest($names)) AND service IN (SELECT unnest($services)) AND ts_ns > $lo AND ts_ns <= $end
   AND value IS NOT NULL
-GROUP BY name, pod, bucket ORDER BY name, pod, bucket
+GROUP BY service, name, pod, bucket ORDER BY service, name, pod, bucket
 """
 
 
@@ -199,37 +199,44 @@ class LocalMetrics:
         return found
 
     def saturation_many(self, services: list[str], window: Window) -> dict[str, list[Series]]:
-        return per_service(self.saturation, services, window)
-
-    def saturation(self, service: str, window: Window) -> list[Series]:
-        """Saturation series per pod from the gauges named in conventions/pods/*.yaml (first name present)."""
-        out: list[Series] = []
+        """Saturation series per pod of every service, in one query."""
         start_ns, step_ns = int(window.start * 1e9), int(window.step * 1e9)
         wanted = _pod_series()
         names = sorted({name for source in wanted.values() for name in source.names})
+        unique = list(dict.fromkeys(services))
         rows = self.con.cursor().execute(GAUGE_SQL, {
-            "start": start_ns, "step": step_ns, "names": names, "service": service, "lo": start_ns - step_ns,
+            "start": start_ns, "step": step_ns, "names": names, "services": unique, "lo": start_ns - step_ns,
             "end": int(window.end * 1e9)}).fetchall()
-        by_name: dict[str, list[tuple]] = defaultdict(list)
-        for name, pod, bucket, mean, peak in rows:
-            by_name[name].append((pod, bucket, mean, peak))
-        for label, source in wanted.items():
-            metric = next((n for n in source.names if n in by_name), None)
-            if metric is None:
-                continue
-            by_pod: dict[str, list[tuple[float, float]]] = defaultdict(list)
-            for pod, bucket, mean, peak in by_name[metric]:
-                by_pod[pod or ""].append((window.start + bucket * window.step,
-                                          float(peak if source.aggregate == "max" else mean)))
-            for pod, points in sorted(by_pod.items()):
-                if label == "restarts":  # the gauge counts restarts since creation: report the increase per step
-                    points = [(ts, max(0.0, v - points[i - 1][1]) if i else 0.0)
-                              for i, (ts, v) in enumerate(points)]
-                points = [(ts, round(v, 6)) for ts, v in points if ts >= window.start]
-                if points:
-                    out.append(Series(label, service, points, labels={"pod": pod} if pod else {},
-                                      query=GAUGE_SQL.strip()))
-        return out
+        by_service: dict[str, dict[str, list[tuple]]] = {service: defaultdict(list) for service in unique}
+        for service, name, pod, bucket, mean, peak in rows:
+            by_service[service][name].append((pod, bucket, mean, peak))
+        return {service: _saturation(service, by_name, wanted, window) for service, by_name in by_service.items()}
+
+    def saturation(self, service: str, window: Window) -> list[Series]:
+        """Saturation series per pod from the gauges named in conventions/pods/*.yaml (first name present)."""
+        return self.saturation_many([service], window)[service]
+
+
+def _saturation(service: str, by_name: dict[str, list[tuple]], wanted: dict[str, PodSeries],
+                window: Window) -> list[Series]:
+    out: list[Series] = []
+    for label, source in wanted.items():
+        metric = next((n for n in source.names if n in by_name), None)
+        if metric is None:
+            continue
+        by_pod: dict[str, list[tuple[float, float]]] = defaultdict(list)
+        for pod, bucket, mean, peak in by_name[metric]:
+            by_pod[pod or ""].append((window.start + bucket * window.step,
+                                      float(peak if source.aggregate == "max" else mean)))
+        for pod, points in sorted(by_pod.items()):
+            if label == "restarts":  # the gauge counts restarts since creation: report the increase per step
+                points = [(ts, max(0.0, v - points[i - 1][1]) if i else 0.0)
+                          for i, (ts, v) in enumerate(points)]
+            points = [(ts, round(v, 6)) for ts, v in points if ts >= window.start]
+            if points:
+                out.append(Series(label, service, points, labels={"pod": pod} if pod else {},
+                                  query=GAUGE_SQL.strip()))
+    return out
 
 
 def _pod_series() -> dict[str, PodSeries]:
