@@ -29,6 +29,7 @@ from obskit.investigate import post_call
 from obskit.investigate.model import Finding
 from obskit.investigate.policy import blame_policy
 from obskit.investigate.robust import onset, poisson_z
+from obskit.investigate.significance import stratified_z
 from obskit.sources.traces import SpanGroup
 from obskit.sources.window import Window
 
@@ -293,3 +294,23 @@ def _sustained_onset(counts: dict[float, int], window: Window, expected: float) 
     if found is not None:
         return found
     return min((ts for ts, n in counts.items() if n), default=window.start)
+
+
+def answers_changed(now: list[SpanGroup], before: list[SpanGroup]) -> set[tuple[str, str, str]]:
+    """(service, operation, caller) of the requests into a service whose answers look different from the
+    baseline's: their median moved beyond the baseline's spread (blame's threshold) or their failed share
+    rose significantly. Requests whose answers look as before yet end their callers' requests point at the
+    callers (obskit/investigate/stops.py)."""
+    policy = blame_policy()
+    base = {(g.service, g.operation, g.caller): g for g in before if g.part == "entry"}
+    out = set()
+    for g in now:
+        b = base.get((g.service, g.operation, g.caller))
+        if g.part != "entry" or b is None or min(g.count, b.count) < policy.min_spans:
+            continue
+        moved = abs(g.p50 - b.p50) / _spread(b) >= policy.threshold
+        failing = g.errors / g.count - b.errors / b.count >= policy.stop_min_rise / 4 and stratified_z(
+            [(float(g.errors), float(g.count), float(b.errors), float(b.count))]) >= policy.stop_threshold
+        if moved or failing:
+            out.add((g.service, g.operation, g.caller))
+    return out

@@ -74,6 +74,8 @@ ERROR_ORIGINS = {("logs", "error logs"), ("logs", "new error template"), ("logs"
 # a callee's new error templates explain even a caller's own failing spans (it fails because the callee did),
 # and so do requests that now stop right after its answers (the caller's changed calls follow from them)
 CODE_ORIGINS = {("logs", "new error template"), ("logs", "first error in trace"), STOPPED_AFTER}
+# a caller whose requests stop after answers that look as before: the callee's stop evidence does not explain it
+NORMAL_ANSWER = ("traces", "its requests stop after a normal-looking answer")
 COMPARABLE = 0.5  # a direct callee's self-time rise at least this share of its caller's explains the caller's
 EXPLAINED = 0.25  # weight of secondary evidence that a downstream service's own evidence explains
 # evidence that is only a hypothesis about the service (it is inferred from another service's change), and
@@ -116,8 +118,10 @@ def rank(target: str, graph: ServiceGraph, findings: list[Finding], step: float,
     for name, node in nodes.items():
         if name in own:
             score = _strength([f for f in node.findings if primary(f)])
-            if node.kind == "errors" and any(c in coding and coding[c].onset <= node.onset + slack
-                                             for c in graph.downstream(name, 50) if c != name):
+            normal = NORMAL_ANSWER in {(f.source, f.signal) for f in node.findings}
+            below = [c for c in graph.downstream(name, 50) if c != name]
+            if node.kind == "errors" and not normal and any(
+                    c in coding and coding[c].onset <= node.onset + slack for c in below):
                 score *= EXPLAINED
             elif node.kind == "latency" and name in slower and any(
                     slower.get(c, 0.0) >= COMPARABLE * slower[name] and own[c].onset <= node.onset + slack
@@ -139,8 +143,10 @@ def rank(target: str, graph: ServiceGraph, findings: list[Finding], step: float,
             score = _strength(node.findings) * (EXPLAINED if explained else 1.0) * weight
         scored.append((score, node))
     scored.sort(key=lambda p: (-p[0], p[1].onset, distance.get(p[1].service, len(distance)), p[1].service))
-    suspects = [_suspect(node, round(0.5 + 0.5 * score if i == 0 else 0.5 * score, 4))
-                for i, (score, node) in enumerate(scored)]
+    # the best, and any as strong as it within CLOSE, lead; the rest follow at half weight
+    lead = scored[0][0]
+    suspects = [_suspect(node, round(0.5 + 0.5 * score if i == 0 or score >= (1 - CLOSE) * lead else 0.5 * score,
+                                     4)) for i, (score, node) in enumerate(scored)]
     return suspects, _chain(target, suspects[0].service, graph)
 
 
@@ -226,7 +232,9 @@ def explain(target: str, graph: ServiceGraph, suspects: list[Suspect], symptoms:
         first = symptoms[0]
         kept = [Suspect(target, first.kind, round(min(1.0, first.z / 20.0), 4), first.onset,
                         [f"{x.source} {x.kind}: {x.summary}" for x in symptoms[:6]])]
-    kept.sort(key=lambda s: (-s.score, s.onset if s.onset is not None else 0.0, s.service))
+    # equal evidence: the earlier onset, then the deeper service (the deepest own evidence wins, as in rank)
+    depth = {svc: i for i, svc in enumerate(graph.downstream(target, 50))}
+    kept.sort(key=lambda s: (-s.score, s.onset if s.onset is not None else 0.0, -depth.get(s.service, -1), s.service))
     best = kept[0].score or 1.0
     runner = kept[1].score if len(kept) > 1 else 0.0
     margin = max(0.0, (best - runner) / best)

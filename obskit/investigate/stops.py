@@ -12,7 +12,9 @@ call less is no stop. A significant rise names
 - the service itself when its requests now end before calling anything -- signal "requests stop early".
 
 A stop right after an answer may also be the caller's own doing (it fails handling a normal answer); the
-caller is named too, as a weaker hypothesis -- signal "its requests stop after a call".
+caller is named too, as a weaker hypothesis -- signal "its requests stop after a call" -- or as an equal one
+when the callee's answers look as before (same timing and status, and its own requests of that operation do
+not stop anywhere themselves) -- signal "its requests stop after a normal-looking answer".
 
 Points of the investigated service's own requests are also its symptoms: what its requests do downstream
 changed. Thresholds: obskit/investigate/blame.yaml (stop_*).
@@ -32,6 +34,7 @@ from obskit.sources.traces import CallPoint
 AFTER = "requests stop after its answers"
 EARLY = "requests stop early"
 CALLER = "its requests stop after a call"
+NORMAL = "its requests stop after a normal-looking answer"
 _NORMAL = NormalDist()
 
 Point = tuple[str, str, tuple[str, ...]]  # service, operation, the calls made so far
@@ -100,9 +103,11 @@ def _share(s: _Stop) -> str:
             f"baseline")
 
 
-def analyze(now: list[CallPoint], before: list[CallPoint],
-            target: str) -> tuple[list[Finding], list[Symptom]]:
-    """Findings (per named service and signal, its strongest point) and the target's own symptoms."""
+def analyze(now: list[CallPoint], before: list[CallPoint], target: str,
+            changed: set[tuple[str, str, str]] | None = None) -> tuple[list[Finding], list[Symptom]]:
+    """Findings (per named service and signal, its strongest point) and the target's own symptoms.
+    `changed`: (service, operation, caller) of requests whose answers look different from the baseline's
+    (blame.answers_changed); None when unknown."""
     best: dict[tuple[str, str], tuple[_Stop, str]] = {}
 
     def name(service: str, signal: str, stop: _Stop, text: str) -> None:
@@ -110,14 +115,23 @@ def analyze(now: list[CallPoint], before: list[CallPoint],
             best[(service, signal)] = (stop, text)
 
     symptoms = []
-    for s in _stops(now, before):
+    found = _stops(now, before)
+    stopping = {(p.point[0], p.point[1]) for p in found}  # requests that do less themselves: their answers too
+    for s in found:
         service, operation, calls = s.point
         if calls:
             named, answer = _callee(calls[-1])
             name(named, AFTER, s, f"{service} {operation}: {_share(s)} stop right after {named} {answer} answers "
                                   f"(they went on before): its answers end its callers' requests")
-            name(service, CALLER, s, f"{operation}: {_share(s)} stop right after calling {named} {answer} (they "
-                                     f"went on before): it may fail handling the answer")
+            if changed is not None and (named, answer, service) not in changed and (named, answer) not in stopping:
+                # the answers look as before (timing, status, what the callee did for them): as likely the
+                # caller failing on a normal answer as a wrong answer: two hypotheses of equal weight
+                name(service, NORMAL, s, f"{operation}: {_share(s)} stop right after calling {named} {answer}, "
+                                         f"whose answers look as before (timing, status, its own calls): it may "
+                                         f"fail handling them")
+            else:
+                name(service, CALLER, s, f"{operation}: {_share(s)} stop right after calling {named} {answer} "
+                                         f"(they went on before): it may fail handling the answer")
         else:
             name(service, EARLY, s, f"{operation}: {_share(s)} end before calling any other service (they went on "
                                     f"before)")

@@ -37,7 +37,7 @@ def analyze(source: TracesSource, service: str, window: Window, baseline: Window
         entries_before = entries.result()
         points_before = points.result()
     findings = blame.analyze(now, before, service, window, baseline)
-    stopped, stop_symptoms = stops.analyze(points_now, points_before, service)
+    stopped, stop_symptoms = stops.analyze(points_now, points_before, service, blame.answers_changed(now, before))
     findings += stopped
     requests = (sum(g.count for g in now if g.part == "entry" and g.service == service),
                 sum(g.count for g in before if g.part == "entry" and g.service == service))

@@ -140,3 +140,13 @@ def test_one_slow_callee_beside_callees_a_little_slower_is_not_a_stalled_caller(
     found = blame.analyze(span_groups(traces, WINDOW), span_groups(traces, BASELINE), "frontend", WINDOW, BASELINE)
     assert max(found, key=lambda f: f.score).service == "catalog"
     assert "frontend" not in {f.service for f in found}
+
+
+def test_answers_changed_names_requests_whose_timing_moved_and_only_those() -> None:
+    shape = Shape(callee_self={"catalog": 0.090, "currency": 0.001})
+    traces = incident(shape)
+    changed = blame.answers_changed(span_groups(traces, WINDOW), span_groups(traces, BASELINE))
+    assert any(s == "catalog" and c == "frontend" for s, _, c in changed)
+    assert not any(s == "currency" for s, _, _ in changed)
+    quiet = incident(Shape())
+    assert blame.answers_changed(span_groups(quiet, WINDOW), span_groups(quiet, BASELINE)) == set()

@@ -42,3 +42,11 @@ def test_without_candidates_the_symptom_service_itself_is_named() -> None:
     ranked = explain("frontend", GRAPH, [], SLOW, False)
     assert [(s.service, s.kind) for s in ranked] == [("frontend", "latency")]
     assert ranked[0].evidence and "p90 900 ms" in ranked[0].evidence[0]
+
+
+def test_equal_evidence_puts_the_deeper_service_first_and_is_inconclusive() -> None:
+    errors = [Symptom("traces", "errors", 6.0, 100.0, "GET /: requests stop")]
+    ranked = explain("frontend", GRAPH, [Suspect("frontend", "errors", 0.6, 95.0),
+                                         Suspect("payments", "errors", 0.6, 95.0)], errors, False)
+    assert [s.service for s in ranked] == ["payments", "frontend"]
+    assert inconclusive(ranked)

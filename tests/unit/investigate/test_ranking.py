@@ -108,3 +108,18 @@ def test_a_rollout_at_the_start_of_the_services_own_errors_names_the_deploy_desp
     late = found[:2] + [finding("checkout", "cluster", "rollout", "deploy", 0, T + 600)]  # after the errors
     suspects, _ = rank("frontend", GRAPH, late, 60)
     assert suspects[0].kind == "errors"
+
+
+def test_a_stop_after_normal_looking_answers_leaves_caller_and_callee_equally_suspect() -> None:
+    from obskit.investigate.correlate import explain, inconclusive
+    from obskit.investigate.model import Symptom
+    from obskit.investigate.stops import AFTER, CALLER, NORMAL
+    weak = [finding("checkout", "traces", AFTER, "errors", 6), finding("frontend", "traces", CALLER, "errors", 6)]
+    suspects, _ = rank("frontend", GRAPH, weak, 60)
+    assert [s.service for s in suspects] == ["checkout", "frontend"] and suspects[1].score < 0.5 * suspects[0].score
+    equal = [finding("checkout", "traces", AFTER, "errors", 6), finding("frontend", "traces", NORMAL, "errors", 6)]
+    suspects, _ = rank("frontend", GRAPH, equal, 60)
+    assert suspects[0].score == suspects[1].score
+    ranked = explain("frontend", GRAPH, suspects, [Symptom("traces", "errors", 6.0, T, "requests stop")], False)
+    assert [s.service for s in ranked] == ["checkout", "frontend"]  # equal evidence: the deeper one first
+    assert inconclusive(ranked)

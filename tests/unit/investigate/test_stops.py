@@ -67,3 +67,16 @@ def test_other_services_stops_are_findings_not_symptoms_of_the_target() -> None:
     findings, symptoms = stops.analyze(now, before, "gateway")
     assert ("pricing", stops.AFTER) in {(f.service, f.signal) for f in findings}
     assert symptoms == []
+
+
+def test_a_stop_after_answers_that_look_as_before_names_the_caller_as_strongly() -> None:
+    before = requests(T0, 300, {BROWSE: 0.8, BUY: 0.2}, seed=1)
+    now = requests(T0 + 600, 200, {BROWSE: 0.3, BROWSE[:1]: 0.5, BUY: 0.2}, seed=2)
+    # the catalog's answers to shop changed (timing or status): the caller stays the weaker hypothesis
+    findings, _ = stops.analyze(now, before, "shop", {("catalog", "GET /items", "shop")})
+    assert ("shop", stops.CALLER) in {(f.service, f.signal) for f in findings}
+    # they look as before: the caller failing on a normal answer is as likely as a wrong answer
+    findings, _ = stops.analyze(now, before, "shop", set())
+    named = {(f.service, f.signal) for f in findings}
+    assert ("shop", stops.NORMAL) in named and ("catalog", stops.AFTER) in named
+    assert ("shop", stops.CALLER) not in named
