@@ -47,11 +47,15 @@ g AS (
     WINDOW w AS (PARTITION BY trace_id, parent_span_id ORDER BY start_ns, span_id))
   WHERE service <> parent_service),
 -- a self span beside sibling calls of its service (same parent) was waiting while they ran: not its own time
+calls_in AS (
+  SELECT trace_id, parent_span_id, span_id, service, start_ns, start_ns + dur AS end_ns FROM c
+  WHERE callee IS NOT NULL AND parent_service = service),
 beside AS (
   SELECT a.trace_id, a.span_id,
-         sum(greatest(0, least(a.start_ns + a.dur, b.start_ns + b.dur) - greatest(a.start_ns, b.start_ns))) AS busy
-  FROM c a JOIN c b ON b.trace_id = a.trace_id AND b.parent_span_id = a.parent_span_id AND b.span_id <> a.span_id
-  WHERE a.callee IS NULL AND a.parent_service = a.service AND b.callee IS NOT NULL AND b.service = a.service
+         sum(greatest(0, least(a.start_ns + a.dur, b.end_ns) - greatest(a.start_ns, b.start_ns))) AS busy
+  FROM (SELECT trace_id, parent_span_id, span_id, service, start_ns, dur FROM c
+        WHERE callee IS NULL AND parent_service = service) a
+  JOIN calls_in b ON b.trace_id = a.trace_id AND b.parent_span_id = a.parent_span_id AND b.service = a.service
   GROUP BY a.trace_id, a.span_id),
 own AS (
   SELECT c.*, greatest(0, c.dur - coalesce(c.child_ns, 0) - coalesce(x.busy, 0)) AS v
