@@ -10,6 +10,10 @@ service (an operation's requests are alike; the mix of operations is workload, n
 - paths: the share of requests that lead to each downstream operation (spans of other services in the
   request's trace during it), per route, both ways: a wrong answer deep inside changes the paths requests
   take while latency and status stay flat;
+- what its requests meet downstream, per downstream service over the requests that lead into it: slower or
+  ending sooner (stratified rank-sum test per route), or failing inside that service while the service itself
+  may still answer (per route); a slow or failing service deep inside touches too few requests to move the
+  operation's figures;
 - RED from metrics (when there are metrics): the metric findings of the service itself (robust z, sustained);
 - its own error logs: error-like templates of its own that rose per span of the operation that logs them;
 - calls into it that its callers see slower (link delay blamed on it: its callers' view of its latency).
