@@ -7,7 +7,8 @@ connection set-up at the callee), not self time of the caller. That holds for a 
 producer, or a span without server/consumer kind whose parent is in its own service. A service's entry span
 that directly parents another service's span keeps its remainder as self time. A client/producer span without a child
 that names its peer (`peer.service`, `server.address`) is link time of that peer (an uninstrumented
-database or broker).
+database or broker). A self span under a parent of its own service that ran beside sibling calls of that service
+(a handler span beside the client span it drives) was waiting while they ran: the overlap is not self time.
 
 A self span that directly parents spans of other services (no client span around the call) also yields its
 self time in segments: part "gap" per such child (from the child's end, or the latest end of the children
