@@ -26,7 +26,7 @@ every test made). Thresholds: obskit/investigate/symptom.yaml.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from statistics import NormalDist
 
@@ -70,14 +70,14 @@ def assess(now: list[EntryRequest], before: list[EntryRequest]) -> tuple[list[Sy
     tested: list[tuple[tuple[str, str], list[Stratum]]] = []
     vias: dict[tuple[str, str], dict[str, list[Stratum]]] = {}
     for key, routes in sorted(_by_operation(now).items()):
-        # the rank tests of the requests into each downstream service know their numbers: every route counts
-        vias[key] = _via_groups([(reqs, base[key][route]) for route, reqs in sorted(routes.items())
-                                 if base[key].get(route)])
         least = policy.min_route_requests
         strata = [(reqs, base[key][route]) for route, reqs in sorted(routes.items())
                   if len(reqs) >= least and len(base[key].get(route, [])) >= least]
         if min(sum(len(w) for w, _ in strata), sum(len(b) for _, b in strata)) >= policy.min_requests:
             tested.append((key, strata))
+            # the rank tests of the requests into each downstream service know their numbers: every route counts
+            vias[key] = _via_groups([(reqs, base[key][route]) for route, reqs in sorted(routes.items())
+                                     if base[key].get(route)])
     # family-wise: half the false-alarm rate for the four tests per operation (slower, faster, slow tail,
     # failed share), a quarter for the paths (one test per downstream operation a request may lead to), a
     # quarter for the requests into each downstream service (slower, faster, failing there)
@@ -154,22 +154,32 @@ def _latency(op: str, strata: list[Stratum], n_now: int, n_before: int, threshol
 
 
 def _errors(op: str, strata: list[Stratum], n_now: int, n_before: int, threshold: float) -> Symptom | None:
-    policy = symptom_policy()
-    failed_now = sum(r.failed for w, _ in strata for r in w)
-    failed_before = sum(r.failed for _, b in strata for r in b)
+    found = _share_rise(strata, _failed)
+    if found is None or found[0] < threshold:
+        return None
+    z, failed_now, _, failed_before, _ = found
     ratio_now, ratio_before = failed_now / n_now, failed_before / n_before
-    if not failed_now or ratio_now - ratio_before < policy.error_min_rise or (
-            ratio_now < policy.error_min_ratio * ratio_before):
-        return None
-    phi = dispersion(_buckets([r for _, b in strata for r in b], _failed), policy.error_dispersion)
-    counts = [(float(sum(r.failed for r in w)), float(len(w)), float(sum(r.failed for r in b)), float(len(b)))
-              for w, b in strata]
-    z = stratified_z(counts, phi)
-    if z < threshold:
-        return None
     return Symptom("traces", "errors", round(z, 2), _onset([r for w, _ in strata for r in w], _failed),
                    f"{op}: {failed_now} of {n_now} requests failed ({ratio_now * 100:.1f}%) vs "
                    f"{ratio_before * 100:.1f}% of {n_before} in the baseline")
+
+
+def _share_rise(strata: list[Stratum], bad: Callable[[EntryRequest], bool]) -> tuple[float, int, int, int, int] | None:
+    """z that the share of `bad` requests rose, each route against its own baseline (Cochran-Mantel-Haenszel,
+    dispersion from the baseline's own runs of requests), with (bad, requests) of the window and of the
+    baseline; None when the share does not rise by the errors' floors."""
+    policy = symptom_policy()
+    n_now, n_before = sum(len(w) for w, _ in strata), sum(len(b) for _, b in strata)
+    k_now = sum(bad(r) for w, _ in strata for r in w)
+    k_before = sum(bad(r) for _, b in strata for r in b)
+    share_now, share_before = k_now / n_now, k_before / n_before
+    if not k_now or share_now - share_before < policy.error_min_rise or (
+            share_now < policy.error_min_ratio * share_before):
+        return None
+    phi = dispersion(_buckets([r for _, b in strata for r in b], bad), policy.error_dispersion)
+    z = stratified_z([(float(sum(map(bad, w))), float(len(w)), float(sum(map(bad, b))), float(len(b)))
+                      for w, b in strata], phi)
+    return z, k_now, n_now, k_before, n_before
 
 
 def _paths(op: str, strata: list[Stratum], events: list[str], threshold: float) -> Symptom | None:
@@ -182,11 +192,9 @@ def _paths(op: str, strata: list[Stratum], events: list[str], threshold: float) 
     n_before = sum(len(b) for _, b in strata)
     # how many requests of each route reach each event, window and baseline: one pass over the requests
     reach: dict[str, list[list[float]]] = defaultdict(lambda: [[0.0, 0.0] for _ in strata])
-    for i, (w, b) in enumerate(strata):
-        for side, reqs in ((0, w), (1, b)):
-            for r in reqs:
-                for event in r.reached:
-                    reach[event][i][side] += 1
+    for i, side, r in _each(strata):
+        for event in r.reached:
+            reach[event][i][side] += 1
     for event in events:
         counts = [(reach[event][i][0], float(len(w)), reach[event][i][1], float(len(b)))
                   for i, (w, b) in enumerate(strata)]
@@ -214,17 +222,23 @@ def _via_groups(strata: list[Stratum]) -> dict[str, list[Stratum]]:
     least = symptom_policy().via_min_requests
     per_service: dict[str, list[tuple[list[EntryRequest], list[EntryRequest]]]] = defaultdict(
         lambda: [([], []) for _ in strata])
-    for i, (w, b) in enumerate(strata):
-        for side, reqs in ((0, w), (1, b)):
-            for r in reqs:
-                for service in {_service_of(event) for event in r.reached}:
-                    per_service[service][i][side].append(r)
+    for i, side, r in _each(strata):
+        for service in {_service_of(event) for event in r.reached}:
+            per_service[service][i][side].append(r)
     out = {}
     for service, pairs in sorted(per_service.items()):
         groups = [(w, b) for w, b in pairs if w and b]
         if min(sum(len(w) for w, _ in groups), sum(len(b) for _, b in groups)) >= least:
             out[service] = groups
     return out
+
+
+def _each(strata: list[Stratum]) -> Iterator[tuple[int, int, EntryRequest]]:
+    """(stratum index, 0 for the window or 1 for the baseline, request) for every request of the strata."""
+    for i, (w, b) in enumerate(strata):
+        for side, reqs in ((0, w), (1, b)):
+            for r in reqs:
+                yield i, side, r
 
 
 @lru_cache(maxsize=4096)
@@ -278,32 +292,19 @@ def _via(op: str, groups: dict[str, list[Stratum]], threshold: float) -> Symptom
 def _via_errors(op: str, groups: dict[str, list[Stratum]], threshold: float) -> Symptom | None:
     """Failures inside a downstream service on the requests that lead into it: the service may answer its own
     callers well (it retries, falls back or returns a default) while its requests now meet failures deep
-    inside. Per route (Cochran-Mantel-Haenszel), dispersion from the baseline's own runs of requests, and the
-    failed share must rise by the errors' floors."""
-    policy = symptom_policy()
-    best: tuple[float, str, int, int, float, float, list[Stratum]] | None = None
+    inside. The failed share's test and floors (`_share_rise`), per downstream service."""
+    best: tuple[float, str, int, int, int, int, list[Stratum]] | None = None
     for service, strata in groups.items():
-        def hit(r: EntryRequest, service: str = service) -> bool:
-            return service in r.failed_in
-        n_now, n_before = sum(len(w) for w, _ in strata), sum(len(b) for _, b in strata)
-        k_now = sum(hit(r) for w, _ in strata for r in w)
-        k_before = sum(hit(r) for _, b in strata for r in b)
-        share_now, share_before = k_now / n_now, k_before / n_before
-        if not k_now or share_now - share_before < policy.error_min_rise or (
-                share_now < policy.error_min_ratio * share_before):
-            continue
-        phi = dispersion(_buckets([r for _, b in strata for r in b], hit), policy.error_dispersion)
-        z = stratified_z([(float(sum(map(hit, w))), float(len(w)), float(sum(map(hit, b))), float(len(b)))
-                          for w, b in strata], phi)
-        if z >= threshold and (best is None or z > best[0]):
-            best = (z, service, n_now, n_before, share_now, share_before, strata)
+        found = _share_rise(strata, lambda r, service=service: service in r.failed_in)
+        if found is not None and found[0] >= threshold and (best is None or found[0] > best[0]):
+            best = (found[0], service, *found[1:], strata)
     if best is None:
         return None
-    z, service, n_now, n_before, share_now, share_before, strata = best
+    z, service, k_now, n_now, k_before, n_before, strata = best
     return Symptom("traces", "errors", round(z, 2),
                    _onset([r for w, _ in strata for r in w], lambda r: service in r.failed_in),
-                   f"{op}: its requests that lead into {service} meet failures there: {share_now * 100:.0f}% of "
-                   f"{n_now} vs {share_before * 100:.0f}% of {n_before} in the baseline (per route)")
+                   f"{op}: its requests that lead into {service} meet failures there: {k_now / n_now * 100:.0f}% of "
+                   f"{n_now} vs {k_before / n_before * 100:.0f}% of {n_before} in the baseline (per route)")
 
 
 def _failed(r: EntryRequest) -> bool:
