@@ -116,10 +116,10 @@ def rank(target: str, graph: ServiceGraph, findings: list[Finding], step: float,
     slower = {s: _strength(_own_latency(n)) for s, n in own.items() if _own_latency(n)}
     scored = []
     for name, node in nodes.items():
+        below = [c for c in graph.downstream(name, 50) if c != name]
         if name in own:
             score = _strength([f for f in node.findings if primary(f)])
             normal = NORMAL_ANSWER in {(f.source, f.signal) for f in node.findings}
-            below = [c for c in graph.downstream(name, 50) if c != name]
             if node.kind == "errors" and not normal and any(
                     c in coding and coding[c].onset <= node.onset + slack for c in below):
                 score *= EXPLAINED
@@ -130,7 +130,6 @@ def rank(target: str, graph: ServiceGraph, findings: list[Finding], step: float,
                 # whose own time rose as much at the same time (its own calls delayed too) owns both
                 score *= EXPLAINED
         else:
-            below = [c for c in graph.downstream(name, 50) if c != name]
             explained = any(c in own and own[c].onset <= node.onset + slack for c in below) or (
                 node.kind == "errors" and any(c in logging and logging[c].onset <= node.onset + slack for c in below))
             # with secondary evidence only (RED series: metrics without traces), a callee anomalous the same way
