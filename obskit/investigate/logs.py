@@ -17,7 +17,7 @@ from obskit.investigate.model import Finding, LogTemplateFinding
 from obskit.investigate.policy import log_evidence_policy
 from obskit.investigate.robust import onset, poisson_z, robust_scale
 from obskit.investigate.significance import rate_z
-from obskit.sources.logs import LEVELS, LogCount, LogRecord, LogsSource
+from obskit.sources.logs import LEVELS, LogCount, LogRecord, LogsSource, SampleAsk
 from obskit.sources.traces import TracesSource
 from obskit.sources.window import Window
 
@@ -49,13 +49,21 @@ def analyze(source: LogsSource, services: list[str], window: Window, baseline: W
     logging = [svc for svc in services if svc in totals]  # each is sampled once per period and level group
     samples: dict[str, dict[tuple[str, int], list[LogRecord]]] = {svc: {} for svc in logging}
     limits = log_evidence_policy().sample
+    keys, asks = [], []
     for period, part in (("now", window), ("before", baseline)):
         for g, group in enumerate(log_templates.GROUPS):
-            wanted = [svc for svc in logging if any(totals[svc][period, level] for level in group)]
+            counted_here = {svc: sum(totals[svc][period, level] for level in group) for svc in logging}
+            wanted = {svc: n for svc, n in counted_here.items() if n}
             if wanted:
-                for svc, records in source.spread_sample(wanted, part, group, limits.get(group[0], 300)).items():
-                    if svc in samples:
-                        samples[svc][period, g] = records
+                keys.append((period, g))
+                asks.append(SampleAsk(part, group, wanted, limits.get(group[0], 300)))
+    batch = getattr(source, "spread_samples", None)  # every sample in one scan where the source offers it
+    answers = batch(asks) if batch is not None else [
+        source.spread_sample(list(ask.totals), ask.window, ask.levels, ask.limit) for ask in asks]
+    for key, answer in zip(keys, answers, strict=True):
+        for svc, records in answer.items():
+            if svc in samples:
+                samples[svc][key] = records
     exposures = _exposures(traces, samples, window, baseline)
     findings: list[Finding] = _first_errors(samples, window, baseline, source.query_text)
     templates: list[LogTemplateFinding] = []

@@ -17,6 +17,7 @@ test from the exact binomial tail for small counts.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from statistics import NormalDist
 
@@ -117,16 +118,12 @@ def rank_z(strata: Sequence[tuple[Sequence[float], Sequence[float]]]) -> float:
         n1, n2 = len(now), len(before)
         if not n1 or not n2:
             continue
-        ranked = sorted([(v, 0) for v in now] + [(v, 1) for v in before])
-        rank_sum, i = 0.0, 0
-        while i < len(ranked):
-            j = i
-            while j < len(ranked) and ranked[j][0] == ranked[i][0]:
-                j += 1
-            mid = (i + j + 1) / 2  # average rank of the tied run i..j-1 (ranks start at 1)
-            rank_sum += mid * sum(1 for _, side in ranked[i:j] if side == 0)
-            i = j
-        u += rank_sum - n1 * (n1 + 1) / 2
+        # U = the window's rank sum less n1(n1+1)/2 = the pairs (window value, baseline value) where the
+        # window's is larger, ties counting half
+        ordered = sorted(before)
+        for v in now:
+            below = bisect_left(ordered, v)
+            u += below + (bisect_right(ordered, v) - below) / 2
         expected += n1 * n2 / 2
         variance += n1 * n2 * (n1 + n2 + 1) / 12
     if variance <= 0:

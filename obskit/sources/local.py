@@ -18,7 +18,7 @@ from obskit.sources import Sources
 from obskit.sources.cluster import ClusterEvent, PodStatus, Rollout
 from obskit.sources.local_metrics import LocalMetrics
 from obskit.sources.local_traces import LocalTraces
-from obskit.sources.logs import LogCount, LogRecord
+from obskit.sources.logs import LogCount, LogRecord, SampleAsk
 from obskit.sources.window import Window
 
 COUNTS_MANY_SQL = """
@@ -42,6 +42,15 @@ WITH share(service, keep) AS (VALUES {shares})
 SELECT l.ts_ns, l.service, l.level, l.body, l.trace_id, l.span_id
 FROM logs l JOIN share s ON l.service = s.service
 WHERE l.ts_ns >= ? AND l.ts_ns < ? AND l.level IN ({levels}) AND hash(l.ts_ns, l.body) % {modulus} < s.keep
+"""
+# several samples in one scan: each ask is a (service, period, levels) with the share of its lines to keep
+# (from counts the caller already has), so one pass over the logs serves both periods and every level group
+SPREAD_MANY_SQL = """
+WITH ask(part, service, lo, hi, levels, keep) AS (VALUES {asks})
+SELECT a.part, l.ts_ns, l.service, l.level, l.body, l.trace_id, l.span_id
+FROM logs l JOIN ask a ON l.service = a.service AND l.ts_ns >= a.lo AND l.ts_ns < a.hi
+WHERE l.ts_ns >= ? AND l.ts_ns < ? AND l.level IN ({levels}) AND list_contains(a.levels, l.level)
+  AND hash(l.ts_ns, l.body) % {modulus} < a.keep
 """
 MODULUS = 1_000_003
 
@@ -99,6 +108,27 @@ class LocalLogs:
             [v for pair in keep for v in pair] + bounds + list(levels)).fetchall()
         for ts, svc, level, body, trace, span in rows:
             out[svc].append(LogRecord(ts / 1e9, svc, level, body, trace, span))
+        return out
+
+    def spread_samples(self, asks: list[SampleAsk]) -> list[dict[str, list[LogRecord]]]:
+        """Several `spread_sample`s in one scan of the logs; each ask brings the line counts per service it
+        already has (from `counts_many`), so nothing is counted again. One result per ask, in order."""
+        out: list[dict[str, list[LogRecord]]] = [{svc: [] for svc in ask.totals} for ask in asks]
+        values: list[object] = []
+        for i, ask in enumerate(asks):
+            for svc, n in ask.totals.items():
+                if n > 0:
+                    values += [i, svc, int(ask.window.start * 1e9), int(ask.window.end * 1e9), list(ask.levels),
+                               min(MODULUS, int(MODULUS * ask.limit / n) + 1)]
+        if not values:
+            return out
+        levels = tuple(sorted({lv for ask in asks for lv in ask.levels}))
+        bounds = [int(min(a.window.start for a in asks) * 1e9), int(max(a.window.end for a in asks) * 1e9)]
+        sql = SPREAD_MANY_SQL.format(asks=", ".join("(?, ?, ?, ?, ?::VARCHAR[], ?)" for _ in range(len(values) // 6)),
+                                     levels=_marks(levels), modulus=MODULUS)
+        for part, ts, svc, level, body, trace, span in self.con.cursor().execute(
+                sql, [*values, *bounds, *levels]).fetchall():
+            out[part][svc].append(LogRecord(ts / 1e9, svc, level, body, trace, span))
         return out
 
     def query_text(self, service: str, levels: tuple[str, ...] = ("error", "warn")) -> str | None:

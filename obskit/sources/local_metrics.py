@@ -25,7 +25,7 @@ from obskit.sources.local_graph import metric_edges
 from obskit.sources.local_points import RESOURCE_LABELS, Catalog
 from obskit.sources.local_profiles import ProfileRed
 from obskit.sources.local_span_red import span_red
-from obskit.sources.metrics import Series, per_service
+from obskit.sources.metrics import Series
 from obskit.sources.traces import Edge
 from obskit.sources.window import Window
 
@@ -36,6 +36,14 @@ SELECT name, ts_ns, start_ns, temporality, attributes, pod, count, bounds, bucke
 FROM metric_points
 WHERE type = 'histogram' AND name IN ({names}) AND {who} AND ts_ns > ? AND ts_ns <= ?
 ORDER BY ts_ns
+"""
+# the server histograms of several services in one scan (red_many); each service's rows as HISTOGRAM_SQL gives them
+HISTOGRAM_MANY_SQL = """
+SELECT service, name, ts_ns, start_ns, temporality, attributes, pod, count, bounds, buckets
+FROM metric_points
+WHERE type = 'histogram' AND name IN ({names}) AND service IN (SELECT unnest(?::VARCHAR[])) AND ts_ns > ?
+  AND ts_ns <= ?
+ORDER BY service, ts_ns
 """
 WHO_SERVICE = "service = ?"
 WHO_PEER = "(json_extract_string(attributes, '$.\"server.address\"') = ? " \
@@ -115,9 +123,26 @@ class LocalMetrics:
     def _red_profiles(self, services: list[str], window: Window) -> dict[str, list[Series]]:
         return ProfileRed(self.catalog, self.profiles).red_many(services, window)
 
-    def _red_metrics(self, service: str, window: Window) -> list[Series]:
+    def _server_rows_many(self, services: list[str], window: Window) -> dict[str, list[tuple]]:
+        """`_rows(service, window, database=False)` of every service in one query."""
+        names = list(SERVER_DURATION)
+        rows = self.con.cursor().execute(
+            HISTOGRAM_MANY_SQL.format(names=", ".join("?" for _ in names)),
+            [*names, services, int((window.start - window.step) * 1e9), int(window.end * 1e9)]).fetchall()
+        out: dict[str, list[tuple]] = {service: [] for service in services}
+        for service, *row in rows:
+            out[service].append(tuple(row))
+        return out
+
+    def _red_metrics(self, service: str, window: Window, server_rows: list[tuple] | None = None) -> list[Series]:
+        """RED from the service's request histograms (server side), else from database client histograms
+        naming it as the peer; `server_rows`: its server rows when already fetched (red_many)."""
         database = False
-        sql, rows = self._rows(service, window, database=False)
+        if server_rows is None:
+            sql, rows = self._rows(service, window, database=False)
+        else:
+            sql = HISTOGRAM_SQL.format(names=", ".join("?" for _ in SERVER_DURATION), who=WHO_SERVICE)
+            rows = server_rows
         if not rows:
             database = True
             sql, rows = self._rows(service, window, database=True)
@@ -171,7 +196,9 @@ class LocalMetrics:
     def red_many(self, services: list[str], window: Window) -> dict[str, list[Series]]:
         """red() per service, concurrently (each call uses its own DuckDB cursor); services without request
         histograms get RED from their entry spans in one query (series labelled {"source": "spans"})."""
-        found = per_service(self._red_metrics, services, window)
+        unique = list(dict.fromkeys(services))
+        server = self._server_rows_many(unique, window) if unique else {}
+        found = {service: self._red_metrics(service, window, server[service]) for service in unique}
         bare = [service for service, series in found.items() if not series]
         if bare:
             found.update({s: series for s, series in self._red_profiles(bare, window).items() if series})

@@ -83,8 +83,11 @@ ORDER BY part, blamed, name, caller, bucket NULLS FIRST
 """
 
 
-MAX_SPANS = 150_000  # spans per period above which whole traces are sampled (by trace id hash): bounded cost
+MAX_SPANS = 60_000  # spans per period above which whole traces are sampled (by trace id hash): bounded cost
 MODULUS = 1_000_003
+# seconds after the window in which calls of its last requests are still looked for (and before it, the caller
+# of a request that started in it)
+CALL_TAIL = 300.0
 
 
 def span_groups(con: duckdb.DuckDBPyConnection, window: Window) -> list[SpanGroup]:
@@ -110,9 +113,12 @@ ENTRY_SQL = f"""
 WITH s AS (
   SELECT trace_id, span_id, parent_span_id, name, start_ns, end_ns - start_ns AS dur, {FAILED} AS failed
   FROM spans WHERE service = $service AND start_ns >= $start AND start_ns < $end),
+-- (every other span is looked for from $tail before the window to $tail after it: a request's caller started
+-- before it, what it called during it; the scans stay bounded however much the store holds)
 e AS (
   SELECT s.*, coalesce(p.service, '') AS caller, count(*) OVER () AS total
-  FROM s LEFT JOIN spans p ON p.trace_id = s.trace_id AND p.span_id = s.parent_span_id
+  FROM s LEFT JOIN (SELECT * FROM spans WHERE start_ns >= $start - $tail AND start_ns < $end) p
+    ON p.trace_id = s.trace_id AND p.span_id = s.parent_span_id
   WHERE p.service IS NULL OR p.service <> $service),
 kept AS (
   SELECT * FROM e WHERE total <= $limit OR hash(span_id) % 1000003 < 1000003::BIGINT * $limit / total),
@@ -121,13 +127,14 @@ calls AS (
   SELECT c.trace_id, c.service || ' ' || c.name AS route, c.start_ns
   FROM spans c JOIN spans p ON p.trace_id = c.trace_id AND p.span_id = c.parent_span_id
   WHERE p.service = $service AND c.service <> $service AND c.trace_id IN (SELECT trace_id FROM kept)
-    AND c.start_ns >= $start),
+    AND c.start_ns >= $start AND c.start_ns < $end + $tail AND p.start_ns >= $start AND p.start_ns < $end + $tail),
 -- what each kept request led to: the spans of other services in its trace during it
 reached AS (
   SELECT k.span_id, list(DISTINCT o.service || ' ' || o.name) AS reached,
          list(DISTINCT o.service) FILTER (WHERE {FAILED}) AS failed_in
-  FROM kept k JOIN spans o ON o.trace_id = k.trace_id AND o.service <> $service
-    AND o.start_ns >= k.start_ns AND o.start_ns <= k.start_ns + k.dur
+  FROM kept k JOIN (SELECT * FROM spans WHERE start_ns >= $start AND start_ns < $end + $tail) o
+    ON o.trace_id = k.trace_id AND o.service <> $service AND o.start_ns >= k.start_ns
+    AND o.start_ns <= k.start_ns + k.dur
   GROUP BY k.span_id),
 routed AS (
   SELECT k.span_id, k.name, k.caller, k.start_ns, k.dur, k.failed,
@@ -145,7 +152,8 @@ ORDER BY r.start_ns, r.span_id
 def entry_requests(con: duckdb.DuckDBPyConnection, service: str, window: Window, limit: int) -> list[EntryRequest]:
     """Entry spans of one service (see TracesSource.entry_requests), an even hash sample above `limit`."""
     rows = con.cursor().execute(ENTRY_SQL, {"service": service, "start": int(window.start * 1e9),
-                                            "end": int(window.end * 1e9), "limit": limit}).fetchall()
+                                            "end": int(window.end * 1e9), "limit": limit,
+                                            "tail": int(CALL_TAIL * 1e9)}).fetchall()
     return [EntryRequest(name, caller, start / 1e9, dur / 1e9, bool(failed), route, frozenset(reached),
                          frozenset(failed_in))
             for name, caller, start, dur, failed, route, reached, failed_in in rows]
@@ -184,7 +192,6 @@ SELECT service, name, list_slice(calls, 1, i) AS prefix, floor((start_ns - $star
        count(*) AS reached, sum((i = len(calls))::INTEGER) AS stopped
 FROM points GROUP BY ALL ORDER BY service, name, prefix, bucket
 """
-CALL_TAIL = 300.0  # seconds after the window in which calls of its last requests are still looked for
 
 
 def call_points(con: duckdb.DuckDBPyConnection, window: Window) -> list[CallPoint]:

@@ -22,17 +22,20 @@ WHERE (service = ? OR (kind = 'client' AND {peer} = ?)) AND start_ns >= ? AND st
 GROUP BY trace_id ORDER BY hash(trace_id), trace_id LIMIT ?
 """
 
+# a parent is looked for up to $tail before the window, a child up to $tail after it: bounded scans however
+# much the store holds
 EDGES_SQL = f"""
 WITH pairs AS (
   SELECT p.service AS caller, c.service AS callee, c.error OR p.error AS failed
-  FROM spans c JOIN spans p ON p.trace_id = c.trace_id AND p.span_id = c.parent_span_id
+  FROM spans c JOIN (SELECT * FROM spans WHERE start_ns >= $start - $tail AND start_ns < $end) p
+    ON p.trace_id = c.trace_id AND p.span_id = c.parent_span_id
   WHERE c.start_ns >= $start AND c.start_ns < $end AND c.service <> p.service
   UNION ALL
   SELECT c.service, {PEER.format(t='c')}, c.error
   FROM spans c
   WHERE c.kind IN ('client', 'producer') AND c.start_ns >= $start AND c.start_ns < $end
     AND NOT EXISTS (SELECT 1 FROM spans s WHERE s.trace_id = c.trace_id AND s.parent_span_id = c.span_id
-                    AND s.service <> c.service))
+                    AND s.service <> c.service AND s.start_ns >= $start AND s.start_ns < $end + $tail))
 SELECT caller, callee, count(*) AS calls, sum(failed::INTEGER) AS errors FROM pairs
 WHERE callee IS NOT NULL AND callee <> caller GROUP BY caller, callee ORDER BY caller, callee
 """
@@ -86,8 +89,8 @@ class LocalTraces:
         return traces[0] if traces else None
 
     def dependencies(self, window: Window) -> list[Edge]:
-        rows = self.con.cursor().execute(EDGES_SQL, {"start": int(window.start * 1e9),
-                                                     "end": int(window.end * 1e9)}).fetchall()
+        rows = self.con.cursor().execute(EDGES_SQL, {"start": int(window.start * 1e9), "end": int(window.end * 1e9),
+                                                     "tail": int(local_span_groups.CALL_TAIL * 1e9)}).fetchall()
         return [Edge(caller, callee, int(calls), int(errors or 0)) for caller, callee, calls, errors in rows]
 
     def service_names(self, window: Window) -> list[str]:

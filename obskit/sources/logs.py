@@ -28,6 +28,17 @@ class LogRecord:
     attributes: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class SampleAsk:
+    """One spread sample of a batch (a source's optional `spread_samples`): the services' lines at `levels` in
+    `window`, about `limit` per service; `totals` are their line counts there, which the asker already has."""
+
+    window: Window
+    levels: tuple[str, ...]
+    totals: dict[str, int]
+    limit: int
+
+
 class LogsSource(Protocol):
     name: str  # "elasticsearch" or "local"
 

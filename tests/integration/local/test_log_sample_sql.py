@@ -11,6 +11,7 @@ import pytest
 from obskit.investigate import logs as logs_stage
 from obskit.local.store import Store
 from obskit.sources.local import local_sources
+from obskit.sources.logs import SampleAsk
 from obskit.sources.window import Window
 
 T0 = 1_767_225_600.0
@@ -49,6 +50,23 @@ def test_the_sample_is_bounded_and_spread_over_the_window(db: Path) -> None:
     stamps = sorted(r.ts for r in sample["svc-a"])
     assert stamps[0] < T0 + 60 and stamps[-1] > T0 + 540  # not only the newest
     assert all(BASELINE.start <= ts < BASELINE.end for ts in stamps)
+
+
+def test_one_scan_answers_every_ask_like_its_own_sample(db: Path) -> None:
+    logs = local_sources(db).logs
+    asks = [SampleAsk(BASELINE, ("info",), {"svc-a": 12_000, "svc-b": 600}, 1000),
+            SampleAsk(WINDOW, ("error", "warn"), {"svc-b": 65}, 1000),
+            SampleAsk(WINDOW, ("info",), {"svc-a": 3_600}, 100)]
+    before, errors, now = logs.spread_samples(asks)
+    assert 800 <= len(before["svc-a"]) <= 1200 and len(before["svc-b"]) == 600
+    assert all(BASELINE.start <= r.ts < BASELINE.end and r.level == "info" for r in before["svc-a"] + before["svc-b"])
+    assert len(errors["svc-b"]) == 65 and {r.level for r in errors["svc-b"]} == {"error"}
+    assert list(now) == ["svc-a"] and 60 <= len(now["svc-a"]) <= 140
+    assert all(WINDOW.start <= r.ts < WINDOW.end for r in now["svc-a"])
+    # the same lines as the one-ask sample keeps, given the same counts
+    alone = logs.spread_sample(["svc-a"], BASELINE, ("info",), 1000)["svc-a"]
+    assert sorted(r.ts for r in alone) == sorted(r.ts for r in before["svc-a"])
+    assert logs.spread_samples([]) == [] and logs.spread_samples([SampleAsk(WINDOW, ("info",), {}, 10)]) == [{}]
 
 
 def test_the_logs_stage_names_the_service_with_the_new_exception(db: Path) -> None:

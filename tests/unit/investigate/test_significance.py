@@ -74,3 +74,14 @@ def test_rank_z_ranks_each_stratum_against_its_own_baseline() -> None:
     # more slow-route requests in the window: pooled they look slower, per route nothing moved
     assert abs(rank_z([(fast[::4], fast), (slow, slow)])) < 1.0
     assert rank_z([(fast[::4] + slow, fast + slow[::4])]) > 2.0
+
+
+def test_rank_z_counts_ties_half_as_the_mann_whitney_u_does() -> None:
+    # window [2, 3, 3], baseline [1, 3, 5]: pairs where the window's value is larger: 2>1, 3>1, 3>1 = 3, ties
+    # 3=3 twice count 1, so U = 4 against n1*n2/2 = 4.5; variance 3*3*7/12 = 5.25; continuity 0.5 -> z = 0
+    assert rank_z([([2.0, 3.0, 3.0], [1.0, 3.0, 5.0])]) == 0.0
+    # window [4, 6], baseline [1, 2, 4]: U = 2.5 + 3 = 5.5 vs 3; variance 2*3*6/12 = 3 -> (2.5 - 0.5) / sqrt(3)
+    assert rank_z([([4.0, 6.0], [1.0, 2.0, 4.0])]) == pytest.approx(2.0 / 3 ** 0.5)
+    # strata add their U, expectations and variances
+    assert rank_z([([4.0, 6.0], [1.0, 2.0, 4.0]), ([2.0, 3.0, 3.0], [1.0, 3.0, 5.0])]) == pytest.approx(
+        (5.5 + 4 - 3 - 4.5 - 0.5) / (3 + 5.25) ** 0.5)
