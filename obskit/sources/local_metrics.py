@@ -194,7 +194,7 @@ class LocalMetrics:
         return [s for s in series.values() if s.points]
 
     def red_many(self, services: list[str], window: Window) -> dict[str, list[Series]]:
-        """red() per service, concurrently (each call uses its own DuckDB cursor); services without request
+        """red() per service: the server histograms of all of them in one query; services without request
         histograms get RED from their entry spans in one query (series labelled {"source": "spans"})."""
         unique = list(dict.fromkeys(services))
         server = self._server_rows_many(unique, window) if unique else {}

@@ -114,10 +114,10 @@ WITH s AS (
   SELECT trace_id, span_id, parent_span_id, name, start_ns, end_ns - start_ns AS dur, {FAILED} AS failed
   FROM spans WHERE service = $service AND start_ns >= $start AND start_ns < $end),
 -- (every other span is looked for from $tail before the window to $tail after it: a request's caller started
--- before it, what it called during it; the scans stay bounded however much the store holds)
+-- before it (give or take clock skew), what it called during it; scans stay bounded however much the store holds)
 e AS (
   SELECT s.*, coalesce(p.service, '') AS caller, count(*) OVER () AS total
-  FROM s LEFT JOIN (SELECT * FROM spans WHERE start_ns >= $start - $tail AND start_ns < $end) p
+  FROM s LEFT JOIN (SELECT * FROM spans WHERE start_ns >= $start - $tail AND start_ns < $end + $tail) p
     ON p.trace_id = s.trace_id AND p.span_id = s.parent_span_id
   WHERE p.service IS NULL OR p.service <> $service),
 kept AS (

@@ -27,7 +27,7 @@ GROUP BY trace_id ORDER BY hash(trace_id), trace_id LIMIT ?
 EDGES_SQL = f"""
 WITH pairs AS (
   SELECT p.service AS caller, c.service AS callee, c.error OR p.error AS failed
-  FROM spans c JOIN (SELECT * FROM spans WHERE start_ns >= $start - $tail AND start_ns < $end) p
+  FROM spans c JOIN (SELECT * FROM spans WHERE start_ns >= $start - $tail AND start_ns < $end + $tail) p
     ON p.trace_id = c.trace_id AND p.span_id = c.parent_span_id
   WHERE c.start_ns >= $start AND c.start_ns < $end AND c.service <> p.service
   UNION ALL

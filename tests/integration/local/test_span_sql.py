@@ -182,3 +182,24 @@ def test_a_handler_span_beside_the_call_it_drives_is_not_self_time(tmp_path: Pat
         handle = next(g for g in groups if g.part == "self" and g.operation == "handle")
         assert handle.count == 20 and handle.p90 < 0.003  # only what outlasts the call, never the orders' time
         assert next(g for g in groups if g.part == "self" and g.operation == "/place").p50 > 0.5
+
+
+def test_entry_and_edge_queries_look_a_bounded_time_around_the_window(tmp_path: Path) -> None:
+    """The queries look for callers and callees only around the window (bounded scans): a caller that started
+    just before the window still names the request's caller; a failing span of the same trace long after the
+    request (an id reused by a later job) is not what the request led to."""
+    from obskit.sources.local_span_groups import CALL_TAIL
+    t0 = WINDOW_START + 30
+    spans = [Span("t1", "c1", None, "edge", "GET /", "server", WINDOW_START - 2.0, 40.0, False, "", {}),
+             Span("t1", "e1", "c1", "api", "GET /items", "server", t0, 0.5, False, "", {}),
+             Span("t1", "d1", "e1", "db", "SELECT", "server", t0 + 0.1, 0.2, False, "", {}),
+             Span("t1", "late", "e1", "audit", "POST /log", "server", WINDOW_END + CALL_TAIL + 60, 0.1, True, "",
+                  {})]
+    db = tmp_path / "store.duckdb"
+    write(db, [Trace("t1", spans)])
+    traces = local_sources(db).traces
+    [request] = traces.entry_requests("api", WINDOW)
+    assert request.caller == "edge" and request.route == "db SELECT"
+    assert request.reached == frozenset({"db SELECT"}) and request.failed_in == frozenset()
+    edges = traces.dependencies(WINDOW)
+    assert [(e.caller, e.callee) for e in edges] == [("api", "db"), ("edge", "api")]
