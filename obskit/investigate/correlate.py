@@ -14,6 +14,10 @@ from obskit.investigate.graph import ServiceGraph
 from obskit.investigate.model import Finding, Suspect, Symptom, TimelineEntry
 
 PRIORITY = {"crash": 0, "saturation": 1, "errors": 2, "latency": 3}
+# a rollout at most this long before a service's first anomaly is its hypothesis ("changed in a rollout");
+# one earlier, with the service normal in between, is listed with its evidence but does not name the kind
+# (busy clusters roll something out every few minutes; a regression shows once the new pods take traffic)
+ROLLOUT_LEAD = 900.0
 
 
 @dataclass
@@ -40,7 +44,7 @@ def profile(service: str, findings: list[Finding], slack: float, fits: frozenset
     early = [f for f in anomalies if f.onset <= onset + slack]  # type: ignore[operator]
     kinds = {f.kind for f in anomalies}
     rollouts = [f for f in findings if f.kind == "deploy" and f.onset is not None
-                and f.onset <= max(onset, own_onset) + slack and f.onset >= onset - 3600]
+                and f.onset <= max(onset, own_onset) + slack and f.onset >= onset - ROLLOUT_LEAD]
     if rollouts:
         kind = "deploy"
     elif "crash" in kinds:

@@ -59,13 +59,19 @@ class LocalTraces:
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self.con = con
 
-    def _traces(self, trace_ids: list[str]) -> list[Trace]:
+    def _traces(self, trace_ids: list[str], around: Window | None = None) -> list[Trace]:
+        """The traces' spans; with `around`, only those starting within CALL_TAIL of it (a bounded scan)."""
         if not trace_ids:
             return []
         marks = ", ".join("?" for _ in trace_ids)
+        bounds, params = "", list(trace_ids)
+        if around is not None:
+            tail = local_span_groups.CALL_TAIL
+            bounds = " AND start_ns >= ? AND start_ns < ?"
+            params += [int((around.start - tail) * 1e9), int((around.end + tail) * 1e9)]
         rows = self.con.cursor().execute(
-            f"SELECT {SPAN_COLUMNS} FROM spans WHERE trace_id IN ({marks}) ORDER BY start_ns, span_id",
-            trace_ids).fetchall()
+            f"SELECT {SPAN_COLUMNS} FROM spans WHERE trace_id IN ({marks}){bounds} ORDER BY start_ns, span_id",
+            params).fetchall()
         by_id: dict[str, list[Span]] = {t: [] for t in trace_ids}
         for row in rows:
             by_id[row[0]].append(_span(row))
@@ -82,7 +88,7 @@ class LocalTraces:
         sql = FIND_SQL.format(peer=PEER.format(t="spans"), filters=filters)
         rows = self.con.cursor().execute(
             sql, [service, service, int(window.start * 1e9), int(window.end * 1e9), *params, limit]).fetchall()
-        return self._traces([r[0] for r in rows])
+        return self._traces([r[0] for r in rows], window)
 
     def get_trace(self, trace_id: str) -> Trace | None:
         traces = self._traces([trace_id.lower()])

@@ -203,3 +203,16 @@ def test_entry_and_edge_queries_look_a_bounded_time_around_the_window(tmp_path: 
     assert request.reached == frozenset({"db SELECT"}) and request.failed_in == frozenset()
     edges = traces.dependencies(WINDOW)
     assert [(e.caller, e.callee) for e in edges] == [("api", "db"), ("edge", "api")]
+
+
+def test_found_traces_hold_the_spans_around_the_window_only(tmp_path: Path) -> None:
+    t0 = WINDOW_START + 30
+    spans = [Span("t2", "a", None, "api", "GET /items", "server", t0, 0.5, False, "", {}),
+             Span("t2", "b", "a", "db", "SELECT", "server", t0 + 0.1, 0.2, False, "", {}),
+             Span("t2", "x", None, "api", "nightly job", "server", t0 + 86_400, 1.0, False, "", {})]  # id reused
+    db = tmp_path / "store.duckdb"
+    write(db, [Trace("t2", spans)])
+    traces = local_sources(db).traces
+    [found] = traces.find_traces("api", WINDOW)
+    assert [s.span_id for s in found.spans] == ["a", "b"]
+    assert [s.span_id for s in traces.get_trace("t2").spans] == ["a", "b", "x"]  # by id: the whole trace

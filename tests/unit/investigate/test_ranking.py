@@ -110,6 +110,19 @@ def test_a_rollout_at_the_start_of_the_services_own_errors_names_the_deploy_desp
     assert suspects[0].kind == "errors"
 
 
+def test_a_rollout_long_before_the_anomaly_began_does_not_name_the_kind() -> None:
+    from obskit.investigate.correlate import ROLLOUT_LEAD
+    hot = [finding("checkout", "metrics", "cpu_throttling", "saturation", 30, T),
+           finding("checkout", "metrics", "latency_p95", "latency", 20, T + 60)]
+    recent = hot + [finding("checkout", "cluster", "rollout", "deploy", 0, T - ROLLOUT_LEAD + 60)]
+    suspects, _ = rank("frontend", GRAPH, recent, 60)
+    assert (suspects[0].service, suspects[0].kind) == ("checkout", "deploy")
+    earlier = hot + [finding("checkout", "cluster", "rollout", "deploy", 0, T - ROLLOUT_LEAD - 600)]
+    suspects, _ = rank("frontend", GRAPH, earlier, 60)
+    assert (suspects[0].service, suspects[0].kind) == ("checkout", "saturation")
+    assert any("rollout" in e for e in suspects[0].evidence)  # still shown with its evidence
+
+
 def test_a_stop_after_normal_looking_answers_leaves_caller_and_callee_equally_suspect() -> None:
     from obskit.investigate.correlate import explain, inconclusive
     from obskit.investigate.model import Symptom
