@@ -72,7 +72,7 @@ def investigate(sources: Sources, service: str, window: Window, baseline: Window
                 # nothing (or a few steps) recorded before the window (a young store, a new service): compare
                 # the window's own first half with its second instead of comparing against (almost) nothing
                 in_window = wait("metrics", pool.submit("metrics", first_sample, sources.metrics, service, window))
-                split = split_window(window, in_window)
+                split = split_window(window, in_window, finer=first is None)
                 if split is not None:
                     red_baseline = True
                     before = "no data" if first is None else f"only {baseline_gap(first, baseline):.0f} s of data"
@@ -236,6 +236,7 @@ def _clock(ts: float | None) -> str:
 
 
 MIN_BASELINE_STEPS = 5
+MIN_SPLIT_STEP = 10.0  # seconds: the finest steps a window split into baseline and window gets
 
 
 NAMES_WAIT = 2.0  # seconds to wait for the sources' service names before the stages start anyway
@@ -335,17 +336,22 @@ def covered(baseline: Window, first: float | None) -> Window:
     return Window(first, baseline.end, baseline.step)
 
 
-def split_window(window: Window, first: float | None) -> tuple[Window, Window] | None:
-    """(baseline, window): the part of the window with data, halved on a step boundary; None when the
-    data is too short for both halves to hold MIN_BASELINE_STEPS steps."""
+def split_window(window: Window, first: float | None, finer: bool = False) -> tuple[Window, Window] | None:
+    """(baseline, window): the part of the window with data, halved on a step boundary; None when the data is
+    too short for both halves to hold MIN_BASELINE_STEPS steps. With `finer` (nothing at all to compare with
+    before the window), too few steps are made finer first, down to MIN_SPLIT_STEP (requests are compared one
+    by one; the steps only date changes)."""
     if first is None:
         return None
     start = max(window.start, first)
-    steps = int((window.end - start) // window.step)
-    if steps < 2 * MIN_BASELINE_STEPS:
+    step = window.step
+    if finer and (window.end - start) // step < 2 * MIN_BASELINE_STEPS:
+        step = float(int((window.end - start) / (2 * MIN_BASELINE_STEPS) // 5 * 5))  # whole multiples of 5 s
+    steps = int((window.end - start) // step)
+    if step < MIN_SPLIT_STEP or steps < 2 * MIN_BASELINE_STEPS:
         return None
-    middle = start + (steps // 2) * window.step
-    return Window(start, middle, window.step), Window(middle, window.end, window.step)
+    middle = start + (steps // 2) * step
+    return Window(start, middle, step), Window(middle, window.end, step)
 
 
 def _result(future: Job, name: str, status: dict[str, SourceStatus], backend: str, timeout: float,

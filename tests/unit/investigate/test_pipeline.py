@@ -72,6 +72,20 @@ def test_empty_baseline_splits_the_window_with_a_note() -> None:
     assert (report.suspects[0].service, report.suspects[0].kind) == ("database", "latency")
 
 
+def test_a_window_with_few_steps_of_data_and_nothing_before_splits_on_finer_steps() -> None:
+    from obskit.investigate.pipeline import split_window
+    hour = Window(0.0, 1800.0, 60.0)
+    assert split_window(hour, 1320.0) is None  # 8 steps of data: too few halves at 60 s
+    assert split_window(hour, 1320.0, finer=True) == (Window(1320.0, 1545.0, 45.0), Window(1545.0, 1800.0, 45.0))
+    assert split_window(hour, 1720.0, finer=True) is None  # 80 s of data: not even 10 s steps fit
+    # a store that began recording 9 minutes before the end of the asked hour: compared within those minutes
+    early = Window(WINDOW.start - 3600, WINDOW.start, STEP)
+    report = investigate(sources(Incident(kind="none", data_start=WINDOW.end - 540)), "frontend", WINDOW, early)
+    assert report.window.step < STEP and report.baseline.end == report.window.start
+    assert report.baseline.start >= WINDOW.end - 540 and "no data before the window" in report.notes[0]
+    assert report.suspects == [] and "No symptom on frontend" in report.verdict, report.verdict
+
+
 def test_quiet_store_without_baseline_stays_quiet() -> None:
     early = Window(WINDOW.start - 3600, WINDOW.start, STEP)
     report = investigate(sources(Incident(kind="none", data_start=WINDOW.start)), "frontend", WINDOW, early)
