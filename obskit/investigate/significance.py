@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
+from functools import cache
 from statistics import NormalDist
 
 _NORMAL = NormalDist()
@@ -112,8 +113,12 @@ def rank_z(strata: Sequence[tuple[Sequence[float], Sequence[float]]]) -> float:
     """Signed z that the window's values are larger than the baseline's (Wilcoxon rank-sum, stratified: each
     stratum's window values are ranked against that stratum's baseline only, the U statistics summed), one
     (window values, baseline values) per stratum. Ranks know nothing of the scale, so a few huge values
-    weigh no more than many moderate ones; ties count half. Continuity-corrected; 0 without both periods."""
+    weigh no more than many moderate ones; ties count half. Small samples (at most MAX_EXACT_PAIRS window x
+    baseline pairs in all) get the exact tail of U (the normal approximation understates how unlikely a
+    complete separation of 12 requests from 10 is: z 3.9 instead of 4.66); larger ones the continuity-corrected
+    normal approximation. 0 without both periods."""
     u = expected = variance = 0.0
+    sizes: list[tuple[int, int]] = []
     for now, before in strata:
         n1, n2 = len(now), len(before)
         if not n1 or not n2:
@@ -126,7 +131,48 @@ def rank_z(strata: Sequence[tuple[Sequence[float], Sequence[float]]]) -> float:
             u += below + (bisect_right(ordered, v) - below) / 2
         expected += n1 * n2 / 2
         variance += n1 * n2 * (n1 + n2 + 1) / 12
+        sizes.append((n1, n2))
     if variance <= 0:
         return 0.0
     diff = u - expected
+    if sum(a * b for a, b in sizes) <= MAX_EXACT_PAIRS:
+        return _exact_rank_z(u, expected, sizes)
     return math.copysign(max(0.0, abs(diff) - 0.5), diff) / math.sqrt(variance)
+
+
+MAX_EXACT_PAIRS = 600  # window x baseline pairs (all strata) up to which rank_z uses the exact distribution
+
+
+@cache
+def _u_counts(n1: int, n2: int) -> tuple[int, ...]:
+    """Of the C(n1+n2, n1) orders of n1 window and n2 baseline values (no ties), how many give U = 0..n1*n2:
+    the largest value is a window value (larger than all n2 baseline values) or a baseline value."""
+    if n1 == 0 or n2 == 0:
+        return (1,)
+    out = [0] * (n1 * n2 + 1)
+    for u, c in enumerate(_u_counts(n1 - 1, n2)):
+        out[u + n2] += c
+    for u, c in enumerate(_u_counts(n1, n2 - 1)):
+        out[u] += c
+    return tuple(out)
+
+
+def _exact_rank_z(u: float, expected: float, sizes: list[tuple[int, int]]) -> float:
+    """Signed z of the one-sided exact p of the summed U (each stratum's null distribution convolved)."""
+    dist = [1.0]
+    for n1, n2 in sorted(sizes):
+        total = math.comb(n1 + n2, n1)
+        probs = [c / total for c in _u_counts(n1, n2)]
+        joined = [0.0] * (len(dist) + len(probs) - 1)
+        for i, p in enumerate(dist):
+            for j, q in enumerate(probs):
+                joined[i + j] += p * q
+        dist = joined
+    if u == expected:
+        return 0.0
+    above = u > expected
+    tail = sum(p for i, p in enumerate(dist) if (i >= u if above else i <= u))
+    if tail >= 0.5:
+        return 0.0
+    z = -_NORMAL.inv_cdf(max(tail, 1e-300))
+    return z if above else -z

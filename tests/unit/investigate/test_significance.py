@@ -77,11 +77,37 @@ def test_rank_z_ranks_each_stratum_against_its_own_baseline() -> None:
 
 
 def test_rank_z_counts_ties_half_as_the_mann_whitney_u_does() -> None:
-    # window [2, 3, 3], baseline [1, 3, 5]: pairs where the window's value is larger: 2>1, 3>1, 3>1 = 3, ties
-    # 3=3 twice count 1, so U = 4 against n1*n2/2 = 4.5; variance 3*3*7/12 = 5.25; continuity 0.5 -> z = 0
-    assert rank_z([([2.0, 3.0, 3.0], [1.0, 3.0, 5.0])]) == 0.0
-    # window [4, 6], baseline [1, 2, 4]: U = 2.5 + 3 = 5.5 vs 3; variance 2*3*6/12 = 3 -> (2.5 - 0.5) / sqrt(3)
-    assert rank_z([([4.0, 6.0], [1.0, 2.0, 4.0])]) == pytest.approx(2.0 / 3 ** 0.5)
-    # strata add their U, expectations and variances
-    assert rank_z([([4.0, 6.0], [1.0, 2.0, 4.0]), ([2.0, 3.0, 3.0], [1.0, 3.0, 5.0])]) == pytest.approx(
-        (5.5 + 4 - 3 - 4.5 - 0.5) / (3 + 5.25) ** 0.5)
+    # large enough for the normal approximation (900 pairs): window 15 x 4 and 15 x 6, baseline 10 x 1, 2, 4.
+    # A 4 is above 20 baseline values and ties 10 (counting 5): 25 each; a 6 is above all 30: U = 375 + 450
+    now, before = [4.0, 6.0] * 15, [1.0, 2.0, 4.0] * 10
+    variance = 30 * 30 * 61 / 12
+    assert rank_z([(now, before)]) == pytest.approx((825 - 450 - 0.5) / variance ** 0.5)
+    assert rank_z([(before, now)]) == pytest.approx(-(825 - 450 - 0.5) / variance ** 0.5)
+
+
+def _enumerated_tail(strata: list[tuple[list[float], list[float]]]) -> float:
+    """P(summed U >= observed) by listing every way each stratum's values could have fallen into the periods."""
+    from itertools import combinations, product
+
+    def u_of(now: list[float], before: list[float]) -> float:
+        return sum((a > b) + 0.5 * (a == b) for a in now for b in before)
+
+    observed = sum(u_of(a, b) for a, b in strata)
+    per_stratum = []
+    for now, before in strata:
+        values = now + before
+        per_stratum.append([u_of([values[i] for i in pick], [values[i] for i in range(len(values)) if i not in pick])
+                            for pick in combinations(range(len(values)), len(now))])
+    totals = [sum(us) for us in product(*per_stratum)]
+    return sum(t >= observed for t in totals) / len(totals)
+
+
+def test_rank_z_of_small_samples_is_the_exact_tail() -> None:
+    from statistics import NormalDist
+    # twelve window values above ten baseline ones: one order of C(22, 12)
+    z = rank_z([([10.0 + i for i in range(12)], [float(i) for i in range(10)])])
+    assert z == pytest.approx(-NormalDist().inv_cdf(1 / 646646))
+    assert z > 4.6  # the normal approximation gives 3.9
+    strata = [([5.0, 7.0, 9.0], [1.0, 6.0]), ([3.0, 4.0], [2.0, 8.0]), ([11.0, 12.0], [10.0])]
+    assert rank_z(strata) == pytest.approx(-NormalDist().inv_cdf(_enumerated_tail(strata)))
+    assert rank_z([([1.0, 4.0], [2.0, 3.0])]) == 0.0  # U at its middle: no evidence
