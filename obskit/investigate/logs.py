@@ -8,6 +8,7 @@ where the failure began: its callers log after it, when its answer reaches them.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -65,7 +66,11 @@ def analyze(source: LogsSource, services: list[str], window: Window, baseline: W
             if svc in samples:
                 samples[svc][key] = records
     exposures = _exposures(traces, samples, window, baseline)
-    findings: list[Finding] = _first_errors(samples, window, baseline, source.query_text)
+    # the share of each service's error and warn lines the sample holds, per period (the window's may be smaller)
+    kept = {(svc, period): len(samples[svc].get((period, 0), [])) / max(
+        1, sum(totals[svc][period, level] for level in log_templates.GROUPS[0])) for svc in logging
+        for period in ("now", "before")}
+    findings: list[Finding] = _first_errors(samples, window, baseline, source.query_text, kept)
     templates: list[LogTemplateFinding] = []
     for service, counts in zip(services, counted, strict=True):  # in the services' order
         if service not in totals:
@@ -103,8 +108,11 @@ def _exposures(traces: TracesSource | None, samples: dict[str, dict[tuple[str, i
 
 
 def _first_errors(samples: dict[str, dict[tuple[str, int], list[LogRecord]]], window: Window,
-                  baseline: Window, query_text: Callable[[str, tuple[str, ...]], str | None]) -> list[Finding]:
-    """Services that log the first error of more traces than the baseline's rate explains."""
+                  baseline: Window, query_text: Callable[[str, tuple[str, ...]], str | None],
+                  kept: dict[tuple[str, str], float] | None = None) -> list[Finding]:
+    """Services that log the first error of more traces than the baseline's rate explains. The onset is where
+    those traces begin to run above the baseline's rate (scaled by the share of lines each period's sample
+    holds: `kept`), not the first such trace: a service logs the odd first error before any incident too."""
     policy = log_evidence_policy()
     first: dict[str, dict[str, LogRecord]] = {"now": {}, "before": {}}
     for per in samples.values():
@@ -125,15 +133,30 @@ def _first_errors(samples: dict[str, dict[tuple[str, int], list[LogRecord]]], wi
         if k < policy.min_new or z < policy.spike_z or (k + 1) / (expected + 1) < policy.spike_ratio:
             continue
         examples = sorted((r for r in first["now"].values() if r.service == service), key=lambda r: r.ts)
+        share = (kept or {}).get((service, "now"), 1.0) / max((kept or {}).get((service, "before"), 1.0), 1e-9)
+        start = _rise_onset([r.ts for r in examples], before[service] / baseline.seconds * share, window)
         out.append(Finding(
             source="logs", service=service, kind="errors", signal=FIRST_ERROR, score=round(z, 2),
-            onset=examples[min(1, len(examples) - 1)].ts,
+            onset=start if start is not None else examples[min(1, len(examples) - 1)].ts,
             summary=(f"logged the first error of {k} traces vs {expected:.1f} expected from the baseline "
                      f"(its callers' errors follow it); e.g. trace {examples[0].trace_id}: "
                      f"\"{examples[0].message[:160]}\""),
             query=query_text(service, ("error",)),
         ))
     return out
+
+
+RISE_Z = 3.0  # Poisson z per step, two steps in a row, from which first-error traces run above the baseline
+
+
+def _rise_onset(stamps: list[float], rate: float, window: Window) -> float | None:
+    """Start of the first two steps in a row whose events run above `rate` per second (Poisson z >= RISE_Z);
+    a rise in the window's last step alone counts (it may have just begun)."""
+    per_step = Counter(int((ts - window.start) // window.step) for ts in stamps)
+    steps = int(math.ceil(window.seconds / window.step))
+    expected = rate * window.step
+    return onset([(window.start + i * window.step, poisson_z(per_step.get(i, 0), expected)) for i in range(steps)],
+                 RISE_Z, 2)
 
 
 def _volume(source: LogsSource, service: str, counts: list[LogCount], window: Window,

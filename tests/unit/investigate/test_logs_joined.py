@@ -103,6 +103,25 @@ def test_the_service_logging_the_first_error_of_each_trace_is_named() -> None:
     assert first == ["travel"]
 
 
+def test_the_first_error_onset_is_where_those_traces_rise_not_an_odd_earlier_one() -> None:
+    records = []
+    rise = WINDOW.start + 90
+    for i in range(78):  # now and then a first error of travel's, before and in the window ...
+        t = T0 + 10 * i
+        if i % 13 == 0:
+            records.append(LogRecord(t, "travel", "error", "java.io.IOException: reset", trace_id=f"a{i:031x}"))
+    for t in (WINDOW.start + 5, WINDOW.start + 40):  # (two odd ones early in the window)
+        records.append(LogRecord(t, "travel", "error", "java.io.IOException: reset", trace_id=f"c{int(t):031x}"))
+    for i in range(40):  # ... then one in every request from `rise` on
+        t = rise + 2.0 * i
+        records.append(LogRecord(t, "travel", "error", "java.lang.IllegalStateException: no route",
+                                 trace_id=f"b{i:031x}"))
+    findings, _ = logs_stage.analyze(MemoryLogs(records), ["travel"], WINDOW, BASELINE)
+    [first] = [f for f in findings if f.signal == "first error in trace"]
+    early = min(r.ts for r in records if r.ts >= WINDOW.start)
+    assert early < rise and first.onset == rise - (rise - WINDOW.start) % WINDOW.step
+
+
 def test_ids_printed_by_logging_patterns_are_found() -> None:
     trace, span = "4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7"
     assert ids_in_text(f"10:00:00.123 ERROR c.e.Svc#12 TraceID: {trace} SpanID: {span} boom") == (trace, span)
