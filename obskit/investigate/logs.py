@@ -114,6 +114,7 @@ def _first_errors(samples: dict[str, dict[tuple[str, int], list[LogRecord]]], wi
     those traces begin to run above the baseline's rate (scaled by the share of lines each period's sample
     holds: `kept`), not the first such trace: a service logs the odd first error before any incident too."""
     policy = log_evidence_policy()
+    shares = kept or {}
     first: dict[str, dict[str, LogRecord]] = {"now": {}, "before": {}}
     for per in samples.values():
         for (period, g), records in per.items():
@@ -133,7 +134,7 @@ def _first_errors(samples: dict[str, dict[tuple[str, int], list[LogRecord]]], wi
         if k < policy.min_new or z < policy.spike_z or (k + 1) / (expected + 1) < policy.spike_ratio:
             continue
         examples = sorted((r for r in first["now"].values() if r.service == service), key=lambda r: r.ts)
-        share = (kept or {}).get((service, "now"), 1.0) / max((kept or {}).get((service, "before"), 1.0), 1e-9)
+        share = shares.get((service, "now"), 1.0) / max(shares.get((service, "before"), 1.0), 1e-9)
         start = _rise_onset([r.ts for r in examples], before[service] / baseline.seconds * share, window)
         out.append(Finding(
             source="logs", service=service, kind="errors", signal=FIRST_ERROR, score=round(z, 2),
