@@ -114,20 +114,17 @@ class LocalLogs:
         """Several `spread_sample`s in one scan of the logs; each ask brings the line counts per service it
         already has (from `counts_many`), so nothing is counted again. One result per ask, in order."""
         out: list[dict[str, list[LogRecord]]] = [{svc: [] for svc in ask.totals} for ask in asks]
-        values: list[object] = []
-        for i, ask in enumerate(asks):
-            for svc, n in ask.totals.items():
-                if n > 0:
-                    values += [i, svc, int(ask.window.start * 1e9), int(ask.window.end * 1e9), list(ask.levels),
-                               min(MODULUS, int(MODULUS * ask.limit / n) + 1)]
-        if not values:
+        rows = [(i, svc, int(ask.window.start * 1e9), int(ask.window.end * 1e9), list(ask.levels),
+                 min(MODULUS, int(MODULUS * ask.limit / n) + 1))  # the share of its lines to keep
+                for i, ask in enumerate(asks) for svc, n in ask.totals.items() if n > 0]
+        if not rows:
             return out
         levels = tuple(sorted({lv for ask in asks for lv in ask.levels}))
         bounds = [int(min(a.window.start for a in asks) * 1e9), int(max(a.window.end for a in asks) * 1e9)]
-        sql = SPREAD_MANY_SQL.format(asks=", ".join("(?, ?, ?, ?, ?::VARCHAR[], ?)" for _ in range(len(values) // 6)),
+        sql = SPREAD_MANY_SQL.format(asks=", ".join("(?, ?, ?, ?, ?::VARCHAR[], ?)" for _ in rows),
                                      levels=_marks(levels), modulus=MODULUS)
         for part, ts, svc, level, body, trace, span in self.con.cursor().execute(
-                sql, [*values, *bounds, *levels]).fetchall():
+                sql, [v for row in rows for v in row] + bounds + list(levels)).fetchall():
             out[part][svc].append(LogRecord(ts / 1e9, svc, level, body, trace, span))
         return out
 
