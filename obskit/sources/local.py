@@ -36,13 +36,6 @@ SERVICE_COUNTS_SQL = """
 SELECT service, count(*) FROM logs
 WHERE service IN ({services}) AND ts_ns >= ? AND ts_ns < ? AND level IN ({levels}) GROUP BY service
 """
-# every record whose hash falls under its service's share: one scan, spread evenly over the window
-SPREAD_SQL = """
-WITH share(service, keep) AS (VALUES {shares})
-SELECT l.ts_ns, l.service, l.level, l.body, l.trace_id, l.span_id
-FROM logs l JOIN share s ON l.service = s.service
-WHERE l.ts_ns >= ? AND l.ts_ns < ? AND l.level IN ({levels}) AND hash(l.ts_ns, l.body) % {modulus} < s.keep
-"""
 # several samples in one scan: each ask is a (service, period, levels) with the share of its lines to keep
 # (from counts the caller already has), so one pass over the logs serves both periods and every level group
 SPREAD_MANY_SQL = """
@@ -96,23 +89,17 @@ class LocalLogs:
         if not services or not levels:
             return {}
         bounds = [int(window.start * 1e9), int(window.end * 1e9)]
-        cur = self.con.cursor()
-        totals = cur.execute(SERVICE_COUNTS_SQL.format(services=_marks(tuple(services)), levels=_marks(levels)),
-                             [*services, *bounds, *levels]).fetchall()
-        keep = [(svc, min(MODULUS, int(MODULUS * limit / n) + 1)) for svc, n in totals if n]
+        totals = self.con.cursor().execute(
+            SERVICE_COUNTS_SQL.format(services=_marks(tuple(services)), levels=_marks(levels)),
+            [*services, *bounds, *levels]).fetchall()
         out: dict[str, list[LogRecord]] = {svc: [] for svc in services}
-        if not keep:
-            return out
-        rows = cur.execute(
-            SPREAD_SQL.format(shares=", ".join("(?, ?)" for _ in keep), levels=_marks(levels), modulus=MODULUS),
-            [v for pair in keep for v in pair] + bounds + list(levels)).fetchall()
-        for ts, svc, level, body, trace, span in rows:
-            out[svc].append(LogRecord(ts / 1e9, svc, level, body, trace, span))
+        out.update(self.spread_samples([SampleAsk(window, levels, dict(totals), limit)])[0])
         return out
 
     def spread_samples(self, asks: list[SampleAsk]) -> list[dict[str, list[LogRecord]]]:
-        """Several `spread_sample`s in one scan of the logs; each ask brings the line counts per service it
-        already has (from `counts_many`), so nothing is counted again. One result per ask, in order."""
+        """Several `spread_sample`s in one scan of the logs (every record whose hash falls under its service's
+        share of the ask); each ask brings the line counts per service it already has (from `counts_many`), so
+        nothing is counted again. One result per ask, in order."""
         out: list[dict[str, list[LogRecord]]] = [{svc: [] for svc in ask.totals} for ask in asks]
         rows = [(i, svc, int(ask.window.start * 1e9), int(ask.window.end * 1e9), list(ask.levels),
                  min(MODULUS, int(MODULUS * ask.limit / n) + 1))  # the share of its lines to keep
