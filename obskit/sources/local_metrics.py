@@ -106,25 +106,25 @@ class LocalMetrics:
         each with its origin; [] when the store has none of them."""
         return metric_edges(self.catalog, self.graph_profiles, window)
 
-    def _rows(self, service: str, window: Window, database: bool) -> tuple[str, list[tuple]]:
-        names = DB_CLIENT_DURATION if database else SERVER_DURATION
-        sql = HISTOGRAM_SQL.format(names=", ".join("?" for _ in names), who=WHO_PEER if database else WHO_SERVICE)
-        who = [service, service] if database else [service]
+    def _database_rows(self, service: str, window: Window) -> tuple[str, list[tuple]]:
+        """Database client histograms naming the service as their peer (a database has no spans of its own)."""
+        sql = HISTOGRAM_SQL.format(names=", ".join("?" for _ in DB_CLIENT_DURATION), who=WHO_PEER)
         # one extra step before the window gives cumulative series a previous point to difference against
-        params = [*names, *who, int((window.start - window.step) * 1e9), int(window.end * 1e9)]
+        params = [*DB_CLIENT_DURATION, service, service, int((window.start - window.step) * 1e9),
+                  int(window.end * 1e9)]
         return sql, self.con.cursor().execute(sql, params).fetchall()
 
     def red(self, service: str, window: Window) -> list[Series]:
         """RED from request histograms, else through the naming profiles (summaries, counters, gauges), else
         from the service's entry spans."""
-        return (self._red_metrics(service, window) or self._red_profiles([service], window)[service]
-                or span_red(self.con, [service], window).get(service, []))
+        return self.red_many([service], window).get(service, [])
 
     def _red_profiles(self, services: list[str], window: Window) -> dict[str, list[Series]]:
         return ProfileRed(self.catalog, self.profiles).red_many(services, window)
 
     def _server_rows_many(self, services: list[str], window: Window) -> dict[str, list[tuple]]:
-        """`_rows(service, window, database=False)` of every service in one query."""
+        """Each service's own request histograms (HISTOGRAM_SQL's rows for it), every service in one query; one
+        extra step before the window gives cumulative series a previous point to difference against."""
         names = list(SERVER_DURATION)
         rows = self.con.cursor().execute(
             HISTOGRAM_MANY_SQL.format(names=", ".join("?" for _ in names)),
@@ -134,18 +134,15 @@ class LocalMetrics:
             out[service].append(tuple(row))
         return out
 
-    def _red_metrics(self, service: str, window: Window, server_rows: list[tuple] | None = None) -> list[Series]:
-        """RED from the service's request histograms (server side), else from database client histograms
-        naming it as the peer; `server_rows`: its server rows when already fetched (red_many)."""
+    def _red_metrics(self, service: str, window: Window, server_rows: list[tuple]) -> list[Series]:
+        """RED from the service's request histograms (`server_rows`, fetched for every service at once), else
+        from database client histograms naming it as the peer."""
         database = False
-        if server_rows is None:
-            sql, rows = self._rows(service, window, database=False)
-        else:
-            sql = HISTOGRAM_SQL.format(names=", ".join("?" for _ in SERVER_DURATION), who=WHO_SERVICE)
-            rows = server_rows
+        sql = HISTOGRAM_SQL.format(names=", ".join("?" for _ in SERVER_DURATION), who=WHO_SERVICE)
+        rows = server_rows
         if not rows:
             database = True
-            sql, rows = self._rows(service, window, database=True)
+            sql, rows = self._database_rows(service, window)
         if not rows:
             return []
         buckets: dict[int, _Bucket] = defaultdict(_Bucket)
