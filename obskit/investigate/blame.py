@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from obskit.investigate import post_call
 from obskit.investigate.model import Finding
 from obskit.investigate.policy import blame_policy
-from obskit.investigate.robust import onset, poisson_z
+from obskit.investigate.robust import onset, poisson_z, sustained_change
 from obskit.investigate.significance import stratified_z
 from obskit.sources.traces import SpanGroup
 from obskit.sources.window import Window
@@ -289,8 +289,7 @@ def _sustained_onset(counts: dict[float, int], window: Window, expected: float) 
     early bucket -- background failures or calls that happened to cluster -- does not date the change."""
     per_step = expected * window.step / window.seconds
     steps = [window.start + i * window.step for i in range(max(1, round(window.seconds / window.step)))]
-    points = [(ts, abs(poisson_z(counts.get(ts, 0), per_step))) for ts in steps]
-    found = onset(points, blame_policy().threshold / 2, sustain=2)
+    found = sustained_change(counts, steps, per_step, blame_policy().threshold / 2, both_ways=True)
     if found is not None:
         return found
     return min((ts for ts, n in counts.items() if n), default=window.start)

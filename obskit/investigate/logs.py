@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from obskit.investigate import log_templates
 from obskit.investigate.model import Finding, LogTemplateFinding
 from obskit.investigate.policy import log_evidence_policy
-from obskit.investigate.robust import onset, poisson_z, robust_scale
+from obskit.investigate.robust import onset, poisson_z, robust_scale, sustained_change
 from obskit.investigate.significance import rate_z
 from obskit.sources.logs import LEVELS, LogCount, LogRecord, LogsSource, SampleAsk
 from obskit.sources.traces import TracesSource
@@ -153,11 +153,9 @@ RISE_Z = 3.0  # Poisson z per step, two steps in a row, from which first-error t
 def _rise_onset(stamps: list[float], rate: float, window: Window) -> float | None:
     """Start of the first two steps in a row whose events run above `rate` per second (Poisson z >= RISE_Z);
     a rise in the window's last step alone counts (it may have just begun)."""
-    per_step = Counter(int((ts - window.start) // window.step) for ts in stamps)
-    steps = int(math.ceil(window.seconds / window.step))
-    expected = rate * window.step
-    return onset([(window.start + i * window.step, poisson_z(per_step.get(i, 0), expected)) for i in range(steps)],
-                 RISE_Z, 2)
+    per_step = Counter(window.start + int((ts - window.start) // window.step) * window.step for ts in stamps)
+    starts = [window.start + i * window.step for i in range(int(math.ceil(window.seconds / window.step)))]
+    return sustained_change(per_step, starts, rate * window.step, RISE_Z)
 
 
 def _volume(source: LogsSource, service: str, counts: list[LogCount], window: Window,

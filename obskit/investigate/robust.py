@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 MAD_TO_SIGMA = 1.4826  # MAD of a normal distribution times this is its standard deviation
 
@@ -50,3 +50,14 @@ def onset(points: Sequence[tuple[float, float]], threshold: float, sustain: int 
 def poisson_z(observed: float, expected: float) -> float:
     """How many standard deviations `observed` counts lie above a Poisson `expected` (Anscombe-stabilised)."""
     return 2.0 * (math.sqrt(observed + 3 / 8) - math.sqrt(expected + 3 / 8))
+
+
+def sustained_change(counts: Mapping[float, float], starts: Sequence[float], expected: float, threshold: float,
+                     both_ways: bool = False) -> float | None:
+    """The first of two steps in a row (`starts`: the steps' start times, keys of `counts`; a missing step
+    counts 0) whose count lies above `expected` per step by a Poisson z of at least `threshold` (either way
+    with `both_ways`): a lone early step -- background errors that happened to cluster -- dates no change."""
+    points = [(ts, poisson_z(counts.get(ts, 0), expected)) for ts in starts]
+    if both_ways:
+        points = [(ts, abs(z)) for ts, z in points]
+    return onset(points, threshold, sustain=2)
