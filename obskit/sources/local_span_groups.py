@@ -90,13 +90,19 @@ MODULUS = 1_000_003
 CALL_TAIL = 300.0
 
 
+def _kept_share(cur: duckdb.DuckDBPyConnection, bounds: list[int]) -> int:
+    """Out of MODULUS, the share of trace ids whose spans a period's queries keep: all up to MAX_SPANS spans,
+    an even sample of whole traces above."""
+    total = cur.execute("SELECT count(*) FROM spans WHERE start_ns >= ? AND start_ns < ?", bounds).fetchone()[0]
+    return MODULUS if total <= MAX_SPANS else int(MODULUS * MAX_SPANS / total)
+
+
 def span_groups(con: duckdb.DuckDBPyConnection, window: Window) -> list[SpanGroup]:
     """Groups over all spans of the window, or over an even sample of whole traces when there are more than
     MAX_SPANS: medians, tails and per-request shares hold on a sample; counts are then the sample's."""
     bounds = [int(window.start * 1e9), int(window.end * 1e9)]
     cur = con.cursor()
-    total = cur.execute("SELECT count(*) FROM spans WHERE start_ns >= ? AND start_ns < ?", bounds).fetchone()[0]
-    keep = MODULUS if total <= MAX_SPANS else int(MODULUS * MAX_SPANS / total)
+    keep = _kept_share(cur, bounds)
     rows = cur.execute(GROUPS_SQL, {"start": bounds[0], "end": bounds[1], "step": int(window.step * 1e9),
                                     "keep": keep}).fetchall()
     groups: list[SpanGroup] = []
@@ -199,8 +205,7 @@ def call_points(con: duckdb.DuckDBPyConnection, window: Window) -> list[CallPoin
     over an even sample of whole traces above MAX_SPANS, as the span groups are."""
     bounds = [int(window.start * 1e9), int(window.end * 1e9)]
     cur = con.cursor()
-    total = cur.execute("SELECT count(*) FROM spans WHERE start_ns >= ? AND start_ns < ?", bounds).fetchone()[0]
-    keep = MODULUS if total <= MAX_SPANS else int(MODULUS * MAX_SPANS / total)
+    keep = _kept_share(cur, bounds)
     rows = cur.execute(CALLS_SQL, {"start": bounds[0], "end": bounds[1], "keep": keep, "step": int(window.step * 1e9),
                                    "tail": int(CALL_TAIL * 1e9)}).fetchall()
     return [CallPoint(service, name, tuple(prefix), window.start + int(bucket) * window.step, int(n), int(stopped))
