@@ -118,11 +118,19 @@ def _level_res() -> tuple[tuple[str, re.Pattern[str]], ...]:
     return tuple((level, re.compile(levels[level])) for level in sorted(levels, key=lambda v: -RANK.get(v, 0)))
 
 
+@cache
+def _any_level_re() -> re.Pattern[str]:
+    """Every body level in one pattern: most lines state none, and one search tells."""
+    return re.compile("|".join(f"(?:{pattern.pattern})" for _, pattern in _level_res()))
+
+
 def level_of(record: LogRecord) -> str:
     """The record's level, or the higher level its line states itself (records shipped without a severity)."""
     if record.level == "error":
         return "error"  # nothing ranks higher
     head = record.message[:160]
+    if not _any_level_re().search(head):
+        return record.level
     for level, pattern in _level_res():
         if RANK.get(level, 0) <= RANK.get(record.level, 0):
             break

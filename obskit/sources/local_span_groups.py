@@ -18,9 +18,14 @@ FAILED = """(error OR (attributes <> '{}' AND (
   OR coalesce(TRY_CAST(json_extract_string(attributes, '$."rpc.grpc.status_code"') AS INTEGER), -1)
      IN (2, 4, 13, 14, 15))))"""
 
+# spans are joined to their parents on 64-bit keys (the trace id hashed, and with the span id): integer joins
+# and partitions cost less than the ids' strings; a collision within one period is out of reach at its size
+KEYS = """hash(trace_id) AS trace_id, hash(trace_id, span_id) AS span_id,
+         CASE WHEN parent_span_id IS NOT NULL THEN hash(trace_id, parent_span_id) END AS parent_span_id"""
+
 GROUPS_SQL = f"""
 WITH s AS (
-  SELECT trace_id, span_id, parent_span_id, service, name, kind, start_ns, end_ns - start_ns AS dur,
+  SELECT {KEYS}, service, name, kind, start_ns, end_ns - start_ns AS dur,
          {FAILED} AS failed,
          CASE WHEN kind IN ('client', 'producer') AND attributes <> '{{}}' THEN {PEER} END AS peer
   FROM spans WHERE start_ns >= $start AND start_ns < $end AND hash(trace_id) % 1000003 < $keep),
@@ -83,7 +88,7 @@ ORDER BY part, blamed, name, caller, bucket NULLS FIRST
 """
 
 
-MAX_SPANS = 60_000  # spans per period above which whole traces are sampled (by trace id hash): bounded cost
+MAX_SPANS = 30_000
 MODULUS = 1_000_003
 # seconds after the window in which calls of its last requests are still looked for (and before it, the caller
 # of a request that started in it)
@@ -166,9 +171,9 @@ def entry_requests(con: duckdb.DuckDBPyConnection, service: str, window: Window,
 
 
 
-CALLS_SQL = """
+CALLS_SQL = f"""
 WITH s AS (
-  SELECT trace_id, span_id, parent_span_id, service, name, start_ns, end_ns
+  SELECT {KEYS}, service, name, start_ns, end_ns
   FROM spans WHERE start_ns >= $start AND start_ns < $end + $tail AND hash(trace_id) % 1000003 < $keep),
 j AS (
   SELECT c.*, p.service AS parent_service
