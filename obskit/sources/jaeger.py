@@ -194,7 +194,7 @@ class JaegerTraces:
         aggregate endpoint)."""
         return span_groups(self._sample(window, around), window)
 
-    def entry_requests(self, service: str, window: Window, limit: int = 5000) -> list[EntryRequest]:
+    def entry_requests(self, service: str, window: Window, limit: int = 2500) -> list[EntryRequest]:
         """From the service's traces sampled evenly across the window (api_v3 has no span search)."""
         return entry_requests(self._sample(window, service), service, window)[:limit]
 

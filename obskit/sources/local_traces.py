@@ -107,7 +107,7 @@ class LocalTraces:
     def span_groups(self, window: Window, around: str | None = None) -> list[SpanGroup]:
         return local_span_groups.span_groups(self.con, window)  # all spans: `around` is not needed
 
-    def entry_requests(self, service: str, window: Window, limit: int = 5000) -> list[EntryRequest]:
+    def entry_requests(self, service: str, window: Window, limit: int = 2500) -> list[EntryRequest]:
         return local_span_groups.entry_requests(self.con, service, window, limit)
 
     def call_points(self, window: Window, around: str | None = None) -> list[CallPoint]:

@@ -130,7 +130,7 @@ class TracesSource(Protocol):
         when None) sampled evenly across the window."""
         ...
 
-    def entry_requests(self, service: str, window: Window, limit: int = 5000) -> list[EntryRequest]:
+    def entry_requests(self, service: str, window: Window, limit: int = 2500) -> list[EntryRequest]:
         """The service's entry spans in the window (no parent, or a parent in another service), at most about
         `limit`, spread evenly over the window when there are more: the per-request durations that the
         symptom tests compare, each with its route (the first call it made into another service: what a

@@ -194,7 +194,7 @@ class Traces(_Base):
     def operation_counts(self, window: Window) -> dict[tuple[str, str], int]:
         return {}
 
-    def entry_requests(self, service: str, window: Window, limit: int = 5000) -> list[EntryRequest]:
+    def entry_requests(self, service: str, window: Window, limit: int = 2500) -> list[EntryRequest]:
         return entry_requests(self.find_traces(service, window, limit=10_000), service, window)
 
     def call_points(self, window: Window, around: str | None = None) -> list[CallPoint]:
