@@ -27,25 +27,26 @@ class TraceResult:
 def analyze(source: TracesSource, service: str, window: Window, baseline: Window) -> TraceResult:
     """Blame attribution over all spans of the window and baseline; a few example paths for the report."""
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="obskit-spans") as pool:
-        later = pool.submit(source.span_groups, baseline, service)
         entries = pool.submit(source.entry_requests, service, baseline)
+        later = pool.submit(source.span_groups, baseline, service)
         points = pool.submit(source.call_points, baseline, service)
-        now = source.span_groups(window, service)
         entries_now = source.entry_requests(service, window)
+        # the symptom tests (Python) run while the store answers the other queries
+        assessed = pool.submit(lambda: symptom.assess(entries_now, entries.result()))
+        now = source.span_groups(window, service)
         points_now = source.call_points(window, service)
+        current = source.find_traces(service, window, limit=LIMIT)
+        errored = source.find_traces(service, window, errors_only=True, limit=3)
         before = later.result()
-        entries_before = entries.result()
         points_before = points.result()
+        symptoms, tested = assessed.result()
     findings = blame.analyze(now, before, service, window, baseline)
     stopped, stop_symptoms = stops.analyze(points_now, points_before, service, blame.answers_changed(now, before))
     findings += stopped
     requests = (sum(g.count for g in now if g.part == "entry" and g.service == service),
                 sum(g.count for g in before if g.part == "entry" and g.service == service))
-    current = source.find_traces(service, window, limit=LIMIT)
-    errored = source.find_traces(service, window, errors_only=True, limit=3)
     paths = [_slowest_path(t, source) for t in sorted(current, key=_duration, reverse=True)[:3]]
     paths += [_error_path(t, source) for t in errored[:3]]
-    symptoms, tested = symptom.assess(entries_now, entries_before)
     return TraceResult(findings, paths, requests, sorted(symptoms + stop_symptoms, key=lambda s: -s.z), tested)
 
 
