@@ -150,6 +150,8 @@ class LocalMetrics:
         # point to difference against and is skipped until its second point
         tracker = Tracker(int(window.start * 1e9) - int(window.step * 1e9))
         grid = Buckets.of(window)
+        failing: dict[str, bool] = {}  # per label set (rows repeat a few label sets many times)
+        seconds: dict[tuple[str, tuple[float, ...]], tuple[float, ...]] = {}  # bounds in seconds per metric
         for name, ts, start, temporality, attrs_json, pod, count, bounds, counts in rows:
             unit = (DB_CLIENT_DURATION if database else SERVER_DURATION)[name]
             kind = "cumulative" if temporality == "cumulative" else "delta"  # unspecified: each point its own
@@ -162,9 +164,13 @@ class LocalMetrics:
             # bucket counts cover the count's period; where they do not agree (count is not their sum) the
             # point still counts as requests, without a latency shape
             shape = found_buckets[1] if found_buckets is not None and found_buckets[0] == since else None
-            attrs = json.loads(attrs_json)
-            error = _is_error(attrs, database)
-            scaled = tuple(x * unit for x in bounds)
+            error = failing.get(attrs_json)
+            if error is None:
+                error = failing[attrs_json] = _is_error(json.loads(attrs_json), database)
+            key_bounds = (name, tuple(bounds or ()))
+            scaled = seconds.get(key_bounds)
+            if scaled is None:
+                scaled = seconds[key_bounds] = tuple(x * unit for x in key_bounds[1])
             for index, share in grid.shares(since, ts):
                 b = buckets[index]
                 b.count += count * share
