@@ -69,7 +69,8 @@ def profile(service: str, findings: list[Finding], slack: float, fits: frozenset
 RED = ("latency_p50", "latency_p95", "latency_p99", "error_ratio")
 SECONDARY = {(source, name) for source in ("metrics", "spans") for name in RED} | {
     ("logs", "error logs"), ("logs", "new error template"), ("logs", "new untraced error template"),
-    ("logs", "new log template"), ("logs", "missing log template"), ("traces", "call pattern"),
+    ("logs", "new log template"), ("logs", "new warning of requests"), ("logs", "missing log template"),
+    ("traces", "call pattern"),
     ("traces", "answers changed caller"), ("traces", "its requests stop after a call")}
 # secondary evidence that still explains callers' error symptoms
 STOPPED_AFTER = ("traces", "requests stop after its answers")
@@ -85,7 +86,7 @@ EXPLAINED = 0.25  # weight of secondary evidence that a downstream service's own
 # evidence that is only a hypothesis about the service (it is inferred from another service's change), and
 # RED from spans (per-step quantiles of few spans are noisy; blame attribution reads the same spans exactly)
 WEAK = {("traces", "answers changed caller"): 0.5, ("traces", "its requests stop after a call"): 0.5,
-        ("logs", "new log template"): 0.5,
+        ("logs", "new log template"): 0.5, ("logs", "new warning of requests"): 0.5,
         ("logs", "missing log template"): 0.5} | {
     ("spans", name): 0.5 for name in RED}
 

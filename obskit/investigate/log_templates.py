@@ -13,10 +13,12 @@ per span of its operation is "missing behaviour" (unless it is error-like: error
 template weighs by its highest level and by whether its body looks like an exception (policy:
 obskit/investigate/log_evidence.yaml).
 
-Three findings per service at most: error-like templates of requests (signal `new error template`) explain
+One finding per signal and service: error-like templates of requests (signal `new error template`) explain
 their callers' error symptoms in the ranking; error-like templates whose lines lack the trace ids the
 service's other lines carry (signal `new untraced error template`: a scheduled job, a timer) count for the
-service but explain nobody else; other templates (signal `new log template`) are a weak hypothesis only.
+service but explain nobody else; warnings its requests began to log on a fair share of them (signal `new
+warning of requests`: a reply that failed validation, a fallback taken) are a symptom of the service that
+logs them, and like other templates (signal `new log template`) a weak hypothesis only in the ranking.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ GROUPS = (("error", "warn"), ("info", "debug"))  # sampled apart, so info volume
 ERROR_SIGNAL = "new error template"
 MISSING_SIGNAL = "missing log template"
 OTHER_SIGNAL = "new log template"
+WARNING_SIGNAL = "new warning of requests"
 BACKGROUND_SIGNAL = "new untraced error template"
 RANK = {"error": 3, "warn": 2, "info": 1, "debug": 0}
 MIN_JOINED = 5  # sampled lines of a template joined to spans below which its operation is not trusted
@@ -101,6 +104,7 @@ class TemplateChange:
     operation: str | None = None  # the operation whose spans are its exposure
     expected: float = 0.0  # lines expected in the window from the baseline's rate (of its operation's lines)
     observed: float = 0.0  # its lines in the window (of its operation's lines, when joined)
+    share: float = 0.0  # its lines per request of its operation in the window (per line of it, traces sampled)
 
     @property
     def score(self) -> float:
@@ -214,7 +218,8 @@ def changes(samples: dict[tuple[str, int], list[LogRecord]], totals: dict[tuple[
             weight = weight_of(tally.level, tally.example.message)
             if weight > 0:
                 out.append(TemplateChange(texts[tid], "new" if tally.before == 0 else "spiking", weight, round(z, 2),
-                                          tally, operation=op, expected=expected, observed=k_now))
+                                          tally, operation=op, expected=expected, observed=k_now,
+                                          share=k_now / e_now if op is not None else 0.0))
         elif tally.before_example is not None and z <= -policy.spike_z and expected >= 2 * policy.min_new and (
                 (expected + 1) / (k_now + 1) >= policy.spike_ratio):
             weight = weight_of(tally.before_level, tally.before_example.message)
@@ -231,6 +236,16 @@ def changes(samples: dict[tuple[str, int], list[LogRecord]], totals: dict[tuple[
     return out
 
 
+def warns_requests(change: TemplateChange) -> bool:
+    """A warning the service's requests began to log (or log far more often), on a fair share of its
+    operation's requests: the service itself behaves differently (a validation that fails, a fallback taken),
+    even where its status codes and latency do not show it. Warnings outside requests (no trace ids: a job,
+    a timer: they join no operation, so their share is 0) and info lines are not."""
+    policy = log_evidence_policy()
+    return (change.status != "missing" and change.tally.level == "warn" and change.weight < policy.error_like
+            and change.share >= policy.warning_share)
+
+
 def findings(service: str, found: list[TemplateChange],
              query_text: Callable[[str, tuple[str, ...]], str | None] | None = None,
              window: Window | None = None, baseline: Window | None = None) -> list[Finding]:
@@ -242,9 +257,11 @@ def findings(service: str, found: list[TemplateChange],
     # error-like templates of requests explain callers' errors; those outside any request (their lines lack
     # the trace ids the service's other lines carry) are its own matter only
     rising = [c for c in found if c.status != "missing"]
+    warnings = [c for c in rising if warns_requests(c)]
     for signal, group in ((ERROR_SIGNAL, [c for c in rising if c.weight >= policy.error_like and not c.background]),
                           (BACKGROUND_SIGNAL, [c for c in rising if c.weight >= policy.error_like and c.background]),
-                          (OTHER_SIGNAL, [c for c in rising if c.weight < policy.error_like]),
+                          (WARNING_SIGNAL, warnings),
+                          (OTHER_SIGNAL, [c for c in rising if c.weight < policy.error_like and c not in warnings]),
                           (MISSING_SIGNAL, [c for c in found if c.status == "missing"])):
         if not group:
             continue

@@ -64,6 +64,7 @@ class LogEvidencePolicy(BaseModel):
     spike_ratio: float
     spike_z: float
     error_like: float
+    warning_share: float
     sample: dict[str, int]
 
 

@@ -16,6 +16,7 @@ service (an operation's requests are alike; the mix of operations is workload, n
   operation's figures;
 - RED from metrics (when there are metrics): the metric findings of the service itself (robust z, sustained);
 - its own error logs: error-like templates of its own that rose per span of the operation that logs them;
+- warnings its requests began to log on a fair share of them (log_templates.warns_requests);
 - calls into it that its callers see slower (link delay blamed on it: its callers' view of its latency).
 
 A request's route is the first call it makes into another service: a gateway names every request `/*`, so
@@ -42,7 +43,7 @@ __all__ = ["assess", "baseline_note", "from_findings", "from_spans", "symptom_po
 _NORMAL = NormalDist()
 # findings of the service itself that are symptoms: RED from metrics, and its own error logs
 METRIC_SIGNALS = {"latency_p50", "latency_p95", "latency_p99", "error_ratio"}
-LOG_SIGNALS = {"new error template", "error logs", "first error in trace"}
+LOG_SIGNALS = {"new error template", "error logs", "first error in trace", "new warning of requests"}
 
 
 Stratum = tuple[list[EntryRequest], list[EntryRequest]]  # one route's requests: (window, baseline)

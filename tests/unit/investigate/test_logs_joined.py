@@ -10,6 +10,8 @@ from opentelemetry.proto.common.v1.common_pb2 import AnyValue, KeyValue
 
 from obskit.conventions.log_lines import continues, ids_in_text
 from obskit.investigate import logs as logs_stage
+from obskit.investigate import symptom
+from obskit.investigate.log_templates import WARNING_SIGNAL
 from obskit.local.rows import log_rows
 from obskit.sources.logs import LogRecord
 from obskit.sources.window import Window
@@ -175,3 +177,49 @@ def test_errors_that_stop_are_a_recovery_not_missing_behaviour() -> None:
     index, records = pricing("error", "rate lookup failed: HTTP {n}")
     findings, rows = logs_stage.analyze(MemoryLogs(records), ["pricing"], WINDOW, BASELINE, index)
     assert [f for f in findings if "template" in f.signal] == [] and rows == []
+
+
+def checkout(every_nth: int, level: str = "warn", traced: bool = True,
+             every: float = 3.0) -> tuple[SpanIndex, list[LogRecord]]:
+    """POST /checkout every `every` seconds, each logging an info line; in the window every `every_nth` request
+    also logs that the pricing reply failed validation (a wrong answer from below: status and latency stay)."""
+    index = SpanIndex()
+    records = []
+    t, n = T0, 0
+    while t < T0 + 780:
+        sid = f"{len(index.ops):016x}"
+        trace = f"{len(index.ops):032x}"
+        index.ops[sid] = ("checkout", "POST /checkout", t)
+        records.append(LogRecord(t, "checkout", "info", f"checkout of cart {n} done", trace_id=trace, span_id=sid))
+        if t >= T0 + 600 and n % every_nth == 0:
+            records.append(LogRecord(t + 0.002, "checkout", level,
+                                     f"reply of pricing for cart {n} failed validation, using the list price",
+                                     trace_id=trace if traced else None, span_id=sid if traced else None))
+        t += every
+        n += 1
+    return index, records
+
+
+def test_a_new_warning_on_a_share_of_its_requests_is_a_symptom_of_the_service() -> None:
+    index, records = checkout(every_nth=3)
+    findings, _ = logs_stage.analyze(MemoryLogs(records), ["checkout"], WINDOW, BASELINE, index)
+    assert [f.signal for f in findings if "template" in f.signal or "warning" in f.signal] == [WARNING_SIGNAL]
+    symptoms = symptom.from_findings(findings, "checkout")
+    assert len(symptoms) == 1 and "failed validation" in symptoms[0].summary
+    assert symptom.from_findings(findings, "frontend") == []  # a symptom of the service that logs it only
+
+
+def test_a_rare_new_warning_or_a_new_info_line_is_no_symptom() -> None:
+    # a warning on 1 in 40 requests (9 lines of 360 in the window: new, yet rare) and a new info line
+    for every_nth, level in ((40, "warn"), (3, "info")):
+        index, records = checkout(every_nth, level, every=0.5)
+        findings, _ = logs_stage.analyze(MemoryLogs(records), ["checkout"], WINDOW, BASELINE, index)
+        assert WARNING_SIGNAL not in {f.signal for f in findings}, (every_nth, level)
+        assert symptom.from_findings(findings, "checkout") == [], (every_nth, level)
+
+
+def test_a_new_warning_outside_requests_is_no_symptom() -> None:
+    # the service's request lines carry trace ids; the new warning's lines do not (a job, a timer)
+    index, records = checkout(every_nth=3, traced=False)
+    findings, _ = logs_stage.analyze(MemoryLogs(records), ["checkout"], WINDOW, BASELINE, index)
+    assert symptom.from_findings(findings, "checkout") == []
