@@ -95,6 +95,7 @@ class SymptomPolicy(BaseModel):
     path_min_change: float
     path_dispersion: float
     via_min_requests: int
+    p99_min_requests: int
     short_baseline_seconds: float
 
 

@@ -3,9 +3,10 @@
 Nothing elsewhere is "the root cause" of a service that has no symptom. The checks, each per operation of the
 service (an operation's requests are alike; the mix of operations is workload, not a fault):
 
-- latency: the share of requests slower than the baseline's median and than its p90, and faster than its
-  median (requests that end sooner do less work: failures, empty or wrong answers), each route against its
-  own baseline (Cochran-Mantel-Haenszel); the per-route median (p90) must also have moved by a relative floor;
+- latency: the share of requests slower than the baseline's median, than its p90 and (on routes whose
+  baseline can place it) than its p99, and faster than its median (requests that end sooner do less work:
+  failures, empty or wrong answers), each route against its own baseline (Cochran-Mantel-Haenszel); the
+  per-route quantile must also have moved by a relative floor;
 - errors: the share of failed requests, the same way (dispersion from the baseline's own runs of requests);
 - paths: the share of requests that lead to each downstream operation (spans of other services in the
   request's trace during it), per route, both ways: a wrong answer deep inside changes the paths requests
@@ -79,11 +80,13 @@ def assess(now: list[EntryRequest], before: list[EntryRequest]) -> tuple[list[Sy
             # the rank tests of the requests into each downstream service know their numbers: every route counts
             vias[key] = _via_groups([(reqs, base[key][route]) for route, reqs in sorted(routes.items())
                                      if base[key].get(route)])
-    # family-wise: half the false-alarm rate for the four tests per operation (slower, faster, slow tail,
-    # failed share), a quarter for the paths (one test per downstream operation a request may lead to), a
-    # quarter for the requests into each downstream service (slower, faster, failing there)
+    # family-wise: half the false-alarm rate for the tests per operation (slower, faster, slow tail, failed share,
+    # and the far tail where a route's baseline has the requests for it), a quarter for the paths (one test per
+    # downstream operation a request may lead to), a quarter for the requests into each downstream service
+    # (slower, faster, failing there)
     half = policy.family_alpha / 2
-    threshold = max(policy.threshold, -_NORMAL.inv_cdf(half / max(1, 4 * len(tested))))
+    made = sum(4 + any(len(b) >= policy.p99_min_requests for _, b in strata) for _, strata in tested)
+    threshold = max(policy.threshold, -_NORMAL.inv_cdf(half / max(1, made)))
     events = {key: sorted(set().union(*(r.reached for w, b in strata for r in (*w, *b)))) for key, strata in tested}
     path_threshold = max(policy.threshold, -_NORMAL.inv_cdf(half / 2 / max(1, sum(map(len, events.values())))))
     # services reached by exactly the same requests are one latency test (the same ranks), named together
@@ -124,24 +127,28 @@ def _ratio(strata: list[Stratum], q: float) -> float:
 
 def _latency(op: str, strata: list[Stratum], n_now: int, n_before: int, threshold: float) -> Symptom | None:
     policy = symptom_policy()
-    medians, tails = _cut(strata, 0.5), _cut(strata, 0.9)
     phi = policy.latency_dispersion
     rise = 1.0 + policy.latency_min_rise
+    # the far tail (p99) only over routes whose baseline holds enough requests to place it between requests
+    far = [(w, b) for w, b in strata if len(b) >= policy.p99_min_requests]
     tests = []
-    for name, cuts, q, slower in (("median", medians, 0.5, True), ("p90", tails, 0.9, True),
-                                  ("median", medians, 0.5, False)):
-        ratio = _ratio(strata, q)
+    for name, group, q, slower in (("median", strata, 0.5, True), ("p90", strata, 0.9, True),
+                                   ("p99", far, 0.99, True), ("median", strata, 0.5, False)):
+        if not group:
+            continue
+        ratio = _ratio(group, q)
         if (slower and ratio < rise) or (not slower and ratio > 1 / rise):
             continue
-        z = stratified_z(_counts(strata, cuts, slower), phi)
+        cuts = _cut(group, q)
+        z = stratified_z(_counts(group, cuts, slower), phi)
         if z >= threshold:
-            tests.append((z, name, ratio, slower, cuts))
+            tests.append((z, name, ratio, slower, cuts, group, q))
     if not tests:
         return None
-    z, name, ratio, slower, cuts = max(tests, key=lambda t: t[0])
+    z, name, ratio, slower, cuts, strata, q = max(tests, key=lambda t: t[0])
     w_all = sorted(r.seconds for w, _ in strata for r in w)
     b_all = sorted(r.seconds for _, b in strata for r in b)
-    q = 0.5 if name == "median" else 0.9
+    n_now, n_before = len(w_all), len(b_all)
     routes = f" over {len(strata)} routes" if len(strata) > 1 else ""
     onset = _onset([r for w, _ in strata for r in w], _beyond(strata, cuts, slower))
     if not slower:  # requests end sooner than usual: less work done (failures, empty or wrong answers)

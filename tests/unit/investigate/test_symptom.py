@@ -178,3 +178,25 @@ def test_services_reached_by_the_same_requests_are_one_test_named_together() -> 
                                                                 seed=4)
     found = from_spans(now, before)
     assert [s.kind for s in found] == ["latency"] and "lead into guard / vault take longer" in found[0].summary
+
+
+def paused(requests_: list[EntryRequest], every: int, extra: float) -> list[EntryRequest]:
+    """Every `every`-th request waits `extra` seconds more (a pause on a few requests: GC, a lock, a retry)."""
+    return [EntryRequest(r.operation, r.caller, r.start, r.seconds + (extra if i % every == 0 else 0.0), r.failed)
+            for i, r in enumerate(requests_)]
+
+
+def test_a_pause_on_a_few_requests_is_a_far_tail_symptom_when_the_baseline_can_place_its_p99() -> None:
+    # one request in seven waits 150 ms more: the median and p90 hardly move, the p99 does
+    before = requests(600, T0, 0.05, spread=0.15, seed=1)
+    now = paused(requests(240, T0 + 600, 0.05, spread=0.15, seed=2), 7, 0.15)
+    found = from_spans(now, before)
+    assert [s.kind for s in found] == ["latency"] and "p99" in found[0].summary
+    # the same requests without the pause: nothing
+    assert from_spans(requests(240, T0 + 600, 0.05, spread=0.15, seed=2), before) == []
+
+
+def test_the_far_tail_is_not_tested_on_a_baseline_too_small_to_place_its_p99() -> None:
+    before = requests(150, T0, 0.05, spread=0.15, seed=1)  # under p99_min_requests: its p99 is its maximum
+    now = paused(requests(240, T0 + 600, 0.05, spread=0.15, seed=2), 7, 0.15)
+    assert [s for s in from_spans(now, before) if "p99" in s.summary] == []
