@@ -53,6 +53,11 @@ def investigate(sources: Sources, service: str, window: Window, baseline: Window
     def wait(name: str, job: Job) -> Any:
         return _result(job, name, status, getattr(sources, name).name, deadline.left(job), opts.source_timeout)
 
+    cut = ended(window, recorded_until(sources))
+    if cut is not None:  # nothing recorded after the store's latest record: no empty tail dilutes the rates
+        report.notes.append(f"nothing was recorded after {rfc3339(cut.end)} (the store's latest record): the "
+                            f"window ends there, not at {rfc3339(window.end)}")
+        window = report.window = cut
     with deadline as pool:
         # first, concurrently: where the baseline has data (metrics) and the dependency graph (traces)
         probe = deps = None
@@ -236,6 +241,7 @@ def _clock(ts: float | None) -> str:
 
 
 MIN_BASELINE_STEPS = 5
+MIN_RECORDED_STEPS = 2  # steps of a window before the store's latest record below which it is not cut there
 MIN_SPLIT_STEP = 10.0  # seconds: the finest steps a window split into baseline and window gets
 
 
@@ -313,6 +319,26 @@ def missing_data(report: Report, service: str, requests: tuple[int, int], red_ba
         reasons.append(f"too few requests in spans to compare ({requests[0]} in the window, {requests[1]} in the "
                        f"baseline; {symptom_stage.symptom_policy().min_requests} needed in each)")
     return reasons
+
+
+def recorded_until(sources: Sources) -> float | None:
+    """The store's latest record, where the sources can tell (the local store); None elsewhere: a Prometheus
+    or Elasticsearch behind the sources keeps receiving, and a silent service is itself a symptom."""
+    ends = [src.recorded_until() for src in (sources.metrics, sources.logs, sources.traces)
+            if src is not None and hasattr(src, "recorded_until")]
+    return max((e for e in ends if e is not None), default=None)
+
+
+def ended(window: Window, latest: float | None) -> Window | None:
+    """The window cut after the step that holds the store's latest record, when the window reaches at least a
+    step past it and at least MIN_RECORDED_STEPS steps remain; None otherwise. Store-wide, not per service: a
+    service that went silent while others kept reporting keeps its whole window."""
+    if latest is None or latest >= window.end - window.step:
+        return None
+    end = window.start + (int((latest - window.start) // window.step) + 1) * window.step
+    if end - window.start < MIN_RECORDED_STEPS * window.step:
+        return None
+    return Window(window.start, end, window.step)
 
 
 def first_sample(metrics: MetricsSource, service: str, baseline: Window) -> float | None:

@@ -85,6 +85,16 @@ def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
         raise InputError(f"{path}: cannot open the local store: {exc}") from None
 
 
+RECORDED_UNTIL_SQL = """SELECT greatest((SELECT max(start_ns) FROM spans), (SELECT max(ts_ns) FROM logs),
+                                (SELECT max(ts_ns) FROM metric_points))"""
+
+
+def recorded_until(con: duckdb.DuckDBPyConnection) -> float | None:
+    """The time of the store's latest record of any signal (epoch seconds), None when it holds none."""
+    latest = con.cursor().execute(RECORDED_UNTIL_SQL).fetchone()[0]
+    return None if latest is None else latest / 1e9
+
+
 class Store:
     """A writable store. Thread-safe: writes are serialised, each one a single transaction."""
 

@@ -6,6 +6,7 @@ import json
 
 import duckdb
 
+from obskit.local.store import recorded_until
 from obskit.sources import local_span_groups
 from obskit.sources.traces import CallPoint, Edge, EntryRequest, Span, SpanGroup, Trace
 from obskit.sources.window import Window
@@ -58,6 +59,10 @@ class LocalTraces:
 
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self.con = con
+
+    def recorded_until(self) -> float | None:
+        """The store's latest record of any signal (nothing was recorded after it)."""
+        return recorded_until(self.con)
 
     def _traces(self, trace_ids: list[str], around: Window | None = None) -> list[Trace]:
         """The traces' spans; with `around`, only those starting within CALL_TAIL of it (a bounded scan)."""

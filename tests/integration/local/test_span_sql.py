@@ -216,3 +216,19 @@ def test_found_traces_hold_the_spans_around_the_window_only(tmp_path: Path) -> N
     [found] = traces.find_traces("api", WINDOW)
     assert [s.span_id for s in found.spans] == ["a", "b"]
     assert [s.span_id for s in traces.get_trace("t2").spans] == ["a", "b", "x"]  # by id: the whole trace
+
+
+def test_the_store_tells_its_latest_record_of_any_signal(tmp_path: Path, store) -> None:
+    db, traces = store
+    latest_span = max(s.start for t in traces for s in t.spans)
+    srcs = local_sources(db)
+    assert math.isclose(srcs.traces.recorded_until(), latest_span, abs_tol=1e-6)
+    assert srcs.metrics.recorded_until() == srcs.logs.recorded_until() == srcs.traces.recorded_until()
+    empty = tmp_path / "empty.duckdb"
+    Store(empty).close()
+    assert local_sources(empty).logs.recorded_until() is None
+    # a log line after the last span moves it
+    with Store(empty) as st, st.transaction() as con:
+        con.execute("INSERT INTO logs (ts_ns, service, level, body) VALUES (?, 'svc', 'info', 'late line')",
+                    [round((latest_span + 60) * 1e9)])
+    assert math.isclose(local_sources(empty).traces.recorded_until(), latest_span + 60, abs_tol=1e-6)

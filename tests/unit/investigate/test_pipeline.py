@@ -152,3 +152,19 @@ def test_no_usable_data_says_a_profile_matched_when_its_queries_came_back_empty(
     unknown_to_metrics.metrics.service_names = lambda window: ["checkout"]
     report = investigate(unknown_to_metrics, "frontend", WINDOW, BASELINE)
     assert any("no RED metrics matched a known naming profile" in m for m in report.missing), report.missing
+
+
+def test_a_window_past_the_store_s_latest_record_ends_there() -> None:
+    from obskit.investigate.pipeline import ended
+    hour = Window(0.0, 3600.0, 60.0)
+    assert ended(hour, 2990.0) == Window(0.0, 3000.0, 60.0)  # cut after the step that holds the latest record
+    assert ended(hour, 3550.0) is None  # within the last step: nothing to cut
+    assert ended(hour, 30.0) is None  # a single step would remain: left as asked
+    assert ended(hour, None) is None  # a source that cannot tell (Prometheus keeps receiving)
+    srcs = sources(Incident(root="database", kind="latency"))
+    latest = WINDOW.end - 900  # the store (say, a recording) holds nothing after this
+    srcs.traces.recorded_until = lambda: latest  # type: ignore[union-attr]
+    report = investigate(srcs, "frontend", WINDOW, BASELINE)
+    assert report.window.end == WINDOW.start + ((latest - WINDOW.start) // STEP + 1) * STEP < WINDOW.end
+    assert any("nothing was recorded after" in n for n in report.notes)
+    assert report.suspects[0].service == "database"
