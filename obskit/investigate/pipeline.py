@@ -322,11 +322,13 @@ def missing_data(report: Report, service: str, requests: tuple[int, int], red_ba
 
 
 def recorded_until(sources: Sources) -> float | None:
-    """The store's latest record, where the sources can tell (the local store); None elsewhere: a Prometheus
-    or Elasticsearch behind the sources keeps receiving, and a silent service is itself a symptom."""
-    ends = [src.recorded_until() for src in (sources.metrics, sources.logs, sources.traces)
-            if src is not None and hasattr(src, "recorded_until")]
-    return max((e for e in ends if e is not None), default=None)
+    """The store's latest record of any signal, where the sources can tell (the local store: its sources share
+    one store, so the first that can tell answers); None elsewhere: a Prometheus or Elasticsearch behind the
+    sources keeps receiving, and a silent service is itself a symptom."""
+    for src in (sources.traces, sources.logs, sources.metrics):
+        if src is not None and hasattr(src, "recorded_until"):
+            return src.recorded_until()
+    return None
 
 
 def ended(window: Window, latest: float | None) -> Window | None:

@@ -97,7 +97,7 @@ def assess(now: list[EntryRequest], before: list[EntryRequest]) -> tuple[list[Sy
     for (operation, caller), strata in tested:
         op = operation + (f" (from {caller})" if caller else "")
         n_now, n_before = sum(len(w) for w, _ in strata), sum(len(b) for _, b in strata)
-        for found in (_latency(op, strata, n_now, n_before, threshold),
+        for found in (_latency(op, strata, threshold),
                       _errors(op, strata, n_now, n_before, threshold),
                       _paths(op, strata, events[(operation, caller)], path_threshold),
                       _via(op, alike[(operation, caller)], via_threshold),
@@ -125,7 +125,7 @@ def _ratio(strata: list[Stratum], q: float) -> float:
                                                                      1e-9) for w, b in strata) / total
 
 
-def _latency(op: str, strata: list[Stratum], n_now: int, n_before: int, threshold: float) -> Symptom | None:
+def _latency(op: str, strata: list[Stratum], threshold: float) -> Symptom | None:
     policy = symptom_policy()
     phi = policy.latency_dispersion
     rise = 1.0 + policy.latency_min_rise
