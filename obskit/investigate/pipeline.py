@@ -375,8 +375,10 @@ def split_window(window: Window, first: float | None, finer: bool = False) -> tu
     step = window.step
     if finer and (window.end - start) // step < 2 * MIN_BASELINE_STEPS:
         step = float(int((window.end - start) / (2 * MIN_BASELINE_STEPS) // 5 * 5))  # whole multiples of 5 s
+    if step < MIN_SPLIT_STEP:  # (0 for under 50 s of data)
+        return None
     steps = int((window.end - start) // step)
-    if step < MIN_SPLIT_STEP or steps < 2 * MIN_BASELINE_STEPS:
+    if steps < 2 * MIN_BASELINE_STEPS:
         return None
     middle = start + (steps // 2) * step
     return Window(start, middle, step), Window(middle, window.end, step)

@@ -78,6 +78,7 @@ def test_a_window_with_few_steps_of_data_and_nothing_before_splits_on_finer_step
     assert split_window(hour, 1320.0) is None  # 8 steps of data: too few halves at 60 s
     assert split_window(hour, 1320.0, finer=True) == (Window(1320.0, 1545.0, 45.0), Window(1545.0, 1800.0, 45.0))
     assert split_window(hour, 1720.0, finer=True) is None  # 80 s of data: not even 10 s steps fit
+    assert split_window(hour, 1790.0, finer=True) is None  # 10 s of data: no step at all (no division by 0)
     # a store that began recording 9 minutes before the end of the asked hour: compared within those minutes
     early = Window(WINDOW.start - 3600, WINDOW.start, STEP)
     report = investigate(sources(Incident(kind="none", data_start=WINDOW.end - 540)), "frontend", WINDOW, early)
