@@ -88,7 +88,7 @@ ORDER BY part, blamed, name, caller, bucket NULLS FIRST
 """
 
 
-MAX_SPANS = 30_000
+MAX_SPANS = 30_000  # spans per period above which whole traces are sampled (by trace id hash): bounded cost
 MODULUS = 1_000_003
 # seconds after the window in which calls of its last requests are still looked for (and before it, the caller
 # of a request that started in it)
