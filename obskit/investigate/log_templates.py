@@ -261,7 +261,7 @@ def findings(service: str, found: list[TemplateChange],
     for signal, group in ((ERROR_SIGNAL, [c for c in rising if c.weight >= policy.error_like and not c.background]),
                           (BACKGROUND_SIGNAL, [c for c in rising if c.weight >= policy.error_like and c.background]),
                           (WARNING_SIGNAL, warnings),
-                          (OTHER_SIGNAL, [c for c in rising if c.weight < policy.error_like and c not in warnings]),
+                          (OTHER_SIGNAL, [c for c in rising if c.weight < policy.error_like and not warns_requests(c)]),
                           (MISSING_SIGNAL, [c for c in found if c.status == "missing"])):
         if not group:
             continue
