@@ -322,13 +322,11 @@ def missing_data(report: Report, service: str, requests: tuple[int, int], red_ba
 
 
 def recorded_until(sources: Sources) -> float | None:
-    """The store's latest record of any signal, where the sources can tell (the local store: its sources share
-    one store, so the first that can tell answers); None elsewhere: a Prometheus or Elasticsearch behind the
+    """The store's latest record of any signal, where a source can tell (the local store's traces source
+    answers for the one store its sources share); None elsewhere: a Prometheus or Elasticsearch behind the
     sources keeps receiving, and a silent service is itself a symptom."""
-    for src in (sources.traces, sources.logs, sources.metrics):
-        if src is not None and hasattr(src, "recorded_until"):
-            return src.recorded_until()
-    return None
+    ask = getattr(sources.traces, "recorded_until", None)
+    return ask() if ask is not None else None
 
 
 def ended(window: Window, latest: float | None) -> Window | None:

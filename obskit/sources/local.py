@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 
 from obskit.conventions import GraphProfile, MetricProfile
-from obskit.local.store import connect, recorded_until
+from obskit.local.store import connect
 from obskit.sources import Sources
 from obskit.sources.cluster import ClusterEvent, PodStatus, Rollout
 from obskit.sources.local_metrics import LocalMetrics
@@ -57,10 +57,6 @@ class LocalLogs:
 
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self.con = con
-
-    def recorded_until(self) -> float | None:
-        """The store's latest record of any signal (nothing was recorded after it)."""
-        return recorded_until(self.con)
 
     def counts(self, service: str, window: Window, levels: tuple[str, ...] = ("error", "warn")) -> list[LogCount]:
         return self.counts_many([service], window, levels)[service]

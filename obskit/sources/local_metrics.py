@@ -19,7 +19,6 @@ import duckdb
 from obskit.conventions import GraphProfile, MetricProfile, PodSeries, metric_profiles, pod_profiles
 from obskit.conventions import graph_profiles as conventions_graphs
 from obskit.local.semconv import DB_CLIENT_DURATION, SERVER_DURATION, STATUS_ATTRIBUTES
-from obskit.local.store import recorded_until
 from obskit.sources.histogram import counts_quantile
 from obskit.sources.intervals import Buckets, Tracker
 from obskit.sources.local_graph import metric_edges
@@ -93,10 +92,6 @@ class LocalMetrics:
         self.graph_profiles = list((graph_profiles if graph_profiles is not None else conventions_graphs()).values())
         self._catalog: Catalog | None = None
         self._lock = threading.Lock()
-
-    def recorded_until(self) -> float | None:
-        """The store's latest record of any signal (nothing was recorded after it)."""
-        return recorded_until(self.con)
 
     @property
     def catalog(self) -> Catalog:

@@ -61,7 +61,8 @@ class LocalTraces:
         self.con = con
 
     def recorded_until(self) -> float | None:
-        """The store's latest record of any signal (nothing was recorded after it)."""
+        """The store's latest record of any signal (nothing was recorded after it): asked here for the whole
+        store, which the local sources share."""
         return recorded_until(self.con)
 
     def _traces(self, trace_ids: list[str], around: Window | None = None) -> list[Trace]:

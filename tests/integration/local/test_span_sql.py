@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from obskit.investigate.pipeline import recorded_until
 from obskit.local.store import Store
 from obskit.sources.local import local_sources
 from obskit.sources.span_groups import span_groups
@@ -223,10 +224,10 @@ def test_the_store_tells_its_latest_record_of_any_signal(tmp_path: Path, store) 
     latest_span = max(s.start for t in traces for s in t.spans)
     srcs = local_sources(db)
     assert math.isclose(srcs.traces.recorded_until(), latest_span, abs_tol=1e-6)
-    assert srcs.metrics.recorded_until() == srcs.logs.recorded_until() == srcs.traces.recorded_until()
+    assert recorded_until(srcs) == srcs.traces.recorded_until()  # what the investigation asks
     empty = tmp_path / "empty.duckdb"
     Store(empty).close()
-    assert local_sources(empty).logs.recorded_until() is None
+    assert recorded_until(local_sources(empty)) is None
     # a log line after the last span moves it
     with Store(empty) as st, st.transaction() as con:
         con.execute("INSERT INTO logs (ts_ns, service, level, body) VALUES (?, 'svc', 'info', 'late line')",
