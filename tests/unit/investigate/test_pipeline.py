@@ -35,13 +35,15 @@ def test_quiet_incident_has_no_suspects() -> None:
 
 
 def test_failing_and_slow_sources_are_listed_not_checked() -> None:
-    incident = Incident(root="database", kind="latency", fail={"logs"}, slow={"cluster"})
+    # the budget is generous enough for a loaded CI machine to run the answering stages (a failing source's
+    # error must not turn into a timeout there); the stalled source sleeps far past it, and is not waited for
+    incident = Incident(root="database", kind="latency", fail={"logs"}, slow={"cluster"}, stall=60.0)
     t0 = time.monotonic()
-    report = investigate(sources(incident), "frontend", WINDOW, BASELINE, Options(source_timeout=0.5))
-    assert time.monotonic() - t0 < 3
+    report = investigate(sources(incident), "frontend", WINDOW, BASELINE, Options(source_timeout=3.0))
+    assert time.monotonic() - t0 < 20  # a hang guard: the stall (60 s) is not waited for
     status = {s.signal: s for s in report.sources}
     assert not status["logs"].checked and "connection refused" in status["logs"].reason
-    assert not status["cluster"].checked and "no answer within 0.5 s" in status["cluster"].reason
+    assert not status["cluster"].checked and "no answer within 3 s" in status["cluster"].reason
     assert status["metrics"].checked and status["traces"].checked
     assert report.suspects[0].service == "database"
 
@@ -115,9 +117,9 @@ def test_unknown_service_is_named_not_called_healthy() -> None:
 def test_a_hung_traces_backend_does_not_make_a_service_unknown() -> None:
     # traces hang (they stall past the budget); metrics answer but know nothing of the service: not "unknown"
     # (the hung source may be the one that knows it) and the services metrics know are still listed
-    incident = Incident(kind="none", slow={"traces"}, stall=3.0)
-    report = investigate(sources(incident), "fronted", WINDOW, BASELINE, Options(source_timeout=0.5,
-                                                                               overall_timeout=5.0))
+    incident = Incident(kind="none", slow={"traces"}, stall=60.0)
+    report = investigate(sources(incident), "fronted", WINDOW, BASELINE, Options(source_timeout=3.0,
+                                                                               overall_timeout=10.0))
     assert not report.unknown_service
     assert "frontend" in report.known_services
     traces = next(s for s in report.sources if s.signal == "traces")
