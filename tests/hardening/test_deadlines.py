@@ -39,13 +39,13 @@ def test_hung_jaeger_does_not_eat_the_metrics_budget() -> None:
         now = time.time()
         window, baseline = Window(now - 600, now, 60), Window(now - 1200, now - 600, 60)
         start = time.monotonic()
-        report = investigate(sources, "checkout", window, baseline, Options(source_timeout=1.5, overall_timeout=6))
+        report = investigate(sources, "checkout", window, baseline, Options(source_timeout=3.0, overall_timeout=10))
         elapsed = time.monotonic() - start
     status = {s.signal: s for s in report.sources}
-    assert status["traces"].checked is False and "no answer within 1.5 s" in status["traces"].reason
+    assert status["traces"].checked is False and "no answer within 3 s" in status["traces"].reason
     assert status["metrics"].checked is True, status["metrics"].reason
     assert seen, "the metrics stage queried Prometheus"
-    assert elapsed < 10  # a hang guard (overall deadline 6 s), not a performance figure
+    assert elapsed < 15  # a hang guard (overall deadline 10 s), not a performance figure
 
 
 def test_deadline_budget_starts_when_the_job_starts() -> None:

@@ -96,7 +96,7 @@ def test_quiet_store_without_baseline_stays_quiet() -> None:
 
 
 def test_overall_deadline_holds_when_every_source_hangs() -> None:
-    incident = Incident(slow={"metrics", "logs", "traces", "cluster"})
+    incident = Incident(slow={"metrics", "logs", "traces", "cluster"}, stall=60.0)
     t0 = time.monotonic()
     report = investigate(sources(incident), "frontend", WINDOW, BASELINE,
                          Options(source_timeout=10, overall_timeout=1.0))
