@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -128,25 +129,43 @@ class LocalCluster:
         self.con = con
 
     def pods(self, service: str, namespace: str | None) -> list[PodStatus]:
-        rows = self.con.cursor().execute(
-            "SELECT name, namespace, service, ready, restarts, last_termination_reason, last_termination_ts "
-            "FROM pods WHERE service = ? AND (? IS NULL OR namespace = ?) ORDER BY name",
-            [service, namespace, namespace]).fetchall()
-        return [PodStatus(*row) for row in rows]
+        return self.pods_many([service], namespace)[service]
 
     def events(self, service: str, namespace: str | None, window: Window) -> list[ClusterEvent]:
-        rows = self.con.cursor().execute(
-            "SELECT ts, namespace, kind, object_name, type, reason, message, count, service FROM cluster_events "
-            "WHERE service = ? AND (? IS NULL OR namespace = ?) AND ts >= ? AND ts < ? ORDER BY ts, object_name",
-            [service, namespace, namespace, window.start, window.end]).fetchall()
-        return [ClusterEvent(*row) for row in rows]
+        return self.events_many([service], namespace, window)[service]
 
     def rollouts(self, service: str, namespace: str | None, window: Window) -> list[Rollout]:
+        return self.rollouts_many([service], namespace, window)[service]
+
+    # the stage asks for every service at once: one query per table, not one per service and table
+    def pods_many(self, services: list[str], namespace: str | None) -> dict[str, list[PodStatus]]:
+        rows = self.con.cursor().execute(
+            "SELECT name, namespace, service, ready, restarts, last_termination_reason, last_termination_ts "
+            "FROM pods WHERE list_contains(?, service) AND (? IS NULL OR namespace = ?) ORDER BY service, name",
+            [services, namespace, namespace]).fetchall()
+        return _per_service(services, [PodStatus(*row) for row in rows])
+
+    def events_many(self, services: list[str], namespace: str | None,
+                    window: Window) -> dict[str, list[ClusterEvent]]:
+        rows = self.con.cursor().execute(
+            "SELECT ts, namespace, kind, object_name, type, reason, message, count, service FROM cluster_events "
+            "WHERE list_contains(?, service) AND (? IS NULL OR namespace = ?) AND ts >= ? AND ts < ? "
+            "ORDER BY service, ts, object_name", [services, namespace, namespace, window.start, window.end]).fetchall()
+        return _per_service(services, [ClusterEvent(*row) for row in rows])
+
+    def rollouts_many(self, services: list[str], namespace: str | None, window: Window) -> dict[str, list[Rollout]]:
         rows = self.con.cursor().execute(
             "SELECT ts, service, namespace, kind, name, revision, change FROM rollouts "
-            "WHERE service = ? AND (? IS NULL OR namespace = ?) AND ts >= ? AND ts < ? ORDER BY ts",
-            [service, namespace, namespace, window.start, window.end]).fetchall()
-        return [Rollout(*row) for row in rows]
+            "WHERE list_contains(?, service) AND (? IS NULL OR namespace = ?) AND ts >= ? AND ts < ? "
+            "ORDER BY service, ts", [services, namespace, namespace, window.start, window.end]).fetchall()
+        return _per_service(services, [Rollout(*row) for row in rows])
+
+
+def _per_service(services: list[str], items: list[Any]) -> dict[str, list[Any]]:
+    out: dict[str, list[Any]] = {svc: [] for svc in services}
+    for item in items:
+        out[item.service].append(item)
+    return out
 
 
 READ_MEMORY = "768MB"
