@@ -37,14 +37,17 @@ SERVICE_COUNTS_SQL = """
 SELECT service, count(*) FROM logs
 WHERE service IN ({services}) AND ts_ns >= ? AND ts_ns < ? AND level IN ({levels}) GROUP BY service
 """
-# several samples in one scan: each ask is a (service, period, levels) with the share of its lines to keep
-# (from counts the caller already has), so one pass over the logs serves both periods and every level group
+# several samples in one scan: each ask is a (service, period, level) with the share of its lines to keep (from
+# counts the caller already has), so one pass over the logs serves both periods and every level group; a line's
+# hash is worked out once, and lines above every ask's share leave before the join (equal service and level)
 SPREAD_MANY_SQL = """
-WITH ask(part, service, lo, hi, levels, keep) AS (VALUES {asks})
+WITH ask(part, service, level, lo, hi, keep) AS (VALUES {asks}),
+l AS (
+  SELECT ts_ns, service, level, body, trace_id, span_id, hash(ts_ns, body) % {modulus} AS h FROM logs
+  WHERE ts_ns >= ? AND ts_ns < ? AND level IN ({levels}) AND hash(ts_ns, body) % {modulus} < ?)
 SELECT a.part, l.ts_ns, l.service, l.level, l.body, l.trace_id, l.span_id
-FROM logs l JOIN ask a ON l.service = a.service AND l.ts_ns >= a.lo AND l.ts_ns < a.hi
-WHERE l.ts_ns >= ? AND l.ts_ns < ? AND l.level IN ({levels}) AND list_contains(a.levels, l.level)
-  AND hash(l.ts_ns, l.body) % {modulus} < a.keep
+FROM l JOIN ask a ON l.service = a.service AND l.level = a.level AND l.ts_ns >= a.lo AND l.ts_ns < a.hi
+  AND l.h < a.keep
 """
 MODULUS = 1_000_003
 
@@ -102,17 +105,17 @@ class LocalLogs:
         share of the ask); each ask brings the line counts per service it already has (from `counts_many`), so
         nothing is counted again. One result per ask, in order."""
         out: list[dict[str, list[LogRecord]]] = [{svc: [] for svc in ask.totals} for ask in asks]
-        rows = [(i, svc, int(ask.window.start * 1e9), int(ask.window.end * 1e9), list(ask.levels),
+        rows = [(i, svc, level, int(ask.window.start * 1e9), int(ask.window.end * 1e9),
                  min(MODULUS, int(MODULUS * ask.limit / n) + 1))  # the share of its lines to keep
-                for i, ask in enumerate(asks) for svc, n in ask.totals.items() if n > 0]
+                for i, ask in enumerate(asks) for svc, n in ask.totals.items() if n > 0 for level in ask.levels]
         if not rows:
             return out
         levels = tuple(sorted({lv for ask in asks for lv in ask.levels}))
         bounds = [int(min(a.window.start for a in asks) * 1e9), int(max(a.window.end for a in asks) * 1e9)]
-        sql = SPREAD_MANY_SQL.format(asks=", ".join("(?, ?, ?, ?, ?::VARCHAR[], ?)" for _ in rows),
-                                     levels=_marks(levels), modulus=MODULUS)
-        for part, ts, svc, level, body, trace, span in self.con.cursor().execute(
-                sql, [v for row in rows for v in row] + bounds + list(levels)).fetchall():
+        sql = SPREAD_MANY_SQL.format(asks=", ".join("(?, ?, ?, ?, ?, ?)" for _ in rows), levels=_marks(levels),
+                                     modulus=MODULUS)
+        params = [v for row in rows for v in row] + bounds + list(levels) + [max(row[-1] for row in rows)]
+        for part, ts, svc, level, body, trace, span in self.con.cursor().execute(sql, params).fetchall():
             out[part][svc].append(LogRecord(ts / 1e9, svc, level, body, trace, span))
         return out
 
