@@ -17,7 +17,7 @@ class LogCount:
     count: int
 
 
-@dataclass
+@dataclass(slots=True)  # tens of thousands per investigation (samples): no per-object dict
 class LogRecord:
     ts: float
     service: str
