@@ -5,10 +5,11 @@
 DIR holds case folders in rca.py's format (telemetry.jsonl[.gz] + truth.json; `rca_synthetic.py --keep DIR`
 writes them). Every case is imported into a temporary store and its symptom service investigated over
 [from, to] in this process. Cases where no suspect is named are left out: this is the confidence of a named
-suspect #1. Prints per case whether suspect #1 is the injected service and its confidence, then the
-reliability table (per confidence bin: cases, mean confidence, share right) and the Brier score. With --fit
-also the isotonic regression of "right" on the confidence (pool adjacent violators, each block's share
-Laplace-smoothed): the calibration curve these cases would support (none is shipped; docs/benchmarks.md).
+suspect #1. Prints per case whether suspect #1 is the injected service, its confidence (calibrated) and its
+separation (the uncalibrated figure it comes from), then for both the reliability table (per bin: cases, mean,
+share right) and the Brier score. With --fit also, on the separation, the isotonic regression of "right"
+(pool adjacent violators, each block's share Laplace-smoothed) and the maximum-likelihood log-odds shift
+(slope 1): the value obskit.investigate.correlate.CALIBRATION_SHIFT would take on these cases.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import math
 import subprocess
 import sys
 import tempfile
@@ -28,8 +30,8 @@ def parse(ts: str) -> str:
     return dt.datetime.fromisoformat(ts.replace("Z", "+00:00")).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def investigate_case(case: Path, obskit: str) -> tuple[bool, float] | None:
-    """(suspect #1 is the injected service, its confidence), None without a suspect."""
+def investigate_case(case: Path, obskit: str) -> tuple[bool, float, float] | None:
+    """(suspect #1 is the injected service, its confidence, its separation), None without a suspect."""
     from obskit.cli.investigate_cmd import resolve_window
     from obskit.investigate.pipeline import investigate
     from obskit.sources.local import local_sources
@@ -46,7 +48,7 @@ def investigate_case(case: Path, obskit: str) -> tuple[bool, float] | None:
     if not report.suspects:
         return None
     top = report.suspects[0]
-    return top.service == truth["service"], top.confidence
+    return top.service == truth["service"], top.confidence, top.separation
 
 
 def reliability(label: str, rows: list[tuple[bool, float]]) -> None:
@@ -78,6 +80,23 @@ def isotonic(rows: list[tuple[bool, float]]) -> list[tuple[float, float]]:
     return knots
 
 
+def fit_shift(rows: list[tuple[bool, float]]) -> float:
+    """The log-odds shift s maximising the likelihood of "right" under p = sigmoid(logit(x) + s) (Newton's
+    method; the log-likelihood is concave in s)."""
+    logits = [math.log(min(max(x, 1e-3), 1 - 1e-3) / (1 - min(max(x, 1e-3), 1 - 1e-3))) for _, x in rows]
+    shift = 0.0
+    for _ in range(50):
+        ps = [1 / (1 + math.exp(-(z + shift))) for z in logits]
+        gradient = sum(float(right) - p for (right, _), p in zip(rows, ps, strict=True))
+        curvature = sum(p * (1 - p) for p in ps)
+        if curvature <= 1e-12:
+            break
+        shift += gradient / curvature
+        if abs(gradient) < 1e-9:
+            break
+    return shift
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--cases", type=Path, nargs="+", required=True)
@@ -85,19 +104,24 @@ def main() -> int:
     ap.add_argument("--obskit", default=".venv/bin/obskit")
     args = ap.parse_args()
     rows: list[tuple[bool, float]] = []
+    separations: list[tuple[bool, float]] = []
     for folder in args.cases:
         for case in sorted(p for p in folder.iterdir() if (p / "truth.json").exists()):
             found = investigate_case(case, args.obskit)
-            label = "no suspect" if found is None else f"right={found[0]!s:5} confidence={found[1]:.3f}"
+            label = "no suspect" if found is None else (
+                f"right={found[0]!s:5} confidence={found[1]:.3f} separation={found[2]:.3f}")
             print(f"{case.name[:60]:60} {label}", flush=True)
             if found is not None:
-                rows.append(found)
+                rows.append((found[0], found[1]))
+                separations.append((found[0], found[2]))
     if not rows:
         print("no case named a suspect", file=sys.stderr)
         return 2
-    reliability("confidence of suspect #1", rows)
+    reliability("confidence of suspect #1 (calibrated)", rows)
+    reliability("separation of suspect #1 (uncalibrated)", separations)
     if args.fit:
-        print("isotonic curve (confidence, share right):", json.dumps([list(k) for k in isotonic(rows)]))
+        print("isotonic curve (separation, share right):", json.dumps([list(k) for k in isotonic(separations)]))
+        print(f"maximum-likelihood log-odds shift of the separation: {fit_shift(separations):.2f}")
     return 0
 
 

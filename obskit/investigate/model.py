@@ -44,7 +44,8 @@ class Suspect:
     score: float
     onset: float | None
     evidence: list[str] = field(default_factory=list)
-    confidence: float = 0.0  # 0..1: how well the evidence separates this suspect from chance and the others
+    confidence: float = 0.0  # 0..1: how likely it is the root cause (calibrated on labelled incidents)
+    separation: float = 0.0  # 0..1: how well its evidence separates it from chance and the others (uncalibrated)
     path: list[str] = field(default_factory=list)  # root cause -> ... -> the investigated service
     caveat: str = ""  # what its evidence cannot rule out, said with the verdict when it is suspect #1
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import math
+
+import pytest
+
 from obskit.investigate.correlate import explain, fitting_kinds, inconclusive
 from obskit.investigate.graph import ServiceGraph
 from obskit.investigate.model import Suspect, Symptom
@@ -50,3 +54,25 @@ def test_equal_evidence_puts_the_deeper_service_first_and_is_inconclusive() -> N
                                          Suspect("payments", "errors", 0.6, 95.0)], errors, False)
     assert [s.service for s in ranked] == ["payments", "frontend"]
     assert inconclusive(ranked)
+
+
+def test_confidence_is_calibrated_and_the_suspects_share_at_most_one() -> None:
+    from obskit.investigate.correlate import CALIBRATION_SHIFT, calibrated
+    ranked = explain("frontend", GRAPH, [Suspect("checkout", "latency", 0.7, 95.0),
+                                         Suspect("payments", "latency", 0.3, 95.0),
+                                         Suspect("frontend", "latency", 0.1, 95.0)], SLOW, False)
+    first = ranked[0]
+    # suspect #1: its separation's log-odds shifted; the rest of the probability shared by separation
+    odds = first.separation / (1 - first.separation) * math.exp(CALIBRATION_SHIFT)
+    assert first.confidence == pytest.approx(odds / (1 + odds), abs=1e-3) and first.confidence > first.separation
+    assert sum(s.confidence for s in ranked) == pytest.approx(1.0, abs=2e-3)
+    assert ranked[1].confidence / ranked[2].confidence == pytest.approx(
+        ranked[1].separation / ranked[2].separation, rel=0.05)
+    assert [calibrated(x) for x in (0.1, 0.3, 0.5, 0.7)] == sorted(calibrated(x) for x in (0.1, 0.3, 0.5, 0.7))
+    assert calibrated(0.0) < 0.01 and calibrated(1.0) > 0.99
+
+
+def test_weak_evidence_is_inconclusive_whatever_its_calibrated_confidence() -> None:
+    weak = explain("frontend", GRAPH, [Suspect("checkout", "latency", 0.3, 95.0)], SLOW, False)
+    assert weak[0].separation < 0.35 < weak[0].confidence
+    assert inconclusive(weak)
