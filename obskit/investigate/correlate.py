@@ -206,7 +206,7 @@ def _suspect(node: Node, score: float) -> Suspect:
 # which suspect kinds can explain which symptom kinds (a saturated, crashing or rolled-out service explains both)
 EXPLAINS = {"latency": {"latency", "saturation", "crash", "deploy"}, "errors": {"errors", "crash", "deploy"}}
 MISMATCH = 0.5  # weight of a suspect whose kind explains none of the symptoms
-SHORT_BASELINE = 0.8  # confidence factor when the baseline is short
+SHORT_BASELINE = 0.8  # separation factor when the baseline is short
 CLOSE = 0.15  # runner-up within this share of the best: inconclusive
 WEAK_BEST = 0.35  # best separation below this: inconclusive
 # The separation of suspect #1 (its strength times its margin over the runner-up) orders suspects the right way
