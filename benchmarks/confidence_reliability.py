@@ -83,8 +83,9 @@ def isotonic(rows: list[tuple[bool, float]]) -> list[tuple[float, float]]:
 def fit_shift(rows: list[tuple[bool, float]]) -> float:
     """The log-odds shift s maximising the likelihood of "right" under p = sigmoid(logit(x) + s) (Newton's
     method; the log-likelihood is concave in s)."""
-    clamped = [min(max(x, 1e-3), 1 - 1e-3) for _, x in rows]  # as correlate.calibrated clamps it
-    logits = [math.log(x / (1 - x)) for x in clamped]
+    from obskit.investigate.correlate import log_odds
+
+    logits = [log_odds(x) for _, x in rows]  # as the shipped calibration reads the separation
     shift = 0.0
     for _ in range(50):
         ps = [1 / (1 + math.exp(-(z + shift))) for z in logits]

@@ -258,10 +258,15 @@ def explain(target: str, graph: ServiceGraph, suspects: list[Suspect], symptoms:
     return kept
 
 
+def log_odds(separation: float) -> float:
+    """The separation's log-odds, kept finite at 0 and 1 (what CALIBRATION_SHIFT is added to)."""
+    p = min(max(separation, 1e-3), 1 - 1e-3)
+    return math.log(p / (1 - p))
+
+
 def calibrated(separation: float) -> float:
     """The probability that suspect #1 is the root cause, from its separation (CALIBRATION_SHIFT)."""
-    p = min(max(separation, 1e-3), 1 - 1e-3)
-    return 1.0 / (1.0 + math.exp(-(math.log(p / (1 - p)) + CALIBRATION_SHIFT)))
+    return 1.0 / (1.0 + math.exp(-(log_odds(separation) + CALIBRATION_SHIFT)))
 
 
 def _calibrate(suspects: list[Suspect]) -> None:
