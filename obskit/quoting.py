@@ -62,7 +62,10 @@ def lucene_phrase(value: str) -> str:
 def url_segment(value: str, safe: str = "") -> str:
     """``value`` percent-encoded for one URL path segment or query value: nothing in it can end the
     segment (``/``), start a query (``?``) or fragment (``#``), or split parameters (``&``, ``=``), unless
-    the caller names it ``safe`` (an index pattern keeps ``*`` and ``,``)."""
+    the caller names it ``safe`` (an index pattern keeps ``*`` and ``,``). A whole segment ``.`` or ``..``
+    is encoded too (``%2E``): URL parsers remove such dot segments, and the path with them."""
     if any(ch in safe for ch in "/?#&="):
         raise ValueError(f"url_segment: {safe!r} would let a value end its segment")
+    if value in (".", ".."):
+        return value.replace(".", "%2E")
     return _url_quote(value, safe=safe)

@@ -104,3 +104,13 @@ def test_url_segment_refuses_a_safe_set_that_would_split_the_url() -> None:
     assert url_segment("logs-*,x/y", "*,") == "logs-*,x%2Fy"
     with pytest.raises(ValueError):
         url_segment("x", "/")
+
+
+def test_url_segment_keeps_dot_segments_from_being_removed() -> None:
+    import httpx
+
+    for value in (".", ".."):
+        quoted = url_segment(value)
+        assert unquote(quoted) == value
+        assert httpx.URL(f"http://jaeger:16686/trace/{quoted}").raw_path == f"/trace/{quoted}".encode()
+    assert url_segment("a.b") == "a.b"
