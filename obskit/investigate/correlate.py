@@ -232,11 +232,12 @@ def explain(target: str, graph: ServiceGraph, suspects: list[Suspect], symptoms:
     reachable = set(graph.downstream(target, 50))
     known = bool(graph.callees.get(target))
     fits = fitting_kinds(symptoms)
+    inside = _inside(graph, symptoms)
     kept = []
     for s in suspects:
         if known and s.service not in reachable and s.service != target:
             continue
-        weight = 1.0 if s.kind in fits else MISMATCH
+        weight = (1.0 if s.kind in fits else MISMATCH) * (1.0 if inside is None or s.service in inside else MISMATCH)
         kept.append(Suspect(s.service, s.kind, round(s.score * weight, 4), s.onset, list(s.evidence),
                             caveat=s.caveat))
     if not kept:
@@ -256,6 +257,14 @@ def explain(target: str, graph: ServiceGraph, suspects: list[Suspect], symptoms:
         s.path = list(reversed(_chain(target, s.service, graph)))
     _calibrate(kept)
     return kept
+
+
+def _inside(graph: ServiceGraph, symptoms: list[Symptom]) -> set[str] | None:
+    """Where the symptoms happen, when every one of them happens inside named downstream services: those services
+    and everything they call (None when a symptom is the service's own, which anything it reaches can explain)."""
+    if not symptoms or any(not s.within for s in symptoms):
+        return None
+    return {svc for s in symptoms for name in s.within for svc in (name, *graph.downstream(name, 50))}
 
 
 def log_odds(separation: float) -> float:

@@ -35,6 +35,9 @@ class Symptom:
     z: float  # significance (signed z of the test; higher is stronger)
     onset: float | None
     summary: str
+    # the downstream services inside which the symptom happens (its requests fail inside them): only they and
+    # what they call can explain it; empty when the symptom is the service's own
+    within: tuple[str, ...] = ()
 
 
 @dataclass

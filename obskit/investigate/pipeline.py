@@ -120,7 +120,7 @@ def investigate(sources: Sources, service: str, window: Window, baseline: Window
         if sources.logs is not None:
             jobs["logs"] = (logs_stage.analyze, (sources.logs, services, window, baseline, sources.traces))
         if sources.traces is not None:
-            jobs["traces"] = (traces_stage.analyze, (sources.traces, service, window, baseline))
+            jobs["traces"] = (traces_stage.analyze, (sources.traces, service, window, baseline, sources.logs))
         if sources.cluster is not None:
             jobs["cluster"] = (cluster_stage.analyze, (sources.cluster, services, opts.namespace, window))
         futures = {}

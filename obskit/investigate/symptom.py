@@ -12,9 +12,10 @@ service (an operation's requests are alike; the mix of operations is workload, n
   request's trace during it), per route, both ways: a wrong answer deep inside changes the paths requests
   take while latency and status stay flat;
 - what its requests meet downstream, per downstream service over the requests that lead into it: slower or
-  ending sooner (stratified rank-sum test per route), or failing inside that service while the service itself
-  may still answer (per route); a slow or failing service deep inside touches too few requests to move the
-  operation's figures;
+  ending sooner (stratified rank-sum test per route), or failing inside that service (a failing span, or an
+  error line it logged in the request's trace) while the service itself may still answer (per route); a slow
+  or failing service deep inside touches too few requests to move the operation's figures. A failure inside a
+  service is a symptom *within* it (`Symptom.within`): only it and what it calls can explain it;
 - RED from metrics (when there are metrics): the metric findings of the service itself (robust z, sustained);
 - its own error logs: error-like templates of its own that rose per span of the operation that logs them;
 - warnings its requests began to log on a fair share of them (log_templates.warns_requests);
@@ -312,7 +313,8 @@ def _via_errors(op: str, groups: dict[str, list[Stratum]], threshold: float) -> 
     return Symptom("traces", "errors", round(z, 2),
                    _onset([r for w, _ in strata for r in w], lambda r: service in r.failed_in),
                    f"{op}: its requests that lead into {service} meet failures there: {k_now / n_now * 100:.0f}% of "
-                   f"{n_now} vs {k_before / n_before * 100:.0f}% of {n_before} in the baseline (per route)")
+                   f"{n_now} vs {k_before / n_before * 100:.0f}% of {n_before} in the baseline (per route)",
+                   within=(service,))
 
 
 def _failed(r: EntryRequest) -> bool:

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from obskit.investigate import blame, stops, symptom
 from obskit.investigate.model import Finding, Symptom, TracePath
-from obskit.sources.traces import Span, Trace, TracesSource
+from obskit.sources.logs import LogsSource
+from obskit.sources.traces import EntryRequest, Span, Trace, TracesSource
 from obskit.sources.window import Window
 
 LIMIT = 50  # example traces fetched for the paths
+LOG_SLACK = 1.0  # seconds: a line logged this much outside its request's span still belongs to it (clock skew)
+LOG_TAIL = 60.0  # seconds after the window in which lines of its last requests are still looked for
 
 
 @dataclass
@@ -24,15 +27,20 @@ class TraceResult:
     tested: int = 0  # its operations with enough requests in both periods to test
 
 
-def analyze(source: TracesSource, service: str, window: Window, baseline: Window) -> TraceResult:
-    """Blame attribution over all spans of the window and baseline; a few example paths for the report."""
+def analyze(source: TracesSource, service: str, window: Window, baseline: Window,
+            logs: LogsSource | None = None) -> TraceResult:
+    """Blame attribution over all spans of the window and baseline; a few example paths for the report. With a
+    logs source that can find the error lines logged in given traces, those lines count as failures inside
+    the service that logged them (the symptom tests' requests)."""
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="obskit-spans") as pool:
         entries = pool.submit(source.entry_requests, service, baseline)
         later = pool.submit(source.span_groups, baseline, service)
         points = pool.submit(source.call_points, baseline, service)
         entries_now = source.entry_requests(service, window)
         # the symptom tests (Python) run while the store answers the other queries
-        assessed = pool.submit(lambda: symptom.assess(entries_now, entries.result()))
+        assessed = pool.submit(lambda: symptom.assess(
+            *logged_failures(logs, service, entries_now, entries.result(), Window(baseline.start, window.end,
+                                                                                   window.step))))
         now = source.span_groups(window, service)
         points_now = source.call_points(window, service)
         current = source.find_traces(service, window, limit=LIMIT)
@@ -48,6 +56,31 @@ def analyze(source: TracesSource, service: str, window: Window, baseline: Window
     paths = [_slowest_path(t, source) for t in sorted(current, key=_duration, reverse=True)[:3]]
     paths += [_error_path(t, source) for t in errored[:3]]
     return TraceResult(findings, paths, requests, sorted(symptoms + stop_symptoms, key=lambda s: -s.z), tested)
+
+
+def logged_failures(logs: LogsSource | None, service: str, now: list[EntryRequest], before: list[EntryRequest],
+                    span: Window) -> tuple[list[EntryRequest], list[EntryRequest]]:
+    """The requests with every other service that logged an error line in their trace while they ran counted
+    among the services they failed in (as a failing span there is): a service that answers normally but
+    logs an error on the way. Unchanged when the logs source cannot find lines by trace."""
+    find = getattr(logs, "error_lines", None)
+    if find is None:
+        return now, before
+    ids = [r.trace_id for r in (*now, *before) if r.trace_id]
+    if not ids:
+        return now, before
+    try:
+        lines = find(ids, Window(span.start, span.end + LOG_TAIL, span.step))
+    except Exception:  # the logs stage reports a failing source; the span tests go on without its lines
+        return now, before
+
+    def joined(r: EntryRequest) -> EntryRequest:
+        reached = {event.split(" ", 1)[0] for event in r.reached}
+        logged = {svc for svc, ts in lines.get(r.trace_id, ()) if svc != service and svc in reached
+                  and r.start - LOG_SLACK <= ts <= r.start + r.seconds + LOG_SLACK}
+        return replace(r, failed_in=r.failed_in | logged) if logged - r.failed_in else r
+
+    return [joined(r) for r in now], [joined(r) for r in before]
 
 
 def _children(trace: Trace) -> dict[str | None, list[Span]]:

@@ -72,7 +72,7 @@ def to_dict(report: Report, grafana: str | None = None, kibana: Kibana | None = 
             for i, s in enumerate(report.suspects)
         ],
         "symptoms": [{"source": s.source, "kind": s.kind, "z": _num(s.z), "onset": rfc3339(s.onset),
-                      "summary": s.summary} for s in report.symptoms],
+                      "summary": s.summary, "within": list(s.within)} for s in report.symptoms],
         "inconclusive": report.inconclusive,
         "impacted": list(report.impacted),
         "changes_elsewhere": list(report.changes),

@@ -36,6 +36,7 @@ LEVEL_VALUES = {
     "info": ("info", "INFO", "Info", "notice", "NOTICE"),
     "debug": ("debug", "DEBUG", "Debug", "trace", "TRACE"),
 }
+ERROR_LINES_LIMIT = 10_000  # hits of one search (Elasticsearch's default index.max_result_window)
 NORMAL = {value.lower(): level for level, values in LEVEL_VALUES.items() for value in values}
 PAGE = 500
 JSON = {"accept": "application/json", "content-type": "application/json"}
@@ -122,13 +123,16 @@ class ElasticsearchLogs:
         """The query DSL in the forms the Elasticsearch 9.5 specification declares (tests/contracts): a term
         query's long form ``{"value": ...}``, date bounds as date-math strings with their ``format``."""
         f = self.fields
+        return {"bool": {"filter": [{"term": {f.service: {"value": service}}}, self._range(window),
+                                    self._levels(levels)]}}
+
+    def _range(self, window: Window) -> dict[str, Any]:
+        return {"range": {self.fields.timestamp: {"gte": str(int(window.start * 1000)),
+                                                  "lt": str(int(window.end * 1000)), "format": "epoch_millis"}}}
+
+    def _levels(self, levels: tuple[str, ...]) -> dict[str, Any]:
         values = sorted({v for level in levels for v in LEVEL_VALUES.get(level, (level,))})
-        return {"bool": {"filter": [
-            {"term": {f.service: {"value": service}}},
-            {"range": {f.timestamp: {"gte": str(int(window.start * 1000)), "lt": str(int(window.end * 1000)),
-                                     "format": "epoch_millis"}}},
-            {"terms": {f.level: values}},
-        ]}}
+        return {"terms": {self.fields.level: values}}
 
     def counts(self, service: str, window: Window, levels: tuple[str, ...] = ("error", "warn")) -> list[LogCount]:
         f = self.fields
@@ -180,6 +184,24 @@ class ElasticsearchLogs:
     def spread_sample(self, services: list[str], window: Window, levels: tuple[str, ...],
                       limit: int) -> dict[str, list[LogRecord]]:
         return {service: sample_in_slices(self, service, window, levels, limit) for service in services}
+
+    def error_lines(self, trace_ids: list[str], window: Window) -> dict[str, list[tuple[str, float]]]:
+        """Per trace id: (service, time) of each error line logged in it within the window, where the trace id
+        is a field of the record (ids printed only in the text cannot be searched for); at most
+        ERROR_LINES_LIMIT lines, one search."""
+        if not trace_ids:
+            return {}
+        f = self.fields
+        body = {"size": ERROR_LINES_LIMIT, "track_total_hits": False,
+                "query": {"bool": {"filter": [self._range(window), self._levels(("error",)),
+                                              {"terms": {f.trace_id: sorted(set(trace_ids))}}]}},
+                "_source": {"includes": [f.timestamp, f.service, f.level, f.message, f.trace_id, f.span_id]}}
+        out: dict[str, list[tuple[str, float]]] = {}
+        for hit in self._search(body, self.index).get("hits", {}).get("hits", []):
+            record = self._record(hit.get("_source", {}), "")
+            if record.trace_id and record.service:
+                out.setdefault(record.trace_id, []).append((record.service, record.ts))
+        return out
 
     def _open_pit(self) -> str | None:
         product, _ = self.server()

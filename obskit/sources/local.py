@@ -50,6 +50,11 @@ FROM l JOIN ask a ON l.service = a.service AND l.level = a.level AND l.ts_ns >= 
   AND l.h < a.keep
 """
 MODULUS = 1_000_003
+# error lines logged in given traces (the requests a symptom test compares), with when and by which service
+ERROR_LINES_SQL = """
+SELECT trace_id, service, ts_ns FROM logs
+WHERE ts_ns >= ? AND ts_ns < ? AND level = 'error' AND trace_id IN (SELECT unnest(?::VARCHAR[]))
+"""
 
 
 def _marks(values: tuple[str, ...]) -> str:
@@ -117,6 +122,17 @@ class LocalLogs:
         params = [v for row in rows for v in row] + bounds + list(levels) + [max(row[-1] for row in rows)]
         for part, ts, svc, level, body, trace, span in self.con.cursor().execute(sql, params).fetchall():
             out[part][svc].append(LogRecord(ts / 1e9, svc, level, body, trace, span))
+        return out
+
+    def error_lines(self, trace_ids: list[str], window: Window) -> dict[str, list[tuple[str, float]]]:
+        """Per trace id: (service, time) of each error line logged in it within the window."""
+        out: dict[str, list[tuple[str, float]]] = {}
+        if not trace_ids:
+            return out
+        rows = self.con.cursor().execute(ERROR_LINES_SQL, [int(window.start * 1e9), int(window.end * 1e9),
+                                                           sorted(set(trace_ids))]).fetchall()
+        for trace, svc, ts in rows:
+            out.setdefault(trace, []).append((svc, ts / 1e9))
         return out
 
     def query_text(self, service: str, levels: tuple[str, ...] = ("error", "warn")) -> str | None:

@@ -148,13 +148,13 @@ reached AS (
     AND o.start_ns <= k.start_ns + k.dur
   GROUP BY k.span_id),
 routed AS (
-  SELECT k.span_id, k.name, k.caller, k.start_ns, k.dur, k.failed,
+  SELECT k.trace_id, k.span_id, k.name, k.caller, k.start_ns, k.dur, k.failed,
          coalesce(arg_min(c.route, c.start_ns), '') AS route
   FROM kept k LEFT JOIN calls c ON c.trace_id = k.trace_id AND c.start_ns >= k.start_ns
     AND c.start_ns <= k.start_ns + k.dur
-  GROUP BY k.span_id, k.name, k.caller, k.start_ns, k.dur, k.failed)
+  GROUP BY k.trace_id, k.span_id, k.name, k.caller, k.start_ns, k.dur, k.failed)
 SELECT r.name, r.caller, r.start_ns, r.dur, r.failed, r.route, coalesce(x.reached, []) AS reached,
-       coalesce(x.failed_in, []) AS failed_in
+       coalesce(x.failed_in, []) AS failed_in, r.trace_id
 FROM routed r LEFT JOIN reached x ON x.span_id = r.span_id
 ORDER BY r.start_ns, r.span_id
 """
@@ -166,8 +166,8 @@ def entry_requests(con: duckdb.DuckDBPyConnection, service: str, window: Window,
                                             "end": int(window.end * 1e9), "limit": limit,
                                             "tail": int(CALL_TAIL * 1e9)}).fetchall()
     return [EntryRequest(name, caller, start / 1e9, dur / 1e9, bool(failed), route, frozenset(reached),
-                         frozenset(failed_in))
-            for name, caller, start, dur, failed, route, reached, failed_in in rows]
+                         frozenset(failed_in), trace_id)
+            for name, caller, start, dur, failed, route, reached, failed_in, trace_id in rows]
 
 
 

@@ -185,7 +185,7 @@ def entry_requests(traces: Iterable[Trace], service: str, window: Window) -> lis
                 reached = frozenset(f"{o.service} {o.operation}" for o in during)
                 failed_in = frozenset(o.service for o in during if span_failed(o))
                 out[s.span_id] = EntryRequest(s.operation, parent.service if parent else "", s.start, s.duration,
-                                              span_failed(s), route, reached, failed_in)
+                                              span_failed(s), route, reached, failed_in, trace.trace_id)
     return sorted(out.values(), key=lambda r: (r.start, r.operation))
 
 

@@ -82,6 +82,7 @@ class EntryRequest:
     route: str = ""  # "service operation" of the first call it made into another service ("" when none)
     reached: frozenset[str] = frozenset()  # "service operation" of every span in other services it led to
     failed_in: frozenset[str] = frozenset()  # the other services in which one of those spans failed
+    trace_id: str = ""  # the trace it belongs to (error lines logged in it can be joined to it)
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,7 @@ def _requests(name: str, major: int, fields: str) -> list[Request]:
         logs.counts('checkout "eu"', WINDOW, ("error", "warn", "info", "debug"))
         logs.sample("checkout", WINDOW, limit=10)
         logs.spread_sample(["checkout"], WINDOW, ("error",), 1)
+        logs.error_lines(["5b8efff798038103d269b633813fc60c"], WINDOW)
     return seen
 
 

@@ -82,6 +82,25 @@ def test_sample_pages_with_pit_and_search_after(name: str, major: int, fields: s
     assert any(r.method == "DELETE" for r in seen), "the point in time is closed"
 
 
+@pytest.mark.parametrize(("name", "major", "fields"), CASES)
+def test_error_lines_of_given_traces_are_one_search_on_the_trace_id_field(name: str, major: int, fields: str) -> None:
+    with replay(router(name, major)) as (url, seen):
+        logs = ElasticsearchLogs(ElasticsearchConfig(urls=[url], index="logs-shop-*", field_map=fields))
+        assert logs.error_lines([], WINDOW) == {}  # nothing asked: nothing sent
+        asked = len(seen)
+        lines = logs.error_lines(["5b8efff798038103d269b633813fc60c", "0af7651916cd43dd8448eb211c80319c"] * 2, WINDOW)
+    # the recorded page: two error lines of checkout in one trace
+    assert lines == {"5b8efff798038103d269b633813fc60c": [("checkout", 1_700_000_589.0), ("checkout", 1_700_000_588.0)]}
+    searches = [r for r in seen[asked:] if r.path.endswith("/_search")]
+    assert len(searches) == 1 and searches[0].path == "/logs-shop-*/_search"
+    filters = searches[0].body["query"]["bool"]["filter"]
+    trace_field = "trace.id" if fields == "ecs" else "trace_id"
+    assert {"terms": {trace_field: ["0af7651916cd43dd8448eb211c80319c", "5b8efff798038103d269b633813fc60c"]}} in filters
+    level_terms = next(f["terms"] for f in filters if "terms" in f and trace_field not in f["terms"])
+    assert "error" in next(iter(level_terms.values())) and "warn" not in next(iter(level_terms.values()))
+    assert searches[0].body["size"] == 10_000
+
+
 def test_sample_is_bounded() -> None:
     with replay(router("es-8.15.json", 8)) as (url, seen):
         logs = ElasticsearchLogs(ElasticsearchConfig(urls=[url]))

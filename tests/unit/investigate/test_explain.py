@@ -76,3 +76,19 @@ def test_weak_evidence_is_inconclusive_whatever_its_calibrated_confidence() -> N
     weak = explain("frontend", GRAPH, [Suspect("checkout", "latency", 0.3, 95.0)], SLOW, False)
     assert weak[0].separation < 0.35 < weak[0].confidence
     assert inconclusive(weak)
+
+
+def test_a_symptom_inside_one_downstream_service_is_explained_from_within_it() -> None:
+    graph = ServiceGraph.from_edges([Edge("frontend", "checkout", 10), Edge("checkout", "payments", 10),
+                                     Edge("frontend", "search", 10)])
+    inside = [Symptom("traces", "errors", 5.0, 100.0, "GET /: its requests that lead into checkout meet failures "
+                      "there", within=("checkout",))]
+    suspects = [Suspect("search", "errors", 0.8, 95.0), Suspect("payments", "errors", 0.6, 95.0),
+                Suspect("checkout", "errors", 0.5, 95.0)]
+    # search is on another branch: it cannot be why requests fail inside checkout; payments, which checkout
+    # calls, can
+    assert [s.service for s in explain("frontend", graph, suspects, inside, False)] == [
+        "payments", "checkout", "search"]
+    # a symptom of the service's own beside it: anything it reaches may explain that one
+    own = inside + [Symptom("traces", "errors", 4.0, 100.0, "GET /: 30 of 90 requests failed")]
+    assert [s.service for s in explain("frontend", graph, suspects, own, False)][0] == "search"

@@ -111,3 +111,40 @@ def test_rank_z_of_small_samples_is_the_exact_tail() -> None:
     strata = [([5.0, 7.0, 9.0], [1.0, 6.0]), ([3.0, 4.0], [2.0, 8.0]), ([11.0, 12.0], [10.0])]
     assert rank_z(strata) == pytest.approx(-NormalDist().inv_cdf(_enumerated_tail(strata)))
     assert rank_z([([1.0, 4.0], [2.0, 3.0])]) == 0.0  # U at its middle: no evidence
+
+
+def _enumerated_share_tail(strata: list[tuple[int, int, int, int]]) -> float:
+    """P(summed window hits >= observed) by listing every way each stratum's hits could have fallen into the
+    periods (each stratum's margins fixed)."""
+    from itertools import combinations, product
+
+    observed = sum(a for a, _, _, _ in strata)
+    per_stratum = []
+    for a, n1, c, n2 in strata:
+        items = [1] * (a + c) + [0] * (n1 + n2 - a - c)
+        per_stratum.append([sum(items[i] for i in pick) for pick in combinations(range(n1 + n2), n1)])
+    ways = above = 0
+    for combo in product(*per_stratum):
+        ways += 1
+        above += sum(combo) >= observed
+    return above / ways
+
+
+def test_stratified_z_of_small_counts_is_the_exact_conditional_tail() -> None:
+    from statistics import NormalDist
+
+    for strata in ([(5, 6, 1, 7)], [(3, 4, 1, 5), (4, 5, 2, 6)], [(2, 3, 0, 8), (1, 4, 1, 4)]):
+        tail = _enumerated_share_tail(strata)
+        z = stratified_z([tuple(map(float, s)) for s in strata])
+        assert z == pytest.approx(-NormalDist().inv_cdf(tail), rel=1e-6)
+    # the normal approximation understates a complete change in few requests and overstates rare events
+    assert stratified_z([(15.0, 15.0, 6.0, 19.0)]) == pytest.approx(4.02, abs=0.01)
+    assert stratified_z([(2.0, 100.0, 0.0, 900.0)]) == pytest.approx(2.33, abs=0.01)
+    assert stratified_z([(0.0, 15.0, 6.0, 19.0)]) < -2.0  # what stopped: the lower tail
+
+
+def test_stratified_z_of_many_requests_is_the_normal_approximation() -> None:
+    big = [(60.0, 1500.0, 30.0, 1500.0)]
+    observed, expected = 60.0, 1500.0 * 90 / 3000
+    variance = 1500.0 * 1500.0 * 90 * 2910 / (3000.0 ** 2 * 2999)
+    assert stratified_z(big) == pytest.approx((observed - expected - 0.5) / variance ** 0.5)
