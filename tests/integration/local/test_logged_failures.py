@@ -60,6 +60,15 @@ def test_error_lines_logged_in_its_requests_are_failures_inside_the_service_that
     assert report.suspects and report.suspects[0].service == "catalog"
 
 
+def test_a_steady_background_of_error_lines_is_no_symptom(tmp_path: Path) -> None:
+    traces = incident(Shape())
+    lines = _caught(traces, "catalog", 3, BASELINE_START, WINDOW_END)  # a third of the requests, before and now
+    db = tmp_path / "store.duckdb"
+    _store(db, traces, lines)
+    report = pipeline.investigate(local_sources(db), "frontend", WINDOW, BASELINE)
+    assert not any(s.within for s in report.symptoms)
+
+
 def test_error_lines_without_the_trace_id_are_not_joined_to_requests(tmp_path: Path) -> None:
     traces = incident(Shape())
     lines = _caught(traces, "catalog", 2, WINDOW_START, WINDOW_END, traced=False)
