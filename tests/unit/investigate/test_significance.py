@@ -143,8 +143,8 @@ def test_stratified_z_of_small_counts_is_the_exact_conditional_tail() -> None:
     assert stratified_z([(0.0, 15.0, 6.0, 19.0)]) < -2.0  # what stopped: the lower tail
 
 
-def test_stratified_z_of_many_requests_is_the_normal_approximation() -> None:
-    big = [(60.0, 1500.0, 30.0, 1500.0)]
-    observed, expected = 60.0, 1500.0 * 90 / 3000
-    variance = 1500.0 * 1500.0 * 90 * 2910 / (3000.0 ** 2 * 2999)
+def test_stratified_z_of_many_requests_and_outcomes_is_the_normal_approximation() -> None:
+    big = [(600.0, 1500.0, 300.0, 1500.0)]  # the summed count could take 901 values
+    observed, expected = 600.0, 1500.0 * 900 / 3000
+    variance = 1500.0 * 1500.0 * 900 * 2100 / (3000.0 ** 2 * 2999)
     assert stratified_z(big) == pytest.approx((observed - expected - 0.5) / variance ** 0.5)
