@@ -75,9 +75,11 @@ def logged_failures(logs: LogsSource | None, service: str, now: list[EntryReques
         return now, before
 
     def joined(r: EntryRequest) -> EntryRequest:
-        reached = {event.split(" ", 1)[0] for event in r.reached}
-        logged = {svc for svc, ts in lines.get(r.trace_id, ()) if svc != service and svc in reached
+        during = {svc for svc, ts in lines.get(r.trace_id, ()) if svc != service
                   and r.start - LOG_SLACK <= ts <= r.start + r.seconds + LOG_SLACK}
+        if not during - r.failed_in:
+            return r
+        logged = during & {event.split(" ", 1)[0] for event in r.reached}
         return replace(r, failed_in=r.failed_in | logged) if logged - r.failed_in else r
 
     return [joined(r) for r in now], [joined(r) for r in before]
