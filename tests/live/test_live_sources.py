@@ -34,7 +34,7 @@ def test_live_elasticsearch() -> None:
     sample = logs.sample(SERVICE, WINDOW, limit=50)
     assert len(sample) <= 50 and all(c.count > 0 for c in counts)
     traced = [r.trace_id for r in sample if r.trace_id and r.level == "error"]
-    lines = logs.error_lines(traced, WINDOW)  # the sampled error lines' own traces hold at least those lines
+    lines = logs.error_lines(traced, WINDOW)  # lines of the traces asked for only, inside the window
     assert set(lines) <= set(traced) and all(svc and WINDOW.start <= ts < WINDOW.end
                                              for found in lines.values() for svc, ts in found)
 
