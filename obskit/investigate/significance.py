@@ -41,7 +41,7 @@ def _tail_z(k: float, n: float, p: float) -> float:
     logp, logq = math.log(p), math.log1p(-p)
 
     def term(i: int) -> float:
-        return math.lgamma(ni + 1) - math.lgamma(i + 1) - math.lgamma(ni - i + 1) + i * logp + (ni - i) * logq
+        return _log_comb(ni, i) + i * logp + (ni - i) * logq
 
     if ki > mean:
         tail = _logsumexp([term(i) for i in range(ki, ni + 1)])
@@ -142,12 +142,7 @@ def _exact_stratified_z(strata: Sequence[tuple[float, float, float, float]], obs
         lo, hi = max(0, hits - n2i), min(n1i, hits)
         norm = _log_comb(total, n1i)
         probs = [math.exp(_log_comb(hits, k) + _log_comb(total - hits, n1i - k) - norm) for k in range(lo, hi + 1)]
-        joined = [0.0] * (len(dist) + len(probs) - 1)
-        for i, p in enumerate(dist):
-            if p:
-                for j, q in enumerate(probs):
-                    joined[i + j] += p * q
-        dist, low = joined, low + lo
+        dist, low = _convolve(dist, probs), low + lo
     k = int(round(observed)) - low
     if observed == expected or not 0 <= k < len(dist):
         return 0.0
@@ -161,6 +156,16 @@ def _exact_stratified_z(strata: Sequence[tuple[float, float, float, float]], obs
 
 def _log_comb(n: int, k: int) -> float:
     return math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
+
+
+def _convolve(dist: list[float], probs: list[float]) -> list[float]:
+    """The distribution of the sum of two independent counts (0, 1, ... each) from their distributions."""
+    joined = [0.0] * (len(dist) + len(probs) - 1)
+    for i, p in enumerate(dist):
+        if p:
+            for j, q in enumerate(probs):
+                joined[i + j] += p * q
+    return joined
 
 
 def rank_z(strata: Sequence[tuple[Sequence[float], Sequence[float]]]) -> float:
@@ -216,12 +221,7 @@ def _exact_rank_z(u: float, expected: float, sizes: list[tuple[int, int]]) -> fl
     dist = [1.0]
     for n1, n2 in sorted(sizes):
         total = math.comb(n1 + n2, n1)
-        probs = [c / total for c in _u_counts(n1, n2)]
-        joined = [0.0] * (len(dist) + len(probs) - 1)
-        for i, p in enumerate(dist):
-            for j, q in enumerate(probs):
-                joined[i + j] += p * q
-        dist = joined
+        dist = _convolve(dist, [c / total for c in _u_counts(n1, n2)])
     if u == expected:
         return 0.0
     above = u > expected

@@ -40,7 +40,7 @@ from obskit.sources.span_groups import quantile
 from obskit.sources.traces import EntryRequest
 from obskit.sources.window import Window
 
-__all__ = ["assess", "baseline_note", "from_findings", "from_spans", "symptom_policy"]
+__all__ = ["assess", "baseline_note", "from_findings", "from_spans", "service_of", "symptom_policy"]
 
 _NORMAL = NormalDist()
 # findings of the service itself that are symptoms: RED from metrics, and its own error logs
@@ -232,7 +232,7 @@ def _via_groups(strata: list[Stratum]) -> dict[str, list[Stratum]]:
     per_service: dict[str, list[tuple[list[EntryRequest], list[EntryRequest]]]] = defaultdict(
         lambda: [([], []) for _ in strata])
     for i, side, r in _each(strata):
-        for service in {_service_of(event) for event in r.reached}:
+        for service in {service_of(event) for event in r.reached}:
             per_service[service][i][side].append(r)
     out = {}
     for service, pairs in sorted(per_service.items()):
@@ -251,7 +251,7 @@ def _each(strata: list[Stratum]) -> Iterator[tuple[int, int, EntryRequest]]:
 
 
 @lru_cache(maxsize=4096)
-def _service_of(event: str) -> str:
+def service_of(event: str) -> str:
     """The service of a "service operation" a request reached."""
     return event.split(" ", 1)[0]
 

@@ -79,7 +79,7 @@ def logged_failures(logs: LogsSource | None, service: str, now: list[EntryReques
                   and r.start - LOG_SLACK <= ts <= r.start + r.seconds + LOG_SLACK}
         if not during - r.failed_in:
             return r
-        logged = during & {event.split(" ", 1)[0] for event in r.reached}
+        logged = during & {symptom.service_of(event) for event in r.reached}
         return replace(r, failed_in=r.failed_in | logged) if logged - r.failed_in else r
 
     return [joined(r) for r in now], [joined(r) for r in before]
