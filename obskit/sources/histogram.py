@@ -31,6 +31,12 @@ def bucket_bound(le: str) -> float | None:
 
 def bucket_quantile(q: float, buckets: Iterable[Bucket]) -> float | None:
     """The q-quantile (0 <= q <= 1) of one histogram sample; None where PromQL answers NaN or +-Inf."""
+    return _quantile(q, _prepared(buckets))
+
+
+def _prepared(buckets: Iterable[Bucket]) -> list[list[float]] | None:
+    """The sample's buckets sorted, equal bounds merged and counts made monotonic; None when no quantile
+    can come of them (no +Inf bucket, fewer than two buckets, no observations)."""
     merged: list[list[float]] = []
     for bound, count in sorted(buckets, key=lambda b: b[0]):
         if merged and merged[-1][0] == bound:
@@ -45,12 +51,15 @@ def bucket_quantile(q: float, buckets: Iterable[Bucket]) -> float | None:
             highest = bucket[1]
         elif bucket[1] < highest:
             bucket[1] = highest
-    if len(merged) < 2:
+    if len(merged) < 2 or merged[-1][1] == 0:
         return None
-    observations = merged[-1][1]
-    if observations == 0:
+    return merged
+
+
+def _quantile(q: float, merged: list[list[float]] | None) -> float | None:
+    if merged is None:
         return None
-    rank = q * observations
+    rank = q * merged[-1][1]
     b = next((i for i in range(len(merged) - 1) if merged[i][1] >= rank), len(merged) - 1)
     if b == len(merged) - 1:
         value = merged[-2][0]
@@ -69,11 +78,17 @@ def bucket_quantile(q: float, buckets: Iterable[Bucket]) -> float | None:
 def counts_quantile(q: float, bounds: tuple[float, ...], counts: list[float]) -> float | None:
     """bucket_quantile() of an OTLP explicit-bucket histogram: `counts` per bucket (not cumulative), one more
     than `bounds` (the last bucket is (highest bound, +Inf]); counts past len(bounds) + 1 fall into +Inf."""
+    return counts_quantiles((q,), bounds, counts)[0]
+
+
+def counts_quantiles(qs: tuple[float, ...], bounds: tuple[float, ...], counts: list[float]) -> list[float | None]:
+    """counts_quantile() for several quantiles of one sample (its buckets are prepared once)."""
     cumulative, total = [], 0.0
     for c in counts:
         total += c
         cumulative.append(total)
-    return bucket_quantile(q, [*zip(bounds, cumulative, strict=False), (math.inf, total)])
+    merged = _prepared([*zip(bounds, cumulative, strict=False), (math.inf, total)])
+    return [_quantile(q, merged) for q in qs]
 
 
 def _divide(a: float, b: float) -> float:

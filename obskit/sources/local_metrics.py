@@ -19,17 +19,15 @@ import duckdb
 from obskit.conventions import GraphProfile, MetricProfile, PodSeries, metric_profiles, pod_profiles
 from obskit.conventions import graph_profiles as conventions_graphs
 from obskit.local.semconv import DB_CLIENT_DURATION, SERVER_DURATION, STATUS_ATTRIBUTES
-from obskit.sources.histogram import counts_quantile
+from obskit.sources.histogram import counts_quantiles
 from obskit.sources.intervals import Buckets, Tracker
 from obskit.sources.local_graph import metric_edges
 from obskit.sources.local_points import RESOURCE_LABELS, Catalog
-from obskit.sources.local_profiles import ProfileRed
+from obskit.sources.local_profiles import QUANTILE_LEVELS, QUANTILES, ProfileRed
 from obskit.sources.local_span_red import span_red
 from obskit.sources.metrics import Series
 from obskit.sources.traces import Edge
 from obskit.sources.window import Window
-
-QUANTILES = (("latency_p50", 0.5), ("latency_p95", 0.95), ("latency_p99", 0.99))
 
 HISTOGRAM_SQL = """
 SELECT name, ts_ns, start_ns, temporality, attributes, pod, count, bounds, buckets
@@ -190,8 +188,8 @@ class LocalMetrics:
             series["request_rate"].points.append((ts, b.count / window.step))
             if b.count > 0:
                 series["error_ratio"].points.append((ts, b.errors / b.count))
-                for label, q in QUANTILES:
-                    value = counts_quantile(q, b.bounds or (), b.buckets)
+                values = counts_quantiles(QUANTILE_LEVELS, b.bounds or (), b.buckets)
+                for (label, _), value in zip(QUANTILES, values, strict=True):
                     if value is not None:
                         series[label].points.append((ts, value))
         return [s for s in series.values() if s.points]

@@ -16,13 +16,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from obskit.conventions import MetricProfile
-from obskit.sources.histogram import counts_quantile
+from obskit.sources.histogram import counts_quantiles
 from obskit.sources.intervals import Buckets, Tracker
 from obskit.sources.local_points import Catalog, Part, Row
 from obskit.sources.metrics import Series
 from obskit.sources.window import Window
 
 QUANTILES = (("latency_p50", 0.5), ("latency_p95", 0.95), ("latency_p99", 0.99))
+QUANTILE_LEVELS = tuple(q for _, q in QUANTILES)
 LOOKBACK_NS = 900 * 10**9  # rows fetched before the window: earlier points to difference against
 COUNTERS = ("value", "count")
 
@@ -213,14 +214,14 @@ class ProfileRed:
         elif acc.held.get("success_ratio"):
             ratio = {i: 1.0 - v / profile.ratio_scale for i, v in acc.values("success_ratio", "avg").items()}
         latency: dict[str, dict[int, float]] = {}
-        for name, q in QUANTILES:
-            from_histogram = {}
-            for index, by_bounds in acc.histograms.items():
-                bounds, counts = max(by_bounds.items(), key=lambda item: sum(item[1]))
-                value = counts_quantile(q, bounds, counts)
+        from_histogram: dict[str, dict[int, float]] = {name: {} for name, _ in QUANTILES}
+        for index, by_bounds in acc.histograms.items():
+            bounds, counts = max(by_bounds.items(), key=lambda item: sum(item[1]))
+            for (name, _), value in zip(QUANTILES, counts_quantiles(QUANTILE_LEVELS, bounds, counts), strict=True):
                 if value is not None:
-                    from_histogram[index] = value
-            latency[name] = from_histogram or acc.weighted_values("summary:" + name) or {
+                    from_histogram[name][index] = value
+        for name, _ in QUANTILES:
+            latency[name] = from_histogram[name] or acc.weighted_values("summary:" + name) or {
                 i: v * profile.latency_unit_seconds for i, v in acc.values("gauge:" + name, "max").items()}
         latency["latency_mean"] = {i: s / acc.latency_count[i] for i, s in acc.latency_sum.items()
                                    if acc.latency_count.get(i, 0) > 0} or {

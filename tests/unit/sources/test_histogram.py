@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from obskit.sources.histogram import bucket_bound, bucket_quantile, counts_quantile
+from obskit.sources.histogram import bucket_bound, bucket_quantile, counts_quantile, counts_quantiles
 
 INF = math.inf
 
@@ -50,3 +50,15 @@ def test_counts_quantile_is_bucket_quantile_of_per_bucket_counts(q: float, bound
                                                                   counts: list[float], expected: float | None) -> None:
     got = counts_quantile(q, bounds, counts)
     assert got == (pytest.approx(expected) if expected is not None else None)
+
+
+@pytest.mark.parametrize(("bounds", "counts"), [
+    ((0.1, 0.25, 1.0), [3.0, 10.0, 5.0, 1.0]),
+    ((0.1, 0.25), [6.0, -2.0, 6.0]),  # a dip made monotonic once serves every quantile
+    ((-1.0, 1.0), [6.0, 2.0, 0.0]),
+    ((0.1, 0.25), [0.0, 0.0, 0.0]),  # no observations: no quantile at all
+    ((), [7.0]),
+])
+def test_counts_quantiles_give_each_quantile_as_asked_alone(bounds: tuple[float, ...], counts: list[float]) -> None:
+    qs = (0.0, 0.5, 0.9, 0.95, 0.99, 1.0)
+    assert counts_quantiles(qs, bounds, counts) == [counts_quantile(q, bounds, counts) for q in qs]
