@@ -12,7 +12,7 @@ from typing import Any
 
 from obskit.deadlines import Deadline, Job
 from obskit.investigate import cluster as cluster_stage
-from obskit.investigate import correlate
+from obskit.investigate import confirm, correlate
 from obskit.investigate import logs as logs_stage
 from obskit.investigate import metrics as metrics_stage
 from obskit.investigate import symptom as symptom_stage
@@ -172,7 +172,10 @@ def investigate(sources: Sources, service: str, window: Window, baseline: Window
     metric_names = names[0] if sources.metrics is not None else None  # what the metrics source said it knows
     report.missing = [] if report.unknown_service else missing_data(report, service, requests, red_baseline, tested,
                                                                     metric_names)
-    report.symptoms = sorted(symptoms + symptom_stage.from_findings(findings, service), key=lambda s: -s.z)
+    symptoms += symptom_stage.from_findings(findings, service)
+    if not symptoms and results.get("traces") is not None:  # else: leads into services with evidence of their own
+        symptoms = confirm.confirmed(results["traces"].downstream, findings)
+    report.symptoms = sorted(symptoms, key=lambda s: -s.z)
     short = symptom_stage.baseline_note(report.baseline, requests[1])
     if short and not report.unknown_service:
         report.notes.append(short)

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from functools import lru_cache
 from statistics import NormalDist
 
@@ -40,7 +41,7 @@ from obskit.sources.span_groups import quantile
 from obskit.sources.traces import EntryRequest
 from obskit.sources.window import Window
 
-__all__ = ["assess", "baseline_note", "from_findings", "from_spans", "service_of", "symptom_policy"]
+__all__ = ["Downstream", "assess", "baseline_note", "from_findings", "from_spans", "service_of", "symptom_policy"]
 
 _NORMAL = NormalDist()
 # findings of the service itself that are symptoms: RED from metrics, and its own error logs
@@ -59,15 +60,25 @@ def _by_operation(requests: list[EntryRequest]) -> dict[tuple[str, str], dict[st
     return out
 
 
+@dataclass
+class Downstream:
+    """The tests of the requests into downstream services, for `confirmed` (obskit/investigate/confirm.py):
+    every test made, under the services it is about, and the leads -- tests that passed the floor
+    (`threshold`) but not the family's bar."""
+
+    tests: list[tuple[tuple[str, ...], int]] = field(default_factory=list)  # (services, tests made on them)
+    leads: list[tuple[tuple[str, ...], Symptom]] = field(default_factory=list)
+
+
 def from_spans(now: list[EntryRequest], before: list[EntryRequest]) -> list[Symptom]:
     return assess(now, before)[0]
 
 
-def assess(now: list[EntryRequest], before: list[EntryRequest]) -> tuple[list[Symptom], int]:
+def assess(now: list[EntryRequest], before: list[EntryRequest]) -> tuple[list[Symptom], int, Downstream]:
     """Latency and error symptoms per entry operation of the service (its requests in the window `now`, in
-    the baseline `before`), and how many operations had enough requests to be tested. Within an operation
-    each route is compared with its own baseline (stratified tests): a shift of the workload towards a
-    slower route is no symptom."""
+    the baseline `before`), how many operations had enough requests to be tested, and the tests of the
+    requests into downstream services with their leads. Within an operation each route is compared with its
+    own baseline (stratified tests): a shift of the workload towards a slower route is no symptom."""
     policy = symptom_policy()
     base = _by_operation(before)
     tested: list[tuple[tuple[str, str], list[Stratum]]] = []
@@ -92,20 +103,28 @@ def assess(now: list[EntryRequest], before: list[EntryRequest]) -> tuple[list[Sy
     path_threshold = max(policy.threshold, -_NORMAL.inv_cdf(half / 2 / max(1, sum(map(len, events.values())))))
     # services reached by exactly the same requests are one latency test (the same ranks), named together
     alike = {key: _alike(vias[key]) for key, _ in tested}
-    via_tests = sum(2 * len(alike[key]) + len(vias[key]) for key, _ in tested)
-    via_threshold = max(policy.threshold, -_NORMAL.inv_cdf(half / 2 / max(1, via_tests)))
+    downstream = Downstream()
+    for key, _ in tested:
+        downstream.tests += [(names, 2) for names in alike[key]] + [((name,), 1) for name in vias[key]]
+    via_threshold = max(policy.threshold, -_NORMAL.inv_cdf(half / 2 / max(1, sum(n for _, n in downstream.tests))))
     out: list[Symptom] = []
     for (operation, caller), strata in tested:
         op = operation + (f" (from {caller})" if caller else "")
         n_now, n_before = sum(len(w) for w, _ in strata), sum(len(b) for _, b in strata)
         for found in (_latency(op, strata, threshold),
                       _errors(op, strata, n_now, n_before, threshold),
-                      _paths(op, strata, events[(operation, caller)], path_threshold),
-                      _via(op, alike[(operation, caller)], via_threshold),
-                      _via_errors(op, vias[(operation, caller)], via_threshold)):
+                      _paths(op, strata, events[(operation, caller)], path_threshold)):
             if found is not None:
                 out.append(found)
-    return sorted(out, key=lambda s: -s.z), len(tested)
+        # into each downstream service: the strongest above the family's bar is a symptom; the others above the
+        # floor are leads, for that service's own evidence to confirm
+        for candidates in (_via(op, alike[(operation, caller)], policy.threshold),
+                           _via_errors(op, vias[(operation, caller)], policy.threshold)):
+            passed = [c for c in candidates if c[1].z >= via_threshold]
+            if passed:
+                out.append(max(passed, key=lambda c: c[1].z)[1])
+            downstream.leads += [c for c in candidates if c[1].z < via_threshold]
+    return sorted(out, key=lambda s: -s.z), len(tested), downstream
 
 
 def _cut(strata: list[Stratum], q: float) -> list[float]:
@@ -256,65 +275,65 @@ def service_of(event: str) -> str:
     return event.split(" ", 1)[0]
 
 
-def _alike(groups: dict[str, list[Stratum]]) -> dict[str, list[Stratum]]:
+def _alike(groups: dict[str, list[Stratum]]) -> dict[tuple[str, ...], list[Stratum]]:
     """The groups of requests into downstream services, each distinct set of requests once, under the names
-    of every service those same requests lead into ("a / b")."""
+    of every service those same requests lead into."""
     names: dict[tuple[tuple[int, ...], ...], list[str]] = defaultdict(list)
     strata_of: dict[tuple[tuple[int, ...], ...], list[Stratum]] = {}
     for service, strata in groups.items():
         key = tuple(tuple(id(r) for r in (*w, *b)) for w, b in strata)
         names[key].append(service)
         strata_of[key] = strata
-    return {" / ".join(names[key]): strata for key, strata in strata_of.items()}
+    return {tuple(names[key]): strata for key, strata in strata_of.items()}
 
 
-def _via(op: str, groups: dict[str, list[Stratum]], threshold: float) -> Symptom | None:
+def _via(op: str, groups: dict[tuple[str, ...], list[Stratum]],
+         floor: float) -> list[tuple[tuple[str, ...], Symptom]]:
     """Latency of the requests that lead into one downstream service: a slow (or suddenly fast) callee deep
     inside touches only the requests that reach it, too few to move the operation's overall figures. Each
     route's requests into the service are ranked against the same route's baseline requests into it
     (stratified rank-sum test: no assumption on the shape of latencies, a shift of the mix between routes is
-    no change); the median must move by the latency floor too."""
+    no change); the median must move by the latency floor too. Every group whose |z| reaches `floor`."""
     policy = symptom_policy()
     rise = 1.0 + policy.latency_min_rise
-    best: tuple[float, str, float, list[Stratum]] | None = None
-    for service, strata in groups.items():
+    out = []
+    for services, strata in groups.items():
         z = rank_z([([r.seconds for r in w], [r.seconds for r in b]) for w, b in strata])
         ratio = _ratio(strata, 0.5)
-        if abs(z) >= threshold and (ratio >= rise or ratio <= 1 / rise) and (best is None or abs(z) > abs(best[0])):
-            best = (z, service, ratio, strata)
-    if best is None:
-        return None
-    z, service, ratio, strata = best
-    slower = z > 0
-    w_all = sorted(r.seconds for w, _ in strata for r in w)
-    b_all = sorted(r.seconds for _, b in strata for r in b)
-    onset = _onset([r for w, _ in strata for r in w], _beyond(strata, _cut(strata, 0.5), slower))
-    head = (f"{op}: its requests that lead into {service} {'take longer' if slower else 'end sooner'}: median "
-            f"{quantile(w_all, 0.5) * 1000:.0f} ms vs {quantile(b_all, 0.5) * 1000:.0f} ms in the baseline "
-            f"({ratio:.2f}x per route; {len(w_all)} requests vs {len(b_all)})")
-    if slower:
-        return Symptom("traces", "latency", round(abs(z), 2), onset, head)
-    return Symptom("traces", "errors", round(abs(z), 2), onset,
-                   head + ": they do less work than in the baseline (failures or empty answers?)")
+        if abs(z) < floor or rise > ratio > 1 / rise:
+            continue
+        slower = z > 0
+        w_all = sorted(r.seconds for w, _ in strata for r in w)
+        b_all = sorted(r.seconds for _, b in strata for r in b)
+        onset = _onset([r for w, _ in strata for r in w], _beyond(strata, _cut(strata, 0.5), slower))
+        head = (f"{op}: its requests that lead into {' / '.join(services)} "
+                f"{'take longer' if slower else 'end sooner'}: median {quantile(w_all, 0.5) * 1000:.0f} ms vs "
+                f"{quantile(b_all, 0.5) * 1000:.0f} ms in the baseline ({ratio:.2f}x per route; {len(w_all)} "
+                f"requests vs {len(b_all)})")
+        out.append((services, Symptom("traces", "latency", round(abs(z), 2), onset, head) if slower else Symptom(
+            "traces", "errors", round(abs(z), 2), onset,
+            head + ": they do less work than in the baseline (failures or empty answers?)")))
+    return out
 
 
-def _via_errors(op: str, groups: dict[str, list[Stratum]], threshold: float) -> Symptom | None:
+def _via_errors(op: str, groups: dict[str, list[Stratum]], floor: float) -> list[tuple[tuple[str, ...], Symptom]]:
     """Failures inside a downstream service on the requests that lead into it: the service may answer its own
     callers well (it retries, falls back or returns a default) while its requests now meet failures deep
-    inside. The failed share's test and floors (`_share_rise`), per downstream service."""
-    best: tuple[float, str, int, int, int, int, list[Stratum]] | None = None
+    inside. The failed share's test and floors (`_share_rise`), per downstream service whose z reaches
+    `floor`."""
+    out = []
     for service, strata in groups.items():
         found = _share_rise(strata, lambda r, service=service: service in r.failed_in)
-        if found is not None and found[0] >= threshold and (best is None or found[0] > best[0]):
-            best = (found[0], service, *found[1:], strata)
-    if best is None:
-        return None
-    z, service, k_now, n_now, k_before, n_before, strata = best
-    return Symptom("traces", "errors", round(z, 2),
-                   _onset([r for w, _ in strata for r in w], lambda r: service in r.failed_in),
-                   f"{op}: its requests that lead into {service} meet failures there: {k_now / n_now * 100:.0f}% of "
-                   f"{n_now} vs {k_before / n_before * 100:.0f}% of {n_before} in the baseline (per route)",
-                   within=(service,))
+        if found is None or found[0] < floor:
+            continue
+        z, k_now, n_now, k_before, n_before = found
+        out.append(((service,), Symptom(
+            "traces", "errors", round(z, 2), _onset([r for w, _ in strata for r in w],
+                                                    lambda r, service=service: service in r.failed_in),
+            f"{op}: its requests that lead into {service} meet failures there: {k_now / n_now * 100:.0f}% of "
+            f"{n_now} vs {k_before / n_before * 100:.0f}% of {n_before} in the baseline (per route)",
+            within=(service,))))
+    return out
 
 
 def _failed(r: EntryRequest) -> bool:

@@ -25,6 +25,7 @@ class TraceResult:
     requests: tuple[int, int]  # entry spans of the investigated service in (window, baseline)
     symptoms: list[Symptom] = field(default_factory=list)  # the investigated service's own deviations
     tested: int = 0  # its operations with enough requests in both periods to test
+    downstream: symptom.Downstream | None = None  # the tests of the requests into downstream services, and leads
 
 
 def analyze(source: TracesSource, service: str, window: Window, baseline: Window,
@@ -47,7 +48,7 @@ def analyze(source: TracesSource, service: str, window: Window, baseline: Window
         errored = source.find_traces(service, window, errors_only=True, limit=3)
         before = later.result()
         points_before = points.result()
-        symptoms, tested = assessed.result()
+        symptoms, tested, downstream = assessed.result()
     findings = blame.analyze(now, before, service, window, baseline)
     stopped, stop_symptoms = stops.analyze(points_now, points_before, service, blame.answers_changed(now, before))
     findings += stopped
@@ -55,7 +56,8 @@ def analyze(source: TracesSource, service: str, window: Window, baseline: Window
                 sum(g.count for g in before if g.part == "entry" and g.service == service))
     paths = [_slowest_path(t, source) for t in sorted(current, key=_duration, reverse=True)[:3]]
     paths += [_error_path(t, source) for t in errored[:3]]
-    return TraceResult(findings, paths, requests, sorted(symptoms + stop_symptoms, key=lambda s: -s.z), tested)
+    return TraceResult(findings, paths, requests, sorted(symptoms + stop_symptoms, key=lambda s: -s.z), tested,
+                       downstream)
 
 
 def logged_failures(logs: LogsSource | None, service: str, now: list[EntryRequest], before: list[EntryRequest],
