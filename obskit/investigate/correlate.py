@@ -148,11 +148,17 @@ def rank(target: str, graph: ServiceGraph, findings: list[Finding], step: float,
             score = _strength(node.findings) * (EXPLAINED if explained else 1.0) * weight
         scored.append((score, node))
     scored.sort(key=lambda p: (-p[0], p[1].onset, distance.get(p[1].service, len(distance)), p[1].service))
-    # the best, and any as strong as it within CLOSE, lead; the rest follow at half weight
-    lead = scored[0][0]
-    suspects = [_suspect(node, round(0.5 + 0.5 * score if i == 0 or score >= (1 - CLOSE) * lead else 0.5 * score,
-                                     4)) for i, (score, node) in enumerate(scored)]
+    suspects = [_suspect(node, score) for score, node in scored]
     return suspects, _chain(target, suspects[0].service, graph)
+
+
+def _leading(suspects: list[Suspect], weights: list[float]) -> None:
+    """The strongest suspect (by score times weight: how well it can explain the symptoms), and any as strong
+    as it within CLOSE, lead; the rest follow at half weight; then each is weighted (in place)."""
+    lead = max((s.score * w for s, w in zip(suspects, weights, strict=True)), default=0.0)
+    for s, w in zip(suspects, weights, strict=True):
+        leading = s.score * w >= (1 - CLOSE) * lead
+        s.score = round(round(0.5 + 0.5 * s.score if leading else 0.5 * s.score, 3) * w, 4)
 
 
 def _red(node: Node) -> list[Finding]:
@@ -200,7 +206,7 @@ def _suspect(node: Node, score: float) -> Suspect:
     own = {(f.source, f.signal) for f in node.findings if primary(f)}
     caveat = ("its callers' requests stop right after its answers, which the callers failing on a normal "
               "answer would look like too: the traces cannot tell them apart") if own == {STOPPED_AFTER} else ""
-    return Suspect(node.service, node.kind, round(score, 3), node.onset, evidence, caveat=caveat)
+    return Suspect(node.service, node.kind, score, node.onset, evidence, caveat=caveat)
 
 
 # which suspect kinds can explain which symptom kinds (a saturated, crashing or rolled-out service explains both)
@@ -233,20 +239,21 @@ def explain(target: str, graph: ServiceGraph, suspects: list[Suspect], symptoms:
     known = bool(graph.callees.get(target))
     fits = fitting_kinds(symptoms)
     inside = _inside(graph, symptoms)
-    kept = []
+    kept, weights = [], []
     for s in suspects:
         if known and s.service not in reachable and s.service != target:
             continue
-        weight = (1.0 if s.kind in fits else MISMATCH) * (1.0 if inside is None or s.service in inside else MISMATCH)
-        kept.append(Suspect(s.service, s.kind, round(s.score * weight, 4), s.onset, list(s.evidence),
-                            caveat=s.caveat))
+        weights.append((1.0 if s.kind in fits else MISMATCH) * (1.0 if inside is None or s.service in inside
+                                                                 else MISMATCH))
+        kept.append(Suspect(s.service, s.kind, s.score, s.onset, list(s.evidence), caveat=s.caveat))
+    _leading(kept, weights)
+    # equal evidence: the earlier onset, then the deeper service (the deepest own evidence wins, as in rank)
+    depth = {svc: i for i, svc in enumerate(graph.downstream(target, 50))}
+    kept.sort(key=lambda s: (-s.score, s.onset if s.onset is not None else 0.0, -depth.get(s.service, -1), s.service))
     if not kept:
         first = symptoms[0]
         kept = [Suspect(target, first.kind, round(min(1.0, first.z / 20.0), 4), first.onset,
                         [f"{x.source} {x.kind}: {x.summary}" for x in symptoms[:6]])]
-    # equal evidence: the earlier onset, then the deeper service (the deepest own evidence wins, as in rank)
-    depth = {svc: i for i, svc in enumerate(graph.downstream(target, 50))}
-    kept.sort(key=lambda s: (-s.score, s.onset if s.onset is not None else 0.0, -depth.get(s.service, -1), s.service))
     best = kept[0].score or 1.0
     runner = kept[1].score if len(kept) > 1 else 0.0
     margin = max(0.0, (best - runner) / best)

@@ -58,9 +58,11 @@ def test_equal_evidence_puts_the_deeper_service_first_and_is_inconclusive() -> N
 
 def test_confidence_is_calibrated_and_the_suspects_share_at_most_one() -> None:
     from obskit.investigate.correlate import CALIBRATION_SHIFT, calibrated
-    ranked = explain("frontend", GRAPH, [Suspect("checkout", "latency", 0.7, 95.0),
-                                         Suspect("payments", "latency", 0.3, 95.0),
-                                         Suspect("frontend", "latency", 0.1, 95.0)], SLOW, False)
+    # strengths from rank: the lead counts 0.5 + half its strength, the others half theirs (0.9, 0.3, 0.1)
+    ranked = explain("frontend", GRAPH, [Suspect("checkout", "latency", 0.8, 95.0),
+                                         Suspect("payments", "latency", 0.6, 95.0),
+                                         Suspect("frontend", "latency", 0.2, 95.0)], SLOW, False)
+    assert [s.score for s in ranked] == [0.9, 0.3, 0.1]
     first = ranked[0]
     # suspect #1: its separation's log-odds shifted; the rest of the probability shared by separation
     odds = first.separation / (1 - first.separation) * math.exp(CALIBRATION_SHIFT)
@@ -73,7 +75,8 @@ def test_confidence_is_calibrated_and_the_suspects_share_at_most_one() -> None:
 
 
 def test_weak_evidence_is_inconclusive_whatever_its_calibrated_confidence() -> None:
-    weak = explain("frontend", GRAPH, [Suspect("checkout", "latency", 0.3, 95.0)], SLOW, False)
+    # the only suspect, of a kind that does not explain a latency symptom: (0.5 + 0.1) at half weight
+    weak = explain("frontend", GRAPH, [Suspect("checkout", "errors", 0.2, 95.0)], SLOW, False)
     assert weak[0].separation < 0.35 < weak[0].confidence
     assert inconclusive(weak)
 
@@ -92,3 +95,13 @@ def test_a_symptom_inside_one_downstream_service_is_explained_from_within_it() -
     # a symptom of the service's own beside it: anything it reaches may explain that one
     own = inside + [Symptom("traces", "errors", 4.0, 100.0, "GET /: 30 of 90 requests failed")]
     assert [s.service for s in explain("frontend", graph, suspects, own, False)][0] == "search"
+
+
+def test_the_lead_is_the_strongest_suspect_that_can_explain_the_symptoms() -> None:
+    graph = ServiceGraph.from_edges([Edge("frontend", "checkout", 10), Edge("frontend", "search", 10)])
+    inside = [Symptom("traces", "errors", 4.0, 100.0, "GET /: its requests that lead into checkout meet failures "
+                      "there", within=("checkout",))]
+    # search changed most, on another branch; checkout's own evidence is weaker but can explain the symptom
+    ranked = explain("frontend", graph, [Suspect("search", "errors", 0.5, 95.0),
+                                         Suspect("checkout", "errors", 0.3, 95.0)], inside, False)
+    assert [(s.service, s.score) for s in ranked] == [("checkout", 0.65), ("search", 0.125)]
