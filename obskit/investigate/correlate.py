@@ -98,7 +98,8 @@ def primary(f: Finding) -> bool:
 
 def rank(target: str, graph: ServiceGraph, findings: list[Finding], step: float,
          fits: frozenset[str] = frozenset()) -> tuple[list[Suspect], list[str]]:
-    """Suspects ordered best first, and the chain from the target to suspect #1.
+    """Suspects ordered best first (their score: the strength of their evidence, 0..1; `explain` weighs how
+    well each can explain the symptoms and lifts the lead), and the chain from the target to suspect #1.
 
     Blame attribution: a service with evidence of its own is scored on that; one with only secondary
     evidence is discounted when a service downstream of it has own evidence (or, for error symptoms, logs

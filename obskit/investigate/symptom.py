@@ -15,7 +15,9 @@ service (an operation's requests are alike; the mix of operations is workload, n
   ending sooner (stratified rank-sum test per route), or failing inside that service (a failing span, or an
   error line it logged in the request's trace) while the service itself may still answer (per route); a slow
   or failing service deep inside touches too few requests to move the operation's figures. A failure inside a
-  service is a symptom *within* it (`Symptom.within`): only it and what it calls can explain it;
+  service is a symptom *within* it (`Symptom.within`): only it and what it calls can explain it; the tests
+  that pass the floor but not the bar shared by every downstream service are leads (`Downstream`), which
+  that service's own evidence may confirm (obskit/investigate/confirm.py);
 - RED from metrics (when there are metrics): the metric findings of the service itself (robust z, sustained);
 - its own error logs: error-like templates of its own that rose per span of the operation that logs them;
 - warnings its requests began to log on a fair share of them (log_templates.warns_requests);
