@@ -90,6 +90,7 @@ class SymptomPolicy(BaseModel):
     latency_dispersion: float
     error_dispersion: float
     latency_min_rise: float
+    latency_min_ms: float
     error_min_rise: float
     error_min_ratio: float
     path_min_change: float

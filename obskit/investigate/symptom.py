@@ -140,17 +140,31 @@ def _counts(strata: list[Stratum], cuts: list[float], slower: bool) -> list[tupl
             for (w, b), cut in zip(strata, cuts, strict=True)]
 
 
-def _ratio(strata: list[Stratum], q: float) -> float:
-    """The window's quantile over the baseline's, per route, weighted by the window's requests."""
+def _moved(strata: list[Stratum], q: float) -> tuple[float, float]:
+    """How the quantile moved, per route, weighted by the window's requests: the window's over the
+    baseline's, and the window's minus the baseline's (seconds)."""
     total = sum(len(w) for w, _ in strata)
-    return sum(len(w) * quantile(sorted(r.seconds for r in w), q) / max(quantile(sorted(r.seconds for r in b), q),
-                                                                     1e-9) for w, b in strata) / total
+    ratio = shift = 0.0
+    for w, b in strata:
+        now, before = quantile(sorted(r.seconds for r in w), q), quantile(sorted(r.seconds for r in b), q)
+        ratio += len(w) * now / max(before, 1e-9)
+        shift += len(w) * (now - before)
+    return ratio / total, shift / total
+
+
+def _moved_enough(strata: list[Stratum], q: float, slower: bool) -> tuple[bool, float]:
+    """Whether the quantile moved by both latency floors (relative and absolute) the given way, and the ratio."""
+    policy = symptom_policy()
+    ratio, shift = _moved(strata, q)
+    rise, least = 1.0 + policy.latency_min_rise, policy.latency_min_ms / 1000.0
+    if slower:
+        return ratio >= rise and shift >= least, ratio
+    return ratio <= 1 / rise and -shift >= least, ratio
 
 
 def _latency(op: str, strata: list[Stratum], threshold: float) -> Symptom | None:
     policy = symptom_policy()
     phi = policy.latency_dispersion
-    rise = 1.0 + policy.latency_min_rise
     # the far tail (p99) only over routes whose baseline holds enough requests to place it between requests
     far = [(w, b) for w, b in strata if len(b) >= policy.p99_min_requests]
     tests = []
@@ -158,8 +172,8 @@ def _latency(op: str, strata: list[Stratum], threshold: float) -> Symptom | None
                                    ("p99", far, 0.99, True), ("median", strata, 0.5, False)):
         if not group:
             continue
-        ratio = _ratio(group, q)
-        if (slower and ratio < rise) or (not slower and ratio > 1 / rise):
+        enough, ratio = _moved_enough(group, q, slower)
+        if not enough:
             continue
         cuts = _cut(group, q)
         z = stratified_z(_counts(group, cuts, slower), phi)
@@ -296,15 +310,13 @@ def _via(op: str, groups: dict[tuple[str, ...], list[Stratum]],
     route's requests into the service are ranked against the same route's baseline requests into it
     (stratified rank-sum test: no assumption on the shape of latencies, a shift of the mix between routes is
     no change); the median must move by the latency floor too. Every group whose |z| reaches `floor`."""
-    policy = symptom_policy()
-    rise = 1.0 + policy.latency_min_rise
     out = []
     for services, strata in groups.items():
         z = rank_z([([r.seconds for r in w], [r.seconds for r in b]) for w, b in strata])
-        ratio = _ratio(strata, 0.5)
-        if abs(z) < floor or rise > ratio > 1 / rise:
-            continue
         slower = z > 0
+        enough, ratio = _moved_enough(strata, 0.5, slower)
+        if abs(z) < floor or not enough:
+            continue
         w_all = sorted(r.seconds for w, _ in strata for r in w)
         b_all = sorted(r.seconds for _, b in strata for r in b)
         onset = _onset([r for w, _ in strata for r in w], _beyond(strata, _cut(strata, 0.5), slower))

@@ -200,3 +200,15 @@ def test_the_far_tail_is_not_tested_on_a_baseline_too_small_to_place_its_p99() -
     before = requests(150, T0, 0.05, spread=0.15, seed=1)  # under p99_min_requests: its p99 is its maximum
     now = paused(requests(240, T0 + 600, 0.05, spread=0.15, seed=2), 7, 0.15)
     assert [s for s in from_spans(now, before) if "p99" in s.summary] == []
+
+
+def test_a_move_of_a_millisecond_is_no_symptom_however_significant() -> None:
+    # durations recorded in whole milliseconds: a fast operation whose requests now take one tick longer
+    def ticks(n: int, start: float, base_ms: int, seed: int) -> list[EntryRequest]:
+        rng = random.Random(seed)
+        return [EntryRequest("GET /ids", "", start + i, (base_ms + rng.choice((0, 0, 1, 1, 2))) / 1000, False)
+                for i in range(n)]
+    before = ticks(600, T0, 4, seed=1)
+    assert from_spans(ticks(300, T0 + 600, 5, seed=2), before) == []  # 4-6 ms -> 5-7 ms
+    found = from_spans(ticks(300, T0 + 600, 9, seed=2), before)  # -> 9-11 ms: five ticks
+    assert [s.kind for s in found] == ["latency"], found
