@@ -118,8 +118,8 @@ def assess(now: list[EntryRequest], before: list[EntryRequest]) -> tuple[list[Sy
                       _paths(op, strata, events[(operation, caller)], path_threshold)):
             if found is not None:
                 out.append(found)
-        # into each downstream service: the strongest above the family's bar is a symptom; the others above the
-        # floor are leads, for that service's own evidence to confirm
+        # into each downstream service: the strongest above the family's bar is a symptom; those between the
+        # floor and the bar are leads, for that service's own evidence to confirm
         for candidates in (_via(op, alike[(operation, caller)], policy.threshold),
                            _via_errors(op, vias[(operation, caller)], policy.threshold)):
             passed = [c for c in candidates if c[1].z >= via_threshold]
