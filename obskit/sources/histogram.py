@@ -34,6 +34,12 @@ def bucket_quantile(q: float, buckets: Iterable[Bucket]) -> float | None:
     return _quantile(q, _prepared(buckets))
 
 
+def bucket_quantiles(qs: tuple[float, ...], buckets: Iterable[Bucket]) -> list[float | None]:
+    """bucket_quantile() for several quantiles of one sample (its buckets are prepared once)."""
+    merged = _prepared(buckets)
+    return [_quantile(q, merged) for q in qs]
+
+
 def _prepared(buckets: Iterable[Bucket]) -> list[list[float]] | None:
     """The sample's buckets sorted, equal bounds merged and counts made monotonic; None when no quantile
     can come of them (no +Inf bucket, fewer than two buckets, no observations)."""
@@ -87,8 +93,7 @@ def counts_quantiles(qs: tuple[float, ...], bounds: tuple[float, ...], counts: l
     for c in counts:
         total += c
         cumulative.append(total)
-    merged = _prepared([*zip(bounds, cumulative, strict=False), (math.inf, total)])
-    return [_quantile(q, merged) for q in qs]
+    return bucket_quantiles(qs, [*zip(bounds, cumulative, strict=False), (math.inf, total)])
 
 
 def _divide(a: float, b: float) -> float:

@@ -22,7 +22,7 @@ from obskit.conventions import GraphProfile, MetricProfile, metric_profile, metr
 from obskit.conventions import graph_profiles as builtin_graph_profiles
 from obskit.quoting import url_segment
 from obskit.sources.errors import SourceError
-from obskit.sources.histogram import bucket_bound, bucket_quantile
+from obskit.sources.histogram import bucket_bound, bucket_quantiles
 from obskit.sources.metrics import RED_SERIES, Series
 from obskit.sources.prometheus_shapes import finite_points as _points
 from obskit.sources.prometheus_shapes import merge, metric_edges, shape_series
@@ -242,9 +242,9 @@ class PrometheusMetrics:
                 continue
             profile, label = found
             scale = latency_scale(profile)
-            for name, q in QUANTILES:
-                for ts, sample in sorted(buckets.get(service, {}).items()):
-                    value = bucket_quantile(q, sample)
+            levels = tuple(q for _, q in QUANTILES)
+            for ts, sample in sorted(buckets.get(service, {}).items()):
+                for (name, _), value in zip(QUANTILES, bucket_quantiles(levels, sample), strict=True):
                     if value is not None and math.isfinite(value * scale):
                         points.setdefault((service, name), []).append((ts, value * scale))
             queries = red_queries(profile, label, service, window.step, self._namespace(service))

@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from obskit.sources.histogram import bucket_bound, bucket_quantile, counts_quantile, counts_quantiles
+from obskit.sources.histogram import bucket_bound, bucket_quantile, bucket_quantiles, counts_quantile, counts_quantiles
 
 INF = math.inf
 
@@ -62,3 +62,10 @@ def test_counts_quantile_is_bucket_quantile_of_per_bucket_counts(q: float, bound
 def test_counts_quantiles_give_each_quantile_as_asked_alone(bounds: tuple[float, ...], counts: list[float]) -> None:
     qs = (0.0, 0.5, 0.9, 0.95, 0.99, 1.0)
     assert counts_quantiles(qs, bounds, counts) == [counts_quantile(q, bounds, counts) for q in qs]
+
+
+def test_bucket_quantiles_give_each_quantile_as_asked_alone() -> None:
+    sample = [(0.25, 10.0), (INF, 12.0), (0.1, 4.0), (0.25, 1.0), (0.5, 9.0)]  # unordered, a repeated bound, a dip
+    qs = (0.0, 0.5, 0.9, 0.99, 1.0)
+    assert bucket_quantiles(qs, sample) == [bucket_quantile(q, sample) for q in qs]
+    assert bucket_quantiles(qs, [(0.1, 3.0)]) == [None] * len(qs)  # no +Inf bucket
