@@ -313,9 +313,11 @@ def _via(op: str, groups: dict[tuple[str, ...], list[Stratum]],
     out = []
     for services, strata in groups.items():
         z = rank_z([([r.seconds for r in w], [r.seconds for r in b]) for w, b in strata])
+        if abs(z) < floor:
+            continue
         slower = z > 0
         enough, ratio = _moved_enough(strata, 0.5, slower)
-        if abs(z) < floor or not enough:
+        if not enough:
             continue
         w_all = sorted(r.seconds for w, _ in strata for r in w)
         b_all = sorted(r.seconds for _, b in strata for r in b)

@@ -81,14 +81,9 @@ def _quantile(q: float, merged: list[list[float]] | None) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def counts_quantile(q: float, bounds: tuple[float, ...], counts: list[float]) -> float | None:
-    """bucket_quantile() of an OTLP explicit-bucket histogram: `counts` per bucket (not cumulative), one more
-    than `bounds` (the last bucket is (highest bound, +Inf]); counts past len(bounds) + 1 fall into +Inf."""
-    return counts_quantiles((q,), bounds, counts)[0]
-
-
 def counts_quantiles(qs: tuple[float, ...], bounds: tuple[float, ...], counts: list[float]) -> list[float | None]:
-    """counts_quantile() for several quantiles of one sample (its buckets are prepared once)."""
+    """bucket_quantiles() of an OTLP explicit-bucket histogram: `counts` per bucket (not cumulative), one more
+    than `bounds` (the last bucket is (highest bound, +Inf]); counts past len(bounds) + 1 fall into +Inf."""
     cumulative, total = [], 0.0
     for c in counts:
         total += c

@@ -23,9 +23,9 @@ from obskit.sources.histogram import counts_quantiles
 from obskit.sources.intervals import Buckets, Tracker
 from obskit.sources.local_graph import metric_edges
 from obskit.sources.local_points import RESOURCE_LABELS, Catalog
-from obskit.sources.local_profiles import QUANTILE_LEVELS, QUANTILES, ProfileRed
+from obskit.sources.local_profiles import ProfileRed
 from obskit.sources.local_span_red import span_red
-from obskit.sources.metrics import Series
+from obskit.sources.metrics import QUANTILE_LEVELS, QUANTILES, Series
 from obskit.sources.traces import Edge
 from obskit.sources.window import Window
 

@@ -19,11 +19,9 @@ from obskit.conventions import MetricProfile
 from obskit.sources.histogram import counts_quantiles
 from obskit.sources.intervals import Buckets, Tracker
 from obskit.sources.local_points import Catalog, Part, Row
-from obskit.sources.metrics import Series
+from obskit.sources.metrics import QUANTILE_LEVELS, QUANTILES, Series
 from obskit.sources.window import Window
 
-QUANTILES = (("latency_p50", 0.5), ("latency_p95", 0.95), ("latency_p99", 0.99))
-QUANTILE_LEVELS = tuple(q for _, q in QUANTILES)
 LOOKBACK_NS = 900 * 10**9  # rows fetched before the window: earlier points to difference against
 COUNTERS = ("value", "count")
 

@@ -13,6 +13,9 @@ from obskit.sources.window import Window
 
 # series names a MetricsSource returns (units in parentheses)
 RED_SERIES = ("request_rate", "error_ratio", "latency_p50", "latency_p95", "latency_p99")  # req/s, 0..1, seconds
+# the latency series and the quantile each stands for
+QUANTILES = (("latency_p50", 0.5), ("latency_p95", 0.95), ("latency_p99", 0.99))
+QUANTILE_LEVELS = tuple(q for _, q in QUANTILES)
 # also returned where the metrics give it (summaries, histograms' _sum/_count, a mean gauge): seconds
 MEAN_SERIES = "latency_mean"
 # 0..1, 0..1, cores, 0..1, count in step

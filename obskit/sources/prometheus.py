@@ -23,11 +23,10 @@ from obskit.conventions import graph_profiles as builtin_graph_profiles
 from obskit.quoting import url_segment
 from obskit.sources.errors import SourceError
 from obskit.sources.histogram import bucket_bound, bucket_quantiles
-from obskit.sources.metrics import RED_SERIES, Series
+from obskit.sources.metrics import QUANTILE_LEVELS, QUANTILES, RED_SERIES, Series
 from obskit.sources.prometheus_shapes import finite_points as _points
 from obskit.sources.prometheus_shapes import merge, metric_edges, shape_series
 from obskit.sources.promql import (
-    QUANTILES,
     detection_query,
     detection_query_many,
     latency_scale,
@@ -242,9 +241,8 @@ class PrometheusMetrics:
                 continue
             profile, label = found
             scale = latency_scale(profile)
-            levels = tuple(q for _, q in QUANTILES)
             for ts, sample in sorted(buckets.get(service, {}).items()):
-                for (name, _), value in zip(QUANTILES, bucket_quantiles(levels, sample), strict=True):
+                for (name, _), value in zip(QUANTILES, bucket_quantiles(QUANTILE_LEVELS, sample), strict=True):
                     if value is not None and math.isfinite(value * scale):
                         points.setdefault((service, name), []).append((ts, value * scale))
             queries = red_queries(profile, label, service, window.step, self._namespace(service))

@@ -11,10 +11,10 @@ from __future__ import annotations
 from obskit.conventions import MetricProfile, SaturationProfile
 from obskit.quoting import REGEX_META, alternation, promql_matchers, regex_literal
 from obskit.quoting import promql_string as quote
+from obskit.sources.metrics import QUANTILES
 
 __all__ = ["REGEX_META", "alternation", "quote", "regex_literal", "selector"]
 
-QUANTILES = (("latency_p50", 0.5), ("latency_p95", 0.95), ("latency_p99", 0.99))
 
 
 def selector(matchers: dict[str, str], regex: dict[str, str] | None = None) -> str:

@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from obskit.sources.histogram import bucket_bound, bucket_quantile, bucket_quantiles, counts_quantile, counts_quantiles
+from obskit.sources.histogram import bucket_bound, bucket_quantile, bucket_quantiles, counts_quantiles
 
 INF = math.inf
 
@@ -46,9 +46,9 @@ def test_bucket_bound(le: str, bound: float | None) -> None:
     (0.5, (), [7.0], None),  # only the +Inf bucket
     (0.75, (0.1, 0.25), [4.0, 4.0], 0.175),  # no +Inf count: the last count is the total
 ])
-def test_counts_quantile_is_bucket_quantile_of_per_bucket_counts(q: float, bounds: tuple[float, ...],
-                                                                  counts: list[float], expected: float | None) -> None:
-    got = counts_quantile(q, bounds, counts)
+def test_counts_quantiles_are_bucket_quantiles_of_per_bucket_counts(
+        q: float, bounds: tuple[float, ...], counts: list[float], expected: float | None) -> None:
+    got = counts_quantiles((q,), bounds, counts)[0]
     assert got == (pytest.approx(expected) if expected is not None else None)
 
 
@@ -61,7 +61,7 @@ def test_counts_quantile_is_bucket_quantile_of_per_bucket_counts(q: float, bound
 ])
 def test_counts_quantiles_give_each_quantile_as_asked_alone(bounds: tuple[float, ...], counts: list[float]) -> None:
     qs = (0.0, 0.5, 0.9, 0.95, 0.99, 1.0)
-    assert counts_quantiles(qs, bounds, counts) == [counts_quantile(q, bounds, counts) for q in qs]
+    assert counts_quantiles(qs, bounds, counts) == [counts_quantiles((q,), bounds, counts)[0] for q in qs]
 
 
 def test_bucket_quantiles_give_each_quantile_as_asked_alone() -> None:
