@@ -6,7 +6,8 @@ service (an operation's requests are alike; the mix of operations is workload, n
 - latency: the share of requests slower than the baseline's median, than its p90 and (on routes whose
   baseline can place it) than its p99, and faster than its median (requests that end sooner do less work:
   failures, empty or wrong answers), each route against its own baseline (Cochran-Mantel-Haenszel); the
-  per-route quantile must also have moved by a relative floor;
+  per-route quantile must also have moved by a relative and an absolute floor, and the counts' dispersion is the
+  baseline's own (slow requests that come in bursts there vary more than independent ones);
 - errors: the share of failed requests, the same way (dispersion from the baseline's own runs of requests);
 - paths: the share of requests that lead to each downstream operation (spans of other services in the
   request's trace during it), per route, both ways: a wrong answer deep inside changes the paths requests
@@ -176,7 +177,11 @@ def _latency(op: str, strata: list[Stratum], threshold: float) -> Symptom | None
         if not enough:
             continue
         cuts = _cut(group, q)
-        z = stratified_z(_counts(group, cuts, slower), phi)
+        # slow requests come in bursts (a pause, a busy neighbour): the baseline's own runs of requests say by
+        # how much more its counts vary than independent requests would
+        beyond = _beyond(group, cuts, slower)
+        z = stratified_z(_counts(group, cuts, slower),
+                         dispersion(_buckets([r for _, b in group for r in b], beyond), phi))
         if z >= threshold:
             tests.append((z, name, ratio, slower, cuts, group, q))
     if not tests:

@@ -212,3 +212,20 @@ def test_a_move_of_a_millisecond_is_no_symptom_however_significant() -> None:
     assert from_spans(ticks(300, T0 + 600, 5, seed=2), before) == []  # 4-6 ms -> 5-7 ms
     found = from_spans(ticks(300, T0 + 600, 9, seed=2), before)  # -> 9-11 ms: five ticks
     assert [s.kind for s in found] == ["latency"], found
+
+
+def test_slow_requests_that_come_in_bursts_in_the_baseline_widen_what_counts_as_a_change() -> None:
+    # one request in ten is slow in both baselines: spread evenly, or in runs of twenty (a pause, a busy
+    # neighbour); the window's slow requests come as one run of forty (22 % of 180)
+    def with_slow(n: int, start: float, slow_at) -> list[EntryRequest]:
+        rng = random.Random(int(start))
+        return [EntryRequest("GET /orders", "", start + i, (0.4 if slow_at(i) else 0.05) * rng.uniform(0.9, 1.1),
+                             False) for i in range(n)]
+    even = with_slow(600, T0, lambda i: i % 10 == 0)
+    bursty = with_slow(600, T0, lambda i: i % 200 < 20)
+    now = with_slow(180, T0 + 600, lambda i: 60 <= i < 100)
+    assert [s.kind for s in from_spans(now, even)] == ["latency"]
+    assert from_spans(now, bursty) == []  # a run like the baseline's own
+    # every request three times slower is a change against either
+    slower = [EntryRequest(r.operation, "", r.start, r.seconds * 3, False) for r in now]
+    assert [s.kind for s in from_spans(slower, bursty)] == ["latency"]
