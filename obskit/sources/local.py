@@ -43,11 +43,16 @@ WHERE service IN ({services}) AND ts_ns >= ? AND ts_ns < ? AND level IN ({levels
 SPREAD_MANY_SQL = """
 WITH ask(part, service, level, lo, hi, keep) AS (VALUES {asks}),
 l AS (
-  SELECT ts_ns, service, level, body, trace_id, span_id, hash(ts_ns, body) % {modulus} AS h FROM logs
-  WHERE ts_ns >= ? AND ts_ns < ? AND level IN ({levels}) AND hash(ts_ns, body) % {modulus} < ?)
-SELECT a.part, l.ts_ns, l.service, l.level, l.body, l.trace_id, l.span_id
-FROM l JOIN ask a ON l.service = a.service AND l.level = a.level AND l.ts_ns >= a.lo AND l.ts_ns < a.hi
-  AND l.h < a.keep
+  SELECT rowid AS rid, ts_ns, service, level, hash(ts_ns, service, span_id) % {modulus} AS h FROM logs
+  WHERE ts_ns >= ? AND ts_ns < ? AND level IN ({levels}) AND hash(ts_ns, service, span_id) % {modulus} < ?),
+picked AS (
+  SELECT a.part, l.rid FROM l JOIN ask a ON l.service = a.service AND l.level = a.level AND l.ts_ns >= a.lo
+    AND l.ts_ns < a.hi AND l.h < a.keep),
+-- the text of the kept lines only: reading every line's text before choosing costs most of the scan
+g AS (SELECT rowid AS rid, ts_ns, service, level, body, trace_id, span_id FROM logs
+      WHERE rowid IN (SELECT rid FROM picked))
+SELECT p.part, g.ts_ns, g.service, g.level, g.body, g.trace_id, g.span_id
+FROM g JOIN picked p ON p.rid = g.rid ORDER BY p.part, g.ts_ns, g.rid
 """
 MODULUS = 1_000_003
 # error lines logged in given traces (the requests a symptom test compares), with when and by which service
