@@ -30,20 +30,46 @@ _NORMAL = NormalDist()
 def confirmed(downstream: Downstream | None, findings: list[Finding]) -> list[Symptom]:
     """The strongest lead into a service with evidence of its own that passes the family of the tests into
     such services (Bonferroni over them, at the share of the false-alarm rate the downstream tests have)."""
-    if downstream is None or not downstream.leads:
+    family = _family(downstream, findings)
+    if family is None:
         return []
+    leads, bar, _ = family
+    passed = [lead for lead in leads if lead[0].z >= bar]
+    if not passed:
+        return []
+    symptom, name, evidence = max(passed, key=lambda lead: lead[0].z)
+    return [replace(symptom, summary=f"{symptom.summary}; confirmed by {name}'s own evidence: {evidence.summary}")]
+
+
+def below_bar(downstream: Downstream | None, findings: list[Finding]) -> list[tuple[str, str]]:
+    """The leads into services with evidence of their own that miss this family's bar, strongest first, as
+    (service, what to say): no symptom, but where an engineer would look first; they are rare where nothing
+    is wrong (a lead and the service's own evidence at once)."""
+    family = _family(downstream, findings)
+    if family is None:
+        return []
+    leads, bar, tests = family
+    return [(name, f"{symptom.summary} (z {symptom.z:.2f}, under the bar of {bar:.2f} over the {tests} tests of "
+                   f"requests into services with evidence of their own); {name}'s own evidence: {evidence.summary}")
+            for symptom, name, evidence in sorted(leads, key=lambda lead: -lead[0].z) if symptom.z < bar]
+
+
+def _family(downstream: Downstream | None,
+            findings: list[Finding]) -> tuple[list[tuple[Symptom, str, Symptom]], float, int] | None:
+    """The leads into services with evidence of their own (each with that service and its strongest own
+    evidence), the bar of the tests into such services, and how many tests that is; None when there are none."""
+    if downstream is None or not downstream.leads:
+        return None
     involved = {name for names, _ in downstream.tests for name in names}
     own = {name: found for name in sorted(involved) if (found := from_findings(findings, name))}
     tests = sum(n for names, n in downstream.tests if any(name in own for name in names))
     if not tests:
-        return []
+        return None
     policy = symptom_policy()
     bar = max(policy.threshold, -_NORMAL.inv_cdf(policy.family_alpha / 4 / tests))
-    passed = [(symptom, names) for names, symptom in downstream.leads
-              if symptom.z >= bar and any(name in own for name in names)]
-    if not passed:
-        return []
-    symptom, names = max(passed, key=lambda p: p[0].z)
-    name = next(n for n in names if n in own)
-    evidence = max(own[name], key=lambda s: s.z)
-    return [replace(symptom, summary=f"{symptom.summary}; confirmed by {name}'s own evidence: {evidence.summary}")]
+    leads = []
+    for names, symptom in downstream.leads:
+        name = next((n for n in names if n in own), None)
+        if name is not None:
+            leads.append((symptom, name, max(own[name], key=lambda s: s.z)))
+    return leads, bar, tests

@@ -112,6 +112,7 @@ class Report:
     missing: list[str] = field(default_factory=list)  # why there is no usable data (then no verdict of health)
     symptoms: list[Symptom] = field(default_factory=list)  # how the service itself deviates (empty: healthy)
     changes: list[str] = field(default_factory=list)  # changes elsewhere that explain no symptom (notes)
+    leads: list[tuple[str, str]] = field(default_factory=list)  # (service, text): leads below the bar (no symptom)
     inconclusive: bool = False  # the best suspects are too close or too weak to name one
     impacted: list[str] = field(default_factory=list)  # services between the root cause and the symptom
 

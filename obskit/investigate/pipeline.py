@@ -187,9 +187,12 @@ def investigate(sources: Sources, service: str, window: Window, baseline: Window
         if report.suspects:
             report.impacted = report.suspects[0].path[1:-1]
     else:
-        # no symptom: nothing to explain; what changed elsewhere is a note, never a root cause
+        # no symptom: nothing to explain; what changed elsewhere is a note, never a root cause, and so is a
+        # change of its requests into a service with evidence of its own, short of a symptom (where to look first)
         report.changes = [f"{s.service}: {s.evidence[0] if s.evidence else s.kind}" for s in suspects[:5]]
-        report.notes += [f"changed elsewhere, explaining no symptom: {c}" for c in report.changes]
+        report.leads = confirm.below_bar(getattr(results.get("traces"), "downstream", None), findings)
+        report.notes += [f"changed elsewhere, explaining no symptom: {c}" for c in report.changes] + [
+            f"a lead below the bar: {text}" for _, text in report.leads]
     report.verdict = verdict(report)
     return report
 
@@ -217,6 +220,9 @@ def verdict(report: Report) -> str:
     if not report.symptoms:
         elsewhere = f"; {len(report.changes)} change(s) elsewhere explain no symptom (see notes)" if report.changes \
             else ""
+        if report.leads:
+            elsewhere += (f"; its requests into {report.leads[0][0]} changed, short of a symptom, where that service "
+                          f"shows evidence of its own: look there first (see notes)")
         return (f"No symptom on {report.service} between {start} and {end}: its own requests, errors and error "
                 f"logs are within the baseline's variation (checked {', '.join(checked)}){elsewhere}.")
     first = report.symptoms[0]

@@ -76,6 +76,7 @@ def to_dict(report: Report, grafana: str | None = None, kibana: Kibana | None = 
         "inconclusive": report.inconclusive,
         "impacted": list(report.impacted),
         "changes_elsewhere": list(report.changes),
+        "leads_below_bar": [{"service": name, "text": text} for name, text in report.leads],
         "findings": findings,
         "timeline": [{"ts": rfc3339(e.ts), "service": e.service, "source": e.source, "text": e.text}
                      for e in report.timeline],

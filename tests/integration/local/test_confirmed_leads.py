@@ -85,3 +85,17 @@ def test_the_same_failures_without_evidence_of_the_service_itself_are_no_symptom
 def test_error_logs_of_a_service_whose_requests_meet_no_more_failures_are_no_symptom(tmp_path: Path) -> None:
     report = _investigate(tmp_path, 0, logged=True)
     assert report.symptoms == [], report.verdict
+
+
+def test_fewer_failures_are_no_symptom_but_the_verdict_points_at_the_service_with_its_own_evidence(
+        tmp_path: Path) -> None:
+    # one request into guard in ten fails inside it: a lead short of even the smaller family's bar
+    report = _investigate(tmp_path, 10, logged=True)
+    assert report.symptoms == [] and report.suspects == [], report.verdict
+    assert report.verdict.startswith("No symptom on gateway")
+    assert "its requests into guard changed, short of a symptom" in report.verdict
+    [(name, text)] = report.leads
+    assert name == "guard" and "meet failures there" in text and "guard's own evidence: error logs" in text
+    assert any(note.startswith("a lead below the bar: ") for note in report.notes)
+    # without the service's own evidence the same lead is not said
+    assert _investigate(tmp_path / "quiet", 10, logged=False).leads == []

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from obskit.investigate.confirm import confirmed
+from obskit.investigate.confirm import below_bar, confirmed
 from obskit.investigate.model import Finding
 from obskit.investigate.symptom import Downstream, assess
 from obskit.sources.traces import EntryRequest
@@ -73,3 +73,22 @@ def test_the_bar_counts_every_service_with_evidence_of_its_own(lead: Downstream)
     # with evidence of their own in many services, the tests of the requests into them are many again, and
     # the lead (z ~3.8) no longer passes their shared bar
     assert confirmed(lead, [own("guard")] + [own(name) for name in STORES]) == []
+
+
+def test_a_confirmed_lead_is_not_also_below_the_bar(lead: Downstream) -> None:
+    assert below_bar(lead, [own("guard")]) == []
+    assert below_bar(lead, []) == [] and below_bar(None, [own("guard")]) == []  # no evidence, no tests: nothing
+
+
+def test_a_lead_that_misses_the_smaller_bar_is_named_below_it_with_the_evidence(lead: Downstream) -> None:
+    # with evidence of their own in many services the lead misses their shared bar: no symptom, but it is
+    # where the requests changed and the service has evidence of its own, so it is said, with both
+    findings = [own("guard")] + [own(name) for name in STORES]
+    assert confirmed(lead, findings) == []
+    [(name, text)] = below_bar(lead, findings)
+    assert name == "guard"
+    assert "meet failures there: 25% of 32 vs 0% of 32" in text and "under the bar of" in text
+    with_evidence = sum(n for names, n in lead.tests if set(names) & {"guard", *STORES})  # not the routes' own
+    assert 90 <= with_evidence < sum(n for _, n in lead.tests)
+    assert f"over the {with_evidence} tests of requests into services with evidence of their own" in text
+    assert "guard's own evidence: error logs: 40 error log lines" in text
