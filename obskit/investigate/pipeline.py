@@ -173,8 +173,9 @@ def investigate(sources: Sources, service: str, window: Window, baseline: Window
     report.missing = [] if report.unknown_service else missing_data(report, service, requests, red_baseline, tested,
                                                                     metric_names)
     symptoms += symptom_stage.from_findings(findings, service)
-    if not symptoms and results.get("traces") is not None:  # else: leads into services with evidence of their own
-        symptoms = confirm.confirmed(results["traces"].downstream, findings)
+    downstream = getattr(results.get("traces"), "downstream", None)  # the tests of its requests into services
+    if not symptoms:  # else: leads into services with evidence of their own
+        symptoms = confirm.confirmed(downstream, findings)
     report.symptoms = sorted(symptoms, key=lambda s: -s.z)
     short = symptom_stage.baseline_note(report.baseline, requests[1])
     if short and not report.unknown_service:
@@ -190,7 +191,7 @@ def investigate(sources: Sources, service: str, window: Window, baseline: Window
         # no symptom: nothing to explain; what changed elsewhere is a note, never a root cause, and so is a
         # change of its requests into a service with evidence of its own, short of a symptom (where to look first)
         report.changes = [f"{s.service}: {s.evidence[0] if s.evidence else s.kind}" for s in suspects[:5]]
-        report.leads = confirm.below_bar(getattr(results.get("traces"), "downstream", None), findings)
+        report.leads = confirm.below_bar(downstream, findings)
         report.notes += [f"changed elsewhere, explaining no symptom: {c}" for c in report.changes] + [
             f"a lead below the bar: {text}" for _, text in report.leads]
     report.verdict = verdict(report)

@@ -134,29 +134,27 @@ def _cut(strata: list[Stratum], q: float) -> list[float]:
     return [quantile(sorted(r.seconds for r in b), q) for _, b in strata]
 
 
-def _counts(strata: list[Stratum], cuts: list[float], slower: bool) -> list[tuple[float, float, float, float]]:
-    def hits(reqs: list[EntryRequest], cut: float) -> float:
-        return float(sum((r.seconds > cut) if slower else (r.seconds < cut) for r in reqs))
-    return [(hits(w, cut), float(len(w)), hits(b, cut), float(len(b)))
-            for (w, b), cut in zip(strata, cuts, strict=True)]
+def _counts(strata: list[Stratum], beyond: Callable[[EntryRequest], bool]) -> list[tuple[float, float, float, float]]:
+    return [(float(sum(map(beyond, w))), float(len(w)), float(sum(map(beyond, b))), float(len(b))) for w, b in strata]
 
 
-def _moved(strata: list[Stratum], q: float) -> tuple[float, float]:
+def _moved(strata: list[Stratum], q: float, cuts: list[float]) -> tuple[float, float]:
     """How the quantile moved, per route, weighted by the window's requests: the window's over the
-    baseline's, and the window's minus the baseline's (seconds)."""
+    baseline's (`cuts`, per route), and the window's minus the baseline's (seconds)."""
     total = sum(len(w) for w, _ in strata)
     ratio = shift = 0.0
-    for w, b in strata:
-        now, before = quantile(sorted(r.seconds for r in w), q), quantile(sorted(r.seconds for r in b), q)
+    for (w, _), before in zip(strata, cuts, strict=True):
+        now = quantile(sorted(r.seconds for r in w), q)
         ratio += len(w) * now / max(before, 1e-9)
         shift += len(w) * (now - before)
     return ratio / total, shift / total
 
 
-def _moved_enough(strata: list[Stratum], q: float, slower: bool) -> tuple[bool, float]:
-    """Whether the quantile moved by both latency floors (relative and absolute) the given way, and the ratio."""
+def _moved_enough(strata: list[Stratum], q: float, slower: bool, cuts: list[float]) -> tuple[bool, float]:
+    """Whether the quantile moved from the baseline's (`cuts`, per route) by both latency floors (relative and
+    absolute) the given way, and the ratio."""
     policy = symptom_policy()
-    ratio, shift = _moved(strata, q)
+    ratio, shift = _moved(strata, q, cuts)
     rise, least = 1.0 + policy.latency_min_rise, policy.latency_min_ms / 1000.0
     if slower:
         return ratio >= rise and shift >= least, ratio
@@ -173,25 +171,24 @@ def _latency(op: str, strata: list[Stratum], threshold: float) -> Symptom | None
                                    ("p99", far, 0.99, True), ("median", strata, 0.5, False)):
         if not group:
             continue
-        enough, ratio = _moved_enough(group, q, slower)
+        cuts = _cut(group, q)
+        enough, ratio = _moved_enough(group, q, slower, cuts)
         if not enough:
             continue
-        cuts = _cut(group, q)
         # slow requests come in bursts (a pause, a busy neighbour): the baseline's own runs of requests say by
         # how much more its counts vary than independent requests would
         beyond = _beyond(group, cuts, slower)
-        z = stratified_z(_counts(group, cuts, slower),
-                         dispersion(_buckets([r for _, b in group for r in b], beyond), phi))
+        z = stratified_z(_counts(group, beyond), dispersion(_buckets([r for _, b in group for r in b], beyond), phi))
         if z >= threshold:
-            tests.append((z, name, ratio, slower, cuts, group, q))
+            tests.append((z, name, ratio, slower, beyond, group, q))
     if not tests:
         return None
-    z, name, ratio, slower, cuts, strata, q = max(tests, key=lambda t: t[0])
+    z, name, ratio, slower, beyond, strata, q = max(tests, key=lambda t: t[0])
     w_all = sorted(r.seconds for w, _ in strata for r in w)
     b_all = sorted(r.seconds for _, b in strata for r in b)
     n_now, n_before = len(w_all), len(b_all)
     routes = f" over {len(strata)} routes" if len(strata) > 1 else ""
-    onset = _onset([r for w, _ in strata for r in w], _beyond(strata, cuts, slower))
+    onset = _onset([r for w, _ in strata for r in w], beyond)
     if not slower:  # requests end sooner than usual: less work done (failures, empty or wrong answers)
         return Symptom("traces", "errors", round(z, 2), onset,
                        f"{op}: requests end sooner than usual, median {quantile(w_all, 0.5) * 1000:.0f} ms vs "
@@ -321,12 +318,13 @@ def _via(op: str, groups: dict[tuple[str, ...], list[Stratum]],
         if abs(z) < floor:
             continue
         slower = z > 0
-        enough, ratio = _moved_enough(strata, 0.5, slower)
+        cuts = _cut(strata, 0.5)
+        enough, ratio = _moved_enough(strata, 0.5, slower, cuts)
         if not enough:
             continue
         w_all = sorted(r.seconds for w, _ in strata for r in w)
         b_all = sorted(r.seconds for _, b in strata for r in b)
-        onset = _onset([r for w, _ in strata for r in w], _beyond(strata, _cut(strata, 0.5), slower))
+        onset = _onset([r for w, _ in strata for r in w], _beyond(strata, cuts, slower))
         head = (f"{op}: its requests that lead into {' / '.join(services)} "
                 f"{'take longer' if slower else 'end sooner'}: median {quantile(w_all, 0.5) * 1000:.0f} ms vs "
                 f"{quantile(b_all, 0.5) * 1000:.0f} ms in the baseline ({ratio:.2f}x per route; {len(w_all)} "
